@@ -1,0 +1,3 @@
+import { defineLibraryConfig } from "@privnum/tsdown-config";
+
+export default defineLibraryConfig();

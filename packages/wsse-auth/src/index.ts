@@ -1,0 +1,2 @@
+/** Placeholder. */
+export const x = 1;

@@ -1,0 +1,19 @@
+import { defineConfig, mergeConfig } from "vitest/config";
+
+/** The settings every package's vitest run shares. */
+export const sharedConfig = defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    // Tests talk to real servers and databases; give them room on a 2-core machine.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ["default"],
+    restoreMocks: true,
+  },
+});
+
+/** Merge a package's own settings over the shared ones. */
+export function defineProjectConfig(overrides = {}) {
+  return mergeConfig(sharedConfig, defineConfig(overrides));
+}
