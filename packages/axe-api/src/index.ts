@@ -1,1 +1,45 @@
-export {};
+export type { Scheme } from "@privnum/wsse-auth";
+export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from "./backoff.js";
+export { DEFAULT_BASE_URL } from "./base-url.js";
+export { type AxeClient, type AxeClientOptions, createAxeClient } from "./client.js";
+export {
+  AXE_ERROR_CATEGORIES,
+  AxeApiError,
+  type AxeApiErrorInit,
+  AxeAuthenticationError,
+  type AxeErrorCategory,
+  AxeFlowControlError,
+  AxeInvalidRequestError,
+  AxeNetworkError,
+  AxeNoResourcesError,
+  AxeNotFoundError,
+  AxePlatformError,
+  AxeTimeoutError,
+  AxeValidationError,
+  isAxeApiError,
+  type ValidationIssue,
+} from "./errors.js";
+export type {
+  AxeEventBase,
+  AxeHooks,
+  AxeLogFn,
+  AxeLogger,
+  AxeRequestEvent,
+  AxeResponseEvent,
+  AxeRetryEvent,
+} from "./hooks.js";
+export { maskPhoneNumber, maskPhoneNumbersInText } from "./mask.js";
+export type {
+  AreaMatchMode,
+  AxeOperation,
+  Binding,
+  BindingChanges,
+  BindingRef,
+  CallOptions,
+  CreateBindingInput,
+  CreatedBinding,
+  DisplayNumMode,
+  ListBindingsInput,
+  RecordingRef,
+  TimeUnit,
+} from "./types.js";
