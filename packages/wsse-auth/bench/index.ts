@@ -1,6 +1,8 @@
 // Throughput of signing and verifying against a raw createHmac('sha256') loop measured in the same run.
 // Run with `pnpm bench`. Targets: verify ≥ 80 % of raw and ≥ 100,000/s.
+
 import { createHmac } from "node:crypto";
+import { reportSuite } from "@privnum/bench-kit";
 import { Bench } from "tinybench";
 import {
   createMemoryNonceStore,
@@ -152,3 +154,36 @@ if (failures > 0) {
   console.error(`${failures} verifications failed; the benchmark did not measure the success path.`);
   process.exitCode = 1;
 }
+
+const rawOps = opsOf(RAW);
+await reportSuite({
+  suite: "wsse-auth",
+  figures: [
+    {
+      id: "W1",
+      name: "verify (aksk, memory nonce store)",
+      value: verifyOps,
+      unit: "ops/s",
+      baseline: { name: RAW, value: rawOps },
+      ratio: verifyRatio,
+      target: "≥ 80% of baseline and ≥ 100,000 ops/s",
+      met: verifyRatio >= 0.8 && verifyOps >= 100_000,
+    },
+    {
+      id: "W1-wsse",
+      name: "verify (WSSE, tries wsse-hex and wsse-raw)",
+      value: opsOf(VERIFY_WSSE),
+      unit: "ops/s",
+      baseline: { name: RAW, value: rawOps },
+      ratio: median(ratiosOf(VERIFY_WSSE)),
+    },
+    {
+      id: "sign",
+      name: "signUsernameToken (aksk)",
+      value: opsOf(SIGN),
+      unit: "ops/s",
+      baseline: { name: RAW, value: rawOps },
+      ratio: median(ratiosOf(SIGN)),
+    },
+  ],
+});
