@@ -1,3 +1,3 @@
 import { defineLibraryConfig } from "@privnum/tsdown-config";
 
-export default defineLibraryConfig();
+export default defineLibraryConfig({ entry: ["src/index.ts", "src/cli.ts"] });

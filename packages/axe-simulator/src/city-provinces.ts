@@ -1,0 +1,66 @@
+/**
+ * Province of the main mainland-China city codes, used by relaxed `areaMatchMode` ("same province first") when
+ * a number's `province` is not configured. Codes not listed here match no province; configure `province` on the
+ * numbers (or use codes from this table) to exercise the province tier.
+ */
+export const CITY_PROVINCES: Readonly<Record<string, string>> = Object.freeze({
+  "010": "Beijing",
+  "021": "Shanghai",
+  "022": "Tianjin",
+  "023": "Chongqing",
+  "020": "Guangdong",
+  "0755": "Guangdong",
+  "0756": "Guangdong",
+  "0757": "Guangdong",
+  "0760": "Guangdong",
+  "0769": "Guangdong",
+  "0754": "Guangdong",
+  "025": "Jiangsu",
+  "0510": "Jiangsu",
+  "0512": "Jiangsu",
+  "0519": "Jiangsu",
+  "0571": "Zhejiang",
+  "0573": "Zhejiang",
+  "0574": "Zhejiang",
+  "0577": "Zhejiang",
+  "0579": "Zhejiang",
+  "027": "Hubei",
+  "0710": "Hubei",
+  "028": "Sichuan",
+  "0816": "Sichuan",
+  "029": "Shaanxi",
+  "024": "Liaoning",
+  "0411": "Liaoning",
+  "0531": "Shandong",
+  "0532": "Shandong",
+  "0535": "Shandong",
+  "0591": "Fujian",
+  "0592": "Fujian",
+  "0595": "Fujian",
+  "0731": "Hunan",
+  "0371": "Henan",
+  "0379": "Henan",
+  "0551": "Anhui",
+  "0791": "Jiangxi",
+  "0871": "Yunnan",
+  "0851": "Guizhou",
+  "0771": "Guangxi",
+  "0773": "Guangxi",
+  "0898": "Hainan",
+  "0311": "Hebei",
+  "0315": "Hebei",
+  "0351": "Shanxi",
+  "0471": "Inner Mongolia",
+  "0431": "Jilin",
+  "0451": "Heilongjiang",
+  "0931": "Gansu",
+  "0951": "Ningxia",
+  "0971": "Qinghai",
+  "0991": "Xinjiang",
+  "0891": "Tibet",
+});
+
+/** The province of a city code, or undefined when the table does not know it. */
+export function provinceOfCity(cityCode: string): string | undefined {
+  return CITY_PROVINCES[cityCode];
+}

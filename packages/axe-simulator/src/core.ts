@@ -1,0 +1,319 @@
+import { z } from "zod";
+import { Authenticator } from "./authenticator.js";
+import { BindingService } from "./binding-service.js";
+import { BindingStore } from "./binding-store.js";
+import { CallPlanError, CallPlanner } from "./call-planner.js";
+import { CdrBatcher } from "./cdr-batcher.js";
+import { VirtualClock } from "./clock.js";
+import { faultSchema, type ResolvedConfig, toIssues } from "./config.js";
+import { SimulatorInputError } from "./errors.js";
+import { Lockout } from "./lockout.js";
+import { NumberRegistry } from "./number-registry.js";
+import { isE164 } from "./phone.js";
+import { PushDispatcher } from "./push-dispatcher.js";
+import { createRandomStream, type RandomStream } from "./random.js";
+import { RecordingStore } from "./recordings.js";
+import { Scheduler } from "./scheduler.js";
+import { isoTime } from "./time-format.js";
+import type {
+  BindRequestBody,
+  FaultConfig,
+  PlatformResult,
+  ResolvedAppConfig,
+  SetNumberStatusInput,
+  SimulateCallInput,
+  SimulateCallResult,
+  SimulatorState,
+} from "./types.js";
+
+const e164 = z.string().refine(isE164, "must be E.164 with a leading + (e.g. +8613800000021)");
+
+/** Input of `simulateCall` (also the body of `POST /simulator/calls`). */
+export const simulateCallSchema = z.strictObject({
+  appKey: z.string().min(1).max(128).optional(),
+  caller: e164,
+  virtualNum: e164,
+  digits: z
+    .string()
+    .regex(/^[0-9*#]{0,32}$/, "must be 0-32 of 0-9, * and #")
+    .optional(),
+  outcome: z
+    .enum(["answered", "no-answer", "busy", "rejected", "caller-hangup-before-digits", "empty-extension"])
+    .optional(),
+  talkSeconds: z.number().int().min(0).max(86_400).optional(),
+  ringSeconds: z.number().int().min(0).max(300).optional(),
+});
+
+/** Input of `setNumberStatus` (also the body of `POST /simulator/number-status`). */
+export const numberStatusSchema = z
+  .strictObject({
+    appKey: z.string().min(1).max(128).optional(),
+    number: e164,
+    status: z.enum(["5", "9", "10", "11"]),
+    cause: z.enum(["1", "2", "3", "5", "6", "7", "8", "9"]).optional(),
+  })
+  .refine((v) => v.cause === undefined || v.status === "10", {
+    message: "cause is only allowed with status 10 (unavailable)",
+    path: ["cause"],
+  });
+
+const RETENTION_DAY_MS = 86_400_000;
+
+/** Everything the simulator holds and does, independent of HTTP. */
+export class SimulatorCore {
+  readonly clock: VirtualClock;
+  readonly scheduler: Scheduler;
+  readonly numbers: NumberRegistry;
+  readonly store: BindingStore;
+  readonly bindings: BindingService;
+  readonly recordings: RecordingStore;
+  readonly lockout: Lockout;
+  readonly authenticator: Authenticator;
+  readonly dispatcher: PushDispatcher;
+  readonly apiRandom: RandomStream;
+  private readonly planner: CallPlanner;
+  private readonly batcher: CdrBatcher;
+  private faults: FaultConfig;
+  /** Base URL once listening. */
+  baseUrl: string | undefined;
+  /** Errors thrown inside scheduled tasks (never expected; kept for inspection instead of crashing). */
+  readonly taskErrors: unknown[] = [];
+
+  constructor(readonly config: ResolvedConfig) {
+    const seed = config.seed;
+    this.clock = new VirtualClock(config.startMs, config.timeScale);
+    const now = () => this.clock.nowMs();
+    this.scheduler = new Scheduler(this.clock, (error) => this.recordError(error));
+    this.numbers = new NumberRegistry(config.apps);
+    this.store = new BindingStore(now);
+    this.bindings = new BindingService({
+      store: this.store,
+      numbers: this.numbers,
+      now,
+      ids: createRandomStream(seed, "subscription-ids"),
+      pick: createRandomStream(seed, "area-match"),
+    });
+    this.recordings = new RecordingStore(now, config.recordingRetentionDays * RETENTION_DAY_MS);
+    this.lockout = new Lockout(now, config.lockout.threshold, config.lockout.durationSeconds * 1000);
+    const authNow = config.auth.clock === "virtual" ? () => new Date(now()) : () => new Date();
+    this.authenticator = new Authenticator({
+      apps: config.apps,
+      maxAgeSeconds: config.auth.maxAgeSeconds,
+      maxFutureSeconds: config.auth.maxFutureSeconds,
+      now: authNow,
+      lockout: this.lockout,
+    });
+    this.faults = structuredClone(config.faults);
+    this.dispatcher = new PushDispatcher({
+      scheduler: this.scheduler,
+      clock: this.clock,
+      faults: () => this.faults.push ?? {},
+      random: createRandomStream(seed, "push-faults"),
+      timeoutMs: config.pushTimeoutMs,
+      maxDeliveries: config.maxDeliveries,
+      signingNow: authNow,
+      logger: config.logger,
+    });
+    this.apiRandom = createRandomStream(seed, "api-faults");
+    this.planner = new CallPlanner({
+      store: this.store,
+      numbers: this.numbers,
+      ids: createRandomStream(seed, "call-ids"),
+      recordDomain: config.recordDomain,
+      baseUrl: () => this.baseUrl,
+    });
+    this.batcher = new CdrBatcher({
+      scheduler: this.scheduler,
+      now,
+      windowMs: config.cdrBatchWindowMs,
+      max: config.cdrBatchMax,
+      flush: (app, cdrs) =>
+        this.dispatcher.send({
+          kind: "fee",
+          app,
+          body: { eventType: "fee", feeLst: cdrs },
+          retry: true,
+          onFirstAttempt: () => {
+            for (const cdr of cdrs) {
+              if (typeof cdr.recordObjectName === "string")
+                this.recordings.startRetention(cdr.recordObjectName);
+            }
+          },
+        }),
+    });
+  }
+
+  /** Keeps the last errors thrown inside scheduled tasks or handlers (none are expected). */
+  recordError(error: unknown): void {
+    this.taskErrors.push(error);
+    if (this.taskErrors.length > 100) this.taskErrors.shift();
+  }
+
+  /** The app with `appKey`, else the one owning `number`, else the first. */
+  appFor(appKey: string | undefined, number?: string): ResolvedAppConfig {
+    if (appKey !== undefined) {
+      const app = this.config.apps.find((a) => a.appKey === appKey);
+      if (!app) throw new SimulatorInputError([{ path: "appKey", message: `unknown appKey ${appKey}` }]);
+      return app;
+    }
+    const owner = number ? this.numbers.get(number)?.app : undefined;
+    return owner ?? this.config.apps[0]!;
+  }
+
+  get currentFaults(): FaultConfig {
+    return structuredClone(this.faults);
+  }
+
+  setFaults(faults: Partial<FaultConfig>): void {
+    const parsed = faultSchema.safeParse(faults);
+    if (!parsed.success) throw new SimulatorInputError(toIssues(parsed.error));
+    if (faults.push !== undefined) this.faults.push = { ...faults.push };
+    if (faults.api !== undefined) this.faults.api = { ...faults.api };
+  }
+
+  simulateCall(input: SimulateCallInput): SimulateCallResult {
+    const parsed = simulateCallSchema.safeParse(input);
+    if (!parsed.success) throw new SimulatorInputError(toIssues(parsed.error));
+    const v = parsed.data;
+    const app = this.appFor(v.appKey, v.virtualNum);
+    let plan: ReturnType<CallPlanner["plan"]>;
+    try {
+      plan = this.planner.plan(
+        {
+          app,
+          caller: v.caller,
+          virtualNum: v.virtualNum,
+          ...(v.digits !== undefined ? { digits: v.digits } : {}),
+          outcome: v.outcome ?? "answered",
+          talkSeconds: v.talkSeconds ?? 30,
+          ringSeconds: v.ringSeconds ?? 5,
+        },
+        this.clock.nowMs(),
+      );
+    } catch (error) {
+      if (error instanceof CallPlanError)
+        throw new SimulatorInputError([{ path: error.path, message: error.message }]);
+      throw error;
+    }
+    for (const event of plan.events) {
+      this.scheduler.schedule(event.at, () => {
+        this.dispatcher.send({
+          kind: "callEvent",
+          app,
+          body: event.body,
+          // callin is pushed once and never retried (spec §16.3).
+          retry: event.body.eventType !== "callin",
+        });
+      });
+    }
+    // The CDR is produced when the call ends; so is its recording.
+    this.scheduler.schedule(plan.endAt, () => {
+      if (plan.recording) {
+        this.recordings.add({
+          appKey: app.appKey,
+          recordDomain: plan.recording.recordDomain,
+          fileName: plan.recording.fileName,
+          sessionId: plan.sessionId,
+          seconds: plan.recording.seconds,
+          createdAt: plan.endAt,
+        });
+      }
+      this.batcher.add(app, plan.cdr);
+    });
+    return {
+      sessionId: plan.sessionId,
+      scenario: plan.scenario,
+      notifications: plan.events.map((e) => e.body),
+      cdr: plan.cdr,
+      stateCode: plan.stateCode,
+      startedAt: isoTime(plan.startAt),
+      endedAt: isoTime(plan.endAt),
+    };
+  }
+
+  setNumberStatus(input: SetNumberStatusInput): void {
+    const parsed = numberStatusSchema.safeParse(input);
+    if (!parsed.success) throw new SimulatorInputError(toIssues(parsed.error));
+    const v = parsed.data;
+    const entry = this.numbers.get(v.number);
+    if (!entry || (v.appKey !== undefined && entry.app.appKey !== v.appKey)) {
+      throw new SimulatorInputError([{ path: "number", message: "not an X number of that app" }]);
+    }
+    this.numbers.setStatus(v.number, v.status, v.cause);
+    this.dispatcher.send({
+      kind: "numStatus",
+      app: entry.app,
+      body: {
+        eventType: "numStatus",
+        numInfo: [
+          { number: v.number, status: v.status, ...(v.cause !== undefined ? { cause: v.cause } : {}) },
+        ],
+      },
+      retry: true,
+    });
+  }
+
+  seedBindings(input: { appKey?: string; bindings: BindRequestBody[] }): PlatformResult[] {
+    if (!Array.isArray(input?.bindings) || input.bindings.length > 100_000) {
+      throw new SimulatorInputError([
+        { path: "bindings", message: "must be an array of at most 100000 bind bodies" },
+      ]);
+    }
+    const app = this.appFor(input.appKey);
+    return input.bindings.map((body) => this.bindings.bind(app, body));
+  }
+
+  state(): SimulatorState {
+    const now = this.clock.nowMs();
+    return {
+      now: isoTime(now),
+      apps: this.config.apps.map((a) => ({
+        appKey: a.appKey,
+        schemes: [...a.schemes],
+        extensionDigits: a.extensionDigits,
+        recordingEnabled: a.recordingEnabled,
+        pushScheme: a.pushScheme,
+        virtualNumbers: this.numbers.ofApp(a.appKey).map((n) => ({
+          number: n.number,
+          ...(n.cityCode ? { cityCode: n.cityCode } : {}),
+          ...(n.province ? { province: n.province } : {}),
+          status: n.status,
+        })),
+      })),
+      bindings: this.store.all().map((b) => {
+        const rec = b.callbackRecord;
+        const recAlive = rec && (b.callbackTtlMs === null || now < rec.at + b.callbackTtlMs);
+        return {
+          subscriptionId: b.subscriptionId,
+          appKey: b.appKey,
+          virtualNum: b.virtualNum,
+          extendNum: b.extendNum,
+          bindNum: b.bindNum,
+          displayNumMode: b.displayNumMode,
+          recordFlag: b.recordFlag,
+          ...(b.recordHintTone !== undefined ? { recordHintTone: b.recordHintTone } : {}),
+          ...(b.callbackTone !== undefined ? { callbackTone: b.callbackTone } : {}),
+          ...(b.callbackNum !== undefined ? { callbackNum: b.callbackNum } : {}),
+          timeUnit: b.reportedTimeUnit,
+          bindExpiredTime: b.reportedBindExpiredTime,
+          callbackExpiredTime: b.callbackExpiredTime,
+          ...(b.userData !== undefined ? { userData: b.userData } : {}),
+          createdAt: isoTime(b.createdAt),
+          ...(b.expiresAt !== null ? { expiresAt: isoTime(b.expiresAt) } : {}),
+          ...(rec && recAlive
+            ? {
+                callbackRecord: {
+                  caller: rec.caller,
+                  at: isoTime(rec.at),
+                  ...(b.callbackTtlMs !== null ? { expiresAt: isoTime(rec.at + b.callbackTtlMs) } : {}),
+                },
+              }
+            : {}),
+        };
+      }),
+      recordings: this.recordings.snapshot(),
+      lockouts: this.lockout.snapshot(),
+      faults: this.currentFaults,
+    };
+  }
+}

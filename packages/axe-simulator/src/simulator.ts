@@ -1,0 +1,113 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
+import { Hono } from "hono";
+import { resolveConfig } from "./config.js";
+import { registerControlRoutes } from "./control-routes.js";
+import { SimulatorCore } from "./core.js";
+import { SimulatorInputError, SimulatorStateError } from "./errors.js";
+import { HangRegistry, registerPlatformRoutes } from "./platform-routes.js";
+import { platformResult } from "./result-codes.js";
+import type { Simulator, SimulatorConfig } from "./types.js";
+
+/** Longest single `clock.advance`: 10 years of virtual time. */
+const MAX_ADVANCE_MS = 10 * 365 * 86_400_000;
+
+function formatUrl(host: string, port: number): string {
+  return host.includes(":") ? `http://[${host}]:${port}` : `http://${host}:${port}`;
+}
+
+/**
+ * Creates an AXE platform simulator. Nothing listens until `start()`; state, clock and `simulateCall` work
+ * before that too. Throws {@link SimulatorConfigError} for an invalid configuration.
+ */
+export function createSimulator(config: SimulatorConfig = {}): Simulator {
+  const core = new SimulatorCore(resolveConfig(config));
+  const hangs = new HangRegistry();
+  let server: Server | undefined;
+  let starting: Promise<{ url: string }> | undefined;
+  let stopped = false;
+
+  const clock = {
+    now: () => new Date(core.clock.nowMs()),
+    advance: (ms: number): Promise<void> => {
+      if (!Number.isFinite(ms) || ms < 0 || ms > MAX_ADVANCE_MS) {
+        return Promise.reject(
+          new SimulatorInputError([{ path: "ms", message: `must be a number from 0 to ${MAX_ADVANCE_MS}` }]),
+        );
+      }
+      return core.scheduler.advanceTo(core.clock.nowMs() + Math.floor(ms));
+    },
+    set: (date: Date): Promise<void> => {
+      const target = date instanceof Date ? date.getTime() : Number.NaN;
+      if (Number.isNaN(target)) {
+        return Promise.reject(new SimulatorInputError([{ path: "date", message: "must be a valid Date" }]));
+      }
+      return core.scheduler.advanceTo(target);
+    },
+  };
+  const flush = () => core.scheduler.flush();
+
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  registerPlatformRoutes(app, core, hangs);
+  if (core.config.control.enabled) registerControlRoutes(app, core, { ...clock, flush });
+  app.notFound((c) => c.body(null, 404));
+  app.onError((error, c) => {
+    core.recordError(error);
+    if (c.req.path.startsWith("/rest/")) {
+      const r = platformResult("internalError");
+      return c.body(JSON.stringify(r.body), 500, { "Content-Type": "application/json;charset=UTF-8" });
+    }
+    return c.json({ error: { message: "internal error", issues: [] } }, 500);
+  });
+
+  const simulator: Simulator = {
+    get url(): string {
+      if (!core.baseUrl) throw new SimulatorStateError("The simulator is not started: call start() first.");
+      return core.baseUrl;
+    },
+    start() {
+      if (stopped)
+        return Promise.reject(new SimulatorStateError("A stopped simulator cannot be started again."));
+      starting ??= new Promise<{ url: string }>((resolve, reject) => {
+        const s = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
+        s.once("error", reject);
+        s.listen(core.config.port, core.config.host, () => {
+          s.off("error", reject);
+          const address = s.address() as AddressInfo;
+          core.baseUrl = formatUrl(core.config.host, address.port);
+          server = s;
+          resolve({ url: core.baseUrl });
+        });
+      }).catch((error: unknown) => {
+        starting = undefined;
+        throw error;
+      });
+      return starting;
+    },
+    async stop() {
+      stopped = true;
+      await core.scheduler.stop();
+      hangs.releaseAll();
+      const s = server;
+      server = undefined;
+      if (!s) return;
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      });
+    },
+    get apps() {
+      return core.config.apps;
+    },
+    clock,
+    simulateCall: async (input) => core.simulateCall(input),
+    setNumberStatus: async (input) => core.setNumberStatus(input),
+    setFaults: (faults) => core.setFaults(faults),
+    deliveries: () => core.dispatcher.deliveries(),
+    flush,
+    seedBindings: (input) => core.seedBindings(input),
+    state: () => core.state(),
+  };
+  return simulator;
+}

@@ -1,0 +1,186 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { signUsernameToken } from "@privnum/wsse-auth";
+import { afterEach, describe, expect, it } from "vitest";
+import { configFromOptions } from "../src/cli-options.js";
+import { waitFor } from "./helpers.js";
+
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function runCli(args: string[]): Running {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr!.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitForUrl(r: Running): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const m = /listening on (http:\/\/\S+)/.exec(r.output());
+    if (m) return m[1]!;
+    if (r.child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`CLI did not start:\n${r.output()}`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
+describe("axe-simulator CLI", () => {
+  let running: Running | undefined;
+  afterEach(() => {
+    if (running && running.child.exitCode === null) running.child.kill("SIGKILL");
+    running = undefined;
+  });
+
+  it("starts with flags, prints URL and credentials, serves signed requests and stops on SIGTERM", async () => {
+    running = runCli([
+      "--port",
+      "0",
+      "--app-key",
+      "cli-app",
+      "--app-secret",
+      "cli-secret",
+      "--virtual-numbers",
+      "+8617100000001:0755,+8617100000002",
+      "--extension-digits",
+      "2",
+      "--schemes",
+      "aksk,wsse-raw",
+      "--push-scheme",
+      "wsse-hex",
+      "--time-scale",
+      "60",
+      "--seed",
+      "9",
+    ]);
+    const url = await waitForUrl(running);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const out = running.output();
+    expect(out).toContain("cli-app");
+    expect(out).toContain("cli-secret");
+    expect(out).toContain("+8617100000001 (0755), +8617100000002");
+    expect(out).toContain("aksk, wsse-raw; extension digits: 2");
+
+    const headers = signUsernameToken({
+      appKey: "cli-app",
+      appSecret: "cli-secret",
+      scheme: "wsse-raw",
+    }).headers;
+    const res = await fetch(`${url}/rest/caas/extendnumber/v1.0`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ virtualNum: "+8617100000001", bindNum: "+8613800000021" }),
+    });
+    expect(await res.json()).toMatchObject({ resultcode: "0", extendNum: "01" });
+    // Requests are logged without numbers.
+    const logLine = "POST /rest/caas/extendnumber/v1.0 → 200 resultcode=0 app=cli-app";
+    await waitFor(() => running!.output().includes(logLine));
+    expect(running.output()).not.toContain("+8613800000021");
+
+    running.child.kill("SIGTERM");
+    expect(await running.exited).toBe(0);
+    expect(running.output()).toContain("stopped");
+  });
+
+  it("reads a JSON config file, with flags taking precedence, and stops on SIGINT", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "axe-sim-"));
+    const file = join(dir, "config.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        port: 0,
+        apps: [
+          { appKey: "file-app", appSecret: "file-secret", virtualNumbers: ["+8617200000001"] },
+          { appKey: "second-app", appSecret: "second-secret", virtualNumbers: ["+8617200000002"] },
+        ],
+      }),
+    );
+    running = runCli(["--config", file, "--app-secret", "flag-secret", "--quiet"]);
+    await waitForUrl(running);
+    expect(running.output()).toContain("file-app");
+    expect(running.output()).toContain("flag-secret");
+    expect(running.output()).toContain("second-app");
+    running.child.kill("SIGINT");
+    expect(await running.exited).toBe(0);
+  });
+
+  it("exits non-zero with a message for a bad flag or a bad config", async () => {
+    running = runCli(["--extension-digits", "7"]);
+    expect(await running.exited).not.toBe(0);
+    expect(running.output()).toMatch(/extension-digits/);
+
+    running = runCli(["--port", "0", "--virtual-numbers", "12345"]);
+    expect(await running.exited).toBe(2);
+    expect(running.output()).toMatch(/Invalid simulator configuration: apps\.0\.virtualNumbers\.0/);
+
+    running = runCli(["--config", "/nonexistent/config.json"]);
+    expect(await running.exited).toBe(2);
+    expect(running.output()).toMatch(/cannot read/);
+  });
+
+  it("maps every flag onto the configuration", () => {
+    const config = configFromOptions({
+      host: "0.0.0.0",
+      port: 9000,
+      appKey: "k",
+      appSecret: "s",
+      virtualNumbers: [{ number: "+8617000000009", cityCode: "021" }],
+      extensionDigits: 3,
+      schemes: ["aksk"],
+      notifyUrl: "http://127.0.0.1:1/n",
+      callEventUrl: "http://127.0.0.1:1/e",
+      feeUrl: "http://127.0.0.1:1/f",
+      numStatusUrl: "http://127.0.0.1:1/s",
+      pushScheme: "wsse-raw",
+      recording: false,
+      timeScale: 1000,
+      seed: 5,
+      cdrBatchWindowMs: 100,
+      lockoutThreshold: 2,
+      lockoutDurationSeconds: 60,
+      controlToken: "token-123456",
+    });
+    expect(config).toEqual({
+      host: "0.0.0.0",
+      port: 9000,
+      timeScale: 1000,
+      seed: 5,
+      cdrBatchWindowMs: 100,
+      lockout: { threshold: 2, durationSeconds: 60 },
+      control: { token: "token-123456" },
+      apps: [
+        {
+          appKey: "k",
+          appSecret: "s",
+          virtualNumbers: [{ number: "+8617000000009", cityCode: "021" }],
+          extensionDigits: 3,
+          schemes: ["aksk"],
+          notifyUrl: "http://127.0.0.1:1/n",
+          callEventUrl: "http://127.0.0.1:1/e",
+          feeUrl: "http://127.0.0.1:1/f",
+          numStatusUrl: "http://127.0.0.1:1/s",
+          pushScheme: "wsse-raw",
+          recordingEnabled: false,
+        },
+      ],
+    });
+    expect(configFromOptions({})).toMatchObject({ host: "127.0.0.1", port: 8788 });
+  });
+});

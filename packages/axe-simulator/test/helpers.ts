@@ -1,0 +1,146 @@
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Scheme, signUsernameToken } from "@privnum/wsse-auth";
+import { createSimulator, type Simulator, type SimulatorConfig } from "../src/index.js";
+
+/** Fixed virtual start so that timestamps in assertions are known. */
+export const START = new Date("2026-01-27T08:00:00Z");
+
+export const APP_KEY = "privnum-sim-app";
+export const APP_SECRET = "privnum-sim-secret";
+export const X1 = "+8617000000001";
+export const X2 = "+8617000000002";
+
+/** Starts a simulator on 127.0.0.1:0 with frozen virtual time (moved only by the test). */
+export async function startSimulator(config: SimulatorConfig = {}): Promise<Simulator> {
+  const sim = createSimulator({ timeScale: 0, startTime: START, ...config });
+  await sim.start();
+  return sim;
+}
+
+export interface PlatformCall {
+  method?: "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS";
+  path?: string;
+  /** Query parameters, percent-encoded properly (`+` → `%2B`). */
+  query?: Record<string, string>;
+  /** A raw query string, sent as is. */
+  rawQuery?: string;
+  body?: unknown;
+  scheme?: Scheme;
+  appKey?: string;
+  appSecret?: string;
+  /** Replaces the signed headers entirely. */
+  headers?: Record<string, string>;
+  created?: string;
+}
+
+export interface PlatformAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+}
+
+/** Sends a request signed by `@privnum/wsse-auth` and decodes the JSON answer. */
+export async function call(sim: Simulator, req: PlatformCall = {}): Promise<PlatformAnswer> {
+  const path = req.path ?? "/rest/caas/extendnumber/v1.0";
+  const qs = req.rawQuery ?? (req.query ? new URLSearchParams(req.query).toString() : "");
+  const headers =
+    req.headers ??
+    signUsernameToken({
+      appKey: req.appKey ?? APP_KEY,
+      appSecret: req.appSecret ?? APP_SECRET,
+      scheme: req.scheme ?? "aksk",
+      ...(req.created ? { created: req.created } : {}),
+    }).headers;
+  const res = await fetch(`${sim.url}${path}${qs ? `?${qs}` : ""}`, {
+    method: req.method ?? (req.body !== undefined ? "POST" : "GET"),
+    headers,
+    ...(req.body !== undefined
+      ? { body: typeof req.body === "string" ? req.body : JSON.stringify(req.body) }
+      : {}),
+    redirect: "manual",
+  });
+  const text = await res.text();
+  let body: Record<string, unknown> = {};
+  if (text.length > 0) {
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      body = { raw: text };
+    }
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+/** Binds and expects success; returns the bind answer. */
+export async function bind(
+  sim: Simulator,
+  body: Record<string, unknown>,
+  opts: Partial<PlatformCall> = {},
+): Promise<Record<string, unknown>> {
+  const res = await call(sim, { method: "POST", body: { virtualNum: X1, ...body }, ...opts });
+  if (res.body.resultcode !== "0") throw new Error(`bind failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export interface ReceivedPush {
+  path: string;
+  headers: IncomingHttpHeaders;
+  raw: string;
+  body: Record<string, unknown>;
+}
+
+/** A push receiver: records every POST and answers with `status(request)` (default 200). */
+export interface Receiver {
+  url: string;
+  received: ReceivedPush[];
+  respondWith(fn: (push: ReceivedPush) => number): void;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+  let respond: (push: ReceivedPush) => number = () => 200;
+  const received: ReceivedPush[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const push = {
+        path: req.url ?? "",
+        headers: req.headers,
+        raw,
+        body: JSON.parse(raw) as Record<string, unknown>,
+      };
+      received.push(push);
+      res.statusCode = respond(push);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    respondWith: (fn) => {
+      respond = fn;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Polls `check` until it returns true (for real-time behaviour); fails after `timeoutMs`. */
+export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
