@@ -3,9 +3,11 @@
  * fixed JSON body in the same run (the baseline: what HTTP alone costs on this machine). Both close the
  * connection after each answer, as the platform does. Run with `pnpm bench`.
  */
+
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
+import { reportSuite } from "@privnum/bench-kit";
 import { signUsernameToken } from "@privnum/wsse-auth";
 import { createSimulator } from "../src/index.js";
 
@@ -96,5 +98,26 @@ const [baseline, bindRate, queryRate] = (await measureAll([
 
 console.log(`bind  / baseline: ${(bindRate / baseline).toFixed(2)}`);
 console.log(`query / baseline: ${(queryRate / baseline).toFixed(2)}`);
+await reportSuite({
+  suite: "axe-simulator",
+  figures: [
+    {
+      id: "sim-bind",
+      name: "signed bind requests answered per second",
+      value: bindRate,
+      unit: "req/s",
+      baseline: { name: "raw node:http answering a signed POST", value: baseline },
+      ratio: bindRate / baseline,
+    },
+    {
+      id: "sim-query",
+      name: "signed query v1.0 requests answered per second",
+      value: queryRate,
+      unit: "req/s",
+      baseline: { name: "raw node:http answering a signed POST", value: baseline },
+      ratio: queryRate / baseline,
+    },
+  ],
+});
 await sim.stop();
 raw.close();
