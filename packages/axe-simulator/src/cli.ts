@@ -33,25 +33,29 @@ async function main(): Promise<void> {
   }
 
   const { url } = await simulator.start();
-  console.log(`AXE simulator listening on ${url}`);
-  console.log(`  platform API: ${url}/rest/caas/extendnumber/v1.0 (v2.0, /rest/provision/voice/record/v1.0)`);
-  console.log(`  control API:  ${url}/simulator/state`);
+  // One write, so that whoever reads the banner from a pipe gets it whole.
+  const banner = [
+    `AXE simulator listening on ${url}`,
+    `  platform API: ${url}/rest/caas/extendnumber/v1.0 (v2.0, /rest/provision/voice/record/v1.0)`,
+    `  control API:  ${url}/simulator/state`,
+  ];
   for (const app of simulator.apps) {
-    console.log(`  app key:      ${app.appKey}`);
-    console.log(`  app secret:   ${app.appSecret}`);
-    console.log(`  schemes:      ${app.schemes.join(", ")}; extension digits: ${app.extensionDigits}`);
     const numbers = app.virtualNumbers.map((n) => (n.cityCode ? `${n.number} (${n.cityCode})` : n.number));
-    console.log(`  X numbers:    ${numbers.join(", ")}`);
     const urls = [
       app.notifyUrl && `notify ${app.notifyUrl}`,
       app.callEventUrl && `callEvent ${app.callEventUrl}`,
       app.feeUrl && `fee ${app.feeUrl}`,
       app.numStatusUrl && `numStatus ${app.numStatusUrl}`,
     ].filter(Boolean);
-    console.log(
+    banner.push(
+      `  app key:      ${app.appKey}`,
+      `  app secret:   ${app.appSecret}`,
+      `  schemes:      ${app.schemes.join(", ")}; extension digits: ${app.extensionDigits}`,
+      `  X numbers:    ${numbers.join(", ")}`,
       `  pushes:       ${urls.length > 0 ? urls.join(", ") : "no URL configured"} (signed ${app.pushScheme})`,
     );
   }
+  console.log(banner.join("\n"));
 
   let stopping = false;
   const shutdown = (signal: string) => {
