@@ -8,7 +8,8 @@ export const sharedConfig = defineConfig({
     // Tests talk to real servers and databases; give them room on a 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ["default"],
+    // The JSON file lets the root test command print one summary line for the whole tree.
+    reporters: ["default", ["json", { outputFile: ".vitest-result.json" }]],
     restoreMocks: true,
   },
 });
