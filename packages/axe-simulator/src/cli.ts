@@ -55,8 +55,7 @@ async function main(): Promise<void> {
       `  pushes:       ${urls.length > 0 ? urls.join(", ") : "no URL configured"} (signed ${app.pushScheme})`,
     );
   }
-  console.log(banner.join("\n"));
-
+  // Handlers first: whoever reads the banner may signal at once.
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -78,6 +77,7 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  console.log(banner.join("\n"));
 }
 
 main().catch((error: unknown) => {
