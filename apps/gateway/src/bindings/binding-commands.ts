@@ -1,0 +1,223 @@
+import type { AxeClient, Binding, BindingChanges, BindingRef, CreateBindingInput } from "@privnum/axe-api";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { BindingRow, NewBindingRow } from "../db/binding.table.js";
+import {
+  claimLapsedBindings,
+  findActiveBindingByExtension,
+  findBinding,
+  markBindingDeleted,
+  supersedeBindingsOnExtension,
+  upsertBinding,
+} from "../db/binding-repository.js";
+import type { Database } from "../db/database.js";
+import { rememberVirtualNumbers } from "../db/virtual-number-repository.js";
+import { NotFoundError, ValidationError } from "../errors.js";
+import type { BindingChangeEvent, GatewayPubSub } from "../live/pubsub.js";
+import { computeExpiresAt, type TimeUnit } from "./expiry.js";
+import { toCommandError } from "./platform-errors.js";
+
+/** Options for {@link createBindingCommands}. */
+export interface BindingCommandsOptions {
+  db: Kysely<Database>;
+  platform: () => AxeClient;
+  pubsub: GatewayPubSub;
+  now: () => Date;
+  logger: Logger;
+}
+
+/** Selects a binding: by subscriptionId, or by X and E together. */
+export interface BindingSelector {
+  subscriptionId?: string | null;
+  virtualNum?: string | null;
+  extendNum?: string | null;
+}
+
+/** The command path: platform first, then the mirror, then a published change. */
+export interface BindingCommands {
+  create(input: CreateBindingInput): Promise<BindingRow>;
+  update(selector: BindingSelector, changes: BindingChanges): Promise<BindingRow>;
+  /** Resolves the mirror row (marked deleted), or null when the binding was never mirrored. */
+  delete(selector: BindingSelector): Promise<{ subscriptionId: string | null; binding: BindingRow | null }>;
+  /** Announce bindings that lapsed since the last sweep; returns how many. */
+  sweepExpired(): Promise<number>;
+}
+
+/** Check a selector the way the platform reads it (subscriptionId wins; else X and E together). */
+export function toBindingRef(selector: BindingSelector): BindingRef {
+  if (selector.subscriptionId) return { subscriptionId: selector.subscriptionId };
+  if (selector.virtualNum && selector.extendNum) {
+    return { virtualNum: selector.virtualNum, extendNum: selector.extendNum };
+  }
+  const fields = [];
+  if (!selector.virtualNum && !selector.extendNum) {
+    fields.push({ field: "subscriptionId", message: "give subscriptionId, or virtualNum with extendNum" });
+  } else if (!selector.virtualNum) {
+    fields.push({ field: "virtualNum", message: "required together with extendNum" });
+  } else {
+    fields.push({ field: "extendNum", message: "required together with virtualNum" });
+  }
+  throw new ValidationError(fields);
+}
+
+function rowFromPlatform(
+  binding: Binding,
+  times: { createdAt: Date; updatedAt: Date; expiresAt: Date | null },
+  previous?: BindingRow,
+): NewBindingRow {
+  return {
+    subscription_id: binding.subscriptionId,
+    virtual_num: binding.virtualNum,
+    extend_num: binding.extendNum,
+    bind_num: binding.bindNum,
+    area_code: previous?.area_code ?? null,
+    display_num_mode: binding.displayNumMode ?? null,
+    record_flag: binding.recordFlag ?? false,
+    record_hint_tone: binding.recordHintTone ?? null,
+    callback_tone: binding.callbackTone ?? null,
+    callback_num: binding.callbackNum ?? null,
+    time_unit: binding.timeUnit ?? previous?.time_unit ?? "hours",
+    bind_expired_time: binding.bindExpiredTime ?? null,
+    callback_expired_time: binding.callbackExpiredTime ?? null,
+    user_data: binding.userData ?? null,
+    expires_at: times.expiresAt,
+    created_at: previous?.created_at ?? times.createdAt,
+    updated_at: times.updatedAt,
+    deleted_at: null,
+    expiry_announced_at: null,
+  };
+}
+
+/** Create the command handlers behind the binding mutations. */
+export function createBindingCommands(options: BindingCommandsOptions): BindingCommands {
+  const { db, platform, pubsub, now, logger } = options;
+
+  function publish(events: BindingChangeEvent[]): void {
+    for (const event of events) pubsub.publish("bindingChange", event);
+  }
+
+  async function call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw toCommandError(error);
+    }
+  }
+
+  return {
+    async create(input) {
+      const created = await call(() => platform().createBinding(input));
+      const at = now();
+      const unit: TimeUnit = input.timeUnit ?? "hours";
+      const row: NewBindingRow = {
+        subscription_id: created.subscriptionId,
+        virtual_num: created.virtualNum,
+        extend_num: created.extendNum,
+        bind_num: input.bindNum,
+        area_code: input.areaCode ?? null,
+        display_num_mode: input.displayNumMode ?? null,
+        record_flag: input.recordFlag ?? false,
+        record_hint_tone: input.recordHintTone ?? null,
+        callback_tone: input.callbackTone ?? null,
+        callback_num: input.callbackNum ?? null,
+        time_unit: unit,
+        bind_expired_time: created.bindExpiredTime ?? input.bindExpiredTime ?? null,
+        callback_expired_time: created.callbackExpiredTime ?? input.callbackExpiredTime ?? null,
+        user_data: input.userData ?? null,
+        expires_at: computeExpiresAt(at, unit, created.bindExpiredTime ?? input.bindExpiredTime),
+        created_at: at,
+        updated_at: at,
+        deleted_at: null,
+        expiry_announced_at: null,
+      };
+      try {
+        const { stored, superseded } = await db.transaction().execute(async (tx) => {
+          const stored = await upsertBinding(tx, row);
+          const superseded = await supersedeBindingsOnExtension(
+            tx,
+            stored.virtual_num,
+            stored.extend_num,
+            stored.subscription_id,
+            at,
+          );
+          await rememberVirtualNumbers(tx, [stored.virtual_num], at);
+          return { stored, superseded };
+        });
+        publish([
+          ...superseded.map((binding) => ({ kind: "deleted" as const, binding, at })),
+          { kind: "created", binding: stored, at },
+        ]);
+        return stored;
+      } catch (error) {
+        // The platform holds the binding; only the mirror is missing. Update/delete/query by the
+        // subscriptionId will mirror it again, so say which one.
+        logger.error(
+          { err: error, subscriptionId: created.subscriptionId },
+          "binding created on the platform but not mirrored",
+        );
+        throw error;
+      }
+    },
+
+    async update(selector, changes) {
+      const ref = toBindingRef(selector);
+      if (Object.values(changes).every((value) => value === undefined)) {
+        throw new ValidationError([{ field: "input", message: "give at least one field to change" }]);
+      }
+      await call(() => platform().updateBinding(ref, changes));
+      const at = now();
+      const fresh = await call(() => platform().getBinding(ref));
+      const previous = await findBinding(db, fresh.subscriptionId);
+      // A new bindExpiredTime restarts the clock from now (spec §16.4), in the unit sent with it, else
+      // the binding's own. Otherwise the known expiry stands.
+      const unit: TimeUnit = changes.timeUnit ?? previous?.time_unit ?? fresh.timeUnit ?? "hours";
+      const expiresAt =
+        changes.bindExpiredTime !== undefined
+          ? computeExpiresAt(at, unit, changes.bindExpiredTime)
+          : previous
+            ? previous.expires_at
+            : computeExpiresAt(at, fresh.timeUnit ?? "hours", fresh.bindExpiredTime);
+      const stored = await upsertBinding(
+        db,
+        rowFromPlatform(fresh, { createdAt: at, updatedAt: at, expiresAt }, previous),
+      );
+      publish([{ kind: "updated", binding: stored, at }]);
+      return stored;
+    },
+
+    async delete(selector) {
+      const ref = toBindingRef(selector);
+      const at = now();
+      const mirrored =
+        "subscriptionId" in ref
+          ? await findBinding(db, ref.subscriptionId)
+          : await findActiveBindingByExtension(db, ref.virtualNum, ref.extendNum, at);
+      try {
+        await call(() => platform().deleteBinding(ref));
+      } catch (error) {
+        if (error instanceof NotFoundError && mirrored && mirrored.deleted_at === null) {
+          // Gone on the platform already (lapsed, or removed elsewhere): let the mirror agree.
+          const closed = await markBindingDeleted(db, mirrored.subscription_id, at);
+          if (closed) publish([{ kind: "deleted", binding: closed, at }]);
+        }
+        throw error;
+      }
+      const subscriptionId =
+        mirrored?.subscription_id ?? ("subscriptionId" in ref ? ref.subscriptionId : null);
+      const closed = mirrored ? await markBindingDeleted(db, mirrored.subscription_id, at) : undefined;
+      if (closed) publish([{ kind: "deleted", binding: closed, at }]);
+      return { subscriptionId, binding: closed ?? mirrored ?? null };
+    },
+
+    async sweepExpired() {
+      const at = now();
+      let total = 0;
+      for (;;) {
+        const lapsed = await claimLapsedBindings(db, at, 100);
+        publish(lapsed.map((binding) => ({ kind: "expired" as const, binding, at })));
+        total += lapsed.length;
+        if (lapsed.length < 100) return total;
+      }
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { z } from "zod";
+
+/** Signature schemes the gateway can speak to the platform (mirrors `@privnum/wsse-auth`'s `Scheme`). */
+export const AUTH_SCHEMES = ["aksk", "wsse-hex", "wsse-raw"] as const;
+
+/** pino log levels accepted by `LOG_LEVEL`. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** The credentials of the embedded simulator's default app, used when `AXE_BASE_URL` is unset. */
+export const SIMULATOR_DEFAULT_APP = {
+  appKey: "privnum-sim-app",
+  appSecret: "privnum-sim-secret",
+} as const;
+
+const booleanString = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
+    error: "must be one of true/false/1/0/yes/no/on/off",
+  })
+  .transform((value) => ["true", "1", "yes", "on"].includes(value));
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+const envSchema = z.object({
+  PORT: port.default(4000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
+  ),
+  PGLITE_DIR: z.preprocess(emptyToUndefined, z.string().default("./.data/pglite")),
+  AXE_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  ),
+  AXE_APP_KEY: z.preprocess(emptyToUndefined, z.string().min(1).max(128).optional()),
+  AXE_APP_SECRET: z.preprocess(emptyToUndefined, z.string().min(1).max(256).optional()),
+  AXE_AUTH_SCHEME: z.preprocess(emptyToUndefined, z.enum(AUTH_SCHEMES).default("aksk")),
+  NOTIFY_VERIFY: z.preprocess(emptyToUndefined, booleanString.default(true)),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default("info")),
+  SIMULATOR_PORT: z.preprocess(emptyToUndefined, port.default(8788)),
+});
+
+/** Where the gateway keeps its data. */
+export type DatabaseConfig =
+  | { kind: "postgres"; url: string }
+  /** `dataDir` is a directory, or `memory://` for a throwaway in-memory database. */
+  | { kind: "pglite"; dataDir: string };
+
+/** Which platform the gateway talks to. */
+export type PlatformConfig =
+  | { kind: "remote"; baseUrl: string; appKey: string; appSecret: string; scheme: AuthScheme }
+  /** Start `@privnum/axe-simulator` in-process on `port` (0 = any free port). */
+  | { kind: "embedded-simulator"; port: number; appKey: string; appSecret: string; scheme: AuthScheme };
+
+/** A signature scheme name. */
+export type AuthScheme = (typeof AUTH_SCHEMES)[number];
+
+/** The gateway's validated configuration. */
+export interface GatewayConfig {
+  /** TCP port of the HTTP + WebSocket server (0 = any free port). @default 4000 */
+  port: number;
+  /** Interface to bind. @default "127.0.0.1" */
+  host: string;
+  database: DatabaseConfig;
+  platform: PlatformConfig;
+  /** Verify the signature of every push on /notify. @default true */
+  notifyVerify: boolean;
+  /** pino log level. @default "info" */
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** One problem found in the environment. */
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+/** Result of reading the configuration. */
+export type ConfigResult = { ok: true; config: GatewayConfig } | { ok: false; issues: ConfigIssue[] };
+
+/** Validate an environment map (e.g. `process.env`) into a {@link GatewayConfig}. Never throws. */
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  const issues: ConfigIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        variable: issue.path.map(String).join(".") || "(environment)",
+        message: issue.message,
+      }));
+  // Checked on the raw values so that it is reported alongside any other problem.
+  if (env.AXE_BASE_URL) {
+    for (const variable of ["AXE_APP_KEY", "AXE_APP_SECRET"] as const) {
+      if (!env[variable]) issues.push({ variable, message: "is required when AXE_BASE_URL is set" });
+    }
+  }
+  if (!parsed.success || issues.length > 0) return { ok: false, issues };
+  const e = parsed.data;
+  const platform: PlatformConfig =
+    e.AXE_BASE_URL !== undefined
+      ? {
+          kind: "remote",
+          baseUrl: e.AXE_BASE_URL,
+          appKey: e.AXE_APP_KEY!,
+          appSecret: e.AXE_APP_SECRET!,
+          scheme: e.AXE_AUTH_SCHEME,
+        }
+      : {
+          kind: "embedded-simulator",
+          port: e.SIMULATOR_PORT,
+          appKey: e.AXE_APP_KEY ?? SIMULATOR_DEFAULT_APP.appKey,
+          appSecret: e.AXE_APP_SECRET ?? SIMULATOR_DEFAULT_APP.appSecret,
+          scheme: e.AXE_AUTH_SCHEME,
+        };
+  return {
+    ok: true,
+    config: {
+      port: e.PORT,
+      host: e.HOST,
+      database:
+        e.DATABASE_URL !== undefined
+          ? { kind: "postgres", url: e.DATABASE_URL }
+          : { kind: "pglite", dataDir: e.PGLITE_DIR },
+      platform,
+      notifyVerify: e.NOTIFY_VERIFY,
+      logLevel: e.LOG_LEVEL,
+    },
+  };
+}
+
+/** Read and validate `process.env`: the only place in the gateway that touches the environment. */
+export function loadConfigFromEnv(): ConfigResult {
+  return parseConfig(process.env);
+}
+
+/** A configuration for tests and scripts: in-memory PGlite, embedded simulator, any free ports. */
+export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
+  return {
+    port: 0,
+    host: "127.0.0.1",
+    database: { kind: "pglite", dataDir: "memory://" },
+    platform: { kind: "embedded-simulator", port: 0, ...SIMULATOR_DEFAULT_APP, scheme: "aksk" },
+    notifyVerify: true,
+    logLevel: "silent",
+    ...overrides,
+  };
+}

@@ -1,0 +1,42 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** Time as stored: read as a Date, written as a Date or ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** The gateway's mirror of one platform binding (X + E → A). */
+export interface BindingTable {
+  /** Insertion order, used as the pagination key. */
+  id: Generated<number>;
+  subscription_id: string;
+  virtual_num: string;
+  extend_num: string;
+  bind_num: string;
+  area_code: string | null;
+  display_num_mode: string | null;
+  record_flag: boolean;
+  record_hint_tone: string | null;
+  callback_tone: string | null;
+  callback_num: string | null;
+  /** As reported by the platform: create's unit wins over modify's (spec §6). */
+  time_unit: "hours" | "minutes";
+  bind_expired_time: number | null;
+  callback_expired_time: number | null;
+  user_data: string | null;
+  /** When the binding lapses on the platform; null = never. Recomputed when a modify restarts the clock. */
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  /** Set when the binding was unbound (or superseded on the platform); null while it exists. */
+  deleted_at: Timestamp | null;
+  /** Set once a `bindingChanges` EXPIRED event was published for this binding. */
+  expiry_announced_at: Timestamp | null;
+  /** Monotonic per row; bumps on every change so subscribers can order updates. */
+  version: Generated<number>;
+}
+
+/** A row as read. */
+export type BindingRow = Selectable<BindingTable>;
+/** A row to insert. */
+export type NewBindingRow = Insertable<BindingTable>;
+/** Columns to update. */
+export type BindingRowUpdate = Updateable<BindingTable>;

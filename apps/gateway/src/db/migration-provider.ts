@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from "kysely";
+import * as initialSchema from "./migrations/20260601T000000-initial-schema.js";
+
+/**
+ * The gateway's migrations, listed in code rather than read from disk so that they work the same from
+ * `tsx`, from a bundle and in tests. Names sort in the order they must run.
+ */
+const migrations: Record<string, Migration> = {
+  "20260601T000000-initial-schema": initialSchema,
+};
+
+/** A Kysely `MigrationProvider` over the in-code list above. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

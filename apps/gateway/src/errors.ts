@@ -1,0 +1,148 @@
+/** Codes of the gateway's own errors. */
+export type GatewayErrorCode =
+  | "config-invalid"
+  | "migration-failed"
+  | "subscriber-too-slow"
+  | "cursor-invalid"
+  | "not-started"
+  | "platform-error"
+  | "validation-failed"
+  | "not-found";
+
+/** Base of the gateway's named errors. */
+export class GatewayError extends Error {
+  override name = "GatewayError";
+  readonly code: GatewayErrorCode;
+
+  constructor(code: GatewayErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** The environment did not validate; `issues` names each variable. */
+export class ConfigError extends GatewayError {
+  override name = "ConfigError";
+  readonly issues: readonly { variable: string; message: string }[];
+
+  constructor(issues: readonly { variable: string; message: string }[]) {
+    super(
+      "config-invalid",
+      `Invalid configuration: ${issues.map((i) => `${i.variable} ${i.message}`).join("; ")}`,
+    );
+    this.issues = issues;
+  }
+}
+
+/** A migration failed on start. */
+export class MigrationError extends GatewayError {
+  override name = "MigrationError";
+
+  constructor(cause: unknown) {
+    super("migration-failed", `Database migration failed: ${String((cause as Error)?.message ?? cause)}`, {
+      cause,
+    });
+  }
+}
+
+/** A live subscriber let too many events pile up; it must resubscribe with `after`. */
+export class SubscriberTooSlowError extends GatewayError {
+  override name = "SubscriberTooSlowError";
+
+  constructor(limit: number) {
+    super(
+      "subscriber-too-slow",
+      `The subscriber fell more than ${limit} events behind and was closed; resubscribe with \`after\` set to the last cursor received.`,
+    );
+  }
+}
+
+/** A connection cursor that this gateway did not issue. */
+export class CursorError extends GatewayError {
+  override name = "CursorError";
+
+  constructor(message: string) {
+    super("cursor-invalid", message);
+  }
+}
+
+/** The app was used before `start()` completed. */
+export class NotStartedError extends GatewayError {
+  override name = "NotStartedError";
+
+  constructor(what: string) {
+    super("not-started", `${what} is not available before start() has completed.`);
+  }
+}
+
+/** Kinds of platform failure, as `@privnum/axe-api` classifies them. */
+export type PlatformErrorCategory =
+  | "authentication"
+  | "invalid-request"
+  | "not-found"
+  | "no-resources"
+  | "flow-control"
+  | "platform"
+  | "timeout"
+  | "network";
+
+/** The platform refused or failed a command; carries its `resultcode`/`resultdesc` when it answered. */
+export class PlatformError extends GatewayError {
+  override name = "PlatformError";
+  readonly resultcode: string | null;
+  readonly resultdesc: string | null;
+  readonly httpStatus: number | null;
+  readonly category: PlatformErrorCategory;
+  readonly retryable: boolean;
+
+  constructor(init: {
+    message: string;
+    resultcode?: string | undefined;
+    resultdesc?: string | undefined;
+    httpStatus?: number | undefined;
+    category: PlatformErrorCategory;
+    retryable: boolean;
+    cause?: unknown;
+  }) {
+    super("platform-error", init.message, { cause: init.cause });
+    this.resultcode = init.resultcode ?? null;
+    this.resultdesc = init.resultdesc ?? null;
+    this.httpStatus = init.httpStatus ?? null;
+    this.category = init.category;
+    this.retryable = init.retryable;
+  }
+}
+
+/** One invalid input field. */
+export interface FieldIssue {
+  /** The input field, e.g. `bindNum` or `extendNum`. */
+  field: string;
+  message: string;
+}
+
+/** An input was refused before reaching the platform; `fields` lists every problem. */
+export class ValidationError extends GatewayError {
+  override name = "ValidationError";
+  readonly fields: readonly FieldIssue[];
+
+  constructor(fields: readonly FieldIssue[]) {
+    super("validation-failed", `Invalid input: ${fields.map((f) => `${f.field}: ${f.message}`).join("; ")}`);
+    this.fields = fields;
+  }
+}
+
+/** The binding (or recording) does not exist on the platform. */
+export class NotFoundError extends GatewayError {
+  override name = "NotFoundError";
+  readonly resultcode: string | null;
+  readonly resultdesc: string | null;
+
+  constructor(
+    message: string,
+    platform: { resultcode?: string | undefined; resultdesc?: string | undefined } = {},
+  ) {
+    super("not-found", message);
+    this.resultcode = platform.resultcode ?? null;
+    this.resultdesc = platform.resultdesc ?? null;
+  }
+}

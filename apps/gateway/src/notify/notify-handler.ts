@@ -1,0 +1,156 @@
+import { parseNotification } from "@privnum/notification-schemas";
+import type { Verifier } from "@privnum/wsse-auth";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { Database } from "../db/database.js";
+import { isDatabaseUnavailable } from "../db/database-errors.js";
+import { readBodyWithLimit } from "./read-body.js";
+import {
+  acceptedResponse,
+  internalErrorResponse,
+  methodNotAllowedResponse,
+  notANotificationResponse,
+  platformResponse,
+  tooLargeResponse,
+  unavailableResponse,
+} from "./responses.js";
+import {
+  keepRejectedBody,
+  type ReceivedBody,
+  type StoredPush,
+  storeNotification,
+} from "./store-notification.js";
+
+/** Paths that accept pushes. The platform may send any kind to any of them. */
+export const NOTIFY_PATHS: readonly string[] = [
+  "/notify",
+  "/notify/call-events",
+  "/notify/fees",
+  "/notify/number-status",
+];
+
+/** Largest accepted body: 1 MiB (a 50-CDR fee push is about 60 KiB). */
+export const MAX_NOTIFY_BODY_BYTES = 1024 * 1024;
+
+/** Options for {@link createNotifyHandler}. */
+export interface NotifyHandlerOptions {
+  db: Kysely<Database>;
+  /** Signature check; `null` turns verification off (NOTIFY_VERIFY=false). */
+  verifier: Verifier | null;
+  logger: Logger;
+  /** @default () => new Date() */
+  now?: () => Date;
+  /** @default MAX_NOTIFY_BODY_BYTES */
+  maxBodyBytes?: number;
+  /** Called after commit with what the push changed; publishes to subscribers. */
+  onStored: (push: StoredPush) => void;
+}
+
+/**
+ * The webhook: read (bounded) → verify → parse → store in one transaction → 200 after commit → publish.
+ * Every body that arrives is kept with its verdict, including those refused for signature or content.
+ */
+export function createNotifyHandler(options: NotifyHandlerOptions): (request: Request) => Promise<Response> {
+  const { db, verifier, logger, onStored } = options;
+  const now = options.now ?? (() => new Date());
+  const maxBytes = options.maxBodyBytes ?? MAX_NOTIFY_BODY_BYTES;
+
+  async function keep(
+    body: Parameters<typeof keepRejectedBody>[1],
+    verdict: Parameters<typeof keepRejectedBody>[2],
+  ): Promise<Response | undefined> {
+    try {
+      await keepRejectedBody(db, body, verdict);
+      return undefined;
+    } catch (error) {
+      return failure(error, "keeping a rejected notification failed");
+    }
+  }
+
+  function failure(error: unknown, message: string): Response {
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: error }, `${message}: database unavailable, answering 503`);
+      return unavailableResponse();
+    }
+    logger.error({ err: error }, message);
+    return internalErrorResponse();
+  }
+
+  return async function handleNotify(request: Request): Promise<Response> {
+    if (request.method !== "POST") return methodNotAllowedResponse();
+    const path = new URL(request.url).pathname;
+    const contentType = request.headers.get("content-type");
+
+    const read = await readBodyWithLimit(request, maxBytes);
+    if (!read.ok) {
+      logger.warn({ path, size: read.size }, "notification refused: body too large");
+      const kept = await keep(
+        { path, contentType, appKey: null, bytes: null, size: read.size },
+        { httpStatus: 413, reason: `body of ${read.size}+ bytes exceeds ${maxBytes}` },
+      );
+      return kept ?? tooLargeResponse(maxBytes);
+    }
+    const body: ReceivedBody = { path, contentType, appKey: null, bytes: read.bytes };
+
+    if (verifier) {
+      let verdict: Awaited<ReturnType<Verifier["verify"]>>;
+      try {
+        verdict = await verifier.verify(request.headers);
+      } catch (error) {
+        return failure(error, "verifying a notification failed");
+      }
+      if (!verdict.ok) {
+        logger.warn({ path, code: verdict.code, appKey: verdict.appKey }, "notification refused: signature");
+        const kept = await keep(
+          { ...body, appKey: verdict.appKey ?? null },
+          { httpStatus: verdict.httpStatus, reason: `${verdict.code}: ${verdict.message}` },
+        );
+        return (
+          kept ??
+          platformResponse(verdict.httpStatus, {
+            resultcode: verdict.resultcode,
+            resultdesc: verdict.resultdesc,
+          })
+        );
+      }
+      body.appKey = verdict.appKey;
+    }
+
+    const parsed = parseNotification(read.bytes);
+    if (!parsed.ok) {
+      logger.warn({ path, issues: parsed.issues.slice(0, 5) }, "notification refused: not a notification");
+      const reason = parsed.issues
+        .slice(0, 10)
+        .map((issue) => `${issue.path}: ${issue.message}`)
+        .join("; ");
+      const kept = await keep(body, { httpStatus: 400, reason: `not a notification: ${reason}` });
+      return kept ?? notANotificationResponse(parsed.issues);
+    }
+
+    let stored: StoredPush;
+    try {
+      stored = await storeNotification(db, parsed.notification, body, now());
+    } catch (error) {
+      return failure(error, "storing a notification failed");
+    }
+    logger.info(
+      {
+        path,
+        kind: parsed.notification.kind,
+        verdict: stored.verdict,
+        items: stored.itemCount,
+        newEvents: stored.events.length,
+        newRecords: stored.records.length,
+        receivedId: stored.receivedId,
+      },
+      "notification stored",
+    );
+    try {
+      onStored(stored);
+    } catch (error) {
+      // Publishing is best effort: the push is committed and live readers catch up from the table.
+      logger.error({ err: error }, "publishing a stored notification failed");
+    }
+    return acceptedResponse();
+  };
+}

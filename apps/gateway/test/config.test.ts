@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config.js";
+
+describe("parseConfig", () => {
+  it("defaults to an embedded simulator, PGlite under ./.data and verified pushes", () => {
+    const result = parseConfig({});
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        port: 4000,
+        host: "127.0.0.1",
+        database: { kind: "pglite", dataDir: "./.data/pglite" },
+        platform: {
+          kind: "embedded-simulator",
+          port: 8788,
+          appKey: "privnum-sim-app",
+          appSecret: "privnum-sim-secret",
+          scheme: "aksk",
+        },
+        notifyVerify: true,
+        logLevel: "info",
+      },
+    });
+  });
+
+  it("reads every variable", () => {
+    const result = parseConfig({
+      PORT: "8080",
+      HOST: "0.0.0.0",
+      DATABASE_URL: "postgres://user@db:5432/privnum",
+      AXE_BASE_URL: "https://rtcpns.cn-north-1.myhuaweicloud.com",
+      AXE_APP_KEY: "key",
+      AXE_APP_SECRET: "secret",
+      AXE_AUTH_SCHEME: "wsse-raw",
+      NOTIFY_VERIFY: "false",
+      LOG_LEVEL: "debug",
+      SIMULATOR_PORT: "0",
+    });
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        port: 8080,
+        host: "0.0.0.0",
+        database: { kind: "postgres", url: "postgres://user@db:5432/privnum" },
+        platform: {
+          kind: "remote",
+          baseUrl: "https://rtcpns.cn-north-1.myhuaweicloud.com",
+          appKey: "key",
+          appSecret: "secret",
+          scheme: "wsse-raw",
+        },
+        notifyVerify: false,
+        logLevel: "debug",
+      },
+    });
+  });
+
+  it("names each invalid variable, and requires credentials with a real platform", () => {
+    const result = parseConfig({
+      PORT: "99999",
+      DATABASE_URL: "mysql://x",
+      AXE_BASE_URL: "https://example.com",
+      AXE_AUTH_SCHEME: "md5",
+      NOTIFY_VERIFY: "maybe",
+    });
+    expect(result.ok).toBe(false);
+    const variables = result.ok ? [] : result.issues.map((issue) => issue.variable);
+    expect(variables.sort()).toEqual(
+      ["AXE_APP_KEY", "AXE_APP_SECRET", "AXE_AUTH_SCHEME", "DATABASE_URL", "NOTIFY_VERIFY", "PORT"].sort(),
+    );
+  });
+
+  it("treats empty variables as unset", () => {
+    const result = parseConfig({ DATABASE_URL: "", AXE_BASE_URL: "", LOG_LEVEL: "" });
+    expect(result.ok && result.config.database.kind).toBe("pglite");
+    expect(result.ok && result.config.platform.kind).toBe("embedded-simulator");
+  });
+});

@@ -1,0 +1,86 @@
+import { GraphQLError } from "graphql";
+import { describe, expect, it } from "vitest";
+import { SubscriberTooSlowError } from "../src/errors.js";
+import { EventChannel } from "../src/live/event-channel.js";
+import { createGatewayPubSub } from "../src/live/pubsub.js";
+import { createLogger } from "../src/logger.js";
+import { guardStream } from "../src/schema/guard-stream.js";
+
+describe("EventChannel", () => {
+  it("delivers pushed items in order and ends on close", async () => {
+    const channel = new EventChannel<number>();
+    channel.push(1);
+    channel.push(2);
+    channel.close();
+    const got: number[] = [];
+    for await (const n of channel) got.push(n);
+    expect(got).toEqual([1, 2]);
+  });
+
+  it("return() ends a waiting consumer at once and runs onClose", async () => {
+    let closed = 0;
+    const channel = new EventChannel<number>({ onClose: () => closed++ });
+    const waiting = channel.next();
+    await channel.return();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    expect(closed).toBe(1);
+    expect(channel.push(3)).toBe(false);
+  });
+
+  it("fails a consumer that falls too far behind instead of buffering without limit", async () => {
+    const channel = new EventChannel<number>({ maxBuffered: 2 });
+    expect(channel.push(1)).toBe(true);
+    expect(channel.push(2)).toBe(true);
+    expect(channel.push(3)).toBe(false);
+    expect(await channel.next()).toEqual({ value: 1, done: false });
+    expect(await channel.next()).toEqual({ value: 2, done: false });
+    await expect(channel.next()).rejects.toBeInstanceOf(SubscriberTooSlowError);
+  });
+});
+
+describe("GatewayPubSub", () => {
+  it("registers a subscriber at subscribe time, filters, and unregisters on return()", async () => {
+    const pubsub = createGatewayPubSub();
+    const numbers = pubsub.subscribe("virtualNumber", { filter: (row) => row.status === "9" });
+    expect(pubsub.listenerCount("virtualNumber")).toBe(1);
+    const row = (number: string, status: string) => ({
+      number,
+      status,
+      cause: null,
+      status_changed_at: null,
+      first_seen_at: new Date(),
+      updated_at: new Date(),
+    });
+    pubsub.publish("virtualNumber", row("+8617000000001", "5"));
+    pubsub.publish("virtualNumber", row("+8617000000002", "9"));
+    expect((await numbers.next()).value).toMatchObject({ number: "+8617000000002" });
+    await numbers.return?.();
+    expect(pubsub.listenerCount()).toBe(0);
+  });
+});
+
+describe("guardStream", () => {
+  const logger = createLogger({ level: "silent" });
+
+  it("passes the gateway's own errors to the client with their code", async () => {
+    const channel = new EventChannel<number>();
+    channel.fail(new SubscriberTooSlowError(5));
+    const error = await guardStream(channel, logger)
+      .next()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphQLError);
+    expect(error).toMatchObject({
+      message: expect.stringMatching(/resubscribe with `after`/),
+      extensions: { code: "subscriber-too-slow" },
+    });
+  });
+
+  it("masks anything else", async () => {
+    const channel = new EventChannel<number>();
+    channel.fail(new Error("connect ECONNREFUSED 10.0.0.5:5432"));
+    const error = await guardStream(channel, logger)
+      .next()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: "Unexpected error." });
+  });
+});

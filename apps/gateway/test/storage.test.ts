@@ -1,0 +1,340 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lockCallSessions } from "../src/db/advisory-locks.js";
+import type { NewBindingRow } from "../src/db/binding.table.js";
+import {
+  bindingState,
+  claimLapsedBindings,
+  findActiveBindingByExtension,
+  listBindings,
+  markBindingDeleted,
+  supersedeBindingsOnExtension,
+  upsertBinding,
+} from "../src/db/binding-repository.js";
+import type { NewCallEventRow } from "../src/db/call-event.table.js";
+import {
+  assignStreamPositions,
+  insertCallEvents,
+  lastStreamPosition,
+  listCallEventsAfter,
+} from "../src/db/call-event-repository.js";
+import { insertCallRecords } from "../src/db/call-record-repository.js";
+import { type DatabaseHandle, migrateToLatest } from "../src/db/database.js";
+import { createDatabaseNonceStore } from "../src/db/nonce-store.js";
+import { insertReceivedNotification } from "../src/db/received-notification-repository.js";
+import {
+  applyVirtualNumberStatus,
+  listVirtualNumbers,
+  rememberVirtualNumbers,
+} from "../src/db/virtual-number-repository.js";
+import { ENGINES, openMigrated } from "./support/databases.js";
+
+function binding(overrides: Partial<NewBindingRow> = {}): NewBindingRow {
+  const at = new Date("2026-06-01T10:00:00Z");
+  return {
+    subscription_id: "sub-1",
+    virtual_num: "+8617000000001",
+    extend_num: "0001",
+    bind_num: "+8613800000021",
+    area_code: null,
+    display_num_mode: "0",
+    record_flag: false,
+    record_hint_tone: null,
+    callback_tone: null,
+    callback_num: null,
+    time_unit: "hours",
+    bind_expired_time: null,
+    callback_expired_time: null,
+    user_data: null,
+    expires_at: null,
+    created_at: at,
+    updated_at: at,
+    deleted_at: null,
+    expiry_announced_at: null,
+    ...overrides,
+  };
+}
+
+function event(
+  sessionId: string,
+  eventType: string,
+  timestamp: string,
+  notificationId: number,
+): NewCallEventRow {
+  return {
+    stream_seq: null,
+    session_id: sessionId,
+    event_type: eventType,
+    event_timestamp: timestamp,
+    occurred_at: new Date(`${timestamp.replace(" ", "T")}Z`),
+    subscription_id: null,
+    virtual_num: "+8617000000001",
+    bind_num: null,
+    caller: "+8613900000001",
+    called: "+8617000000001",
+    digit_info: null,
+    state_code: null,
+    state_desc: null,
+    user_data: null,
+    event: { eventType, sessionId, timestamp },
+    received_notification_id: notificationId,
+  };
+}
+
+async function keepBody(db: DatabaseHandle["db"]): Promise<number> {
+  return insertReceivedNotification(db, {
+    path: "/notify",
+    content_type: "application/json",
+    app_key: null,
+    kind: "callEvent",
+    verdict: "accepted",
+    reason: null,
+    http_status: 200,
+    body: new TextEncoder().encode("{}"),
+    body_size: 2,
+    item_count: 1,
+    new_item_count: 1,
+  });
+}
+
+describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    handle = await openMigrated(await create());
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  it("applies migrations once: a second run has nothing to do", async () => {
+    const again = await migrateToLatest(handle.db);
+    expect(again.ok).toBe(true);
+    expect(again.results).toEqual([]);
+    const tables = await handle.db.introspection.getTables();
+    expect(tables.map((t) => t.name).sort()).toEqual(
+      expect.arrayContaining([
+        "bindings",
+        "call_events",
+        "call_records",
+        "call_sessions",
+        "nonces",
+        "received_notifications",
+        "virtual_numbers",
+      ]),
+    );
+  });
+
+  it("nonce store: accepts a nonce once, refuses a replay, reuses it after expiry, purges expired", async () => {
+    let now = new Date("2026-06-01T10:00:00Z");
+    const store = createDatabaseNonceStore(handle.db, { now: () => now });
+    expect(await store.add("app:nonce-1", 300)).toBe(true);
+    expect(await store.add("app:nonce-1", 300)).toBe(false);
+    expect(await store.add("app:nonce-2", 300)).toBe(true);
+    now = new Date(now.getTime() + 301_000);
+    expect(await store.add("app:nonce-1", 300)).toBe(true);
+    expect(await store.purgeExpired()).toBe(1); // nonce-2 lapsed; nonce-1 was renewed
+    expect(await store.add("app:nonce-1", 300)).toBe(false);
+  });
+
+  it("nonce store: of many racing adds of one nonce exactly one wins", async () => {
+    const store = createDatabaseNonceStore(handle.db);
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.add("app:raced", 300)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("call events: a duplicate (same session, type, timestamp) is stored once", async () => {
+    const n = await keepBody(handle.db);
+    const first = await insertCallEvents(handle.db, [
+      event("dup-s", "callin", "2026-06-01 10:00:00", n),
+      event("dup-s", "collectInfo", "2026-06-01 10:00:02", n),
+    ]);
+    expect(first).toHaveLength(2);
+    const second = await insertCallEvents(handle.db, [
+      event("dup-s", "collectInfo", "2026-06-01 10:00:02", n),
+      event("dup-s", "callout", "2026-06-01 10:00:03", n),
+    ]);
+    expect(second.map((row) => row.event_type)).toEqual(["callout"]);
+  });
+
+  it("call events: stream positions follow the given order and are read back in order", async () => {
+    const n = await keepBody(handle.db);
+    const before = await lastStreamPosition(handle.db);
+    const positioned = await handle.db.transaction().execute(async (tx) => {
+      const rows = await insertCallEvents(tx, [
+        event("order-s", "callin", "2026-06-01 11:00:00", n),
+        event("order-s", "collectInfo", "2026-06-01 11:00:01", n),
+        event("order-s", "callout", "2026-06-01 11:00:02", n),
+      ]);
+      return assignStreamPositions(
+        tx,
+        rows.map((row) => row.id),
+      );
+    });
+    expect(positioned.map((row) => row.event_type)).toEqual(["callin", "collectInfo", "callout"]);
+    const seqs = positioned.map((row) => row.stream_seq!);
+    expect(seqs[0]!).toBeGreaterThan(before);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    const read = await listCallEventsAfter(handle.db, before, { sessionId: "order-s" }, 10);
+    expect(read.map((row) => row.stream_seq)).toEqual(seqs);
+    const filtered = await listCallEventsAfter(handle.db, before, { eventTypes: ["callout"] }, 10);
+    expect(filtered.map((row) => row.event_type)).toEqual(["callout"]);
+  });
+
+  it("call records: a push's CDRs go in one statement and a re-sent icid is skipped", async () => {
+    const n = await keepBody(handle.db);
+    const cdr = (icid: string) => ({
+      icid,
+      session_id: `s-${icid}`,
+      subscription_id: null,
+      virtual_num: "+8617000000001",
+      bind_num: null,
+      extend_num: "0001",
+      direction: 0,
+      caller_num: "+8613900000001",
+      callee_num: "+8617000000001",
+      call_in_time: null,
+      fwd_answer_time: null,
+      call_end_time: null,
+      record_flag: false,
+      record_domain: null,
+      record_object_name: null,
+      record_file_download_url: null,
+      record: { icid },
+      received_notification_id: n,
+    });
+    const first = await insertCallRecords(handle.db, [cdr("i1"), cdr("i2")]);
+    expect(first.map((row) => row.icid)).toEqual(["i1", "i2"]);
+    const second = await insertCallRecords(handle.db, [cdr("i2"), cdr("i3")]);
+    expect(second.map((row) => row.icid)).toEqual(["i3"]);
+    expect(second[0]!.record).toEqual({ icid: "i3" });
+  });
+
+  it("bindings: states follow deletion and expiry at the instant asked", async () => {
+    const created = new Date("2026-06-01T10:00:00Z");
+    const expiresAt = new Date("2026-06-01T11:00:00Z");
+    await upsertBinding(
+      handle.db,
+      binding({ subscription_id: "b-exp", extend_num: "0101", expires_at: expiresAt }),
+    );
+    await upsertBinding(handle.db, binding({ subscription_id: "b-del", extend_num: "0102" }));
+    const deleted = await markBindingDeleted(handle.db, "b-del", new Date("2026-06-01T10:30:00Z"));
+    expect(deleted && bindingState(deleted, created)).toBe("deleted");
+    expect(await markBindingDeleted(handle.db, "b-del", new Date())).toBeUndefined();
+
+    const early = new Date("2026-06-01T10:59:59Z");
+    const late = new Date("2026-06-01T11:00:00Z");
+    const ids = async (at: Date, states?: ("active" | "expired" | "deleted")[]) =>
+      (await listBindings(handle.db, { virtualNum: "+8617000000001", states }, { limit: 50 }, at))
+        .map((row) => row.subscription_id)
+        .filter((id) => id.startsWith("b-"));
+    expect(await ids(early)).toEqual(["b-exp"]);
+    expect(await ids(late)).toEqual([]);
+    expect(await ids(late, ["expired"])).toEqual(["b-exp"]);
+    expect(await ids(late, ["deleted"])).toEqual(["b-del"]);
+    expect(await findActiveBindingByExtension(handle.db, "+8617000000001", "0101", early)).toBeDefined();
+    expect(await findActiveBindingByExtension(handle.db, "+8617000000001", "0101", late)).toBeUndefined();
+
+    // The expiry is announced once, however often the sweeper runs.
+    const claimed = await claimLapsedBindings(handle.db, late, 10);
+    expect(claimed.map((row) => row.subscription_id)).toContain("b-exp");
+    expect((await claimLapsedBindings(handle.db, late, 10)).map((row) => row.subscription_id)).not.toContain(
+      "b-exp",
+    );
+
+    // A new binding given the same extension closes the stale mirror row.
+    await upsertBinding(
+      handle.db,
+      binding({ subscription_id: "b-new", extend_num: "0101", created_at: late }),
+    );
+    const superseded = await supersedeBindingsOnExtension(handle.db, "+8617000000001", "0101", "b-new", late);
+    expect(superseded.map((row) => row.subscription_id)).toEqual(["b-exp"]);
+    expect(bindingState(superseded[0]!, late)).toBe("expired");
+  });
+
+  it("bindings: keyset pages cover every row exactly once, newest first", async () => {
+    for (let i = 0; i < 7; i++) {
+      await upsertBinding(
+        handle.db,
+        binding({ subscription_id: `page-${i}`, virtual_num: "+8617000000009", extend_num: `${i}` }),
+      );
+    }
+    const seen: string[] = [];
+    let after: number | undefined;
+    for (;;) {
+      const rows = await listBindings(
+        handle.db,
+        { virtualNum: "+8617000000009" },
+        { after, limit: 3 },
+        new Date(),
+      );
+      if (rows.length === 0) break;
+      seen.push(...rows.map((row) => row.subscription_id));
+      after = rows.at(-1)!.id;
+    }
+    expect(seen).toEqual(["page-6", "page-5", "page-4", "page-3", "page-2", "page-1", "page-0"]);
+  });
+
+  it("virtual numbers: a status change is returned once; a repeated report changes nothing", async () => {
+    const at = new Date("2026-06-01T10:00:00Z");
+    await rememberVirtualNumbers(handle.db, ["+8617000000001", "+8617000000002"], at);
+    const changed = await applyVirtualNumberStatus(
+      handle.db,
+      [{ number: "+8617000000001", status: "10", cause: "2" }],
+      at,
+    );
+    expect(changed.map((row) => [row.number, row.status, row.cause])).toEqual([
+      ["+8617000000001", "10", "2"],
+    ]);
+    expect(
+      await applyVirtualNumberStatus(handle.db, [{ number: "+8617000000001", status: "10", cause: "2" }], at),
+    ).toEqual([]);
+    const all = await listVirtualNumbers(handle.db, 100);
+    expect(all.find((row) => row.number === "+8617000000002")?.status).toBeNull();
+  });
+
+  it.runIf(engine === "postgres")(
+    "stream positions become visible in order even when transactions commit slowly and concurrently",
+    async () => {
+      const n = await keepBody(handle.db);
+      const start = await lastStreamPosition(handle.db);
+      const writers = 24;
+      let done = false;
+      const observations: Set<number>[] = [];
+      const reader = (async () => {
+        while (!done) {
+          const rows = await listCallEventsAfter(handle.db, start, {}, 1000);
+          observations.push(new Set(rows.map((row) => row.stream_seq!)));
+          await sleep(1);
+        }
+      })();
+      await Promise.all(
+        Array.from({ length: writers }, (_, i) =>
+          handle.db.transaction().execute(async (tx) => {
+            await lockCallSessions(tx, [`race-${i}`]);
+            const rows = await insertCallEvents(tx, [event(`race-${i}`, "callin", "2026-06-01 12:00:00", n)]);
+            await sleep(Math.random() * 15);
+            await assignStreamPositions(
+              tx,
+              rows.map((row) => row.id),
+            );
+            // A slow commit after taking a position: without the stream lock, later positions would
+            // commit first and a reader would see a gap that fills in afterwards.
+            await sleep(Math.random() * 15);
+          }),
+        ),
+      );
+      done = true;
+      await reader;
+      const final = (await listCallEventsAfter(handle.db, start, {}, 1000)).map((row) => row.stream_seq!);
+      expect(final).toHaveLength(writers);
+      expect(observations.length).toBeGreaterThan(3);
+      // Every snapshot a reader took must be a prefix of the final stream: a position below the highest
+      // one it saw must never show up only later (that is what would make a resume skip an event).
+      for (const seen of observations) {
+        const highest = Math.max(start, ...seen);
+        const late = final.filter((seq) => seq < highest && !seen.has(seq));
+        expect(late, "positions that became visible after a higher one").toEqual([]);
+      }
+    },
+  );
+});

@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import type { DatabaseConfig } from "../../src/config.js";
+import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../src/db/database.js";
+
+/** The machine's PostgreSQL server (trust auth), used to create throwaway databases. */
+export const POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** A database created for one test file and dropped after it. */
+export interface TestDatabase {
+  config: DatabaseConfig;
+  drop(): Promise<void>;
+}
+
+/** Create a fresh, uniquely named PostgreSQL database. */
+export async function createPostgresDatabase(): Promise<TestDatabase> {
+  const name = `privnum_gateway_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client(POSTGRES_ADMIN_URL);
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    config: { kind: "postgres", url: url.toString() },
+    drop: async () => {
+      const client = new pg.Client(POSTGRES_ADMIN_URL);
+      await client.connect();
+      try {
+        await client.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** An in-memory PGlite database (nothing to drop). */
+export function createPgliteDatabase(): TestDatabase {
+  return { config: { kind: "pglite", dataDir: "memory://" }, drop: async () => {} };
+}
+
+/** Both engines the gateway supports, for `describe.each`. */
+export const ENGINES = [
+  { engine: "postgres", create: createPostgresDatabase },
+  { engine: "pglite", create: async () => createPgliteDatabase() },
+] as const;
+
+/** Open and migrate a test database; the returned `close` also drops it. */
+export async function openMigrated(test: TestDatabase): Promise<DatabaseHandle> {
+  const handle = await openDatabase(test.config);
+  const outcome = await migrateToLatest(handle.db);
+  if (!outcome.ok) throw outcome.error;
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      await test.drop();
+    },
+  };
+}

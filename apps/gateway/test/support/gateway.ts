@@ -1,0 +1,156 @@
+import { type Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { type BuildAppOptions, buildApp, type GatewayApp } from "../../src/app.js";
+import { type GatewayConfig, testConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+
+/** A started gateway for a test file. */
+export interface TestGateway {
+  app: GatewayApp;
+  /** Run a GraphQL operation in-process (`yoga.fetch`). */
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  /** A real graphql-ws client on the gateway's port (closed by `stop`). */
+  wsClient(): Client;
+  stop(): Promise<void>;
+}
+
+/** Start a gateway (in-memory PGlite and an embedded simulator with a frozen clock unless overridden). */
+export async function startGateway(
+  config: Partial<GatewayConfig> = {},
+  options: BuildAppOptions = {},
+): Promise<TestGateway> {
+  const app = buildApp(testConfig(config), {
+    logger: createLogger({ level: "silent" }),
+    feedPollIntervalMs: 200,
+    expirySweepIntervalMs: 0,
+    ...options,
+    simulator: { timeScale: 0, ...options.simulator },
+  });
+  await app.start();
+  const clients: Client[] = [];
+  return {
+    app,
+    async gql(query, variables) {
+      const response = await app.yoga.fetch("http://gateway.test/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as never;
+    },
+    wsClient() {
+      const client = createClient({
+        url: app.graphqlUrl.replace(/^http/, "ws"),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: true,
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((client) => client.dispose()));
+      await app.stop();
+    },
+  };
+}
+
+/** Items a subscription received, with a way to wait for more. */
+export interface Collected<T> {
+  items: T[];
+  errors: unknown[];
+  /** Resolve once `count` items arrived (rejects after `timeoutMs` with what arrived). */
+  waitFor(count: number, timeoutMs?: number): Promise<T[]>;
+  /** Stop the subscription (the client sends `complete`). */
+  unsubscribe(): void;
+  /** Resolves when the server completes or errors the subscription. */
+  done: Promise<void>;
+}
+
+/** Subscribe with graphql-ws and collect `data[field]` of each result. */
+export function collect<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  field: string,
+): Collected<T> {
+  const items: T[] = [];
+  const errors: unknown[] = [];
+  const waiters: (() => void)[] = [];
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const notify = () => {
+    for (const waiter of waiters.splice(0)) waiter();
+  };
+  const unsubscribe = client.subscribe<Record<string, T>>(
+    { query, variables },
+    {
+      next: (result) => {
+        if (result.errors) errors.push(...result.errors);
+        if (result.data?.[field] !== undefined) items.push(result.data[field] as T);
+        notify();
+      },
+      error: (error) => {
+        errors.push(error);
+        notify();
+        finish();
+      },
+      complete: () => {
+        notify();
+        finish();
+      },
+    },
+  );
+  return {
+    items,
+    errors,
+    done,
+    unsubscribe,
+    async waitFor(count, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (items.length < count) {
+        if (errors.length > 0) throw new Error(`subscription failed: ${JSON.stringify(errors)}`);
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new Error(`expected ${count} items, got ${items.length}: ${JSON.stringify(items)}`);
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(left, 250));
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return items.slice(0, count);
+    },
+  };
+}
+
+/** Poll `condition` until it holds (rejects after `timeoutMs`). */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Call before subscribing; the returned function waits until the server holds `count` more live
+ * subscriptions (call-event feed listeners plus pub/sub topics) than it did at this call.
+ */
+export function subscriptionCounter(app: GatewayApp): (count: number) => Promise<void> {
+  const live = () => app.services.feed.listenerCount() + app.services.pubsub.listenerCount();
+  const baseline = live();
+  return (count) => until(() => live() >= baseline + count, `${count} more live subscriptions`);
+}
