@@ -40,6 +40,24 @@ export function cursorOf(b: StoredBinding): string {
   return `${String(b.createdAt).padStart(13, "0")}_${b.seq}`;
 }
 
+/**
+ * Applies "subscriptionId wins" (spec §5, §6, §7): when a request names a `subscriptionId`, the other selectors
+ * (and, for v2.0, the paging parameters) are ignored — not even validated, so a `virtualNum` with an unescaped
+ * `+` sent alongside it does no harm. Input without a usable `subscriptionId` is returned unchanged.
+ */
+function whenSubscriptionIdWins(
+  input: Record<string, unknown>,
+  ignored: readonly string[],
+): Record<string, unknown> {
+  if (typeof input.subscriptionId !== "string" || input.subscriptionId === "") return input;
+  const out = { ...input };
+  for (const key of ignored) delete out[key];
+  return out;
+}
+
+const PAIR = ["virtualNum", "extendNum"] as const;
+const PAGING = ["cursor", "limit"] as const;
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -153,7 +171,9 @@ export class BindingService {
   /** ModifyAXEBinding (spec §6, §16.4): absent = unchanged; a new bindExpiredTime restarts the expiry clock. */
   modify(app: ResolvedAppConfig, rawBody: unknown): PlatformResult {
     if (!isObject(rawBody)) return invalidRequest("body");
-    const parsed = modifyBodySchema.safeParse(withoutEmpty(rawBody, ["callbackTone", "callbackNum"]));
+    const parsed = modifyBodySchema.safeParse(
+      whenSubscriptionIdWins(withoutEmpty(rawBody, ["callbackTone", "callbackNum"]), PAIR),
+    );
     if (!parsed.success) return invalidRequest(firstIssueField(parsed.error));
     const body = parsed.data;
     const selected = this.select(app, body, "query");
@@ -194,7 +214,7 @@ export class BindingService {
 
   /** DeleteAXEBinding (spec §5). */
   unbind(app: ResolvedAppConfig, query: QueryParams): PlatformResult {
-    const parsed = selectorQuerySchema.safeParse(withoutEmpty(query));
+    const parsed = selectorQuerySchema.safeParse(whenSubscriptionIdWins(withoutEmpty(query), PAIR));
     if (!parsed.success) return invalidRequest(firstIssueField(parsed.error));
     const selected = this.select(app, parsed.data, "unbind");
     if (!selected.ok) return selected.result;
@@ -204,7 +224,7 @@ export class BindingService {
 
   /** QueryAXEBinding v1.0 (spec §7.1). */
   query(app: ResolvedAppConfig, query: QueryParams): PlatformResult {
-    const parsed = selectorQuerySchema.safeParse(withoutEmpty(query));
+    const parsed = selectorQuerySchema.safeParse(whenSubscriptionIdWins(withoutEmpty(query), PAIR));
     if (!parsed.success) return invalidRequest(firstIssueField(parsed.error));
     const selected = this.select(app, parsed.data, "query");
     if (!selected.ok) return selected.result;
@@ -217,7 +237,10 @@ export class BindingService {
    * single-binding selector answers the same shape with one item.
    */
   list(app: ResolvedAppConfig, query: QueryParams): PlatformResult {
-    const parsed = listQuerySchema.safeParse(withoutEmpty(query));
+    // A single-binding lookup ignores the paging parameters (spec §7.2); subscriptionId ignores the pair too.
+    const input = whenSubscriptionIdWins(withoutEmpty(query), [...PAIR, ...PAGING]);
+    if (input.extendNum !== undefined) for (const key of PAGING) delete input[key];
+    const parsed = listQuerySchema.safeParse(input);
     if (!parsed.success) return invalidRequest(firstIssueField(parsed.error));
     const q = parsed.data;
     if (q.subscriptionId !== undefined || q.extendNum !== undefined) {

@@ -74,12 +74,19 @@ const SECOND = 1000;
  * evaluated when the call starts: a call in progress survives a later unbind or expiry (spec §3).
  */
 export class CallPlanner {
+  /** Calls planned so far: numbers the session IDs. */
+  private calls = 0;
+
   constructor(private readonly deps: Deps) {}
 
   plan(req: CallRequest, nowMs: number): CallPlan {
     // Whole seconds, so that CDR times subtract exactly to the talk time (billing, spec §8.2).
     const t0 = Math.floor(nowMs / SECOND) * SECOND;
-    const sessionId = `${1200 + this.deps.ids.int(100)}_${1000 + this.deps.ids.int(9000)}_4294967295_${compactTime(
+    // Platform layout `<4 digits>_<4 digits>_4294967295_<yyyyMMddHHmmss>@<host>`. The two numeric parts count
+    // calls rather than being drawn at random, so that calls starting in the same second (a load test) never
+    // share a sessionId, which receivers use to group a call's events and CDR: unique up to 900 000 per second.
+    const n = this.calls++;
+    const sessionId = `${1200 + (Math.floor(n / 9000) % 100)}_${1000 + (n % 9000)}_4294967295_${compactTime(
       t0,
     )}@${HOST_NAME}`;
     const icid = `${this.deps.ids.hex(16)}.${1e9 + this.deps.ids.int(3e9)}.${1e8 + this.deps.ids.int(9e8)}.${this.deps.ids.int(10)}`;
@@ -108,18 +115,20 @@ export class CallPlanner {
     }
     const extension = keyed.replace(/#$/, "");
     b.event(0, "callin", b.inbound());
+    // collectInfo carries the keyed digits but not the parties (spec §16.1: {timestamp, sessionId, digitInfo});
+    // subscriptionId is added once the extension matched a binding (spec §16.4).
     if (extension === "") {
       // The prompt times out waiting for digits, then the hang-up tone plays.
-      b.event(10, "collectInfo", { ...b.inbound(), digitInfo: keyed });
+      b.event(10, "collectInfo", { digitInfo: keyed });
       return b.finish(12, 8033, "callee", 2);
     }
     const binding = this.deps.store.byExtension(req.virtualNum, extension);
     if (!binding) {
-      b.event(4, "collectInfo", { ...b.inbound(), digitInfo: keyed });
+      b.event(4, "collectInfo", { digitInfo: keyed });
       return b.finish(7, 8022, "callee", 2);
     }
     b.useBinding(binding);
-    b.event(4, "collectInfo", { ...b.inbound(), digitInfo: keyed });
+    b.event(4, "collectInfo", { digitInfo: keyed });
     if (binding.displayNumMode === "1") return b.finish(5, 8024, "callee", 0);
     // B reached A through X: B becomes A's callback target (spec §3), whether or not A answers.
     binding.callbackRecord = { caller: req.caller, at: t0 };

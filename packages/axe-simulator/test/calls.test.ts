@@ -1,6 +1,6 @@
 import { parseNotification } from "@privnum/notification-schemas";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Simulator, SimulatorConfig } from "../src/index.js";
+import { createSimulator, type Simulator, type SimulatorConfig } from "../src/index.js";
 import {
   APP_KEY,
   APP_SECRET,
@@ -8,6 +8,7 @@ import {
   call,
   MINUTE,
   type Receiver,
+  START,
   startReceiver,
   startSimulator,
   X1,
@@ -100,13 +101,31 @@ describe("simulated calls", () => {
       caller: B,
       called: X1,
     });
-    expect(collect.statusInfo).toMatchObject({ digitInfo: "0001", subscriptionId: b.subscriptionId });
-    for (const e of [callout, alerting, answer, disconnect]) {
-      expect(e.statusInfo).toMatchObject({ caller: X1, called: A, subscriptionId: b.subscriptionId });
-      expect(e.statusInfo.sessionId).toBe(result.sessionId);
-      expect(e.statusInfo.timestamp).toMatch(TIME);
+    // collectInfo: {timestamp, sessionId, digitInfo} (spec §16.1) plus the matched subscriptionId (§16.4).
+    expect(collect.statusInfo).toEqual({
+      timestamp: "2026-01-27 08:00:04",
+      sessionId: result.sessionId,
+      digitInfo: "0001",
+      subscriptionId: b.subscriptionId,
+    });
+    for (const e of [callout, alerting, answer]) {
+      expect(e.statusInfo).toEqual({
+        timestamp: expect.stringMatching(TIME),
+        sessionId: result.sessionId,
+        caller: X1,
+        called: A,
+        subscriptionId: b.subscriptionId,
+      });
     }
-    expect(disconnect.statusInfo).toMatchObject({ stateCode: 0, stateDesc: "The user releases the call." });
+    expect(disconnect.statusInfo).toEqual({
+      timestamp: expect.stringMatching(TIME),
+      sessionId: result.sessionId,
+      caller: X1,
+      called: A,
+      stateCode: 0,
+      stateDesc: "The user releases the call.",
+      subscriptionId: b.subscriptionId,
+    });
     // Timestamps never go backwards, and talk time is what was asked for.
     const times = events.map((e) => String(e.statusInfo.timestamp));
     expect([...times].sort()).toEqual(times);
@@ -143,25 +162,56 @@ describe("simulated calls", () => {
       areaCode: "0755",
       callDuration: 75,
     });
-    expect(fees[0]).not.toHaveProperty("extendNum");
-    expect(fees[0]).not.toHaveProperty("failTime");
+    // Every §8.2 field that applies to an answered, unrecorded call, and nothing else.
+    expect(Object.keys(fees[0]!)).toEqual([
+      "direction",
+      "spId",
+      "appKey",
+      "icid",
+      "bindNum",
+      "sessionId",
+      "subscriptionId",
+      "callerNum",
+      "calleeNum",
+      "fwdDisplayNum",
+      "fwdDstNum",
+      "callInTime",
+      "fwdStartTime",
+      "fwdAlertingTime",
+      "fwdAnswerTime",
+      "callEndTime",
+      "fwdUnaswRsn",
+      "ulFailReason",
+      "sipStatusCode",
+      "callOutUnaswRsn",
+      "recordFlag",
+      "ttsPlayTimes",
+      "ttsTransDuration",
+      "mptyId",
+      "serviceType",
+      "hostName",
+      "extendNumber",
+      "areaCode",
+      "callDuration",
+    ]);
     expect(fees[0]?.icid).toEqual(expect.any(String));
     expect(fees[0]?.hostName).toEqual(expect.any(String));
     expect(fees[0]?.mptyId).toEqual(expect.any(String));
   });
 
-  it("bills callEndTime − fwdAnswerTime: rounded up, 75 s is 2 minutes", async () => {
-    await start();
-    await bind(sim, { bindNum: A });
-    const { cdr } = await sim.simulateCall({ caller: B, virtualNum: X1, digits: "0001", talkSeconds: 75 });
-    const seconds =
-      (Date.parse(`${String(cdr.callEndTime).replace(" ", "T")}Z`) -
-        Date.parse(`${String(cdr.fwdAnswerTime).replace(" ", "T")}Z`)) /
-      1000;
-    expect(seconds).toBe(75);
-    expect(Math.ceil(seconds / 60)).toBe(2);
-    expect(cdr.callDuration).toBe(75);
-  });
+  it.each([0, 1, 59, 60, 61, 75])(
+    "gives the CDR times that bill a %i s talk: callEndTime − fwdAnswerTime is the talk, in whole seconds",
+    async (talkSeconds) => {
+      // A start 0.7 s into a second: CDR times are whole seconds, so the difference must still be exact.
+      await start({ startTime: new Date("2026-01-27T08:00:00.700Z") });
+      await bind(sim, { bindNum: A });
+      const { cdr } = await sim.simulateCall({ caller: B, virtualNum: X1, digits: "0001", talkSeconds });
+      const instant = (field: string) => Date.parse(`${String(cdr[field]).replace(" ", "T")}Z`);
+      expect(instant("callEndTime") - instant("fwdAnswerTime")).toBe(talkSeconds * 1000);
+      expect(cdr.callDuration).toBe(talkSeconds);
+      expect(cdr.callInTime).toBe("2026-01-27 08:00:00");
+    },
+  );
 
   it("adds the recording fields when recordFlag is on, the app records and the talk lasts ≥ 3 s", async () => {
     await start();
@@ -175,6 +225,15 @@ describe("simulated calls", () => {
       recordObjectName: expect.stringMatching(/\.wav$/),
       recordFileDownloadUrl: expect.stringContaining(`${sim.url}/recordings/`),
     });
+    const keys = Object.keys(long.cdr);
+    expect(keys.slice(keys.indexOf("recordFlag"), keys.indexOf("ttsPlayTimes"))).toEqual([
+      "recordFlag",
+      "recordStartTime",
+      "recordDomain",
+      "recordBucketName",
+      "recordObjectName",
+      "recordFileDownloadUrl",
+    ]);
     const short = await sim.simulateCall({ caller: C, virtualNum: X1, digits: "0001", talkSeconds: 2 });
     expect(short.cdr.recordFlag).toBe(0);
     expect(short.cdr).not.toHaveProperty("recordObjectName");
@@ -250,8 +309,17 @@ describe("simulated calls", () => {
     expect(c.stateCode).toBe(stateCode);
     expect(c.notifications.map((n) => n.eventType)).toEqual(types);
     const last = c.notifications.at(-1) as Body;
-    expect(last.statusInfo).toMatchObject({ stateCode, caller: B });
-    expect(last.statusInfo).not.toHaveProperty("subscriptionId");
+    expect(Object.keys(last.statusInfo).sort()).toEqual(
+      ["timestamp", "sessionId", "caller", "called", "stateCode", "stateDesc"].sort(),
+    );
+    const dialled = (input as { virtualNum?: string }).virtualNum ?? X1;
+    expect(last.statusInfo).toMatchObject({ stateCode, caller: B, called: dialled });
+    // collectInfo without a matched binding: no parties, no subscriptionId (spec §16.1).
+    const collect = c.notifications.find((n) => n.eventType === "collectInfo") as Body | undefined;
+    expect(collect !== undefined).toBe(types.includes("collectInfo"));
+    if (collect) {
+      expect(Object.keys(collect.statusInfo).sort()).toEqual(["digitInfo", "sessionId", "timestamp"]);
+    }
     expect(c.cdr).toMatchObject({ direction: 2, ulFailReason: stateCode, failTime: c.cdr.callEndTime });
     expect(c.cdr).not.toHaveProperty("subscriptionId");
     expect(c.cdr).not.toHaveProperty("fwdStartTime");
@@ -276,8 +344,24 @@ describe("simulated calls", () => {
     const real = await sim.simulateCall({ caller: B, virtualNum: X1, digits: "0001" });
     expect(real.stateCode).toBe(8024);
     expect(real.cdr.subscriptionId).toBeDefined();
-    const fixed = await sim.simulateCall({ caller: "+867552800001", virtualNum: X1, digits: "0001" });
-    expect(fixed.stateCode).toBe(8023);
+    // Shenzhen (0755), Beijing (010: starts with 1 like a mobile, but 10 is an area code) and Shanghai (021).
+    for (const caller of ["+8675528000001", "+861062345678", "+862162345678"]) {
+      const fixed = await sim.simulateCall({ caller, virtualNum: X1, digits: "0001" });
+      expect(fixed.stateCode, caller).toBe(8023);
+      expect(fixed.notifications.map((n) => n.eventType)).toEqual(["callin", "disconnect"]);
+    }
+    // Mobile callers (13x–19x) are not fixed lines.
+    for (const caller of ["+8613900000031", "+8619900000031", "+8617100000031"]) {
+      expect((await sim.simulateCall({ caller, virtualNum: X1, digits: "0001" })).stateCode).toBe(8024);
+    }
+  });
+
+  it("refuses a fixed-line A calling X back (8023), before any callback routing", async () => {
+    await start();
+    await bind(sim, { bindNum: "+861062345678", callbackNum: "+8613700000001" });
+    const back = await sim.simulateCall({ caller: "+861062345678", virtualNum: X1 });
+    expect(back.stateCode).toBe(8023);
+    expect(back.cdr).not.toHaveProperty("fwdDstNum");
   });
 
   describe("callback (A calls X)", () => {
@@ -345,6 +429,32 @@ describe("simulated calls", () => {
       expect((await sim.simulateCall({ caller: A, virtualNum: X2 })).stateCode).toBe(8019);
     });
 
+    it("plays the binding's callbackTone (8019) rather than forward to the app's callbackNum", async () => {
+      sim = await startSimulator({
+        apps: [
+          { appKey: APP_KEY, appSecret: APP_SECRET, virtualNumbers: [X1], callbackNum: "+8613700000009" },
+        ],
+      });
+      await bind(sim, { bindNum: A, callbackTone: "cb.wav" });
+      const tone = await sim.simulateCall({ caller: A, virtualNum: X1 });
+      expect(tone.stateCode).toBe(8019);
+      expect(tone.cdr).not.toHaveProperty("fwdDstNum");
+      // Once someone reached A, the record wins over the tone.
+      await sim.simulateCall({ caller: B, virtualNum: X1, digits: "0001", talkSeconds: 5 });
+      expect((await sim.simulateCall({ caller: A, virtualNum: X1 })).cdr.fwdDstNum).toBe(B);
+    });
+
+    it('forwards to a callbackNum that modify set, and plays the tone again once modify cleared it with ""', async () => {
+      await start();
+      const b = await bind(sim, { bindNum: A });
+      const id = String(b.subscriptionId);
+      await call(sim, { method: "PUT", body: { subscriptionId: id, callbackNum: "+8613700000002" } });
+      expect((await sim.simulateCall({ caller: A, virtualNum: X1 })).cdr.fwdDstNum).toBe("+8613700000002");
+      const cleared = await call(sim, { method: "PUT", body: { subscriptionId: id, callbackNum: "" } });
+      expect(cleared.body.resultcode).toBe("0");
+      expect((await sim.simulateCall({ caller: A, virtualNum: X1 })).stateCode).toBe(8019);
+    });
+
     it("keeps working for a call in progress when the binding is removed (evaluated at call start)", async () => {
       await start();
       const b = await bind(sim, { bindNum: A });
@@ -358,6 +468,24 @@ describe("simulated calls", () => {
       // New calls no longer reach A.
       expect((await sim.simulateCall({ caller: B, virtualNum: X1, digits: "0001" })).stateCode).toBe(8022);
     });
+  });
+
+  it("gives every call its own sessionId, even thousands starting in the same second", async () => {
+    // No server and no push URL: only the planning matters. (Random IDs collided after about 2 000 calls.)
+    sim = createSimulator({ timeScale: 0, startTime: START });
+    sim.seedBindings({ bindings: [{ virtualNum: X1, bindNum: A }] });
+    const ids = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const c = await sim.simulateCall({
+        caller: `+86139${String(i).padStart(8, "0")}`,
+        virtualNum: X1,
+        digits: "0001",
+        talkSeconds: 1,
+      });
+      expect(c.sessionId).toMatch(/^\d{4}_\d{4}_4294967295_20260127080000@/);
+      ids.add(c.sessionId);
+    }
+    expect(ids.size).toBe(3000);
   });
 
   it("validates its input", async () => {

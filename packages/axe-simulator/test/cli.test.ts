@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { signUsernameToken } from "@privnum/wsse-auth";
 import { afterEach, describe, expect, it } from "vitest";
-import { configFromOptions } from "../src/cli-options.js";
-import { waitFor } from "./helpers.js";
+import { buildCommand, type CliOptions, configFromOptions } from "../src/cli-options.js";
+import { DEFAULT_APP } from "../src/index.js";
+import { startReceiver, waitFor } from "./helpers.js";
 
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 
@@ -135,33 +136,59 @@ describe("axe-simulator CLI", () => {
     expect(running.output()).toMatch(/cannot read/);
   });
 
-  it("maps every flag onto the configuration", () => {
-    const config = configFromOptions({
+  it("parses every flag of the command line into the configuration", () => {
+    const parse = (argv: string[]) =>
+      buildCommand()
+        .exitOverride()
+        .configureOutput({ writeErr: () => {} })
+        .parse(argv, { from: "user" })
+        .opts<CliOptions>();
+    const options = parse([
+      "--host",
+      "0.0.0.0",
+      "-p",
+      "9000",
+      "--app-key",
+      "k",
+      "--app-secret",
+      "s",
+      "--virtual-numbers",
+      "+8617000000009:021, +8617000000008",
+      "--extension-digits",
+      "3",
+      "--schemes",
+      "aksk,wsse-hex",
+      "--notify-url",
+      "http://127.0.0.1:1/n",
+      "--call-event-url",
+      "http://127.0.0.1:1/e",
+      "--fee-url",
+      "http://127.0.0.1:1/f",
+      "--num-status-url",
+      "http://127.0.0.1:1/s",
+      "--push-scheme",
+      "wsse-raw",
+      "--no-recording",
+      "--time-scale",
+      "0.5",
+      "--seed",
+      "-3",
+      "--cdr-batch-window-ms",
+      "100",
+      "--lockout-threshold",
+      "2",
+      "--lockout-duration-seconds",
+      "60",
+      "--control-token",
+      "token-123456",
+      "-q",
+    ]);
+    expect(options.quiet).toBe(true);
+    expect(configFromOptions(options)).toEqual({
       host: "0.0.0.0",
       port: 9000,
-      appKey: "k",
-      appSecret: "s",
-      virtualNumbers: [{ number: "+8617000000009", cityCode: "021" }],
-      extensionDigits: 3,
-      schemes: ["aksk"],
-      notifyUrl: "http://127.0.0.1:1/n",
-      callEventUrl: "http://127.0.0.1:1/e",
-      feeUrl: "http://127.0.0.1:1/f",
-      numStatusUrl: "http://127.0.0.1:1/s",
-      pushScheme: "wsse-raw",
-      recording: false,
-      timeScale: 1000,
-      seed: 5,
-      cdrBatchWindowMs: 100,
-      lockoutThreshold: 2,
-      lockoutDurationSeconds: 60,
-      controlToken: "token-123456",
-    });
-    expect(config).toEqual({
-      host: "0.0.0.0",
-      port: 9000,
-      timeScale: 1000,
-      seed: 5,
+      timeScale: 0.5,
+      seed: -3,
       cdrBatchWindowMs: 100,
       lockout: { threshold: 2, durationSeconds: 60 },
       control: { token: "token-123456" },
@@ -169,9 +196,9 @@ describe("axe-simulator CLI", () => {
         {
           appKey: "k",
           appSecret: "s",
-          virtualNumbers: [{ number: "+8617000000009", cityCode: "021" }],
+          virtualNumbers: [{ number: "+8617000000009", cityCode: "021" }, { number: "+8617000000008" }],
           extensionDigits: 3,
-          schemes: ["aksk"],
+          schemes: ["aksk", "wsse-hex"],
           notifyUrl: "http://127.0.0.1:1/n",
           callEventUrl: "http://127.0.0.1:1/e",
           feeUrl: "http://127.0.0.1:1/f",
@@ -181,6 +208,60 @@ describe("axe-simulator CLI", () => {
         },
       ],
     });
-    expect(configFromOptions({})).toMatchObject({ host: "127.0.0.1", port: 8788 });
+    // Without flags: the documented defaults, recording left on.
+    expect(configFromOptions(parse([]))).toEqual({
+      host: "127.0.0.1",
+      port: 8788,
+      apps: [{ ...DEFAULT_APP }],
+    });
+    for (const bad of [
+      ["--port", "70000"],
+      ["--extension-digits", "0"],
+      ["--schemes", "aksk,md5"],
+      ["--push-scheme", "md5"],
+      ["--time-scale", "-1"],
+      ["--seed", "1.5"],
+      ["--lockout-threshold", "x"],
+      ["--unknown-flag"],
+    ]) {
+      expect(() => parse(bad), bad.join(" ")).toThrow();
+    }
+  });
+
+  it("pushes to --notify-url and guards the control API with --control-token", async () => {
+    const receiver = await startReceiver();
+    try {
+      running = runCli([
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--notify-url",
+        `${receiver.url}/notify`,
+        "--control-token",
+        "cli-token-123",
+        "--quiet",
+      ]);
+      const url = await waitForUrl(running);
+      const body = JSON.stringify({ number: "+8617000000001", status: "9" });
+      const denied = await fetch(`${url}/simulator/number-status`, { method: "POST", body });
+      expect(denied.status).toBe(401);
+      const ok = await fetch(`${url}/simulator/number-status`, {
+        method: "POST",
+        body,
+        headers: { authorization: "Bearer cli-token-123", "content-type": "application/json" },
+      });
+      expect(ok.status).toBe(200);
+      await waitFor(() => receiver.received.length === 1);
+      expect(receiver.received[0]).toMatchObject({
+        path: "/notify",
+        body: { eventType: "numStatus", numInfo: [{ number: "+8617000000001", status: "9" }] },
+      });
+      expect(receiver.received[0]!.headers["x-aksk"]).toMatch(/^UsernameToken Username="privnum-sim-app"/);
+      running.child.kill("SIGTERM");
+      expect(await running.exited).toBe(0);
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
+import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Simulator } from "../src/index.js";
-import { bind, call, HOUR, MINUTE, startSimulator, X1 } from "./helpers.js";
+import { bind, call, HOUR, MINUTE, startSimulator, waitFor, X1 } from "./helpers.js";
 
 const A = "+8613800000021";
 const B = "+8613900000031";
@@ -84,9 +85,25 @@ describe("expiry under virtual time", () => {
 
   it("runs in real time at the configured scale", async () => {
     sim = await startSimulator({ timeScale: 1000 });
-    const start = sim.clock.now().getTime();
-    await new Promise((r) => setTimeout(r, 50));
-    // At least 50 ms × 1000 of virtual time has passed.
-    expect(sim.clock.now().getTime() - start).toBeGreaterThanOrEqual(50_000);
+    // Bracket each clock reading between two readings of the same monotonic clock the simulator uses, so the
+    // bounds hold whatever the machine's load: virtual elapsed = real elapsed × 1000 (±1 ms of flooring).
+    const before0 = performance.now();
+    const v0 = sim.clock.now().getTime();
+    const after0 = performance.now();
+    await new Promise((r) => setTimeout(r, 30));
+    const before1 = performance.now();
+    const v1 = sim.clock.now().getTime();
+    const after1 = performance.now();
+    expect(v1 - v0).toBeGreaterThanOrEqual(Math.floor((before1 - after0) * 1000) - 1);
+    expect(v1 - v0).toBeLessThanOrEqual(Math.ceil((after1 - before0) * 1000) + 1);
+    expect(v1).toBeGreaterThan(v0);
+  });
+
+  it("expires a binding as scaled real time passes, without the test moving the clock", async () => {
+    // 1 virtual minute per real millisecond: a 5-minute binding is gone after about 5 ms of real time.
+    sim = await startSimulator({ timeScale: 60_000 });
+    const b = await bind(sim, { bindNum: A, timeUnit: "1", bindExpiredTime: 5 });
+    await waitFor(() => sim.state().bindings.length === 0);
+    expect(await exists(b.subscriptionId)).toBe(false);
   });
 });

@@ -92,6 +92,24 @@ describe("QueryAXEBinding v2.0 (cursor listing)", () => {
     expect(missing.body.resultcode).toBe("1012007");
   });
 
+  it("ignores cursor and limit for a single-binding lookup, and the pair when subscriptionId is present", async () => {
+    sim = await startSimulator();
+    const b = await bind(sim, { bindNum: aNumber(1) });
+    const byPair = await call(sim, {
+      path: V2,
+      query: { virtualNum: X1, extendNum: "0001", cursor: "bad", limit: "0" },
+    });
+    expect(byPair.body).toMatchObject({ resultcode: "0", total: 1 });
+    const byId = await call(sim, {
+      path: V2,
+      rawQuery: `subscriptionId=${String(b.subscriptionId)}&virtualNum=+8617000000001&cursor=x&limit=999`,
+    });
+    expect(byId.body).toMatchObject({ resultcode: "0", total: 1 });
+    expect((byId.body.bindingList as Array<Record<string, unknown>>)[0]?.subscriptionId).toBe(
+      b.subscriptionId,
+    );
+  });
+
   it.each([
     [{ virtualNum: X1, cursor: "123_1" }, "cursor"],
     [{ virtualNum: X1, cursor: "0000000000000_" }, "cursor"],

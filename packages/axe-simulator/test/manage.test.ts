@@ -71,6 +71,22 @@ describe("QueryAXEBinding v1.0, ModifyAXEBinding and DeleteAXEBinding", () => {
       expect(res.body.bindNum).toBe(A);
     });
 
+    it("ignores virtualNum and extendNum entirely when subscriptionId is present, even malformed ones", async () => {
+      sim = await startSimulator();
+      const b = await bind(sim, { bindNum: A });
+      // The official samples send all three; a raw + in virtualNum must not matter once subscriptionId wins.
+      const res = await call(sim, {
+        rawQuery: `subscriptionId=${String(b.subscriptionId)}&virtualNum=+8617000000001&extendNum=12345`,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ resultcode: "0", subscriptionId: b.subscriptionId });
+      // …and an unknown subscriptionId does not fall back to a valid pair.
+      const missing = await call(sim, {
+        query: { subscriptionId: "unknown", virtualNum: X1, extendNum: String(b.extendNum) },
+      });
+      expect(missing.body).toEqual({ resultcode: "1012007", resultdesc: "The record does not exist." });
+    });
+
     it("needs %2B for the + of a number in the query string: a raw + decodes to a space (1010002)", async () => {
       sim = await startSimulator();
       await bind(sim, { bindNum: A });
@@ -149,6 +165,38 @@ describe("QueryAXEBinding v1.0, ModifyAXEBinding and DeleteAXEBinding", () => {
       expect((await call(sim, { query: { virtualNum: X1, extendNum: "0001" } })).body.displayNumMode).toBe(
         "1",
       );
+    });
+
+    it("lets subscriptionId win over a malformed or different virtualNum + extendNum in the body", async () => {
+      sim = await startSimulator();
+      const b1 = await bind(sim, { bindNum: A });
+      await bind(sim, { bindNum: A2 });
+      const res = await call(sim, {
+        method: "PUT",
+        body: {
+          subscriptionId: b1.subscriptionId,
+          virtualNum: "8617000000001",
+          extendNum: "0002",
+          userData: "u",
+        },
+      });
+      expect(res.body).toEqual({ resultcode: "0", resultdesc: "Success" });
+      const [first, second] = sim.state().bindings;
+      expect(first).toMatchObject({ bindNum: A, userData: "u" });
+      expect(second).not.toHaveProperty("userData");
+    });
+
+    it("clears callbackNum with an empty string and leaves it alone when absent", async () => {
+      sim = await startSimulator();
+      const b = await bind(sim, { bindNum: A, callbackNum: "+8613900000001" });
+      const id = String(b.subscriptionId);
+      await call(sim, { method: "PUT", body: { subscriptionId: id, userData: "u" } });
+      expect((await call(sim, { query: { subscriptionId: id } })).body.callbackNum).toBe("+8613900000001");
+      const res = await call(sim, { method: "PUT", body: { subscriptionId: id, callbackNum: "" } });
+      expect(res.body.resultcode).toBe("0");
+      const q = (await call(sim, { query: { subscriptionId: id } })).body;
+      expect(q).not.toHaveProperty("callbackNum");
+      expect(q).not.toHaveProperty("callbackTone");
     });
 
     it("keeps at most one of callbackTone/callbackNum: callbackNum wins, and an empty string clears", async () => {
@@ -280,6 +328,17 @@ describe("QueryAXEBinding v1.0, ModifyAXEBinding and DeleteAXEBinding", () => {
       expect(half.body).toEqual({ resultcode: "1010002", resultdesc: "Invalid request. extendNum" });
       const raw = await call(sim, { method: "DELETE", rawQuery: "virtualNum=+8617000000001&extendNum=0001" });
       expect(raw.body).toEqual({ resultcode: "1010002", resultdesc: "Invalid request. virtualNum" });
+    });
+
+    it("unbinds by subscriptionId even with a raw + in the virtualNum sent alongside", async () => {
+      sim = await startSimulator();
+      const b = await bind(sim, { bindNum: A });
+      const res = await call(sim, {
+        method: "DELETE",
+        rawQuery: `subscriptionId=${String(b.subscriptionId)}&virtualNum=+8617000000001&extendNum=0001`,
+      });
+      expect(res.body).toEqual({ resultcode: "0", resultdesc: "Success" });
+      expect(sim.state().bindings).toHaveLength(0);
     });
   });
 });

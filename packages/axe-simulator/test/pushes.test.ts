@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { parseNotification } from "@privnum/notification-schemas";
 import { createMemoryNonceStore, createVerifier, type Scheme } from "@privnum/wsse-auth";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -163,6 +165,26 @@ describe("pushes", () => {
     await sim.flush();
     expect(sim.deliveries()[0]).toMatchObject({ outcome: "failed", error: expect.any(String) });
     expect(sim.deliveries()[0]).not.toHaveProperty("status");
+  });
+
+  it("fails an attempt whose receiver never answers within pushTimeoutMs, and retries it", async () => {
+    const silent = createServer(() => {
+      // Never answers.
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      await start({ notifyUrl: `http://127.0.0.1:${port}/slow` }, { pushTimeoutMs: 100 });
+      await sim.setNumberStatus({ number: X1, status: "9" });
+      await sim.clock.advance(MINUTE);
+      expect(sim.deliveries().map((d) => [d.attempt, d.outcome, d.error, d.final])).toEqual([
+        [1, "failed", "timeout", false],
+        [2, "failed", "timeout", false],
+      ]);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it("logs a push without a URL once as skipped", async () => {
