@@ -96,18 +96,20 @@ export function parseAuthorization(
   if (typeof parsed === "string") {
     return fail("authorization-malformed", `The Authorization header is malformed: ${parsed}.`);
   }
+  // The platform's order (spec §13.2): every attribute present first, then each value.
   const realm = parsed.get("realm");
-  if (realm === undefined) return fail("realm-missing", "The Authorization header has no realm.");
-  if (realm !== "SDP") return fail("realm-invalid", 'The realm in the Authorization header must be "SDP".');
   const profile = parsed.get("profile");
+  const type = parsed.get("type");
+  if (realm === undefined) return fail("realm-missing", "The Authorization header has no realm.");
   if (profile === undefined) return fail("profile-missing", "The Authorization header has no profile.");
+  if (type === undefined) return fail("type-missing", "The Authorization header has no type.");
+  if (realm !== "SDP") return fail("realm-invalid", 'The realm in the Authorization header must be "SDP".');
   if (profile !== "UsernameToken") {
     return fail("profile-invalid", 'The profile in the Authorization header must be "UsernameToken".');
   }
-  const type = parsed.get("type");
-  if (type === undefined) return fail("type-missing", "The Authorization header has no type.");
-  if (type !== "Appkey")
+  if (type !== "Appkey") {
     return fail("type-invalid", 'The type in the Authorization header must be "Appkey".');
+  }
   return { ok: true, value: family };
 }
 

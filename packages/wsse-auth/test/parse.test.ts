@@ -105,6 +105,10 @@ describe("parseAuthorization", () => {
     ["a wrong profile", 'AKSK realm="SDP",profile="Token",type="Appkey"', "profile-invalid"],
     ["no type", 'AKSK realm="SDP",profile="UsernameToken"', "type-missing"],
     ["a wrong type", 'AKSK realm="SDP",profile="UsernameToken",type="app_key"', "type-invalid"],
+    // Spec §13.2: presence of all three is checked before any value.
+    ["a wrong realm and no type", 'AKSK realm="X",profile="UsernameToken"', "type-missing"],
+    ["a wrong realm and no profile", 'AKSK realm="X",type="Appkey"', "profile-missing"],
+    ["a wrong profile and a wrong type", 'AKSK realm="SDP",profile="P",type="T"', "profile-invalid"],
   ])("rejects %s", (_name, value, code) => {
     const result = parseAuthorization(value);
     expect(result).toMatchObject({ ok: false, code });
