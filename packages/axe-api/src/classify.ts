@@ -45,13 +45,28 @@ const PLATFORM_CODES = new Set([
 ]);
 
 /**
- * The category of a platform answer. `1010010` is two codes in one (spec §16.4): with HTTP 401 it is
- * "Invalid digest." (authentication), otherwise platform flow control. 1023xxx are header/auth codes except the
- * internal 1023001/1023002.
+ * The category of `1010010`, which is two codes in one (spec §1.4, §16.4): "Invalid digest." with HTTP 401,
+ * platform flow control with 403. The text is consulted too, as §1.4 advises. A combination that is neither
+ * counts as authentication: repeating a digest failure risks the IP lock-out (1020176), while not repeating
+ * flow control costs one failed call.
  */
-export function categorize(resultcode: string | undefined, httpStatus: number): AxeErrorCategory {
+function categorize1010010(httpStatus: number, resultdesc: string): AxeErrorCategory {
+  if (httpStatus === 401 || /digest/i.test(resultdesc)) return "authentication";
+  if (httpStatus === 403 || httpStatus === 429 || /flow.?control/i.test(resultdesc)) return "flow-control";
+  return "authentication";
+}
+
+/**
+ * The category of a platform answer. 1023xxx are header/auth codes except the internal 1023001/1023002;
+ * `1010010` depends on the HTTP status and the text (see above).
+ */
+export function categorize(
+  resultcode: string | undefined,
+  httpStatus: number,
+  resultdesc = "",
+): AxeErrorCategory {
   if (resultcode !== undefined) {
-    if (resultcode === "1010010") return httpStatus === 401 ? "authentication" : "flow-control";
+    if (resultcode === "1010010") return categorize1010010(httpStatus, resultdesc);
     if (resultcode === "1011006") return "flow-control";
     if (PLATFORM_CODES.has(resultcode)) return "platform";
     if (AUTHENTICATION_CODES.has(resultcode) || resultcode.startsWith("1023")) return "authentication";

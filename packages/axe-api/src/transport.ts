@@ -3,7 +3,7 @@ import { parseRetryAfter } from "./backoff.js";
 import { categorize, type HttpMethod } from "./classify.js";
 import type { AxeErrorCategory } from "./errors.js";
 import type { AxeHooks, AxeLogger } from "./hooks.js";
-import { maskPhoneNumbersInText, maskValue, redactHeaders } from "./mask.js";
+import { maskError, maskPhoneNumbersInText, maskValue, redactHeaders } from "./mask.js";
 import type { AxeOperation } from "./types.js";
 import { toQuery, type WireBody } from "./wire.js";
 
@@ -133,6 +133,16 @@ async function readBounded(response: Response): Promise<string> {
 
 const decoder = new TextDecoder();
 
+/** The absolute redirect target, or `undefined` when the header is absent or not a URL. */
+function resolveLocation(location: string | null, base: string): string | undefined {
+  if (!location) return undefined;
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseJson(text: string): Record<string, unknown> | undefined {
   if (text.length === 0) return undefined;
   try {
@@ -257,7 +267,7 @@ export async function sendAttempt(
           : `${request.operation}: network error${code ? ` (${code})` : ""}`,
         connectFailed: tls || (code !== undefined && CONNECT_CODES.has(code)),
         permanent: tls,
-        cause: error,
+        cause: maskError(error),
       },
     };
   } finally {
@@ -294,13 +304,15 @@ export async function sendAttempt(
   }
 
   if (request.expectRedirect && status >= 300 && status < 400) {
-    const location = responseHeaders.get("location");
-    if (location) return { ok: true, json: json ?? {}, location: new URL(location, url).href };
+    const location = resolveLocation(responseHeaders.get("location"), url);
+    if (location) return { ok: true, json: json ?? {}, location };
   }
   if (status >= 200 && status < 300 && resultcode === "0" && json) return { ok: true, json };
 
   const category =
-    json === undefined && status >= 200 && status < 400 ? "platform" : categorize(resultcode, status);
+    json === undefined && status >= 200 && status < 400
+      ? "platform"
+      : categorize(resultcode, status, rawDesc);
   const described = resultcode
     ? `${resultcode}${resultdesc ? ` ${resultdesc}` : ""}`
     : json === undefined

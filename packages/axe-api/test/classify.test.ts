@@ -37,6 +37,22 @@ describe("categorize", () => {
   });
 });
 
+describe("categorize 1010010 by status and text (spec §1.4)", () => {
+  it.each<[number, string, AxeErrorCategory]>([
+    [401, "Invalid digest.", "authentication"],
+    [403, "The flow control upper limit is reached on the platform.", "flow-control"],
+    // The text wins over a status that says otherwise when it names the digest: never risk the lock-out.
+    [403, "Invalid digest.", "authentication"],
+    [500, "The flow control upper limit is reached on the platform.", "flow-control"],
+    [429, "", "flow-control"],
+    // Neither status nor text says flow control: not retried.
+    [400, "", "authentication"],
+    [200, "something else", "authentication"],
+  ])("HTTP %i with resultdesc %j is %s", (status, desc, category) => {
+    expect(categorize("1010010", status, desc)).toBe(category);
+  });
+});
+
 describe("isRetryable", () => {
   it("never retries authentication, invalid requests, not-found or no-resources", () => {
     for (const category of ["authentication", "invalid-request", "not-found", "no-resources"] as const) {

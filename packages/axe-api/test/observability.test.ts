@@ -113,6 +113,48 @@ describe("hooks", () => {
   });
 });
 
+describe("errors from fetch", () => {
+  it("reach hooks and the caller with the phone numbers of their messages masked", async () => {
+    h = await startHarness();
+    // Some fetch implementations (node-fetch, for one) name the whole URL, query string included.
+    const fetchWithUrlInErrors: typeof fetch = async (input) => {
+      const inner = new Error(`socket hang up while reading ${String(input)}`);
+      throw Object.assign(new TypeError(`request to ${String(input)} failed`, { cause: inner }), {
+        code: "ECONNRESET",
+      });
+    };
+    const retries: AxeRetryEvent[] = [];
+    const warnings: string[] = [];
+    const client = h.client({
+      fetch: fetchWithUrlInErrors,
+      retry: { maxAttempts: 2 },
+      hooks: { onRetry: (e) => retries.push(e) },
+      logger: { debug: () => {}, warn: (o, m) => warnings.push(`${m} ${JSON.stringify(o)}`) },
+    });
+    const error = await rejectionOf(client.getBinding({ virtualNum: X1, extendNum: "0001" }));
+    expect(error).toMatchObject({ category: "network", attempts: 2 });
+    expect(retries).toHaveLength(1);
+
+    const chain = (e: unknown): string[] =>
+      e instanceof Error ? [e.name, e.message, e.stack ?? "", ...chain(e.cause)] : [];
+    const texts = [...chain(error), ...chain(retries[0]?.error), ...warnings].join("\n");
+    expect(leaks(texts)).toEqual([]);
+    // Still useful: the masked URL, the error's class name and its code survive.
+    const cause = (error as Error).cause as Error & { code?: string };
+    expect(cause).toMatchObject({ name: "TypeError", code: "ECONNRESET" });
+    expect(cause.message).toContain("virtualNum=%2B86170****0001&extendNum=0001");
+    expect((cause.cause as Error).message).toContain("%2B86170****0001");
+  });
+
+  it("keeps an error that mentions no phone number as it is", async () => {
+    h = await startHarness();
+    const original = new TypeError("fetch failed");
+    const client = h.client({ retry: false, fetch: async () => Promise.reject(original) });
+    const error = await rejectionOf(client.getBinding({ subscriptionId: "s" }));
+    expect((error as Error).cause).toBe(original);
+  });
+});
+
 describe("logger", () => {
   it("a pino logger receives requests, answers and retries, masked and without secrets", async () => {
     h = await startHarness();

@@ -1,5 +1,7 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { AxeInvalidRequestError, AxeNotFoundError } from "../src/index.js";
+import { AxeInvalidRequestError, AxeNotFoundError, AxePlatformError, createAxeClient } from "../src/index.js";
 import {
   A1,
   A2,
@@ -75,5 +77,25 @@ describe("getRecordingDownloadUrl", () => {
     );
     expect(error).toBeInstanceOf(AxeInvalidRequestError);
     expect(error).toMatchObject({ resultcode: "1012012" });
+  });
+
+  it("a redirect whose Location is not a URL is a platform error, not a stray TypeError", async () => {
+    const server = createServer((_req, res) => res.writeHead(301, { location: "http://[not-a-host" }).end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const client = createAxeClient({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        appKey: APP_KEY,
+        appSecret: APP_SECRET,
+        retry: false,
+      });
+      const error = await rejectionOf(
+        client.getRecordingDownloadUrl({ recordDomain: "d", fileName: "f.wav" }),
+      );
+      expect(error).toBeInstanceOf(AxePlatformError);
+      expect(error).toMatchObject({ httpStatus: 301 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -27,13 +27,20 @@ export function toIntegerCode(value: unknown): number | undefined {
   return undefined;
 }
 
-/** The code to echo back for an unknown input, never throwing on odd values (symbols, objects …). */
+/**
+ * The code to echo back for an unknown input, never throwing on odd values (symbols, objects, proxies whose
+ * every conversion throws: those are echoed as their `typeof`).
+ */
 export function echoCode(value: unknown): number | string {
   if (typeof value === "number" || typeof value === "string") return value;
   try {
     return String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return typeof value;
+    }
   }
 }
 

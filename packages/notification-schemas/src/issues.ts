@@ -31,7 +31,10 @@ export type ParseIssueCode =
   /** A defect in this package; never expected. */
   | "internal";
 
-/** One problem found in a body. Messages never repeat field values, so they are safe to log. */
+/**
+ * One problem found in a body. Messages never repeat field values (except an unexpected `eventType`,
+ * JSON-quoted), so they are safe to log.
+ */
 export interface ParseIssue {
   /** Stable machine-readable kind of the problem. */
   readonly code: ParseIssueCode;

@@ -191,7 +191,8 @@ function unexpected(expected: Exclude<Expected, "any">, eventType: string): Pars
     ? `the call event "${eventType}"`
     : eventType === "fee" || eventType === "numStatus"
       ? `a "${eventType}" notification`
-      : `the unknown eventType "${eventType}"`;
+      : // JSON-quoted: it is the one value an issue repeats, and a control character must not reach a log line.
+        `the unknown eventType ${JSON.stringify(eventType)}`;
   return fail([
     issue("unexpected-event-type", ["eventType"], `expected ${EXPECTED_NAMES[expected]}, got ${got}`),
   ]);

@@ -217,6 +217,19 @@ describe("lookups", () => {
       expect(lookup("constructor")).toEqual({ code: "constructor", known: false });
       expect(lookup("__proto__")).toEqual({ code: "__proto__", known: false });
       expect(lookup(Object.create(null))).toMatchObject({ known: false });
+      // A value that throws on every conversion (a revoked proxy, a hostile toString) is still just unknown.
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      expect(lookup(proxy)).toEqual({ code: "object", known: false });
+      const hostile = new Proxy(
+        {},
+        {
+          get() {
+            throw new Error("no");
+          },
+        },
+      );
+      expect(lookup(hostile)).toEqual({ code: "object", known: false });
     },
   );
 });

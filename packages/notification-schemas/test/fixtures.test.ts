@@ -292,7 +292,11 @@ describe("unknown and unexpected event types", () => {
     });
     expect(expectIssues(parseCallEvent(status))[0]).toMatchObject({ code: "unexpected-event-type" });
     expect(expectIssues(parseFeeNotification({ eventType: "smsEvent" }))[0]?.message).toMatch(
-      /unknown eventType/,
+      /unknown eventType "smsEvent"/,
     );
+    // Repeated JSON-quoted, so a line break in it cannot forge a log line.
+    const forged = expectIssues(parseFeeNotification({ eventType: "x\nERROR forged" }))[0]?.message;
+    expect(forged).toContain('"x\\nERROR forged"');
+    expect(forged).not.toContain("\n");
   });
 });
