@@ -22,6 +22,7 @@ import { createDatabaseNonceStore } from "./db/nonce-store.js";
 import { MigrationError, NotStartedError } from "./errors.js";
 import { type CallEventFeed, createCallEventFeed } from "./live/call-event-feed.js";
 import { createGatewayPubSub, type GatewayPubSub } from "./live/pubsub.js";
+import { useSharedSubscriptionEvents } from "./live/use-shared-subscription-events.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { StoredPush } from "./notify/store-notification.js";
 import { useNotifyRoute } from "./notify/use-notify-route.js";
@@ -185,6 +186,8 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
       context: (): GatewayContext => ({ services: services! }),
       plugins: [
         useRequestSizeLimit({ path: "/graphql", maxBytes: 256 * 1024 }),
+        // `callEvents` fields resolve from the event alone: one execution per event serves every subscriber.
+        useSharedSubscriptionEvents({ fields: ["callEvents"] }),
         useNotifyRoute({
           db,
           verifier,

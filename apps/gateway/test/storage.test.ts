@@ -19,6 +19,7 @@ import {
   listCallEventsAfter,
 } from "../src/db/call-event-repository.js";
 import { insertCallRecords } from "../src/db/call-record-repository.js";
+import { upsertCallSessions } from "../src/db/call-session-repository.js";
 import { type DatabaseHandle, migrateToLatest } from "../src/db/database.js";
 import { createDatabaseNonceStore } from "../src/db/nonce-store.js";
 import { insertReceivedNotification } from "../src/db/received-notification-repository.js";
@@ -207,6 +208,72 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
     const second = await insertCallRecords(handle.db, [cdr("i2"), cdr("i3")]);
     expect(second.map((row) => row.icid)).toEqual(["i3"]);
     expect(second[0]!.record).toEqual({ icid: "i3" });
+  });
+
+  it("call records: the rows a write returns are the rows stored, timestamps and flags included", async () => {
+    const n = await keepBody(handle.db);
+    const at = new Date("2026-06-01T10:00:00Z");
+    const written = await insertCallRecords(handle.db, [
+      {
+        icid: "rt-1",
+        session_id: "s-rt",
+        subscription_id: "sub-rt",
+        virtual_num: "+8617000000001",
+        bind_num: "+8613800000021",
+        extend_num: "0001",
+        direction: 1,
+        caller_num: "+8613800000021",
+        callee_num: "+8617000000001",
+        call_in_time: at,
+        fwd_answer_time: new Date(at.getTime() + 5000),
+        call_end_time: new Date(at.getTime() + 65_000),
+        record_flag: true,
+        record_domain: "record.test",
+        record_object_name: "rt-1.wav",
+        record_file_download_url: null,
+        record: { icid: "rt-1", nested: { quote: 'a "b" \\ c', list: [1, null] } },
+        received_notification_id: n,
+      },
+    ]);
+    const stored = await handle.db
+      .selectFrom("call_records")
+      .selectAll()
+      .where("icid", "=", "rt-1")
+      .execute();
+    expect(written).toEqual(stored);
+  });
+
+  it("call sessions: an upsert returns the rows stored and keeps the first created_at", async () => {
+    const first = new Date("2026-06-01T10:00:00Z");
+    const later = new Date("2026-06-01T10:05:00Z");
+    const session = (status: string, at: Date) => ({
+      session_id: "s-upsert",
+      subscription_id: null,
+      virtual_num: "+8617000000001",
+      bind_num: null,
+      status,
+      started_at: first,
+      ended_at: status === "ended" ? later : null,
+      session: { sessionId: "s-upsert", state: status },
+      event_count: status === "ended" ? 2 : 1,
+      record_count: 0,
+      created_at: at,
+      updated_at: at,
+    });
+    const inserted = await upsertCallSessions(handle.db, [session("ringing", first)]);
+    const updated = await upsertCallSessions(handle.db, [session("ended", later)]);
+    const stored = await handle.db
+      .selectFrom("call_sessions")
+      .selectAll()
+      .where("session_id", "=", "s-upsert")
+      .execute();
+    expect(updated).toEqual(stored);
+    expect(updated[0]).toMatchObject({
+      id: inserted[0]!.id,
+      created_at: first,
+      updated_at: later,
+      status: "ended",
+    });
   });
 
   it("bindings: states follow deletion and expiry at the instant asked", async () => {

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Executor } from "./database.js";
 
 // Two-key advisory locks (int4, int4) live in a space separate from single bigint keys, so these class
@@ -19,9 +19,11 @@ export async function lockCallSessions(tx: Executor, sessionIds: Iterable<string
 }
 
 /**
- * Take the stream lock, held until the transaction ends. Every transaction assigns stream positions
- * only while holding it, so positions are handed out in commit order. Must be the last lock taken.
+ * The stream lock, held until the transaction ends: every transaction assigns stream positions only while
+ * holding it, so positions are handed out in commit order. Must be the last lock taken. An expression
+ * (text, never null once the lock is held) for the statement that takes it and assigns positions at once:
+ * see `assignStreamPositions`.
  */
-export async function lockCallEventStream(tx: Executor): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${STREAM_LOCK_CLASS}::int4, 0)`.execute(tx);
+export function callEventStreamLock(): RawBuilder<string> {
+  return sql<string>`pg_advisory_xact_lock(${STREAM_LOCK_CLASS}::int4, 0)::text`;
 }

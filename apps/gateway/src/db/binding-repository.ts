@@ -101,7 +101,7 @@ export async function findBindings(db: Executor, subscriptionIds: readonly strin
   return db
     .selectFrom("bindings")
     .selectAll()
-    .where("subscription_id", "in", [...new Set(subscriptionIds)])
+    .where("subscription_id", "=", sql<string>`any(${[...new Set(subscriptionIds)]}::text[])`)
     .execute();
 }
 

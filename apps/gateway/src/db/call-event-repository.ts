@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { lockCallEventStream } from "./advisory-locks.js";
+import { callEventStreamLock } from "./advisory-locks.js";
 import type { CallEventRow, NewCallEventRow } from "./call-event.table.js";
 import { type CallEventFilter, callEventCondition } from "./call-event-filter.js";
 import type { Executor } from "./database.js";
@@ -27,15 +27,20 @@ export async function insertCallEvents(
  * keeps it until the transaction ends, so a position becomes visible only after every smaller one that
  * will ever be visible: a reader that has seen position n can never later discover an n' < n.
  * Call it as the last step of the storing transaction, right before commit.
+ *
+ * Lock and positions are one statement (one round trip less while every writer waits on the lock): each
+ * position is drawn in an expression that reads the lock's result, so it cannot be drawn before the lock
+ * is held.
  */
 export async function assignStreamPositions(tx: Executor, ids: readonly number[]): Promise<CallEventRow[]> {
   if (ids.length === 0) return [];
-  await lockCallEventStream(tx);
   const result = await sql<CallEventRow>`
     update call_events as c
        set stream_seq = n.seq
-      from (select u.id, nextval('call_event_stream_seq') as seq
-              from unnest(${[...ids]}::bigint[]) with ordinality as u(id, ord)
+      from (select u.id,
+                   case when l.held is not null then nextval('call_event_stream_seq') end as seq
+              from (select ${callEventStreamLock()} as held) as l,
+                   unnest(${[...ids]}::bigint[]) with ordinality as u(id, ord)
              order by u.ord) as n
      where c.id = n.id
     returning c.*`.execute(tx);
@@ -77,7 +82,7 @@ export async function listSessionEvents(
   return db
     .selectFrom("call_events")
     .selectAll()
-    .where("session_id", "in", [...new Set(sessionIds)])
+    .where("session_id", "=", sql<string>`any(${[...new Set(sessionIds)]}::text[])`)
     .orderBy("occurred_at")
     .orderBy("id")
     .execute();

@@ -1,5 +1,7 @@
+import { sql } from "kysely";
 import type { PageRequest } from "./binding-repository.js";
 import type { CallRecordRow, NewCallRecordRow } from "./call-record.table.js";
+import { toDate } from "./column-values.js";
 import type { Executor } from "./database.js";
 
 /** Which call records a reader wants; absent fields do not filter. */
@@ -11,21 +13,62 @@ export interface CallRecordFilter {
 }
 
 /**
- * Insert a push's CDRs in one multi-row statement, skipping `icid`s already stored.
- * Returns only the new rows, in input order.
+ * Insert a push's CDRs in one statement, skipping `icid`s already stored, and return only the new rows, in
+ * input order. The rows travel as one JSON parameter expanded by `jsonb_to_recordset`: the statement text is
+ * the same for every push (cheap for Postgres to parse and plan), the driver sends the JSON as it is (with an
+ * array parameter per column it escapes every CDR's JSON element by element: a tenth of a push's CPU in the
+ * profile), and only the generated columns come back, the rest being what was sent (reading 50 CDRs back
+ * and parsing them again cost about 1 ms of CPU per push).
  */
 export async function insertCallRecords(
   tx: Executor,
   rows: readonly NewCallRecordRow[],
 ): Promise<CallRecordRow[]> {
   if (rows.length === 0) return [];
-  const inserted = await tx
-    .insertInto("call_records")
-    .values(rows.map((row) => ({ ...row, record: JSON.stringify(row.record) })))
-    .onConflict((oc) => oc.column("icid").doNothing())
-    .returningAll()
-    .execute();
-  return inserted.sort((a, b) => a.id - b.id);
+  const inserted = await sql<{ id: number | string; icid: string; inserted_at: Date | string }>`
+    insert into call_records (icid, session_id, subscription_id, virtual_num, bind_num, extend_num,
+      direction, caller_num, callee_num, call_in_time, fwd_answer_time, call_end_time, record_flag,
+      record_domain, record_object_name, record_file_download_url, record, received_notification_id)
+    select icid, session_id, subscription_id, virtual_num, bind_num, extend_num, direction, caller_num,
+      callee_num, call_in_time, fwd_answer_time, call_end_time, coalesce(record_flag, false), record_domain,
+      record_object_name, record_file_download_url, record, received_notification_id
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(icid text, session_id text,
+      subscription_id text, virtual_num text, bind_num text, extend_num text, direction int4,
+      caller_num text, callee_num text, call_in_time timestamptz, fwd_answer_time timestamptz,
+      call_end_time timestamptz, record_flag bool, record_domain text, record_object_name text,
+      record_file_download_url text, record jsonb, received_notification_id int8)
+    on conflict (icid) do nothing
+    returning id, icid, inserted_at`.execute(tx);
+  // A push that repeats an icid stores its first occurrence (the one the insert kept).
+  const byIcid = new Map<string, NewCallRecordRow>();
+  for (const row of rows) if (!byIcid.has(row.icid)) byIcid.set(row.icid, row);
+  return inserted.rows
+    .map((generated) => {
+      const row = byIcid.get(generated.icid)!;
+      return {
+        id: Number(generated.id),
+        icid: row.icid,
+        session_id: row.session_id,
+        subscription_id: row.subscription_id ?? null,
+        virtual_num: row.virtual_num ?? null,
+        bind_num: row.bind_num ?? null,
+        extend_num: row.extend_num ?? null,
+        direction: row.direction ?? null,
+        caller_num: row.caller_num ?? null,
+        callee_num: row.callee_num ?? null,
+        call_in_time: toDate(row.call_in_time),
+        fwd_answer_time: toDate(row.fwd_answer_time),
+        call_end_time: toDate(row.call_end_time),
+        record_flag: row.record_flag ?? false,
+        record_domain: row.record_domain ?? null,
+        record_object_name: row.record_object_name ?? null,
+        record_file_download_url: row.record_file_download_url ?? null,
+        record: row.record,
+        received_notification_id: row.received_notification_id,
+        inserted_at: toDate(generated.inserted_at)!,
+      } satisfies CallRecordRow;
+    })
+    .sort((a, b) => a.id - b.id);
 }
 
 /** Every CDR of these calls (one query). */
@@ -37,7 +80,7 @@ export async function listSessionRecords(
   return db
     .selectFrom("call_records")
     .selectAll()
-    .where("session_id", "in", [...new Set(sessionIds)])
+    .where("session_id", "=", sql<string>`any(${[...new Set(sessionIds)]}::text[])`)
     .orderBy("id")
     .execute();
 }

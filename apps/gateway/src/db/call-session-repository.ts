@@ -1,5 +1,7 @@
+import { sql } from "kysely";
 import type { PageRequest } from "./binding-repository.js";
 import type { CallSessionRow, NewCallSessionRow } from "./call-session.table.js";
+import { toDate } from "./column-values.js";
 import type { Executor } from "./database.js";
 
 /** Which call sessions a reader wants; absent fields do not filter. */
@@ -13,32 +15,54 @@ export interface CallSessionFilter {
 
 /**
  * Store the refolded state of calls (insert or replace, one statement). The caller holds the sessions'
- * locks. `created_at` of an existing row is kept.
+ * locks. `created_at` of an existing row is kept. Like `insertCallRecords`: one JSON parameter expanded by
+ * `jsonb_to_recordset` (a constant statement text, no per-element escaping in the driver), returning only
+ * what the database decides: the rest is what was sent.
  */
 export async function upsertCallSessions(
   tx: Executor,
   rows: readonly NewCallSessionRow[],
 ): Promise<CallSessionRow[]> {
   if (rows.length === 0) return [];
-  return tx
-    .insertInto("call_sessions")
-    .values(rows.map((row) => ({ ...row, session: JSON.stringify(row.session) })))
-    .onConflict((oc) =>
-      oc.column("session_id").doUpdateSet((eb) => ({
-        subscription_id: eb.ref("excluded.subscription_id"),
-        virtual_num: eb.ref("excluded.virtual_num"),
-        bind_num: eb.ref("excluded.bind_num"),
-        status: eb.ref("excluded.status"),
-        started_at: eb.ref("excluded.started_at"),
-        ended_at: eb.ref("excluded.ended_at"),
-        session: eb.ref("excluded.session"),
-        event_count: eb.ref("excluded.event_count"),
-        record_count: eb.ref("excluded.record_count"),
-        updated_at: eb.ref("excluded.updated_at"),
-      })),
-    )
-    .returningAll()
-    .execute();
+  const stored = await sql<{ id: number | string; session_id: string; created_at: Date | string }>`
+    insert into call_sessions (session_id, subscription_id, virtual_num, bind_num, status, started_at,
+      ended_at, session, event_count, record_count, created_at, updated_at)
+    select session_id, subscription_id, virtual_num, bind_num, status, started_at, ended_at, session,
+      event_count, record_count, created_at, updated_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(session_id text, subscription_id text,
+      virtual_num text, bind_num text, status text, started_at timestamptz, ended_at timestamptz,
+      session jsonb, event_count int4, record_count int4, created_at timestamptz, updated_at timestamptz)
+    on conflict (session_id) do update set
+      subscription_id = excluded.subscription_id,
+      virtual_num = excluded.virtual_num,
+      bind_num = excluded.bind_num,
+      status = excluded.status,
+      started_at = excluded.started_at,
+      ended_at = excluded.ended_at,
+      session = excluded.session,
+      event_count = excluded.event_count,
+      record_count = excluded.record_count,
+      updated_at = excluded.updated_at
+    returning id, session_id, created_at`.execute(tx);
+  const bySession = new Map(rows.map((row) => [row.session_id, row]));
+  return stored.rows.map((generated) => {
+    const row = bySession.get(generated.session_id)!;
+    return {
+      id: Number(generated.id),
+      session_id: row.session_id,
+      subscription_id: row.subscription_id ?? null,
+      virtual_num: row.virtual_num ?? null,
+      bind_num: row.bind_num ?? null,
+      status: row.status,
+      started_at: toDate(row.started_at),
+      ended_at: toDate(row.ended_at),
+      session: row.session,
+      event_count: row.event_count,
+      record_count: row.record_count,
+      created_at: toDate(generated.created_at)!,
+      updated_at: toDate(row.updated_at)!,
+    } satisfies CallSessionRow;
+  });
 }
 
 /** Calls by sessionId (one query). */
@@ -50,7 +74,7 @@ export async function findCallSessions(
   return db
     .selectFrom("call_sessions")
     .selectAll()
-    .where("session_id", "in", [...new Set(sessionIds)])
+    .where("session_id", "=", sql<string>`any(${[...new Set(sessionIds)]}::text[])`)
     .execute();
 }
 

@@ -8,9 +8,10 @@ import {
   findLatestBindingByNumbers,
 } from "../db/binding-repository.js";
 import type { CallEventRow, NewCallEventRow } from "../db/call-event.table.js";
-import { assignStreamPositions, insertCallEvents, listSessionEvents } from "../db/call-event-repository.js";
+import { assignStreamPositions, insertCallEvents } from "../db/call-event-repository.js";
+import { listCallHistory } from "../db/call-history-repository.js";
 import type { CallRecordRow, NewCallRecordRow } from "../db/call-record.table.js";
-import { insertCallRecords, listSessionRecords } from "../db/call-record-repository.js";
+import { insertCallRecords } from "../db/call-record-repository.js";
 import type { CallSessionRow, NewCallSessionRow } from "../db/call-session.table.js";
 import { findCallSessions, upsertCallSessions } from "../db/call-session-repository.js";
 import type { Database, Executor } from "../db/database.js";
@@ -200,18 +201,21 @@ async function refoldSessions(
   if (sessionIds.length === 0) return [];
   const known = sessionIds.filter((id) => before.has(id));
   const fresh = new Set(sessionIds.filter((id) => !before.has(id)));
-  const [storedEvents, storedRecords] = await Promise.all([
-    listSessionEvents(tx, known),
-    listSessionRecords(tx, known),
-  ]);
-  const events = [...storedEvents, ...inserted.events.filter((e) => fresh.has(e.session_id))];
-  const records = [...storedRecords, ...inserted.records.filter((r) => fresh.has(r.session_id))];
+  const stored = await listCallHistory(tx, known);
+  const events = [
+    ...stored.events,
+    ...inserted.events.filter((e) => fresh.has(e.session_id)).map((e) => ({ ...e, item: e.event })),
+  ];
+  const records = [
+    ...stored.records,
+    ...inserted.records.filter((r) => fresh.has(r.session_id)).map((r) => ({ ...r, item: r.record })),
+  ];
   const rows: NewCallSessionRow[] = sessionIds.map((sessionId) => {
     const ownEvents = events.filter((e) => e.session_id === sessionId);
     const ownRecords = records.filter((r) => r.session_id === sessionId);
     const folded = foldSession(
-      ownEvents.map((e) => e.event as CallEventNotification),
-      ownRecords.map((r) => r.record as FeeRecord),
+      ownEvents.map((e) => e.item as CallEventNotification),
+      ownRecords.map((r) => r.item as FeeRecord),
     );
     // The stored rows already carry what attribution established; the newest known value wins.
     const attributed = <K extends "subscription_id" | "virtual_num" | "bind_num">(key: K) =>

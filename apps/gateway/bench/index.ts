@@ -1,0 +1,194 @@
+// The gateway's benchmarks (issue 7: P1 ingest, P2 call events, P3 fan-out, P4 memory per subscriber, P6
+// reads), each against a raw baseline measured in the same run. Run with `pnpm bench` (or `pnpm bench:quick`
+// for the reduced scale) at the repository root, or `pnpm bench` here.
+//
+// Every server under test and the load generator run in their own processes (bench/serve-*.ts,
+// bench/load-worker.ts), on the machine's PostgreSQL in databases created for the run and dropped after it.
+// Traffic stays on 127.0.0.1; every process has a bounded life and stops by itself if this one goes away.
+//
+// Diagnostics (not used by `pnpm bench`): BENCH_ONLY=P1,P3 runs a subset; BENCH_CPU_PROF=<dir> writes a
+// V8 CPU profile of the main gateway process into <dir>.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BenchFigure, isQuick, reportSuite } from "@privnum/bench-kit";
+import { parseConfig } from "../src/config.js";
+import {
+  createBenchDatabase,
+  dropAllBenchDatabases,
+  prepareBaselineDatabase,
+  seedBindings,
+} from "./lib/bench-database.js";
+import { startChild, stopAllChildren } from "./lib/child-process.js";
+import type { BenchContext, Scale, ServerHandle, ServerKind } from "./lib/context.js";
+import { busyShare, readCpuTicks } from "./lib/machine-load.js";
+import type { ProcessStats } from "./lib/process-stats.js";
+import { benchCdrIngest } from "./scenarios/p1-cdr-ingest.js";
+import { benchCallEvents } from "./scenarios/p2-call-events.js";
+import { benchFanOut } from "./scenarios/p3-fan-out.js";
+import { benchIdleMemory } from "./scenarios/p4-idle-memory.js";
+import { benchReads } from "./scenarios/p6-reads.js";
+
+const FULL: Scale = {
+  stepMs: 5000,
+  warmUpMs: 2000,
+  searchSteps: 6,
+  refineSteps: 2,
+  fanOutSubscribers: 1000,
+  fanOutMs: 15_000,
+  idleSockets: 10_000,
+  idleSocketStep: 2500,
+};
+const QUICK: Scale = {
+  stepMs: 1200,
+  warmUpMs: 1000,
+  searchSteps: 3,
+  refineSteps: 1,
+  fanOutSubscribers: 1000,
+  fanOutMs: 3000,
+  idleSockets: 2000,
+  idleSocketStep: 1000,
+};
+// The whole bench must end: past this, everything is torn down and the run fails.
+const DEADLINE_MS = 15 * 60_000;
+
+const quick = isQuick();
+const only = new Set(
+  (process.env.BENCH_ONLY ?? "P1,P2,P3,P4,P6")
+    .split(",")
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean),
+);
+const cpuProfileDir = process.env.BENCH_CPU_PROF;
+const logDir = mkdtempSync(join(tmpdir(), "privnum-gateway-bench-"));
+const started = performance.now();
+const log = (line: string) =>
+  console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+async function cleanUp(): Promise<void> {
+  await stopAllChildren();
+  await dropAllBenchDatabases();
+  rmSync(logDir, { recursive: true, force: true });
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: stopping the bench`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+const deadline = setTimeout(() => {
+  console.error(`the gateway bench exceeded ${DEADLINE_MS / 60_000} minutes; stopping`);
+  void cleanUp().finally(() => process.exit(1));
+}, DEADLINE_MS);
+deadline.unref();
+
+/** How busy the machine is before the bench adds anything: other work skews every absolute figure. */
+async function backgroundLoad(): Promise<BenchFigure> {
+  const from = readCpuTicks();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const busy = busyShare(from, readCpuTicks());
+  log(`machine busy before the run: ${(busy * 100).toFixed(0)}% of all cores`);
+  return {
+    id: "load",
+    name: "machine CPU busy with other work before the run (3 s sample)",
+    value: Math.round(busy * 1000) / 10,
+    unit: "% of all cores",
+    note: "Context, not a target: absolute figures drift with it, the ratios much less.",
+  };
+}
+
+async function main(): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [await backgroundLoad()];
+  const gatewayDb = await createBenchDatabase("gateway");
+  const baselineDb = await createBenchDatabase("raw");
+  const { receivedNotificationId } = await prepareBaselineDatabase(baselineDb);
+  const parsed = parseConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: gatewayDb.url,
+    SIMULATOR_PORT: "0",
+    LOG_LEVEL: "info",
+  });
+  if (!parsed.ok) throw new Error(`gateway config: ${JSON.stringify(parsed.issues)}`);
+  const config = parsed.config;
+  if (config.platform.kind !== "embedded-simulator") throw new Error("the bench runs the embedded simulator");
+
+  let servers = 0;
+  const startServer = async (kind: ServerKind, profile = false): Promise<ServerHandle> => {
+    const n = ++servers;
+    const script = {
+      gateway: new URL("./serve-gateway.ts", import.meta.url),
+      "bare-yoga": new URL("./serve-bare-yoga.ts", import.meta.url),
+      "bare-ws": new URL("./serve-bare-ws.ts", import.meta.url),
+    }[kind];
+    const child = await startChild({
+      name: `${kind} #${n}`,
+      script,
+      nodeFlags: [
+        "--expose-gc",
+        ...(profile && cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : []),
+      ],
+      logFile: join(logDir, `${kind}-${n}.log`),
+    });
+    const { url, graphqlUrl } = await child.request<{ url: string; graphqlUrl: string }>("start", config);
+    return {
+      child,
+      url,
+      graphqlUrl,
+      wsUrl: graphqlUrl.replace(/^http/, "ws"),
+      stats: (gc = false) => child.request<ProcessStats>("stats", { gc }),
+      stop: () => child.stop(),
+    };
+  };
+
+  log(`gateway bench (${quick ? "bench:quick" : "full"}): databases ${gatewayDb.name}, ${baselineDb.name}`);
+  const gateway = await startServer("gateway", true);
+  const bindings = await seedBindings(gatewayDb);
+  log(`gateway at ${gateway.url} (pid ${gateway.child.pid}); ${bindings} bindings stored`);
+  const worker = await startChild({
+    name: "load generator",
+    script: new URL("./load-worker.ts", import.meta.url),
+  });
+
+  const ctx: BenchContext = {
+    quick,
+    scale: quick ? QUICK : FULL,
+    gateway,
+    gatewayDatabaseUrl: gatewayDb.url,
+    baselineDatabaseUrl: baselineDb.url,
+    baselineReceivedId: receivedNotificationId,
+    credentials: { appKey: config.platform.appKey, appSecret: config.platform.appSecret },
+    worker,
+    startServer: (kind) => startServer(kind),
+    log,
+  };
+  // P6 pages the CDRs that P1 stored, so P1 runs first whenever P6 runs.
+  if (only.has("P1") || only.has("P6")) figures.push(...(await benchCdrIngest(ctx)));
+  if (only.has("P2")) figures.push(...(await benchCallEvents(ctx)));
+  if (only.has("P3")) figures.push(...(await benchFanOut(ctx)));
+  if (only.has("P6")) figures.push(...(await benchReads(ctx)));
+  await gateway.stop();
+  if (only.has("P4")) figures.push(...(await benchIdleMemory(ctx)));
+  await worker.stop();
+  return figures;
+}
+
+let failed = false;
+try {
+  const figures = await main();
+  log("done");
+  await reportSuite({ suite: "gateway (P1–P6, real PostgreSQL)", figures });
+} catch (error) {
+  failed = true;
+  console.error("the gateway bench failed:", error);
+  console.error(`server logs were in ${logDir}`);
+} finally {
+  if (failed) {
+    await stopAllChildren();
+    await dropAllBenchDatabases();
+  } else {
+    await cleanUp();
+  }
+}
+process.exit(failed ? 1 : 0);

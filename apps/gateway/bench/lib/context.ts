@@ -1,0 +1,82 @@
+// What every scenario gets from the orchestrator: the servers under test, the load generator, the
+// databases, the scale of the run, and a way to time a step while watching the server and the machine.
+import type { BenchChild } from "./child-process.js";
+import type { Credentials, LoadJob, OpenLoadResult } from "./jobs.js";
+import { busyShare, groupCpuBetween, readCpuTicks, readProcessGroupCpu } from "./machine-load.js";
+import type { ProcessStats } from "./process-stats.js";
+
+/** How big a run is: `pnpm bench` (full) or `pnpm bench:quick`. */
+export interface Scale {
+  /** Length of one open-model step, in ms. */
+  stepMs: number;
+  /** Light load before a server's first measured step (JIT, pools, caches), in ms. */
+  warmUpMs: number;
+  /** Coarse and bisection steps of a capacity search. */
+  searchSteps: number;
+  refineSteps: number;
+  /** P3: subscribers, and how long events are pushed, in ms. */
+  fanOutSubscribers: number;
+  fanOutMs: number;
+  /** P4: sockets to ramp to, and the ramp's step. */
+  idleSockets: number;
+  idleSocketStep: number;
+}
+
+/** A server under test, in its own process. */
+export interface ServerHandle {
+  child: BenchChild;
+  url: string;
+  graphqlUrl: string;
+  wsUrl: string;
+  /** Its memory and CPU; with `gc`, after a full collection. */
+  stats(gc?: boolean): Promise<ProcessStats>;
+  stop(): Promise<void>;
+}
+
+/** The kinds of server a scenario can start. */
+export type ServerKind = "gateway" | "bare-yoga" | "bare-ws";
+
+/** Shared by all scenarios. */
+export interface BenchContext {
+  quick: boolean;
+  scale: Scale;
+  /** The gateway started for the run (P1, P2, P3, P6). */
+  gateway: ServerHandle;
+  /** Its database: the URL is also what a scenario counts committed rows in. */
+  gatewayDatabaseUrl: string;
+  /** A migrated database of the same shape for the raw baselines. */
+  baselineDatabaseUrl: string;
+  /** The one `received_notifications` row the baselines' rows refer to. */
+  baselineReceivedId: number;
+  credentials: Credentials;
+  /** The load generator. */
+  worker: BenchChild;
+  /** Start another server (each in its own process); stop it when done. */
+  startServer(kind: ServerKind): Promise<ServerHandle>;
+  log(line: string): void;
+}
+
+/** Run `job` in the load generator, measuring the server's CPU and the machine's alongside. */
+export async function measuredRun(
+  ctx: BenchContext,
+  server: ServerHandle | undefined,
+  job: LoadJob,
+): Promise<{ result: OpenLoadResult; extra: Record<string, number> }> {
+  const before = server ? await server.stats() : undefined;
+  const ticks = readCpuTicks();
+  const postgres = readProcessGroupCpu("postgres");
+  const started = performance.now();
+  const result = await ctx.worker.request<OpenLoadResult>("load", job, job.durationMs + 120_000);
+  const elapsed = performance.now() - started;
+  const machine = busyShare(ticks, readCpuTicks());
+  const extra: Record<string, number> = {
+    "machine busy": machine,
+    "postgres cpu": (groupCpuBetween(postgres, readProcessGroupCpu("postgres")) * 1000) / elapsed,
+  };
+  if (server && before) {
+    const after = await server.stats();
+    extra["server cpu"] = (after.cpuMs - before.cpuMs) / elapsed;
+    extra["of which kernel"] = (after.systemCpuMs - before.systemCpuMs) / elapsed;
+  }
+  return { result, extra };
+}

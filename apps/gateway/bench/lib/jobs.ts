@@ -1,0 +1,129 @@
+// What the orchestrator asks a load generator to do, and what comes back. Plain data: it crosses IPC.
+import type { LatencySummary, OpenLoadResult } from "@privnum/bench-kit/open-load";
+
+/** The platform app whose credentials sign the pushes. */
+export interface Credentials {
+  appKey: string;
+  appSecret: string;
+}
+
+/** An open-model run: `rate` arrivals per second for `durationMs`, whatever the response times. */
+interface OpenModel {
+  rate: number;
+  durationMs: number;
+  /** Arrivals beyond this many in flight count as errors (the server has fallen behind). */
+  maxInFlight: number;
+}
+
+/** Signed fee pushes of `recordsPerPush` CDRs to `/notify`; push `k` of the run is push number `first + k`. */
+export interface FeePushJob extends OpenModel {
+  kind: "fee-pushes";
+  url: string;
+  credentials: Credentials;
+  first: number;
+  recordsPerPush: number;
+  series: number;
+}
+
+/** Signed single call-event pushes to `/notify`. */
+export interface CallEventJob extends OpenModel {
+  kind: "call-events";
+  url: string;
+  credentials: Credentials;
+  first: number;
+  series: number;
+}
+
+/** P1's raw baseline: the same CDRs as {@link FeePushJob}, one prepared UNNEST insert per push. */
+export interface RawCdrInsertJob extends OpenModel {
+  kind: "raw-cdr-inserts";
+  databaseUrl: string;
+  poolSize: number;
+  appKey: string;
+  receivedNotificationId: number;
+  first: number;
+  recordsPerPush: number;
+  series: number;
+}
+
+/** P2's raw baseline: the same events as {@link CallEventJob}, one prepared insert each. */
+export interface RawEventInsertJob extends OpenModel {
+  kind: "raw-event-inserts";
+  databaseUrl: string;
+  poolSize: number;
+  receivedNotificationId: number;
+  first: number;
+  series: number;
+}
+
+/**
+ * GraphQL queries over HTTP. With `cursor`, each request pages from a random point: `$after` is a cursor of
+ * the given kind at an id drawn uniformly from `[low, high]`.
+ */
+export interface GraphqlReadJob extends OpenModel {
+  kind: "graphql-reads";
+  url: string;
+  query: string;
+  cursor?: { prefix: string; low: number; high: number };
+}
+
+/** Any open-model job; each answers with bench-kit's {@link OpenLoadResult}. */
+export type LoadJob = FeePushJob | CallEventJob | RawCdrInsertJob | RawEventInsertJob | GraphqlReadJob;
+
+/** Which server a socket job talks to: the gateway (graphql-ws) or the bare `ws` baseline. */
+export type SocketTarget = "gateway" | "bare";
+
+/** P3: subscribers on WebSockets, events pushed over HTTP, latency from send to receipt on one clock. */
+export interface FanOutJob {
+  target: SocketTarget;
+  /** HTTP base of the server (pushes go to `/notify`, or `/publish` on the bare server). */
+  url: string;
+  wsUrl: string;
+  credentials: Credentials;
+  subscribers: number;
+  rate: number;
+  durationMs: number;
+  first: number;
+  series: number;
+  /** How long to wait for stragglers after the last push, in ms. */
+  drainMs: number;
+}
+
+/** What {@link FanOutJob} measured. */
+export interface FanOutResult {
+  subscribers: number;
+  /** Events acknowledged (200) by the server. */
+  sent: number;
+  sendErrors: number;
+  /** sent × subscribers. */
+  expected: number;
+  received: number;
+  missing: number;
+  duplicates: number;
+  /** From the moment each push was sent to each receipt, one clock (this process). */
+  latency: LatencySummary;
+  /** Push acknowledgement, from each push's scheduled start. */
+  ack: LatencySummary;
+  /** CPU this process used from the first push to the end of the drain, as a share of one core. */
+  generatorCpu: number;
+  errorSamples: string[];
+}
+
+/** P4: open `count` more idle sockets (each with one subscription on the gateway). */
+export interface OpenSocketsJob {
+  target: SocketTarget;
+  wsUrl: string;
+  count: number;
+  /** Sockets opening at once. */
+  concurrency: number;
+}
+
+/** What {@link OpenSocketsJob} achieved. */
+export interface OpenSocketsResult {
+  /** Sockets this generator holds open now. */
+  open: number;
+  failed: number;
+  errorSamples: string[];
+}
+
+export type { LatencySummary, OpenLoadResult };

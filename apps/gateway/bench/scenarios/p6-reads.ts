@@ -1,0 +1,138 @@
+// P6 — GraphQL reads over HTTP: pages of `bindings` and `callRecords` from random keyset positions, against a
+// bare Yoga server answering `{ __typename }` on the same machine.
+import type { BenchFigure } from "@privnum/bench-kit";
+import { queryValue } from "../lib/bench-database.js";
+import { type Capacity, findCapacity } from "../lib/capacity.js";
+import { type BenchContext, measuredRun, type ServerHandle } from "../lib/context.js";
+import { latencyText, percent, rate } from "../lib/format.js";
+import type { GraphqlReadJob } from "../lib/jobs.js";
+
+const TARGET_RPS = 2000;
+const P99_MS = 50;
+const PAGE = 20;
+const WARM_UP_REQUESTS = 3000;
+
+const BINDINGS_PAGE = `query Bindings($after: String) {
+  bindings(first: ${PAGE}, after: $after) {
+    edges { cursor node { id subscriptionId virtualNum extendNum bindNum state expiresAt createdAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const CALL_RECORDS_PAGE = `query CallRecords($after: String) {
+  callRecords(first: ${PAGE}, after: $after) {
+    edges { cursor node { id icid sessionId subscriptionId virtualNum bindNum direction callInTime callEndTime talkSeconds } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** Server CPU per request at the best held step, and what one core (all a Node process's JavaScript gets) allows. */
+function coreBound(measured: Capacity, baseline: Capacity): string {
+  const perRequest = (c: Capacity) =>
+    c.best ? ((c.best.extra["server cpu"] ?? 0) * 1000) / c.best.result.throughput : 0;
+  const gateway = perRequest(measured);
+  const bare = perRequest(baseline);
+  if (gateway <= 0 || bare <= 0) return "";
+  return (
+    `Server CPU per request: gateway ${gateway.toFixed(2)} ms, bare Yoga ${bare.toFixed(2)} ms; ` +
+    `a Node process runs its JavaScript on one core, so at that cost one process serves at most ` +
+    `${rate(1000 / gateway)} req/s (bare Yoga ${rate(1000 / bare)}).`
+  );
+}
+
+export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
+  const maxInFlight = (r: number) => Math.ceil((r * P99_MS * 4) / 1000) + 20;
+  const search = (server: ServerHandle, job: Pick<GraphqlReadJob, "query" | "cursor">): Promise<Capacity> =>
+    findCapacity({
+      startRate: TARGET_RPS,
+      maxSteps: ctx.scale.searchSteps,
+      refineSteps: ctx.scale.refineSteps,
+      p99Ms: P99_MS,
+      run: (r) =>
+        measuredRun(ctx, server, {
+          kind: "graphql-reads",
+          url: server.url,
+          ...job,
+          rate: r,
+          durationMs: ctx.scale.stepMs,
+          maxInFlight: maxInFlight(r),
+        }),
+      log: ctx.log,
+    });
+  // Warm-up by request count, not time: V8 compiles a server's hot paths only after a few thousand requests,
+  // and a first step run on unoptimised code would put a cold start into the capacity.
+  const warm = (server: ServerHandle, job: Pick<GraphqlReadJob, "query" | "cursor">, rate: number) =>
+    measuredRun(ctx, server, {
+      kind: "graphql-reads",
+      url: server.url,
+      ...job,
+      rate,
+      durationMs: WARM_UP_REQUESTS / (rate / 1000),
+      maxInFlight: 500,
+    });
+
+  const maxBinding = await queryValue(ctx.gatewayDatabaseUrl, "select max(id) as value from bindings");
+  const maxRecord = await queryValue(ctx.gatewayDatabaseUrl, "select max(id) as value from call_records");
+  const records = await queryValue(ctx.gatewayDatabaseUrl, "select count(*) as value from call_records");
+  if (maxBinding <= PAGE || maxRecord <= PAGE) throw new Error("P6 needs the bindings and CDRs stored by P1");
+  const bindingsJob = { query: BINDINGS_PAGE, cursor: { prefix: "b", low: PAGE + 1, high: maxBinding } };
+  const recordsJob = { query: CALL_RECORDS_PAGE, cursor: { prefix: "cr", low: PAGE + 1, high: maxRecord } };
+
+  ctx.log("P6 baseline: bare Yoga { __typename } (req/s)");
+  const bare = await ctx.startServer("bare-yoga");
+  let baseline: Capacity;
+  try {
+    await warm(bare, { query: "{ __typename }" }, TARGET_RPS / 2);
+    baseline = await search(bare, { query: "{ __typename }" });
+  } finally {
+    await bare.stop();
+  }
+  ctx.log(`P6 gateway: bindings pages of ${PAGE} (req/s)`);
+  await warm(ctx.gateway, bindingsJob, TARGET_RPS / 4);
+  const bindings = await search(ctx.gateway, bindingsJob);
+  ctx.log(`P6 gateway: callRecords pages of ${PAGE} over ${rate(records)} CDRs (req/s)`);
+  await warm(ctx.gateway, recordsJob, TARGET_RPS / 4);
+  const callRecords = await search(ctx.gateway, recordsJob);
+
+  const baselineCapacity = baseline.best?.result.throughput ?? 0;
+  const figures = (id: string, what: string, c: Capacity): BenchFigure[] => {
+    const capacity = c.best?.result.throughput ?? 0;
+    const ratio = baselineCapacity > 0 ? capacity / baselineCapacity : 0;
+    const best = c.best
+      ? `At ${rate(c.best.rate)} req/s: ${latencyText(c.best.result.latency)}, gateway CPU ${percent(c.best.extra["server cpu"] ?? 0)} of a core, ` +
+        `machine ${percent(c.best.extra["machine busy"] ?? 0)} busy, generator CPU ${percent(c.best.result.generatorCpu)}`
+      : "No rate tried was held";
+    return [
+      {
+        id,
+        name: `GraphQL ${what} pages of ${PAGE} over HTTP (capacity at p99 ≤ 50 ms)`,
+        value: capacity,
+        unit: "req/s",
+        baseline: { name: "bare Yoga { __typename }", value: baselineCapacity },
+        ratio,
+        target: "≥ 2,000 req/s at p99 ≤ 50 ms and ≥ 40% of baseline",
+        met: capacity >= TARGET_RPS && ratio >= 0.4,
+        note:
+          `${best}. Each request pages from a random keyset position. Baseline at its capacity: ` +
+          `${baseline.best ? `${latencyText(baseline.best.result.latency)}, server CPU ${percent(baseline.best.extra["server cpu"] ?? 0)}, generator CPU ${percent(baseline.best.result.generatorCpu)}` : "none held"}. ` +
+          `${coreBound(c, baseline)}`,
+      },
+      {
+        id: `${id}-p99`,
+        name: `GraphQL ${what} p99 at 2,000 req/s offered`,
+        value: c.first.result.latency.p99,
+        unit: "ms",
+        lowerIsBetter: true,
+        baseline: { name: "bare Yoga p99 at the same rate", value: baseline.first.result.latency.p99 },
+        ratio: baseline.first.result.latency.p99 / c.first.result.latency.p99,
+        target: "≤ 50 ms with every request answered",
+        met: c.first.held,
+        note: `${latencyText(c.first.result.latency)}, ${c.first.result.ok}/${c.first.result.scheduled} answered.`,
+      },
+    ];
+  };
+  return [
+    ...figures("P6-bindings", "`bindings`", bindings),
+    ...figures("P6-callRecords", "`callRecords`", callRecords),
+  ];
+}

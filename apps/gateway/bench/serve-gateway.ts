@@ -1,0 +1,31 @@
+// The gateway under test, in its own process: built with buildApp exactly as src/main.ts runs it, on the
+// database the orchestrator created for the run. Answers `start`, `stats` and `stop` over IPC.
+import { buildApp, type GatewayApp } from "../src/app.js";
+import type { GatewayConfig } from "../src/config.js";
+import { serveParent } from "./lib/ipc-server.js";
+import { readProcessStats } from "./lib/process-stats.js";
+
+let app: GatewayApp | undefined;
+
+serveParent(
+  {
+    async start(payload) {
+      app = buildApp(payload as GatewayConfig);
+      const started = await app.start();
+      return { url: started.url, graphqlUrl: started.graphqlUrl };
+    },
+    stats(payload) {
+      const services = app?.services;
+      return readProcessStats(
+        (payload as { gc?: boolean } | undefined)?.gc === true,
+        services ? services.feed.listenerCount() + services.pubsub.listenerCount() : 0,
+      );
+    },
+  },
+  {
+    maxLifetimeMs: 20 * 60_000,
+    onStop: async () => {
+      await app?.stop();
+    },
+  },
+);
