@@ -77,8 +77,10 @@ for (const suite of suites) {
   }
   lines.push("");
 }
-mkdirSync(join(root, "docs"), { recursive: true });
-writeFileSync(join(root, "docs/benchmarks.json"), `${JSON.stringify({ machine, suites }, null, 2)}\n`);
-writeFileSync(join(root, "docs/benchmarks.md"), `${lines.join("\n")}\n`);
-console.log(`\nwrote docs/benchmarks.md and docs/benchmarks.json (${suites.length} suites)`);
+// The committed report holds full runs only; a quick run writes beside it, outside version control.
+const dir = quick ? join(root, ".bench") : join(root, "docs");
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, "benchmarks.json"), `${JSON.stringify({ machine, suites }, null, 2)}\n`);
+writeFileSync(join(dir, "benchmarks.md"), `${lines.join("\n")}\n`);
+console.log(`\nwrote ${join(dir, "benchmarks.md")} and benchmarks.json (${suites.length} suites)`);
 process.exit(run.status ?? 1);

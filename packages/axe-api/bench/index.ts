@@ -6,7 +6,7 @@
 // input validation, URL building, the retry loop, the timeout, answer typing and observability plumbing.
 
 import { createSimulator } from "@privnum/axe-simulator";
-import { reportSuite } from "@privnum/bench-kit";
+import { isQuick, reportSuite } from "@privnum/bench-kit";
 import { signUsernameToken } from "@privnum/wsse-auth";
 import { Bench } from "tinybench";
 import { createAxeClient } from "../dist/index.mjs";
@@ -14,7 +14,7 @@ import { createAxeClient } from "../dist/index.mjs";
 const appKey = "privnum-sim-app";
 const appSecret = "privnum-sim-secret";
 const ROUNDS = 3;
-const CALLS_PER_ROUND = 1_500;
+const CALLS_PER_ROUND = isQuick() ? 500 : 1_500;
 const WARMUP_CALLS = 300;
 
 const sim = createSimulator();

@@ -2,7 +2,7 @@
 // Run with `pnpm bench`. Targets: verify ≥ 80 % of raw and ≥ 100,000/s.
 
 import { createHmac } from "node:crypto";
-import { reportSuite } from "@privnum/bench-kit";
+import { isQuick, reportSuite } from "@privnum/bench-kit";
 import { Bench } from "tinybench";
 import {
   createMemoryNonceStore,
@@ -103,7 +103,7 @@ const tasks: [string, () => unknown][] = [
 
 // Several short rounds, each measuring every task, and the median of the per-round figures: on a shared
 // machine the load drifts, and a ratio is only fair between measurements taken close together.
-const ROUNDS = 7;
+const ROUNDS = isQuick() ? 3 : 7;
 const perRound: Map<string, number>[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const bench = new Bench({ time: 300, warmupTime: round === 0 ? 300 : 50 });
