@@ -166,10 +166,7 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
         event("order-s", "collectInfo", "2026-06-01 11:00:01", n),
         event("order-s", "callout", "2026-06-01 11:00:02", n),
       ]);
-      return assignStreamPositions(
-        tx,
-        rows.map((row) => row.id),
-      );
+      return assignStreamPositions(tx, rows);
     });
     expect(positioned.map((row) => row.event_type)).toEqual(["callin", "collectInfo", "callout"]);
     const seqs = positioned.map((row) => row.stream_seq!);
@@ -380,10 +377,7 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
             await lockCallSessions(tx, [`race-${i}`]);
             const rows = await insertCallEvents(tx, [event(`race-${i}`, "callin", "2026-06-01 12:00:00", n)]);
             await sleep(Math.random() * 15);
-            await assignStreamPositions(
-              tx,
-              rows.map((row) => row.id),
-            );
+            await assignStreamPositions(tx, rows);
             // A slow commit after taking a position: without the stream lock, later positions would
             // commit first and a reader would see a gap that fills in afterwards.
             await sleep(Math.random() * 15);

@@ -105,41 +105,6 @@ export async function findBindings(db: Executor, subscriptionIds: readonly strin
     .execute();
 }
 
-/**
- * The most recent binding of A on X, in any state: who a call from A to X (the callback scenario) belongs
- * to. Not bounded by time on purpose: platform and gateway clocks differ, and an event may arrive late.
- */
-export async function findLatestBindingByNumbers(
-  db: Executor,
-  virtualNum: string,
-  bindNum: string,
-): Promise<BindingRow | undefined> {
-  return db
-    .selectFrom("bindings")
-    .selectAll()
-    .where("virtual_num", "=", virtualNum)
-    .where("bind_num", "=", bindNum)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-}
-
-/** The most recent binding on X + E, in any state: who the extension a caller keyed belongs to. */
-export async function findLatestBindingByExtension(
-  db: Executor,
-  virtualNum: string,
-  extendNum: string,
-): Promise<BindingRow | undefined> {
-  return db
-    .selectFrom("bindings")
-    .selectAll()
-    .where("virtual_num", "=", virtualNum)
-    .where("extend_num", "=", extendNum)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-}
-
 /** Bindings matching `filter`, one keyset page (newest first). */
 export async function listBindings(
   db: Executor,
@@ -222,4 +187,52 @@ export async function claimLapsedBindings(db: Executor, now: Date, limit: number
     )
     .returningAll()
     .execute();
+}
+
+/** One "who does this belong to" question of {@link findLatestBindingsFor}. */
+export interface BindingLookup {
+  virtualNum: string;
+  /** `extension`: the binding on X + E (a caller keyed E); `number`: the binding of A on X (A dialled X). */
+  by: "extension" | "number";
+  /** E or A. */
+  value: string;
+}
+
+/** The key {@link findLatestBindingsFor} files an answer under. */
+export function bindingLookupKey(lookup: BindingLookup): string {
+  return `${lookup.by}\u0000${lookup.virtualNum}\u0000${lookup.value}`;
+}
+
+/**
+ * The most recent binding (in any state) on X + E, or of A on X, for several questions in one round
+ * trip: the answers by {@link bindingLookupKey}; a question without a binding has no entry.
+ */
+export async function findLatestBindingsFor(
+  db: Executor,
+  lookups: readonly BindingLookup[],
+): Promise<Map<string, BindingRow>> {
+  const unique = new Map(lookups.map((lookup) => [bindingLookupKey(lookup), lookup]));
+  const answers = new Map<string, BindingRow>();
+  if (unique.size === 0) return answers;
+  const keys = [...unique.keys()];
+  const of = (by: BindingLookup["by"]) =>
+    keys.flatMap((key, index) => (unique.get(key)!.by === by ? [{ index, ...unique.get(key)! }] : []));
+  const byExtension = of("extension");
+  const byNumber = of("number");
+  const { rows } = await sql<BindingRow & { lookup_index: number }>`
+    select l.lookup_index, b.*
+      from unnest(${byExtension.map((l) => l.index)}::int4[], ${byExtension.map((l) => l.virtualNum)}::text[],
+                  ${byExtension.map((l) => l.value)}::text[]) as l(lookup_index, virtual_num, extend_num)
+     cross join lateral (select * from bindings
+                          where virtual_num = l.virtual_num and extend_num = l.extend_num
+                          order by id desc limit 1) as b
+    union all
+    select l.lookup_index, b.*
+      from unnest(${byNumber.map((l) => l.index)}::int4[], ${byNumber.map((l) => l.virtualNum)}::text[],
+                  ${byNumber.map((l) => l.value)}::text[]) as l(lookup_index, virtual_num, bind_num)
+     cross join lateral (select * from bindings
+                          where virtual_num = l.virtual_num and bind_num = l.bind_num
+                          order by id desc limit 1) as b`.execute(db);
+  for (const { lookup_index, ...binding } of rows) answers.set(keys[lookup_index]!, binding);
+  return answers;
 }

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { PageRequest } from "./binding-repository.js";
 import type { Executor } from "./database.js";
 import type {
@@ -19,22 +20,44 @@ export async function insertReceivedNotification(
   return id;
 }
 
-/** Settle the verdict of a kept body once its items are stored. */
-export async function setNotificationVerdict(
+/**
+ * Keep several received bodies in one statement; returns their ids in input order (a multi-row insert
+ * draws its ids in row order, so sorting them restores it).
+ */
+export async function insertReceivedNotifications(
   db: Executor,
-  id: number,
-  verdict: { verdict: NotificationVerdict; reason: string | null; itemCount: number; newItemCount: number },
-): Promise<void> {
-  await db
-    .updateTable("received_notifications")
-    .set({
-      verdict: verdict.verdict,
-      reason: verdict.reason,
-      item_count: verdict.itemCount,
-      new_item_count: verdict.newItemCount,
-    })
-    .where("id", "=", id)
+  rows: readonly NewReceivedNotificationRow[],
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const inserted = await db
+    .insertInto("received_notifications")
+    .values([...rows])
+    .returning("id")
     .execute();
+  return inserted.map((row) => row.id).sort((a, b) => a - b);
+}
+
+/** A settled verdict for one kept body. */
+export interface NotificationVerdictUpdate {
+  id: number;
+  verdict: NotificationVerdict;
+  reason: string | null;
+  newItemCount: number;
+}
+
+/** Settle the verdicts of several kept bodies in one statement. */
+export async function setNotificationVerdicts(
+  db: Executor,
+  updates: readonly NotificationVerdictUpdate[],
+): Promise<void> {
+  if (updates.length === 0) return;
+  await sql`
+    update received_notifications as r
+       set verdict = u.verdict, reason = u.reason, new_item_count = u.new_item_count
+      from unnest(${updates.map((u) => u.id)}::int8[], ${updates.map((u) => u.verdict)}::text[],
+                  ${updates.map((u) => u.reason)}::text[], ${updates.map((u) => u.newItemCount)}::int4[])
+           as u(id, verdict, reason, new_item_count)
+     where r.id = u.id`.execute(db);
 }
 
 /** Which kept bodies a reader wants; absent fields do not filter. */

@@ -58,6 +58,15 @@ export function createCallEventFeed(options: CallEventFeedOptions): CallEventFee
   async function drain(): Promise<void> {
     do {
       again = false;
+      if (listeners.size === 0) {
+        // Nobody to hand rows to: keep up with the end of the stream without reading the rows. A listener
+        // that arrived meanwhile gets the rows read instead (this end may hold rows committed after it).
+        const end = await lastStreamPosition(db);
+        if (listeners.size === 0) {
+          position = Math.max(position, end);
+          continue;
+        }
+      }
       for (;;) {
         const rows = await listCallEventsAfter(db, position, {}, batchSize);
         for (const row of rows) {

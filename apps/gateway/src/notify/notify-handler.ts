@@ -4,6 +4,8 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../db/database.js";
 import { isDatabaseUnavailable } from "../db/database-errors.js";
+import { GroupCommitFullError } from "../group-commit.js";
+import { createNotificationWriter } from "./notification-writer.js";
 import { readBodyWithLimit } from "./read-body.js";
 import {
   acceptedResponse,
@@ -14,12 +16,7 @@ import {
   tooLargeResponse,
   unavailableResponse,
 } from "./responses.js";
-import {
-  keepRejectedBody,
-  type ReceivedBody,
-  type StoredPush,
-  storeNotification,
-} from "./store-notification.js";
+import { keepRejectedBody, type ReceivedBody, type StoredPush } from "./store-notification.js";
 
 /** Paths that accept pushes. The platform may send any kind to any of them. */
 export const NOTIFY_PATHS: readonly string[] = [
@@ -42,18 +39,23 @@ export interface NotifyHandlerOptions {
   now?: () => Date;
   /** @default MAX_NOTIFY_BODY_BYTES */
   maxBodyBytes?: number;
+  /** Transactions storing pushes at the same time (see createNotificationWriter). @default 1 */
+  writeConcurrency?: number;
   /** Called after commit with what the push changed; publishes to subscribers. */
   onStored: (push: StoredPush) => void;
 }
 
 /**
- * The webhook: read (bounded) → verify → parse → store in one transaction → 200 after commit → publish.
- * Every body that arrives is kept with its verdict, including those refused for signature or content.
+ * The webhook: read (bounded) → verify → parse → store in one transaction (shared with the pushes arriving
+ * at the same time: see createNotificationWriter) → 200 after commit → publish. Every body that arrives is
+ * kept with its verdict, including those refused for signature or content; a push the writer has no room
+ * for is answered 503 without being kept (the platform sends it again).
  */
 export function createNotifyHandler(options: NotifyHandlerOptions): (request: Request) => Promise<Response> {
   const { db, verifier, logger, onStored } = options;
   const now = options.now ?? (() => new Date());
   const maxBytes = options.maxBodyBytes ?? MAX_NOTIFY_BODY_BYTES;
+  const writer = createNotificationWriter({ db, now, concurrency: options.writeConcurrency });
 
   async function keep(
     body: Parameters<typeof keepRejectedBody>[1],
@@ -68,6 +70,10 @@ export function createNotifyHandler(options: NotifyHandlerOptions): (request: Re
   }
 
   function failure(error: unknown, message: string): Response {
+    if (error instanceof GroupCommitFullError) {
+      logger.warn({ waiting: writer.waiting }, `${message}: too many pushes waiting, answering 503`);
+      return unavailableResponse();
+    }
     if (isDatabaseUnavailable(error)) {
       logger.warn({ err: error }, `${message}: database unavailable, answering 503`);
       return unavailableResponse();
@@ -129,7 +135,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): (request: Re
 
     let stored: StoredPush;
     try {
-      stored = await storeNotification(db, parsed.notification, body, now());
+      stored = await writer.write(parsed.notification, body);
     } catch (error) {
       return failure(error, "storing a notification failed");
     }

@@ -1,11 +1,17 @@
-import type { CallEventNotification, FeeRecord, Notification } from "@privnum/notification-schemas";
+import type {
+  CallEventNotification,
+  FeeNotification,
+  FeeRecord,
+  Notification,
+} from "@privnum/notification-schemas";
 import type { Kysely } from "kysely";
 import { lockCallSessions } from "../db/advisory-locks.js";
 import type { BindingRow } from "../db/binding.table.js";
 import {
+  type BindingLookup,
+  bindingLookupKey,
   findBindings,
-  findLatestBindingByExtension,
-  findLatestBindingByNumbers,
+  findLatestBindingsFor,
 } from "../db/binding-repository.js";
 import type { CallEventRow, NewCallEventRow } from "../db/call-event.table.js";
 import { assignStreamPositions, insertCallEvents } from "../db/call-event-repository.js";
@@ -18,7 +24,9 @@ import type { Database, Executor } from "../db/database.js";
 import type { NewReceivedNotificationRow, NotificationVerdict } from "../db/received-notification.table.js";
 import {
   insertReceivedNotification,
-  setNotificationVerdict,
+  insertReceivedNotifications,
+  type NotificationVerdictUpdate,
+  setNotificationVerdicts,
 } from "../db/received-notification-repository.js";
 import type { VirtualNumberRow } from "../db/virtual-number.table.js";
 import { applyVirtualNumberStatus, rememberVirtualNumbers } from "../db/virtual-number-repository.js";
@@ -32,6 +40,12 @@ export interface ReceivedBody {
   bytes: Uint8Array;
 }
 
+/** A verified, parsed push waiting to be stored. */
+export interface PendingPush {
+  notification: Notification;
+  body: ReceivedBody;
+}
+
 /** What one push changed, for publishing after commit. */
 export interface StoredPush {
   receivedId: number;
@@ -42,7 +56,10 @@ export interface StoredPush {
   events: CallEventRow[];
   /** New CDRs. */
   records: CallRecordRow[];
-  /** Calls whose folded state changed. */
+  /**
+   * Calls whose folded state changed. When several pushes stored together change one call, its new state
+   * is reported once, with the last of them.
+   */
   sessions: CallSessionRow[];
   /** X numbers whose status changed. */
   numbers: VirtualNumberRow[];
@@ -98,31 +115,84 @@ interface Attribution {
   bindNum: string | null;
 }
 
+/** Who a call was attributed to so far: its stored session row, or the events before it in this batch. */
+type KnownCall = Pick<CallSessionRow, "subscription_id" | "virtual_num" | "bind_num">;
+
+/** Answers "the latest binding on X + E" / "the latest binding of A on X". */
+type BindingResolver = (lookup: BindingLookup) => Promise<BindingRow | undefined>;
+
 /**
  * Who an event belongs to. Events after `callin` carry the subscriptionId; `collectInfo` names the keyed
  * extension; a `callin` from a bound A to its X is the callback scenario. What earlier events of the same
- * call established (the session row) fills the rest.
+ * call established (the session row, or earlier events in the same batch) fills the rest.
  */
 async function attributeEvent(
-  tx: Executor,
   event: CallEventNotification,
-  session: CallSessionRow | undefined,
+  session: KnownCall | undefined,
   bindings: Map<string, BindingRow>,
+  resolve: BindingResolver,
 ): Promise<Attribution> {
   const info = event.statusInfo as unknown as Record<string, unknown>;
   let subscriptionId = str(info.subscriptionId) ?? session?.subscription_id ?? null;
   let binding = subscriptionId ? bindings.get(subscriptionId) : undefined;
   let virtualNum = session?.virtual_num ?? (event.eventType === "callin" ? str(info.called) : null);
   if (!binding && !subscriptionId && virtualNum) {
-    if (event.eventType === "collectInfo" && str(info.digitInfo)) {
-      binding = await findLatestBindingByExtension(tx, virtualNum, str(info.digitInfo)!);
-    } else if (event.eventType === "callin" && str(info.caller)) {
-      binding = await findLatestBindingByNumbers(tx, virtualNum, str(info.caller)!);
-    }
+    const lookup = bindingLookupOf(event, virtualNum);
+    if (lookup) binding = await resolve(lookup);
   }
   subscriptionId ??= binding?.subscription_id ?? null;
   virtualNum ??= binding?.virtual_num ?? null;
   return { subscriptionId, virtualNum, bindNum: binding?.bind_num ?? session?.bind_num ?? null };
+}
+
+/** The binding question an event without a subscriptionId raises, given the X it reached. */
+function bindingLookupOf(event: CallEventNotification, virtualNum: string): BindingLookup | undefined {
+  const info = event.statusInfo as unknown as Record<string, unknown>;
+  const digits = str(info.digitInfo);
+  const caller = str(info.caller);
+  if (event.eventType === "collectInfo" && digits) return { virtualNum, by: "extension", value: digits };
+  if (event.eventType === "callin" && caller) return { virtualNum, by: "number", value: caller };
+  return undefined;
+}
+
+/**
+ * Every binding question the events of a batch may raise, asked in one round trip up front (a superset:
+ * each event's X is the one its call reached so far); a question missed here is asked on its own.
+ */
+async function prefetchBindingLookups(
+  tx: Executor,
+  events: readonly CallEventNotification[],
+  sessions: Map<string, CallSessionRow>,
+  bindings: Map<string, BindingRow>,
+): Promise<BindingResolver> {
+  const reached = new Map<string, string>();
+  for (const [id, session] of sessions) if (session.virtual_num) reached.set(id, session.virtual_num);
+  const lookups: BindingLookup[] = [];
+  for (const event of events) {
+    const sessionId = event.statusInfo.sessionId;
+    if (event.eventType === "callin" && !reached.has(sessionId)) {
+      const called = str((event.statusInfo as unknown as Record<string, unknown>).called);
+      if (called) reached.set(sessionId, called);
+    }
+    const virtualNum = reached.get(sessionId);
+    const lookup = virtualNum && !str(event.statusInfo.subscriptionId) && bindingLookupOf(event, virtualNum);
+    if (lookup) lookups.push(lookup);
+  }
+  const asked = new Set(lookups.map(bindingLookupKey));
+  const answers = await findLatestBindingsFor(tx, lookups);
+  const found = (binding: BindingRow | undefined) => {
+    // What attribution finds is kept by subscriptionId too: later events of the call name it.
+    if (binding) bindings.set(binding.subscription_id, binding);
+    return binding;
+  };
+  return async (lookup) => {
+    const key = bindingLookupKey(lookup);
+    if (!asked.has(key)) {
+      asked.add(key);
+      for (const [k, binding] of await findLatestBindingsFor(tx, [lookup])) answers.set(k, binding);
+    }
+    return found(answers.get(key));
+  };
 }
 
 function eventRow(event: CallEventNotification, who: Attribution, receivedId: number): NewCallEventRow {
@@ -155,7 +225,7 @@ function withoutRaw<T extends { raw: unknown }>(value: T): Omit<T, "raw"> {
 
 function recordRow(
   record: FeeRecord,
-  session: CallSessionRow | undefined,
+  session: KnownCall | undefined,
   binding: BindingRow | undefined,
   receivedId: number,
 ): NewCallRecordRow {
@@ -241,151 +311,234 @@ async function refoldSessions(
   return upsertCallSessions(tx, rows);
 }
 
+/** How many items (events, CDRs, number statuses) a push carries. */
+function itemCount(notification: Notification): number {
+  switch (notification.kind) {
+    case "callEvent":
+      return 1;
+    case "fee":
+      return notification.feeLst.length;
+    case "numStatus":
+      return notification.numInfo.length;
+    default:
+      return 0;
+  }
+}
+
+function emptyResult(receivedId: number, notification: Notification): StoredPush {
+  return {
+    receivedId,
+    verdict: "accepted",
+    reason: null,
+    itemCount: itemCount(notification),
+    events: [],
+    records: [],
+    sessions: [],
+    numbers: [],
+  };
+}
+
 /**
- * Store one verified, parsed push in a single transaction: the body with its verdict, the new events
- * (deduplicated), the new CDRs (one multi-row insert, deduplicated on icid), the refolded calls and the
- * X-number statuses. The stream positions of new events are assigned last, just before commit.
- * Resolves after commit; throws (rolling back) when the database fails.
+ * Store the call events and CDRs of `pushes` (their bodies already kept): attribute each event in push
+ * order (later events of a call see what earlier ones in the same batch established), insert all new
+ * events and all new CDRs with one statement each, and refold every call they touch once.
+ * Fills `events`, `records` and `sessions` of each push's result.
  */
+async function storeCallItems(
+  tx: Executor,
+  pushes: readonly { notification: CallEventNotification | FeeNotification; result: StoredPush }[],
+  now: Date,
+  db: Kysely<Database>,
+): Promise<string[]> {
+  const sessionIds = [
+    ...new Set(
+      pushes.flatMap(({ notification }) =>
+        notification.kind === "callEvent"
+          ? [notification.statusInfo.sessionId]
+          : notification.feeLst.map((r) => r.sessionId),
+      ),
+    ),
+  ];
+  await lockCallSessions(tx, sessionIds);
+  const sessions = new Map((await findCallSessions(tx, sessionIds)).map((s) => [s.session_id, s]));
+  const subscriptionIds = [
+    ...[...sessions.values()].flatMap((s) => (s.subscription_id ? [s.subscription_id] : [])),
+    ...pushes
+      .flatMap(({ notification }) =>
+        notification.kind === "callEvent"
+          ? [str(notification.statusInfo.subscriptionId)]
+          : notification.feeLst.map((r) => str(r.subscriptionId)),
+      )
+      .filter((id): id is string => id !== null),
+  ];
+  const bindings = new Map((await findBindings(tx, subscriptionIds)).map((b) => [b.subscription_id, b]));
+
+  const resolveBinding = await prefetchBindingLookups(
+    tx,
+    pushes.flatMap(({ notification }) => (notification.kind === "callEvent" ? [notification] : [])),
+    sessions,
+    bindings,
+  );
+  const known = new Map<string, KnownCall>(sessions);
+  const eventRows: NewCallEventRow[] = [];
+  const recordRows: NewCallRecordRow[] = [];
+  for (const { notification, result } of pushes) {
+    if (notification.kind === "callEvent") {
+      const sessionId = notification.statusInfo.sessionId;
+      const who = await attributeEvent(notification, known.get(sessionId), bindings, resolveBinding);
+      if (who.subscriptionId && !bindings.has(who.subscriptionId)) {
+        for (const b of await findBindings(tx, [who.subscriptionId])) bindings.set(b.subscription_id, b);
+      }
+      const before = known.get(sessionId);
+      known.set(sessionId, {
+        subscription_id: who.subscriptionId ?? before?.subscription_id ?? null,
+        virtual_num: who.virtualNum ?? before?.virtual_num ?? null,
+        bind_num: who.bindNum ?? before?.bind_num ?? null,
+      });
+      eventRows.push(eventRow(notification, who, result.receivedId));
+    } else {
+      for (const record of notification.feeLst) {
+        const call = known.get(record.sessionId);
+        const subscriptionId = str(record.subscriptionId) ?? call?.subscription_id ?? null;
+        recordRows.push(
+          recordRow(
+            record,
+            call,
+            subscriptionId ? bindings.get(subscriptionId) : undefined,
+            result.receivedId,
+          ),
+        );
+      }
+    }
+  }
+
+  const events = await insertCallEvents(tx, eventRows);
+  const records = await insertCallRecords(tx, recordRows);
+  const byReceived = new Map(pushes.map(({ result }) => [result.receivedId, result]));
+  for (const event of events) byReceived.get(event.received_notification_id)!.events.push(event);
+  for (const record of records) byReceived.get(record.received_notification_id)!.records.push(record);
+
+  const unseen = [
+    ...new Set([...events, ...records].flatMap((r) => (r.virtual_num ? [r.virtual_num] : []))),
+  ].filter((n) => !seenNumbers(db).has(n));
+  await rememberVirtualNumbers(tx, unseen, now);
+
+  const changed = [...new Set([...events.map((e) => e.session_id), ...records.map((r) => r.session_id)])];
+  const refolded = await refoldSessions(tx, changed, sessions, { events, records }, bindings, now);
+  // Each call's new state goes with the last push that changed it.
+  const lastPush = new Map<string, StoredPush>();
+  for (const { result } of pushes) {
+    for (const item of [...result.events, ...result.records]) lastPush.set(item.session_id, result);
+  }
+  for (const session of refolded) lastPush.get(session.session_id)?.sessions.push(session);
+  return unseen;
+}
+
+/**
+ * Store verified, parsed pushes in a single transaction: every body with its verdict (one statement), the
+ * new events and CDRs of them all (deduplicated; one statement each), the calls they touch refolded once,
+ * and the X-number statuses in push order. The stream positions of new events are assigned last, just
+ * before commit, in push order. Resolves after commit with one result per push, in order; throws (rolling
+ * everything back) when the database fails.
+ */
+export async function storeNotifications(
+  db: Kysely<Database>,
+  pushes: readonly PendingPush[],
+  now: Date,
+): Promise<StoredPush[]> {
+  if (pushes.length === 0) return [];
+  let rememberedAfterCommit: string[] = [];
+  const stored = await db.transaction().execute(async (tx) => {
+    // Kept as accepted with every item new; the verdicts that turn out otherwise are settled below.
+    const receivedIds = await insertReceivedNotifications(
+      tx,
+      pushes.map(({ notification, body }) => ({
+        path: body.path,
+        content_type: body.contentType,
+        app_key: body.appKey,
+        kind: notification.kind,
+        verdict: "accepted",
+        reason: null,
+        http_status: 200,
+        body: body.bytes,
+        body_size: body.bytes.byteLength,
+        item_count: itemCount(notification),
+        new_item_count: itemCount(notification),
+      })),
+    );
+    const results = pushes.map(({ notification }, i) => emptyResult(receivedIds[i]!, notification));
+
+    const callPushes = pushes.flatMap(({ notification }, i) =>
+      notification.kind === "callEvent" || notification.kind === "fee"
+        ? [{ notification, result: results[i]! }]
+        : [],
+    );
+    if (callPushes.length > 0) rememberedAfterCommit = await storeCallItems(tx, callPushes, now, db);
+
+    const verdicts: NotificationVerdictUpdate[] = [];
+    for (const [i, { notification }] of pushes.entries()) {
+      const result = results[i]!;
+      let fresh = result.itemCount;
+      if (notification.kind === "callEvent" || notification.kind === "fee") {
+        fresh = result.events.length + result.records.length;
+        if (fresh === 0) {
+          result.verdict = "duplicate";
+          result.reason =
+            notification.kind === "callEvent" ? "event already stored" : "every CDR already stored";
+        } else if (fresh < result.itemCount) {
+          result.reason = `${result.itemCount - fresh} of ${result.itemCount} CDRs already stored`;
+        }
+      } else if (notification.kind === "numStatus") {
+        result.numbers = await applyVirtualNumberStatus(
+          tx,
+          // Kept as the platform's string codes ("5", "10" …), as sent.
+          notification.numInfo.map((entry) => ({
+            number: entry.number,
+            status: String(entry.status),
+            cause: entry.cause === undefined ? null : String(entry.cause),
+          })),
+          now,
+        );
+        if (result.numbers.length === 0) {
+          result.verdict = "duplicate";
+          result.reason = "every status already known";
+          fresh = 0;
+        }
+      } else {
+        result.reason = `unknown eventType "${notification.eventType.slice(0, 64)}": kept for inspection`;
+      }
+      if (result.verdict !== "accepted" || result.reason !== null || fresh !== result.itemCount) {
+        verdicts.push({
+          id: result.receivedId,
+          verdict: result.verdict,
+          reason: result.reason,
+          newItemCount: fresh,
+        });
+      }
+    }
+    await setNotificationVerdicts(tx, verdicts);
+
+    // Last step before commit: see assignStreamPositions.
+    const positioned = await assignStreamPositions(
+      tx,
+      results.flatMap((r) => r.events),
+    );
+    const byReceived = new Map(results.map((r) => [r.receivedId, r]));
+    for (const result of results) result.events = [];
+    for (const event of positioned) byReceived.get(event.received_notification_id)!.events.push(event);
+    return results;
+  });
+  for (const number of rememberedAfterCommit) seenNumbers(db).add(number);
+  return stored;
+}
+
+/** Store one verified, parsed push in its own transaction: {@link storeNotifications} of one. */
 export async function storeNotification(
   db: Kysely<Database>,
   notification: Notification,
   body: ReceivedBody,
   now: Date,
 ): Promise<StoredPush> {
-  let rememberedAfterCommit: string[] = [];
-  const stored = await db.transaction().execute(async (tx) => {
-    const receivedId = await insertReceivedNotification(tx, {
-      path: body.path,
-      content_type: body.contentType,
-      app_key: body.appKey,
-      kind: notification.kind,
-      verdict: "accepted",
-      reason: null,
-      http_status: 200,
-      body: body.bytes,
-      body_size: body.bytes.byteLength,
-      item_count: 0,
-      new_item_count: 0,
-    });
-
-    const result: StoredPush = {
-      receivedId,
-      verdict: "accepted",
-      reason: null,
-      itemCount: 0,
-      events: [],
-      records: [],
-      sessions: [],
-      numbers: [],
-    };
-
-    if (notification.kind === "callEvent" || notification.kind === "fee") {
-      const isEvent = notification.kind === "callEvent";
-      const feeRecords = isEvent ? [] : notification.feeLst;
-      const sessionIds = isEvent
-        ? [notification.statusInfo.sessionId]
-        : [...new Set(feeRecords.map((r) => r.sessionId))];
-      await lockCallSessions(tx, sessionIds);
-      const sessions = new Map((await findCallSessions(tx, sessionIds)).map((s) => [s.session_id, s]));
-      const subscriptionIds = [
-        ...[...sessions.values()].flatMap((s) => (s.subscription_id ? [s.subscription_id] : [])),
-        ...(isEvent
-          ? [str(notification.statusInfo.subscriptionId)]
-          : feeRecords.map((r) => str(r.subscriptionId))
-        ).filter((id): id is string => id !== null),
-      ];
-      const bindings = new Map((await findBindings(tx, subscriptionIds)).map((b) => [b.subscription_id, b]));
-
-      let changedSessions: string[];
-      if (isEvent) {
-        result.itemCount = 1;
-        const session = sessions.get(notification.statusInfo.sessionId);
-        const who = await attributeEvent(tx, notification, session, bindings);
-        if (who.subscriptionId && !bindings.has(who.subscriptionId)) {
-          for (const b of await findBindings(tx, [who.subscriptionId])) bindings.set(b.subscription_id, b);
-        }
-        const inserted = await insertCallEvents(tx, [eventRow(notification, who, receivedId)]);
-        changedSessions = inserted.map((e) => e.session_id);
-        result.events = inserted;
-      } else {
-        result.itemCount = feeRecords.length;
-        const rows = feeRecords.map((record) => {
-          const session = sessions.get(record.sessionId);
-          const subscriptionId = str(record.subscriptionId) ?? session?.subscription_id ?? null;
-          return recordRow(
-            record,
-            session,
-            subscriptionId ? bindings.get(subscriptionId) : undefined,
-            receivedId,
-          );
-        });
-        result.records = await insertCallRecords(tx, rows);
-        changedSessions = [...new Set(result.records.map((r) => r.session_id))];
-      }
-
-      const numbers = [...result.events, ...result.records].flatMap((r) =>
-        r.virtual_num ? [r.virtual_num] : [],
-      );
-      const unseen = numbers.filter((n) => !seenNumbers(db).has(n));
-      await rememberVirtualNumbers(tx, unseen, now);
-      rememberedAfterCommit = unseen;
-      result.sessions = await refoldSessions(
-        tx,
-        changedSessions,
-        sessions,
-        { events: result.events, records: result.records },
-        bindings,
-        now,
-      );
-      const fresh = result.events.length + result.records.length;
-      if (fresh === 0) {
-        result.verdict = "duplicate";
-        result.reason = isEvent ? "event already stored" : "every CDR already stored";
-      } else if (fresh < result.itemCount) {
-        result.reason = `${result.itemCount - fresh} of ${result.itemCount} CDRs already stored`;
-      }
-      await setNotificationVerdict(tx, receivedId, {
-        verdict: result.verdict,
-        reason: result.reason,
-        itemCount: result.itemCount,
-        newItemCount: fresh,
-      });
-      // Last step before commit: see assignStreamPositions.
-      result.events = await assignStreamPositions(
-        tx,
-        result.events.map((e) => e.id),
-      );
-      return result;
-    }
-
-    if (notification.kind === "numStatus") {
-      result.itemCount = notification.numInfo.length;
-      result.numbers = await applyVirtualNumberStatus(
-        tx,
-        // Kept as the platform's string codes ("5", "10" …), as sent.
-        notification.numInfo.map((entry) => ({
-          number: entry.number,
-          status: String(entry.status),
-          cause: entry.cause === undefined ? null : String(entry.cause),
-        })),
-        now,
-      );
-      if (result.numbers.length === 0) {
-        result.verdict = "duplicate";
-        result.reason = "every status already known";
-      }
-    } else {
-      result.reason = `unknown eventType "${notification.eventType.slice(0, 64)}": kept for inspection`;
-    }
-    await setNotificationVerdict(tx, receivedId, {
-      verdict: result.verdict,
-      reason: result.reason,
-      itemCount: result.itemCount,
-      newItemCount: result.verdict === "duplicate" ? 0 : result.itemCount,
-    });
-    return result;
-  });
-  for (const number of rememberedAfterCommit) seenNumbers(db).add(number);
-  return stored;
+  const [stored] = await storeNotifications(db, [{ notification, body }], now);
+  return stored!;
 }
