@@ -142,7 +142,11 @@ describe.each(ENGINES)("pushes stored together on $engine", ({ create }) => {
     await sql`create trigger refuse_poison before insert on call_events
       for each row execute function refuse_poison()`.execute(handle.db);
     try {
-      const writer = createNotificationWriter({ db: handle.db, now: () => later(120) });
+      const writer = createNotificationWriter({
+        db: handle.db,
+        now: () => later(120),
+        events: { concurrency: 1 },
+      });
       const pushes = [
         push(callEvent("callin", "writer-1", at)),
         push(callEvent("callin", "writer-2", at)),

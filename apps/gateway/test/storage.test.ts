@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockCallSessions } from "../src/db/advisory-locks.js";
 import type { NewBindingRow } from "../src/db/binding.table.js";
@@ -123,6 +124,17 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
         "virtual_numbers",
       ]),
     );
+  });
+
+  it("kept bodies are compressed with lz4 exactly when the server offers it", async () => {
+    const { rows } = await sql<{ offered: boolean; method: string }>`
+      select (select coalesce(bool_or('lz4' = any(enumvals)), false)
+                from pg_settings where name = 'default_toast_compression') as offered,
+             attcompression::text as method
+        from pg_attribute
+       where attrelid = 'received_notifications'::regclass and attname = 'body'`.execute(handle.db);
+    expect(rows[0]!.method === "l").toBe(rows[0]!.offered);
+    if (engine === "postgres") expect(rows[0]!.offered).toBe(true);
   });
 
   it("nonce store: accepts a nonce once, refuses a replay, reuses it after expiry, purges expired", async () => {

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as initialSchema from "./migrations/20260601T000000-initial-schema.js";
+import * as keptBodiesLz4 from "./migrations/20261125T000000-kept-bodies-lz4.js";
 
 /**
  * The gateway's migrations, listed in code rather than read from disk so that they work the same from
@@ -7,6 +8,7 @@ import * as initialSchema from "./migrations/20260601T000000-initial-schema.js";
  */
 const migrations: Record<string, Migration> = {
   "20260601T000000-initial-schema": initialSchema,
+  "20261125T000000-kept-bodies-lz4": keptBodiesLz4,
 };
 
 /** A Kysely `MigrationProvider` over the in-code list above. */

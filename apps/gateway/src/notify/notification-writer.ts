@@ -10,20 +10,34 @@ import {
   storeNotifications,
 } from "./store-notification.js";
 
+/** How one lane of the writer stores its pushes. */
+export interface WriterLaneOptions {
+  /** Transactions of this lane storing pushes at the same time. */
+  concurrency?: number;
+  /** Most pushes stored in one transaction. */
+  maxBatchPushes?: number;
+  /** Most items (events, CDRs, statuses) stored in one transaction, unless one push alone has more. */
+  maxBatchItems?: number;
+}
+
 /** Options for {@link createNotificationWriter}. */
 export interface NotificationWriterOptions {
   db: Kysely<Database>;
   /** @default () => new Date() */
   now?: () => Date;
-  /** Transactions storing pushes at the same time. @default 1 */
-  concurrency?: number;
-  /** Most pushes stored in one transaction. @default 64 */
-  maxBatchPushes?: number;
-  /** Most items (events, CDRs, statuses) stored in one transaction, unless one push alone has more. @default 1000 */
-  maxBatchItems?: number;
   /**
-   * Most pushes waiting for a transaction; beyond it `write` rejects with `GroupCommitFullError` (answered
-   * 503: the platform sends the push again later) rather than holding ever more bodies in memory.
+   * Call events and number statuses: small, many, and awaited live.
+   * @default { concurrency: 2, maxBatchPushes: 64, maxBatchItems: 200 }
+   */
+  events?: WriterLaneOptions;
+  /**
+   * CDR pushes: up to 50 CDRs each, heavy for the database, which runs each transaction on one core.
+   * @default { concurrency: 4, maxBatchPushes: 16, maxBatchItems: 100 }
+   */
+  records?: WriterLaneOptions;
+  /**
+   * Most pushes waiting per lane; beyond it `write` rejects with `GroupCommitFullError` (answered 503: the
+   * platform sends the push again later) rather than holding ever more bodies in memory.
    * @default 5000
    */
   maxWaiting?: number;
@@ -46,6 +60,9 @@ function itemsOf({ notification }: PendingPush): number {
 /**
  * Stores pushes with group commit (see `createGroupCommit`): under load, the pushes that arrived while the
  * previous transactions ran are stored together, one transaction and one statement per table for all.
+ * Two lanes: call events (and number statuses) batch eagerly and never wait behind a CDR push; CDR pushes,
+ * which already carry many rows each, are stored with more transactions side by side so that the database
+ * can use more than one core.
  *
  * One push must not fail the others: when a batch of several fails for a reason other than the database
  * being unreachable, each of its pushes is stored again in a transaction of its own, and only those that
@@ -54,6 +71,7 @@ function itemsOf({ notification }: PendingPush): number {
 export function createNotificationWriter(options: NotificationWriterOptions): NotificationWriter {
   const { db } = options;
   const now = options.now ?? (() => new Date());
+  const maxWaiting = options.maxWaiting ?? 5000;
 
   async function storeEach(batch: readonly PendingPush[]): Promise<(StoredPush | Error)[]> {
     const results: (StoredPush | Error)[] = [];
@@ -67,30 +85,35 @@ export function createNotificationWriter(options: NotificationWriterOptions): No
     return results;
   }
 
-  const group = createGroupCommit<PendingPush, StoredPush | Error>({
-    concurrency: options.concurrency ?? 1,
-    maxBatch: options.maxBatchPushes ?? 64,
-    weight: itemsOf,
-    maxWeight: options.maxBatchItems ?? 1000,
-    maxWaiting: options.maxWaiting ?? 5000,
-    async run(batch) {
-      try {
-        return await storeNotifications(db, batch, now());
-      } catch (error) {
-        if (batch.length === 1 || isDatabaseUnavailable(error)) throw error;
-        return storeEach(batch);
-      }
-    },
-  });
+  async function storeBatch(batch: readonly PendingPush[]): Promise<readonly (StoredPush | Error)[]> {
+    try {
+      return await storeNotifications(db, batch, now());
+    } catch (error) {
+      if (batch.length === 1 || isDatabaseUnavailable(error)) throw error;
+      return storeEach(batch);
+    }
+  }
+
+  const lane = (defaults: Required<WriterLaneOptions>, given: WriterLaneOptions | undefined) =>
+    createGroupCommit<PendingPush, StoredPush | Error>({
+      concurrency: given?.concurrency ?? defaults.concurrency,
+      maxBatch: given?.maxBatchPushes ?? defaults.maxBatchPushes,
+      weight: itemsOf,
+      maxWeight: given?.maxBatchItems ?? defaults.maxBatchItems,
+      maxWaiting,
+      run: storeBatch,
+    });
+  const events = lane({ concurrency: 2, maxBatchPushes: 64, maxBatchItems: 200 }, options.events);
+  const records = lane({ concurrency: 4, maxBatchPushes: 16, maxBatchItems: 100 }, options.records);
 
   return {
     async write(notification, body) {
-      const outcome = await group.submit({ notification, body });
+      const outcome = await (notification.kind === "fee" ? records : events).submit({ notification, body });
       if (outcome instanceof Error) throw outcome;
       return outcome;
     },
     get waiting() {
-      return group.waiting;
+      return events.waiting + records.waiting;
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { Database } from "../db/database.js";
 import { isDatabaseUnavailable } from "../db/database-errors.js";
 import { GroupCommitFullError } from "../group-commit.js";
-import { createNotificationWriter } from "./notification-writer.js";
+import { createNotificationWriter, type NotificationWriterOptions } from "./notification-writer.js";
 import { readBodyWithLimit } from "./read-body.js";
 import {
   acceptedResponse,
@@ -39,8 +39,8 @@ export interface NotifyHandlerOptions {
   now?: () => Date;
   /** @default MAX_NOTIFY_BODY_BYTES */
   maxBodyBytes?: number;
-  /** Transactions storing pushes at the same time (see createNotificationWriter). @default 1 */
-  writeConcurrency?: number;
+  /** How pushes are stored together (see createNotificationWriter). */
+  writer?: Omit<NotificationWriterOptions, "db" | "now">;
   /** Called after commit with what the push changed; publishes to subscribers. */
   onStored: (push: StoredPush) => void;
 }
@@ -55,7 +55,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): (request: Re
   const { db, verifier, logger, onStored } = options;
   const now = options.now ?? (() => new Date());
   const maxBytes = options.maxBodyBytes ?? MAX_NOTIFY_BODY_BYTES;
-  const writer = createNotificationWriter({ db, now, concurrency: options.writeConcurrency });
+  const writer = createNotificationWriter({ ...options.writer, db, now });
 
   async function keep(
     body: Parameters<typeof keepRejectedBody>[1],
