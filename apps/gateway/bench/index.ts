@@ -23,6 +23,7 @@ import { startChild, stopAllChildren } from "./lib/child-process.js";
 import type { BenchContext, Scale, ServerHandle, ServerKind } from "./lib/context.js";
 import { busyShare, readCpuTicks } from "./lib/machine-load.js";
 import type { ProcessStats } from "./lib/process-stats.js";
+import { measureRoundTrip } from "./lib/round-trip.js";
 import { benchCdrIngest } from "./scenarios/p1-cdr-ingest.js";
 import { benchCallEvents } from "./scenarios/p2-call-events.js";
 import { benchFanOut } from "./scenarios/p3-fan-out.js";
@@ -103,6 +104,8 @@ async function main(): Promise<BenchFigure[]> {
   const gatewayDb = await createBenchDatabase("gateway");
   const baselineDb = await createBenchDatabase("raw");
   const { receivedNotificationId } = await prepareBaselineDatabase(baselineDb);
+  figures.push(await measureRoundTrip(baselineDb.url));
+  log(`PostgreSQL round trip: ${figures.at(-1)!.value} µs of client CPU per query`);
   const parsed = parseConfig({
     PORT: "0",
     HOST: "127.0.0.1",
