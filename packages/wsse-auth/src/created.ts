@@ -1,7 +1,6 @@
 import { WsseInputError } from "./errors.js";
 
 const CREATED_LENGTH = "yyyy-MM-ddTHH:mm:ssZ".length;
-const MS_PER_400_YEARS = 146_097 * 86_400_000;
 
 /**
  * Format an instant as a UsernameToken `Created` value: UTC, `yyyy-MM-ddTHH:mm:ssZ`, milliseconds dropped
@@ -45,14 +44,17 @@ export function parseCreatedTime(value: string): number | undefined {
   ) {
     return undefined;
   }
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 2);
-  const day = digits(value, 8, 2);
-  const hours = digits(value, 11, 2);
-  const minutes = digits(value, 14, 2);
-  const seconds = digits(value, 17, 2);
+  const century = twoDigits(value, 0);
+  const yearOfCentury = twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hours = twoDigits(value, 11);
+  const minutes = twoDigits(value, 14);
+  const seconds = twoDigits(value, 17);
+  // A pair with a non-digit reads as -1, below every range.
+  if (century < 0 || yearOfCentury < 0) return undefined;
+  const year = century * 100 + yearOfCentury;
   if (
-    year < 0 ||
     month < 1 ||
     month > 12 ||
     day < 1 ||
@@ -66,22 +68,33 @@ export function parseCreatedTime(value: string): number | undefined {
   ) {
     return undefined;
   }
-  // Date.UTC reads years 0–99 as 1900–1999; shifting by one 400-year Gregorian cycle avoids that.
-  return Date.UTC(year + 400, month - 1, day, hours, minutes, seconds) - MS_PER_400_YEARS;
+  return (((daysFromEpoch(year, month, day) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
 }
 
-// The decimal number in value[start, start + count), or -1 when a character is not a digit.
-function digits(value: string, start: number, count: number): number {
-  let result = 0;
-  for (let i = start; i < start + count; i++) {
-    const digit = value.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    result = result * 10 + digit;
-  }
-  return result;
+// The number value[start, start + 2) when both characters are decimal digits, else -1.
+function twoDigits(value: string, start: number): number {
+  const tens = value.charCodeAt(start) - 0x30;
+  const units = value.charCodeAt(start + 1) - 0x30;
+  if (tens < 0 || tens > 9 || units < 0 || units > 9) return -1;
+  return tens * 10 + units;
 }
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Days from 1970-01-01 to a valid proleptic Gregorian date of year 0–9999 (H. Hinnant's days_from_civil):
+ * plain arithmetic instead of `Date.UTC`, which costs more than the rest of the parse and reads years 0–99
+ * as 1900–1999.
+ */
+function daysFromEpoch(year: number, month: number, day: number): number {
+  // Count years from March, so that the leap day ends a year.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400; // 0–399
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1; // 0–365
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }

@@ -45,7 +45,11 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
     throw new WsseInputError("option-invalid", "maxEntries must be a positive integer.");
   }
   const clock = options.now;
-  // Key → expiry (epoch ms). A Map iterates in insertion order, so its head holds the oldest entries and,
+  const readClock = () => (clock ? clock().getTime() : Date.now());
+  // Times are kept in ms since the store was made: small integers, which V8 stores in the Map unboxed, where
+  // epoch milliseconds would cost a heap number per entry for the garbage collector to copy and keep.
+  const origin = readClock();
+  // Key → expiry (ms since origin). A Map iterates in insertion order, so its head holds the oldest entries and,
   // with the verifier's fixed TTL, the ones that expire first.
   const entries = new Map<string, number>();
   // Expired entries are swept at most once per second of the store's clock: the sweep walks from the head, and
@@ -67,7 +71,7 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
     if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
       throw new WsseInputError("option-invalid", "ttlSeconds must be a positive number.");
     }
-    const now = clock ? clock().getTime() : Date.now();
+    const now = readClock() - origin;
     if (now >= nextSweepAt || now < nextSweepAt - 1000) sweep(now);
     const expiresAt = entries.get(key);
     if (expiresAt !== undefined) {

@@ -25,6 +25,16 @@ describe("createMemoryNonceStore", () => {
     expect(await store.add("app:n1", 10)).toBe(false);
   });
 
+  it("keeps TTLs exact when its clock is set back to before the store was made", async () => {
+    const { store, advance } = virtualStore();
+    advance(-86_400);
+    expect(await store.add("app:n1", 10)).toBe(true);
+    advance(9.999);
+    expect(await store.add("app:n1", 10)).toBe(false);
+    advance(0.001);
+    expect(await store.add("app:n1", 10)).toBe(true);
+  });
+
   it("purges expired entries", async () => {
     const { store, advance } = virtualStore();
     for (let i = 0; i < 50; i++) await store.add(`k${i}`, 5);
