@@ -28,6 +28,7 @@ import type { StoredPush } from "./notify/store-notification.js";
 import { useNotifyRoute } from "./notify/use-notify-route.js";
 import { useRequestSizeLimit } from "./request-size-limit.js";
 import { schema } from "./schema/index.js";
+import { useQueryJit } from "./use-query-jit.js";
 
 const GRAPHIQL_DEFAULT_QUERY = `# privnum gateway. Try: create a binding, then watch calls on X live.
 mutation Bind {
@@ -176,8 +177,13 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
         title: "privnum gateway",
         defaultQuery: GRAPHIQL_DEFAULT_QUERY,
       },
+      // The body limit is useRequestSizeLimit's (below): Yoga's own pipes every body through a counting stream.
+      maxRequestBodySize: false,
       logging: {
-        debug: (...args) => logger.debug({ yoga: args.map(String).join(" ") }),
+        // Yoga logs a few debug lines per request: build them only when they are written.
+        debug: (...args) => {
+          if (logger.isLevelEnabled("debug")) logger.debug({ yoga: args.map(String).join(" ") });
+        },
         info: (...args) => logger.info({ yoga: args.map(String).join(" ") }),
         warn: (...args) => logger.warn({ yoga: args.map(String).join(" ") }),
         error: (...args) =>
@@ -186,6 +192,11 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
       context: (): GatewayContext => ({ services: services! }),
       plugins: [
         useRequestSizeLimit({ path: "/graphql", maxBytes: 256 * 1024 }),
+        // Queries run compiled (graphql-jit); mutations and subscriptions stay on graphql-js.
+        useQueryJit({
+          onCompileError: (errors) =>
+            logger.warn({ errors: errors.map((e) => e.message) }, "graphql-jit could not compile a query"),
+        }),
         // `callEvents` fields resolve from the event alone: one execution per event serves every subscriber.
         useSharedSubscriptionEvents({ fields: ["callEvents"] }),
         useNotifyRoute({

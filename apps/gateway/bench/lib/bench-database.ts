@@ -1,5 +1,6 @@
 // Fresh databases on the machine's PostgreSQL for one bench run, dropped at the end whatever happens.
 import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
 import pg from "pg";
 import { migrateToLatest, openDatabase } from "../../src/db/database.js";
 import { benchBindingRows } from "./push-bodies.js";
@@ -97,6 +98,9 @@ export async function seedBindings(database: BenchDatabase): Promise<number> {
         .values(rows.slice(i, i + 500))
         .execute();
     }
+    // Planner statistics, as autovacuum gathers them on a database in service (this machine's PostgreSQL runs
+    // with autovacuum off): the pushes' attribution lookups read these rows.
+    await sql`analyze bindings`.execute(handle.db);
     return rows.length;
   } finally {
     await handle.close();

@@ -1,6 +1,7 @@
 // P6 — GraphQL reads over HTTP: pages of `bindings` and `callRecords` from random keyset positions, against a
 // bare Yoga server answering `{ __typename }` on the same machine.
 import type { BenchFigure } from "@privnum/bench-kit";
+import pg from "pg";
 import { queryValue } from "../lib/bench-database.js";
 import { type Capacity, findCapacity } from "../lib/capacity.js";
 import { type BenchContext, measuredRun, type ServerHandle } from "../lib/context.js";
@@ -25,6 +26,16 @@ const CALL_RECORDS_PAGE = `query CallRecords($after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }`;
+
+async function analyze(databaseUrl: string): Promise<void> {
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    await client.query("analyze");
+  } finally {
+    await client.end();
+  }
+}
 
 /** Server CPU per request at the best held step, and what one core (all a Node process's JavaScript gets) allows. */
 function coreBound(measured: Capacity, baseline: Capacity): string {
@@ -71,6 +82,10 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
       maxInFlight: 500,
     });
 
+  // Planner statistics for the tables P1 just filled, as autovacuum would have gathered them on a database in
+  // service (this machine's PostgreSQL runs with autovacuum off): without them the planner takes the 1,000
+  // bindings for a handful and reads them all to sort out a page, instead of walking the id index.
+  await analyze(ctx.gatewayDatabaseUrl);
   const maxBinding = await queryValue(ctx.gatewayDatabaseUrl, "select max(id) as value from bindings");
   const maxRecord = await queryValue(ctx.gatewayDatabaseUrl, "select max(id) as value from call_records");
   const records = await queryValue(ctx.gatewayDatabaseUrl, "select count(*) as value from call_records");

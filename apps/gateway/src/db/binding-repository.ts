@@ -1,6 +1,7 @@
-import { type ExpressionBuilder, sql } from "kysely";
-import type { BindingRow, NewBindingRow } from "./binding.table.js";
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
+import type { BindingRow, BindingTable, NewBindingRow } from "./binding.table.js";
 import type { Database, Executor } from "./database.js";
+import { createQueryShapeCache } from "./query-shape-cache.js";
 
 /** Lifecycle state of a mirrored binding, derived from its timestamps at a given instant. */
 export type BindingState = "active" | "expired" | "deleted";
@@ -105,25 +106,48 @@ export async function findBindings(db: Executor, subscriptionIds: readonly strin
     .execute();
 }
 
-/** Bindings matching `filter`, one keyset page (newest first). */
+/** A column of `bindings`. */
+export type BindingColumn = keyof BindingTable & string;
+
+const listBindingsShapes = createQueryShapeCache();
+
+/**
+ * Bindings matching `filter`, one keyset page (newest first). With `columns`, only those (and `id`) are read:
+ * the rows carry no other column, so give every column the caller will look at.
+ */
 export async function listBindings(
   db: Executor,
   filter: BindingFilter,
   page: PageRequest,
   now: Date,
+  columns?: readonly BindingColumn[],
 ): Promise<BindingRow[]> {
   const states = filter.states && filter.states.length > 0 ? filter.states : (["active"] as const);
-  let query = db.selectFrom("bindings").selectAll();
-  if (filter.virtualNum) query = query.where("virtual_num", "=", filter.virtualNum);
-  if (filter.bindNum) query = query.where("bind_num", "=", filter.bindNum);
-  if (filter.extendNum) query = query.where("extend_num", "=", filter.extendNum);
-  query = query.where((eb) => eb.or(states.map((state) => stateCondition(eb, state, now))));
-  if (page.after !== undefined) query = query.where("id", "<", page.after);
-  if (page.before !== undefined) query = query.where("id", ">", page.before);
-  return query
-    .orderBy("id", page.inverted ? "asc" : "desc")
-    .limit(page.limit)
-    .execute();
+  const shape = [
+    columns?.join(",") ?? "*",
+    filter.virtualNum ? "virtualNum" : "",
+    filter.bindNum ? "bindNum" : "",
+    filter.extendNum ? "extendNum" : "",
+    states.join("+"),
+    page.after !== undefined ? "after" : "",
+    page.before !== undefined ? "before" : "",
+    page.inverted ? "inverted" : "",
+  ].join("|");
+  const values = { ...filter, now, after: page.after, before: page.before, limit: page.limit };
+  const query = listBindingsShapes(shape, values, (v) => {
+    const from = db.selectFrom("bindings");
+    let query = (
+      columns ? from.select(["id", ...columns.filter((c) => c !== "id")]) : from.selectAll()
+    ) as SelectQueryBuilder<Database, "bindings", BindingRow>;
+    if (filter.virtualNum) query = query.where("virtual_num", "=", v.virtualNum!);
+    if (filter.bindNum) query = query.where("bind_num", "=", v.bindNum!);
+    if (filter.extendNum) query = query.where("extend_num", "=", v.extendNum!);
+    query = query.where((eb) => eb.or(states.map((state) => stateCondition(eb, state, v.now))));
+    if (page.after !== undefined) query = query.where("id", "<", v.after!);
+    if (page.before !== undefined) query = query.where("id", ">", v.before!);
+    return query.orderBy("id", page.inverted ? "asc" : "desc").limit(v.limit);
+  });
+  return (await db.executeQuery(query)).rows;
 }
 
 /** Mark a binding unbound at `at`; returns the updated row, or undefined when it is not mirrored. */

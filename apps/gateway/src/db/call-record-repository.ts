@@ -1,8 +1,9 @@
-import { sql } from "kysely";
+import { type SelectQueryBuilder, sql } from "kysely";
 import type { PageRequest } from "./binding-repository.js";
-import type { CallRecordRow, NewCallRecordRow } from "./call-record.table.js";
+import type { CallRecordRow, CallRecordTable, NewCallRecordRow } from "./call-record.table.js";
 import { toDate } from "./column-values.js";
-import type { Executor } from "./database.js";
+import type { Database, Executor } from "./database.js";
+import { createQueryShapeCache } from "./query-shape-cache.js";
 
 /** Which call records a reader wants; absent fields do not filter. */
 export interface CallRecordFilter {
@@ -90,23 +91,47 @@ export async function findCallRecord(db: Executor, icid: string): Promise<CallRe
   return db.selectFrom("call_records").selectAll().where("icid", "=", icid).executeTakeFirst();
 }
 
-/** CDRs matching `filter`, one keyset page (newest first). */
+/** A column of `call_records`. */
+export type CallRecordColumn = keyof CallRecordTable & string;
+
+const listCallRecordsShapes = createQueryShapeCache();
+
+/**
+ * CDRs matching `filter`, one keyset page (newest first). With `columns`, only those (and `id`) are read (the
+ * stored CDR, `record`, is most of a row's size): the rows carry no other column, so give every column the
+ * caller will look at.
+ */
 export async function listCallRecords(
   db: Executor,
   filter: CallRecordFilter,
   page: PageRequest,
+  columns?: readonly CallRecordColumn[],
 ): Promise<CallRecordRow[]> {
-  let query = db.selectFrom("call_records").selectAll();
-  if (filter.sessionId) query = query.where("session_id", "=", filter.sessionId);
-  if (filter.subscriptionId) query = query.where("subscription_id", "=", filter.subscriptionId);
-  if (filter.virtualNum) query = query.where("virtual_num", "=", filter.virtualNum);
-  if (filter.bindNum) query = query.where("bind_num", "=", filter.bindNum);
-  if (page.after !== undefined) query = query.where("id", "<", page.after);
-  if (page.before !== undefined) query = query.where("id", ">", page.before);
-  return query
-    .orderBy("id", page.inverted ? "asc" : "desc")
-    .limit(page.limit)
-    .execute();
+  const shape = [
+    columns?.join(",") ?? "*",
+    filter.sessionId ? "sessionId" : "",
+    filter.subscriptionId ? "subscriptionId" : "",
+    filter.virtualNum ? "virtualNum" : "",
+    filter.bindNum ? "bindNum" : "",
+    page.after !== undefined ? "after" : "",
+    page.before !== undefined ? "before" : "",
+    page.inverted ? "inverted" : "",
+  ].join("|");
+  const values = { ...filter, after: page.after, before: page.before, limit: page.limit };
+  const query = listCallRecordsShapes(shape, values, (v) => {
+    const from = db.selectFrom("call_records");
+    let query = (
+      columns ? from.select(["id", ...columns.filter((c) => c !== "id")]) : from.selectAll()
+    ) as SelectQueryBuilder<Database, "call_records", CallRecordRow>;
+    if (filter.sessionId) query = query.where("session_id", "=", v.sessionId!);
+    if (filter.subscriptionId) query = query.where("subscription_id", "=", v.subscriptionId!);
+    if (filter.virtualNum) query = query.where("virtual_num", "=", v.virtualNum!);
+    if (filter.bindNum) query = query.where("bind_num", "=", v.bindNum!);
+    if (page.after !== undefined) query = query.where("id", "<", v.after!);
+    if (page.before !== undefined) query = query.where("id", ">", v.before!);
+    return query.orderBy("id", page.inverted ? "asc" : "desc").limit(v.limit);
+  });
+  return (await db.executeQuery(query)).rows;
 }
 
 /** In-memory twin of the filter above, for live subscriptions. */

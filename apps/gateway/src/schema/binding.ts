@@ -2,6 +2,7 @@ import type { BindingChanges, CreateBindingInput } from "@privnum/axe-api";
 import { builder } from "../builder.js";
 import type { BindingRow } from "../db/binding.table.js";
 import {
+  type BindingColumn,
   type BindingState,
   bindingState,
   findActiveBindingByExtension,
@@ -13,6 +14,7 @@ import type { BindingChangeEvent } from "../live/pubsub.js";
 import { guardStream } from "./guard-stream.js";
 import { definedFields } from "./input-helpers.js";
 import { keysetConnection } from "./pagination.js";
+import { connectionColumns } from "./selected-columns.js";
 
 /** The GraphQL `BindingState` enum. */
 export const BindingStateEnum = builder.enumType("BindingState", {
@@ -91,6 +93,35 @@ builder.node(BindingObject, {
   }),
 });
 
+/**
+ * The columns each `Binding` field reads (fields added in other files included), so that a list of bindings
+ * reads only what the query selects. A field missing here makes such a list read every column.
+ */
+const bindingColumns = connectionColumns<BindingColumn>({
+  id: ["subscription_id"],
+  subscriptionId: ["subscription_id"],
+  virtualNum: ["virtual_num"],
+  extendNum: ["extend_num"],
+  bindNum: ["bind_num"],
+  areaCode: ["area_code"],
+  displayNumMode: ["display_num_mode"],
+  recordFlag: ["record_flag"],
+  recordHintTone: ["record_hint_tone"],
+  callbackTone: ["callback_tone"],
+  callbackNum: ["callback_num"],
+  timeUnit: ["time_unit"],
+  bindExpiredTime: ["bind_expired_time"],
+  callbackExpiredTime: ["callback_expired_time"],
+  userData: ["user_data"],
+  expiresAt: ["expires_at"],
+  state: ["expires_at", "deleted_at"],
+  createdAt: ["created_at"],
+  updatedAt: ["updated_at"],
+  deletedAt: ["deleted_at"],
+  callRecords: ["subscription_id"],
+  callSessions: ["subscription_id"],
+});
+
 /** The connection type shared by every list of bindings. */
 export const BindingConnection = builder.connectionObject(
   { type: BindingObject, name: "BindingConnection" },
@@ -132,13 +163,14 @@ builder.queryFields((t) => ({
       type: BindingObject,
       description: "Bindings, newest first. Without `filter.states`, only active ones.",
       args: { filter: t.arg({ type: BindingFilterInput }) },
-      resolve: (_root, args, ctx) =>
+      resolve: (_root, args, ctx, info) =>
         keysetConnection("binding", args, (page) =>
           listBindings(
             ctx.services.db,
             { ...args.filter, states: args.filter?.states as BindingState[] | undefined },
             page,
             ctx.services.now(),
+            bindingColumns(info),
           ),
         ),
     },

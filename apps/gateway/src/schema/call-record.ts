@@ -3,6 +3,7 @@ import { toCommandError } from "../bindings/platform-errors.js";
 import { builder } from "../builder.js";
 import type { CallRecordRow } from "../db/call-record.table.js";
 import {
+  type CallRecordColumn,
   type CallRecordFilter,
   findCallRecord,
   listCallRecords,
@@ -16,6 +17,7 @@ import { CallSessionObject } from "./call-session.js";
 import { CodeDescriptionObject } from "./code-description.js";
 import { guardStream } from "./guard-stream.js";
 import { keysetConnection } from "./pagination.js";
+import { connectionColumns } from "./selected-columns.js";
 
 const record = (row: CallRecordRow) => row.record as FeeRecord;
 
@@ -115,6 +117,37 @@ builder.node(CallRecordObject, {
   }),
 });
 
+/**
+ * The columns each `CallRecord` field reads, so that a list of CDRs reads only what the query selects (most
+ * of a row is the stored CDR, which only `record`, `fwdDstNum` and `failure` need). A field missing here
+ * makes such a list read every column.
+ */
+const callRecordColumns = connectionColumns<CallRecordColumn>({
+  id: ["icid"],
+  icid: ["icid"],
+  sessionId: ["session_id"],
+  subscriptionId: ["subscription_id"],
+  virtualNum: ["virtual_num"],
+  bindNum: ["bind_num"],
+  extendNum: ["extend_num"],
+  direction: ["direction"],
+  callerNum: ["caller_num"],
+  calleeNum: ["callee_num"],
+  fwdDstNum: ["record"],
+  callInTime: ["call_in_time"],
+  fwdAnswerTime: ["fwd_answer_time"],
+  callEndTime: ["call_end_time"],
+  talkSeconds: ["fwd_answer_time", "call_end_time"],
+  failure: ["record"],
+  recordFlag: ["record_flag"],
+  recordDomain: ["record_domain"],
+  recordObjectName: ["record_object_name"],
+  recordingDownloadUrl: ["record_domain", "record_object_name", "record_file_download_url"],
+  record: ["record"],
+  receivedAt: ["inserted_at"],
+  session: ["session_id"],
+});
+
 /** The connection type shared by every list of CDRs. */
 export const CallRecordConnection = builder.connectionObject(
   { type: CallRecordObject, name: "CallRecordConnection" },
@@ -142,9 +175,14 @@ builder.queryFields((t) => ({
       type: CallRecordObject,
       description: "CDRs, newest first.",
       args: { filter: t.arg({ type: CallRecordFilterInput }) },
-      resolve: (_root, args, ctx) =>
+      resolve: (_root, args, ctx, info) =>
         keysetConnection("callRecord", args, (page) =>
-          listCallRecords(ctx.services.db, (args.filter ?? {}) as CallRecordFilter, page),
+          listCallRecords(
+            ctx.services.db,
+            (args.filter ?? {}) as CallRecordFilter,
+            page,
+            callRecordColumns(info),
+          ),
         ),
     },
     CallRecordConnection,
@@ -182,9 +220,14 @@ builder.objectField(BindingObject, "callRecords", (t) =>
     {
       type: CallRecordObject,
       description: "CDRs of this binding, newest first.",
-      resolve: (b, args, ctx) =>
+      resolve: (b, args, ctx, info) =>
         keysetConnection("callRecord", args, (page) =>
-          listCallRecords(ctx.services.db, { subscriptionId: b.subscription_id }, page),
+          listCallRecords(
+            ctx.services.db,
+            { subscriptionId: b.subscription_id },
+            page,
+            callRecordColumns(info),
+          ),
         ),
     },
     CallRecordConnection,

@@ -1,0 +1,210 @@
+// The read path's speed-ups must not show: a query answers the same whether graphql-js or graphql-jit runs it
+// (the first run of a query text is interpreted, later ones compiled), and a list that reads only the columns
+// its selection needs answers what a lookup of the same rows answers.
+import { getIntrospectionQuery } from "graphql";
+import { createSchema, createYoga } from "graphql-yoga";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useQueryJit } from "../src/use-query-jit.js";
+import { startGateway, type TestGateway } from "./support/gateway.js";
+import { cdr, signedHeaders } from "./support/notifications.js";
+
+const T0 = new Date("2026-06-01T10:00:00Z");
+
+const BINDING = /* GraphQL */ `
+  fragment AllBinding on Binding {
+    __typename id subscriptionId virtualNum extendNum bindNum areaCode displayNumMode recordFlag recordHintTone
+    callbackTone callbackNum timeUnit bindExpiredTime callbackExpiredTime userData expiresAt state createdAt
+    updatedAt deletedAt
+  }
+`;
+
+const CALL_RECORD = /* GraphQL */ `
+  fragment AllCallRecord on CallRecord {
+    __typename id icid sessionId subscriptionId virtualNum bindNum extendNum direction callerNum calleeNum
+    fwdDstNum callInTime fwdAnswerTime callEndTime talkSeconds failure { code description }
+    recordFlag recordDomain recordObjectName record receivedAt
+    recordingDownloadUrl { __typename ... on RecordingDownloadUrl { url source } }
+    session { sessionId }
+  }
+`;
+
+describe("read path: compiled queries and column selection", () => {
+  let gw: TestGateway;
+  let subscriptionId: string;
+
+  beforeAll(async () => {
+    gw = await startGateway();
+    for (const [bindNum, extra] of [
+      ["+8613800000021", { bindExpiredTime: 2, userData: "first" }],
+      ["+8613800000022", { recordFlag: true, callbackNum: "+8613800000099" }],
+    ] as const) {
+      const created = await gw.gql<{ createBinding: { binding: { subscriptionId: string } } }>(
+        `mutation($input: CreateBindingInput!) {
+          createBinding(input: $input) { ... on CreateBindingPayload { binding { subscriptionId } } }
+        }`,
+        { input: { bindNum, virtualNum: "+8617000000001", ...extra } },
+      );
+      subscriptionId = created.data!.createBinding.binding.subscriptionId;
+    }
+    const push = await gw.app.yoga.fetch("http://gateway.test/notify", {
+      method: "POST",
+      headers: signedHeaders(),
+      body: JSON.stringify({
+        eventType: "fee",
+        feeLst: [
+          cdr("icid-read-1", "s-read-1", T0, { subscriptionId }),
+          cdr("icid-read-2", "s-read-2", T0, { ulFailReason: 8, fwdAnswerTime: undefined }),
+          cdr("icid-read-3", "s-read-3", T0, {
+            recordFlag: 1,
+            recordDomain: "record.example",
+            recordObjectName: "rec-3.wav",
+          }),
+        ],
+      }),
+    });
+    expect(push.status).toBe(200);
+  });
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  /** Run a query three times (interpreted, then compiled) and check every answer is the same. */
+  async function stable<T>(query: string, variables?: Record<string, unknown>) {
+    const first = await gw.gql<T>(query, variables);
+    for (let run = 0; run < 2; run++) expect(await gw.gql<T>(query, variables)).toEqual(first);
+    return first;
+  }
+
+  it("a page of bindings answers every field as the single lookup does, run after run", async () => {
+    const list = await stable<{
+      bindings: { edges: { cursor: string; node: { subscriptionId: string } }[] };
+    }>(
+      `query { bindings(filter: { states: [ACTIVE, EXPIRED, DELETED] }) {
+        edges { cursor node { ...AllBinding } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      } } ${BINDING}`,
+    );
+    expect(list.errors).toBeUndefined();
+    expect(list.data!.bindings.edges).toHaveLength(2);
+    for (const { node } of list.data!.bindings.edges) {
+      const one = await gw.gql<{ binding: unknown }>(
+        `query($id: String!) { binding(subscriptionId: $id) { ...AllBinding } } ${BINDING}`,
+        { id: node.subscriptionId },
+      );
+      expect(node).toEqual(one.data!.binding);
+    }
+  });
+
+  it("a page of CDRs answers every field as the single lookup does, run after run", async () => {
+    const list = await stable<{ callRecords: { edges: { node: { icid: string } }[] } }>(
+      `query { callRecords { edges { cursor node { ...AllCallRecord } } pageInfo { hasNextPage endCursor } } }
+      ${CALL_RECORD}`,
+    );
+    expect(list.errors).toBeUndefined();
+    expect(list.data!.callRecords.edges).toHaveLength(3);
+    for (const { node } of list.data!.callRecords.edges) {
+      const one = await gw.gql<{ callRecord: unknown }>(
+        `query($icid: String!) { callRecord(icid: $icid) { ...AllCallRecord } } ${CALL_RECORD}`,
+        { icid: node.icid },
+      );
+      expect(node).toEqual(one.data!.callRecord);
+    }
+  });
+
+  it("selections through aliases, inline fragments and nested lists read what they need", async () => {
+    const result = await stable<{
+      bindings: { edges: { node: { sid: string; s: string; callRecords: { edges: unknown[] } } }[] };
+    }>(
+      `query { bindings { edges { node { ... on Binding { sid: subscriptionId } s: state
+        callRecords { edges { node { ... on CallRecord { fwdDstNum failure { code } } } } } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    const withCdr = result.data!.bindings.edges.find((e) => e.node.sid === subscriptionId);
+    expect(withCdr?.node).toEqual({
+      sid: subscriptionId,
+      s: "ACTIVE",
+      callRecords: { edges: [{ node: { fwdDstNum: "+8613800000021", failure: null } }] },
+    });
+    const failed = await stable<{ callRecords: { edges: { node: { failure: unknown } }[] } }>(
+      `query { callRecords(first: 3) { edges { node { failure { code known } } } } }`,
+    );
+    expect(failed.data!.callRecords.edges.map((e) => e.node.failure)).toContainEqual(
+      expect.objectContaining({ code: "8" }),
+    );
+  });
+
+  it("errors read the same compiled: a foreign cursor, a bad variable, a missing node", async () => {
+    const cursor = await stable(`query($after: String) { bindings(after: $after) { edges { cursor } } }`, {
+      after: "bm90LWEtY3Vyc29y",
+    });
+    expect(cursor.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
+    const variable = await stable(`query($n: Int) { callRecords(first: $n) { edges { cursor } } }`, {
+      n: "twenty",
+    });
+    expect(variable.errors?.[0]?.message).toMatch(/\$n/);
+    const missing = await stable(`query { node(id: "QmluZGluZzpub25l") { id } }`);
+    expect(missing).toEqual({ data: { node: null } });
+  });
+
+  it("introspection answers the same compiled", async () => {
+    const result = await stable(getIntrospectionQuery({ descriptions: true }));
+    expect(result.errors).toBeUndefined();
+  });
+
+  it("a streamed GraphQL body (no declared length) over 256 KiB is refused with 413; a small one is served", async () => {
+    const stream = (text: string) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          const bytes = new TextEncoder().encode(text);
+          for (let at = 0; at < bytes.length; at += 64 * 1024)
+            controller.enqueue(bytes.slice(at, at + 64 * 1024));
+          controller.close();
+        },
+      });
+    const send = (text: string) =>
+      gw.app.yoga.fetch("http://gateway.test/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: stream(text),
+        duplex: "half",
+      } as RequestInit);
+    const big = await send(JSON.stringify({ query: `{ __typename }${" ".repeat(300 * 1024)}` }));
+    expect(big.status).toBe(413);
+    const small = await send(JSON.stringify({ query: "{ __typename }" }));
+    expect(small.status).toBe(200);
+    expect(await small.json()).toEqual({ data: { __typename: "Query" } });
+  });
+});
+
+describe("useQueryJit", () => {
+  const schema = createSchema({
+    typeDefs: "type Query { ok: String, broken: String, list: [Int!]! } type Mutation { touch: Int }",
+    resolvers: {
+      Query: {
+        ok: () => "yes",
+        broken: () => {
+          throw new Error("secret detail");
+        },
+        list: () => [1, 2, 3],
+      },
+      Mutation: { touch: () => 1 },
+    },
+  });
+
+  it("answers like graphql-js, masking unexpected errors the same way, compiling only queries", async () => {
+    const plain = createYoga({ schema, maskedErrors: true, logging: false });
+    const compiled = createYoga({ schema, maskedErrors: true, logging: false, plugins: [useQueryJit()] });
+    const ask = async (yoga: typeof plain, query: string) => {
+      const response = await yoga.fetch("http://x/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    for (const query of ["{ ok list }", "{ ok broken }", "mutation { touch }"]) {
+      const expected = await ask(plain, query);
+      for (let run = 0; run < 3; run++) expect(await ask(compiled, query)).toEqual(expected);
+    }
+    expect(JSON.stringify(await ask(compiled, "{ broken }"))).not.toContain("secret detail");
+  });
+});
