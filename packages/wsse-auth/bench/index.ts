@@ -64,6 +64,7 @@ function verifierOver(requests: { headers: HeaderRecord }[]) {
   const verifier = createVerifier({ lookupSecret, nonceStore: rotating });
   let index = 0;
   let failures = 0;
+  let firstFailure: string | undefined;
   return {
     async run() {
       for (let i = 0; i < BATCH; i++) {
@@ -72,10 +73,14 @@ function verifierOver(requests: { headers: HeaderRecord }[]) {
           store = createMemoryNonceStore({ maxEntries: POOL });
         }
         const result = await verifier.verify(requests[index++]!.headers);
-        if (!result.ok) failures++;
+        if (!result.ok) {
+          failures++;
+          firstFailure ??= `${result.code}: ${result.message}`;
+        }
       }
     },
     failures: () => failures,
+    firstFailure: () => firstFailure,
   };
 }
 
@@ -246,6 +251,7 @@ console.log(`sign/raw = ${median(ratiosOf(SIGN)).toFixed(3)}`);
 const failures = verifyAksk.failures() + verifyWsse.failures();
 if (failures > 0) {
   console.error(`${failures} verifications failed; the benchmark did not measure the success path.`);
+  console.error(`first: ${verifyAksk.firstFailure() ?? verifyWsse.firstFailure()}`);
   process.exitCode = 1;
 }
 
