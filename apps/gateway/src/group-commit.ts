@@ -15,6 +15,10 @@ export interface GroupCommitOptions<T, R> {
   maxWeight?: number;
   /** Most items waiting; beyond it `submit` rejects with {@link GroupCommitFullError}. */
   maxWaiting: number;
+  /** An item's size in memory while it waits (e.g. a body's bytes). @default () => 0 */
+  size?: (item: T) => number;
+  /** Most total size waiting; an item that would exceed it is refused like one beyond `maxWaiting`. */
+  maxWaitingSize?: number;
 }
 
 /** Accepts items and completes each once the batch that carried it is done. */
@@ -25,10 +29,10 @@ export interface GroupCommit<T, R> {
   readonly waiting: number;
 }
 
-/** The queue already holds `maxWaiting` items. */
+/** The queue already holds `maxWaiting` items (or `maxWaitingSize` of them). */
 export class GroupCommitFullError extends Error {
   constructor(waiting: number) {
-    super(`${waiting} items are already waiting`);
+    super(`${waiting} items are already waiting, the most this queue holds`);
     this.name = "GroupCommitFullError";
   }
 }
@@ -36,6 +40,7 @@ export class GroupCommitFullError extends Error {
 interface Waiting<T, R> {
   item: T;
   weight: number;
+  size: number;
   resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
@@ -51,6 +56,9 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): Grou
   const concurrency = options.concurrency ?? 1;
   const weigh = options.weight ?? (() => 1);
   const maxWeight = options.maxWeight ?? Number.POSITIVE_INFINITY;
+  const sizeOf = options.size ?? (() => 0);
+  const maxWaitingSize = options.maxWaitingSize ?? Number.POSITIVE_INFINITY;
+  let waitingSize = 0;
   let queue: Waiting<T, R>[] = [];
   let head = 0;
   let running = 0;
@@ -63,6 +71,7 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): Grou
       if (batch.length > 0 && weight + next.weight > maxWeight) break;
       batch.push(next);
       weight += next.weight;
+      waitingSize -= next.size;
       head++;
     }
     if (head === queue.length) {
@@ -98,9 +107,13 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): Grou
   return {
     submit(item) {
       const waiting = queue.length - head;
-      if (waiting >= maxWaiting) return Promise.reject(new GroupCommitFullError(waiting));
+      const size = sizeOf(item);
+      if (waiting >= maxWaiting || (waiting > 0 && waitingSize + size > maxWaitingSize)) {
+        return Promise.reject(new GroupCommitFullError(waiting));
+      }
+      waitingSize += size;
       return new Promise<R>((resolve, reject) => {
-        queue.push({ item, weight: weigh(item), resolve, reject });
+        queue.push({ item, weight: weigh(item), size, resolve, reject });
         pump();
       });
     },

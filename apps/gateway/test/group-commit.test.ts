@@ -108,4 +108,25 @@ describe("createGroupCommit", () => {
     await control.finishNext();
     await expect(fifth).resolves.toBe("done 5");
   });
+
+  it("refuses an item that would take the waiting size past maxWaitingSize, unless nothing waits", async () => {
+    const control = controlledRun<number>();
+    const group = createGroupCommit({
+      run: control.run,
+      maxBatch: 10,
+      maxWaiting: 100,
+      size: (n) => n,
+      maxWaitingSize: 10,
+    });
+    void group.submit(50); // runs at once: nothing waits
+    const big = group.submit(40); // alone in the queue: accepted however large
+    await expect(group.submit(1)).rejects.toBeInstanceOf(GroupCommitFullError);
+    await control.finishNext(); // the 40 starts running: the queue is empty again
+    const small = [group.submit(6), group.submit(4)];
+    await expect(group.submit(1)).rejects.toBeInstanceOf(GroupCommitFullError);
+    await control.finishNext();
+    await control.finishNext();
+    await expect(big).resolves.toBe("done 40");
+    await expect(Promise.all(small)).resolves.toEqual(["done 6", "done 4"]);
+  });
 });

@@ -290,4 +290,26 @@ describe("POST /notify", () => {
       await db().selectFrom("call_events").select("id").where("session_id", "=", "s-open").execute(),
     ).toHaveLength(1);
   });
+
+  it("503 with Retry-After when the writer already holds as many pushes as it may, and nothing is stored", async () => {
+    const handler = createNotifyHandler({
+      db: db(),
+      verifier: null,
+      logger: createLogger({ level: "silent" }),
+      onStored: () => {},
+      // No room at all: every push finds the queue full.
+      writer: { maxWaiting: 0 },
+    });
+    const response = await handler(
+      new Request("http://gateway.test/notify", {
+        method: "POST",
+        body: JSON.stringify(callEvent("callin", "s-full", T0)),
+      }),
+    );
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("60");
+    expect(
+      await db().selectFrom("call_events").select("id").where("session_id", "=", "s-full").execute(),
+    ).toHaveLength(0);
+  });
 });

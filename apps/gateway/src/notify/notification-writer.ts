@@ -41,6 +41,11 @@ export interface NotificationWriterOptions {
    * @default 5000
    */
   maxWaiting?: number;
+  /**
+   * Most body bytes waiting per lane (bodies are up to 1 MiB each), refused the same way beyond it.
+   * @default 64 MiB
+   */
+  maxWaitingBytes?: number;
 }
 
 /** Stores pushes, each resolving after the commit that made it durable. */
@@ -72,6 +77,7 @@ export function createNotificationWriter(options: NotificationWriterOptions): No
   const { db } = options;
   const now = options.now ?? (() => new Date());
   const maxWaiting = options.maxWaiting ?? 5000;
+  const maxWaitingSize = options.maxWaitingBytes ?? 64 * 1024 * 1024;
 
   async function storeEach(batch: readonly PendingPush[]): Promise<(StoredPush | Error)[]> {
     const results: (StoredPush | Error)[] = [];
@@ -101,6 +107,8 @@ export function createNotificationWriter(options: NotificationWriterOptions): No
       weight: itemsOf,
       maxWeight: given?.maxBatchItems ?? defaults.maxBatchItems,
       maxWaiting,
+      size: (push) => push.body.bytes.byteLength,
+      maxWaitingSize,
       run: storeBatch,
     });
   const events = lane({ concurrency: 2, maxBatchPushes: 64, maxBatchItems: 200 }, options.events);
