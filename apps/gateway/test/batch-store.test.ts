@@ -5,6 +5,7 @@ import { upsertBinding } from "../src/db/binding-repository.js";
 import type { DatabaseHandle } from "../src/db/database.js";
 import { createNotificationWriter } from "../src/notify/notification-writer.js";
 import { type PendingPush, storeNotifications } from "../src/notify/store-notification.js";
+import { bindingRow } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
 import { callEvent, cdr } from "./support/notifications.js";
 
@@ -27,27 +28,10 @@ describe.each(ENGINES)("pushes stored together on $engine", ({ create }) => {
   let handle: DatabaseHandle;
   beforeAll(async () => {
     handle = await openMigrated(await create());
-    await upsertBinding(handle.db, {
-      subscription_id: "sub-batch",
-      virtual_num: X,
-      extend_num: "0007",
-      bind_num: A,
-      area_code: null,
-      display_num_mode: "0",
-      record_flag: false,
-      record_hint_tone: null,
-      callback_tone: null,
-      callback_num: null,
-      time_unit: "hours",
-      bind_expired_time: null,
-      callback_expired_time: null,
-      user_data: null,
-      expires_at: null,
-      created_at: at,
-      updated_at: at,
-      deleted_at: null,
-      expiry_announced_at: null,
-    });
+    await upsertBinding(
+      handle.db,
+      bindingRow({ subscription_id: "sub-batch", virtual_num: X, extend_num: "0007", bind_num: A }),
+    );
   });
   afterAll(async () => {
     await handle?.close();

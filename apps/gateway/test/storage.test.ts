@@ -2,7 +2,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockCallSessions } from "../src/db/advisory-locks.js";
-import type { NewBindingRow } from "../src/db/binding.table.js";
 import {
   bindingState,
   claimLapsedBindings,
@@ -29,33 +28,8 @@ import {
   listVirtualNumbers,
   rememberVirtualNumbers,
 } from "../src/db/virtual-number-repository.js";
+import { bindingRow as binding } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
-
-function binding(overrides: Partial<NewBindingRow> = {}): NewBindingRow {
-  const at = new Date("2026-06-01T10:00:00Z");
-  return {
-    subscription_id: "sub-1",
-    virtual_num: "+8617000000001",
-    extend_num: "0001",
-    bind_num: "+8613800000021",
-    area_code: null,
-    display_num_mode: "0",
-    record_flag: false,
-    record_hint_tone: null,
-    callback_tone: null,
-    callback_num: null,
-    time_unit: "hours",
-    bind_expired_time: null,
-    callback_expired_time: null,
-    user_data: null,
-    expires_at: null,
-    created_at: at,
-    updated_at: at,
-    deleted_at: null,
-    expiry_announced_at: null,
-    ...overrides,
-  };
-}
 
 function event(
   sessionId: string,
