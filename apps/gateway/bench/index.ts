@@ -23,6 +23,7 @@ import { startChild, stopAllChildren } from "./lib/child-process.js";
 import type { BenchContext, Scale, ServerHandle, ServerKind } from "./lib/context.js";
 import { busyShare, readCpuTicks } from "./lib/machine-load.js";
 import type { ProcessStats } from "./lib/process-stats.js";
+import type { ProfileSummary } from "./lib/profile-summary.js";
 import { measureRoundTrip } from "./lib/round-trip.js";
 import { benchCdrIngest } from "./scenarios/p1-cdr-ingest.js";
 import { benchCallEvents } from "./scenarios/p2-call-events.js";
@@ -39,6 +40,7 @@ const FULL: Scale = {
   fanOutMs: 15_000,
   idleSockets: 10_000,
   idleSocketStep: 2500,
+  profileMs: 3000,
 };
 const QUICK: Scale = {
   stepMs: 1200,
@@ -49,6 +51,7 @@ const QUICK: Scale = {
   fanOutMs: 3000,
   idleSockets: 2000,
   idleSocketStep: 1000,
+  profileMs: 1000,
 };
 // The whole bench must end: past this, everything is torn down and the run fails.
 const DEADLINE_MS = 15 * 60_000;
@@ -164,6 +167,16 @@ async function main(): Promise<BenchFigure[]> {
     credentials: { appKey: config.platform.appKey, appSecret: config.platform.appSecret },
     worker,
     startServer: (kind) => startServer(kind),
+    async profileGateway<T>(during: () => Promise<T>) {
+      await gateway.child.request("profile-start");
+      const settled = await during().then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      const profile = await gateway.child.request<ProfileSummary>("profile-stop");
+      if (!settled.ok) throw settled.error;
+      return { value: settled.value, profile };
+    },
     log,
   };
   // P6 pages the CDRs that P1 stored, so P1 runs first whenever P6 runs.

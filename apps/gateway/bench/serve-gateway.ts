@@ -1,7 +1,9 @@
 // The gateway under test, in its own process: built with buildApp exactly as src/main.ts runs it, on the
-// database the orchestrator created for the run. Answers `start`, `stats` and `stop` over IPC.
+// database the orchestrator created for the run. Answers `start`, `stats`, `profile-start`, `profile-stop` and
+// `stop` over IPC.
 import { buildApp, type GatewayApp } from "../src/app.js";
 import type { GatewayConfig } from "../src/config.js";
+import { startCpuProfile, stopCpuProfile } from "./lib/cpu-profiler.js";
 import { serveParent } from "./lib/ipc-server.js";
 import { readProcessStats } from "./lib/process-stats.js";
 
@@ -21,6 +23,8 @@ serveParent(
         services ? services.feed.listenerCount() + services.pubsub.listenerCount() : 0,
       );
     },
+    "profile-start": () => startCpuProfile(),
+    "profile-stop": () => stopCpuProfile(),
   },
   {
     maxLifetimeMs: 20 * 60_000,

@@ -4,6 +4,7 @@ import type { BenchChild } from "./child-process.js";
 import type { Credentials, LoadJob, OpenLoadResult } from "./jobs.js";
 import { busyShare, groupCpuBetween, readCpuTicks, readProcessGroupCpu } from "./machine-load.js";
 import type { ProcessStats } from "./process-stats.js";
+import type { ProfileSummary } from "./profile-summary.js";
 
 /** How big a run is: `pnpm bench` (full) or `pnpm bench:quick`. */
 export interface Scale {
@@ -20,6 +21,8 @@ export interface Scale {
   /** P4: sockets to ramp to, and the ramp's step. */
   idleSockets: number;
   idleSocketStep: number;
+  /** Length of the extra step run under the CPU profiler where a target is missed, in ms. */
+  profileMs: number;
 }
 
 /** A server under test, in its own process. */
@@ -51,6 +54,11 @@ export interface BenchContext {
   credentials: Credentials;
   /** The load generator. */
   worker: BenchChild;
+  /**
+   * Run `during` with the gateway's main thread under V8's sampling profiler, and summarise where its CPU
+   * went. Only for steps of their own: the profiler's cost must not reach a measured figure.
+   */
+  profileGateway<T>(during: () => Promise<T>): Promise<{ value: T; profile: ProfileSummary }>;
   /** Start another server (each in its own process); stop it when done. */
   startServer(kind: ServerKind): Promise<ServerHandle>;
   log(line: string): void;

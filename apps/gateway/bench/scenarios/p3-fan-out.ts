@@ -6,11 +6,18 @@ import type { BenchContext, ServerHandle } from "../lib/context.js";
 import { latencyText, percent, rate } from "../lib/format.js";
 import type { FanOutJob, FanOutResult } from "../lib/jobs.js";
 import { busyShare, readCpuTicks } from "../lib/machine-load.js";
+import { profileText } from "../lib/profile-summary.js";
 
 const EVENTS_PER_S = 10;
 const SERIES = 3;
 
-async function fanOut(ctx: BenchContext, server: ServerHandle, target: FanOutJob["target"], first: number) {
+async function fanOut(
+  ctx: BenchContext,
+  server: ServerHandle,
+  target: FanOutJob["target"],
+  first: number,
+  durationMs = ctx.scale.fanOutMs,
+) {
   const job: FanOutJob = {
     target,
     url: server.url,
@@ -18,7 +25,7 @@ async function fanOut(ctx: BenchContext, server: ServerHandle, target: FanOutJob
     credentials: ctx.credentials,
     subscribers: ctx.scale.fanOutSubscribers,
     rate: EVENTS_PER_S,
-    durationMs: ctx.scale.fanOutMs,
+    durationMs,
     first,
     series: SERIES,
     drainMs: 5000,
@@ -56,12 +63,23 @@ export async function benchFanOut(ctx: BenchContext): Promise<BenchFigure[]> {
 
   const m = measured.result;
   const b = baseline.result;
+  const met = m.latency.p50 <= 25 && m.expected > 0;
+  // Where the gateway's CPU goes while it fans out: a run of its own, so the profiler costs no figure.
+  let profiled = "";
+  if (!met) {
+    ctx.log("P3 gateway again, under the CPU profiler");
+    const { profile } = await ctx.profileGateway(() =>
+      fanOut(ctx, ctx.gateway, "gateway", 2_000_000, ctx.scale.profileMs),
+    );
+    profiled = ` ${profileText(profile, `while it fans out ${EVENTS_PER_S} events/s to ${subscribers} subscribers (subscribing included)`)}`;
+  }
   const common =
     `${subscribers} subscribers, ${EVENTS_PER_S} events/s for ${ctx.scale.fanOutMs / 1000} s: ` +
     `${rate(m.received)} of ${rate(m.expected)} deliveries received, ${m.duplicates} duplicates; ` +
     `e2e ${latencyText(m.latency)}; push ack ${latencyText(m.ack)}; gateway CPU ${percent(measured.serverCpu)} of a core, ` +
     `generator CPU ${percent(m.generatorCpu)} (it holds every subscriber). ` +
     `Baseline (bare ws broadcast of the pushed body): e2e ${latencyText(b.latency)}, ${b.missing} missing.`;
+  const p50Note = common + profiled;
   return [
     {
       id: "P3-p50",
@@ -72,8 +90,8 @@ export async function benchFanOut(ctx: BenchContext): Promise<BenchFigure[]> {
       baseline: { name: "bare ws broadcast p50", value: b.latency.p50 },
       ratio: b.latency.p50 / m.latency.p50,
       target: "≤ 25 ms",
-      met: m.latency.p50 <= 25 && m.expected > 0,
-      note: common,
+      met,
+      note: p50Note,
     },
     {
       id: "P3-p99",

@@ -7,6 +7,7 @@ import { type Capacity, findCapacity } from "../lib/capacity.js";
 import { type BenchContext, measuredRun, type ServerHandle } from "../lib/context.js";
 import { latencyText, percent, rate } from "../lib/format.js";
 import type { GraphqlReadJob } from "../lib/jobs.js";
+import { type ProfileSummary, profileText } from "../lib/profile-summary.js";
 
 const TARGET_RPS = 2000;
 const P99_MS = 50;
@@ -110,7 +111,34 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
   const callRecords = await search(ctx.gateway, recordsJob);
 
   const baselineCapacity = baseline.best?.result.throughput ?? 0;
-  const figures = (id: string, what: string, c: Capacity): BenchFigure[] => {
+  const isMet = (c: Capacity) => {
+    const capacity = c.best?.result.throughput ?? 0;
+    return capacity >= TARGET_RPS && baselineCapacity > 0 && capacity / baselineCapacity >= 0.4;
+  };
+  // Where the gateway's CPU goes at its capacity: a step of its own, so the profiler costs no figure.
+  const profile = async (c: Capacity, job: Pick<GraphqlReadJob, "query" | "cursor">) => {
+    if (isMet(c)) return undefined;
+    const r = c.best?.rate ?? Math.min(...c.steps.map((s) => s.rate));
+    const run = () =>
+      measuredRun(ctx, ctx.gateway, {
+        kind: "graphql-reads",
+        url: ctx.gateway.url,
+        ...job,
+        rate: r,
+        durationMs: ctx.scale.profileMs,
+        maxInFlight: maxInFlight(r),
+      });
+    return { rate: r, summary: (await ctx.profileGateway(run)).profile };
+  };
+  const bindingsProfile = await profile(bindings, bindingsJob);
+  const callRecordsProfile = await profile(callRecords, recordsJob);
+
+  const figures = (
+    id: string,
+    what: string,
+    c: Capacity,
+    profiled: { rate: number; summary: ProfileSummary } | undefined,
+  ): BenchFigure[] => {
     const capacity = c.best?.result.throughput ?? 0;
     const ratio = baselineCapacity > 0 ? capacity / baselineCapacity : 0;
     const best = c.best
@@ -126,11 +154,12 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
         baseline: { name: "bare Yoga { __typename }", value: baselineCapacity },
         ratio,
         target: "≥ 2,000 req/s at p99 ≤ 50 ms and ≥ 40% of baseline",
-        met: capacity >= TARGET_RPS && ratio >= 0.4,
+        met: isMet(c),
         note:
           `${best}. Each request pages from a random keyset position. Baseline at its capacity: ` +
           `${baseline.best ? `${latencyText(baseline.best.result.latency)}, server CPU ${percent(baseline.best.extra["server cpu"] ?? 0)}, generator CPU ${percent(baseline.best.result.generatorCpu)}` : "none held"}. ` +
-          `${coreBound(c, baseline)}`,
+          `${coreBound(c, baseline)}` +
+          (profiled ? ` ${profileText(profiled.summary, `at ${rate(profiled.rate)} req/s offered`)}` : ""),
       },
       {
         id: `${id}-p99`,
@@ -147,7 +176,7 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
     ];
   };
   return [
-    ...figures("P6-bindings", "`bindings`", bindings),
-    ...figures("P6-callRecords", "`callRecords`", callRecords),
+    ...figures("P6-bindings", "`bindings`", bindings, bindingsProfile),
+    ...figures("P6-callRecords", "`callRecords`", callRecords, callRecordsProfile),
   ];
 }
