@@ -26,8 +26,10 @@ export interface NotificationWriterOptions {
   /** @default () => new Date() */
   now?: () => Date;
   /**
-   * Call events and number statuses: small, many, and awaited live.
-   * @default { concurrency: 2, maxBatchPushes: 64, maxBatchItems: 200 }
+   * Call events and number statuses: small, many, and awaited live. One transaction at a time: pushes that
+   * arrive meanwhile go in the next one, which halves the CPU per event under load compared with two
+   * (measured with the bench's P2 on 2 cores: about 2.3 ms of gateway CPU per event against 4.2).
+   * @default { concurrency: 1, maxBatchPushes: 64, maxBatchItems: 200 }
    */
   events?: WriterLaneOptions;
   /**
@@ -111,7 +113,7 @@ export function createNotificationWriter(options: NotificationWriterOptions): No
       maxWaitingSize,
       run: storeBatch,
     });
-  const events = lane({ concurrency: 2, maxBatchPushes: 64, maxBatchItems: 200 }, options.events);
+  const events = lane({ concurrency: 1, maxBatchPushes: 64, maxBatchItems: 200 }, options.events);
   const records = lane({ concurrency: 4, maxBatchPushes: 16, maxBatchItems: 100 }, options.records);
 
   return {
