@@ -8,9 +8,10 @@ const PNPM = "file:///repo/node_modules/.pnpm";
 //       ├─ onData (pg) ─── parseRow (pg-protocol)
 //       ├─ processRequest (graphql-yoga) ─── stringify (native, no script)
 //       ├─ writevGeneric (node:internal) ─── writev (native socket write)
-//       └─ storeNotifications (gateway)
+//       ├─ storeNotifications (gateway)
+//       └─ post (node:inspector: the profiler itself) ─── dispatch
 const nodes: CpuProfile["nodes"] = [
-  { id: 1, callFrame: { functionName: "(root)", url: "" }, children: [2, 3, 4, 6, 8, 10] },
+  { id: 1, callFrame: { functionName: "(root)", url: "" }, children: [2, 3, 4, 6, 8, 10, 11] },
   { id: 2, callFrame: { functionName: "(idle)", url: "" } },
   { id: 3, callFrame: { functionName: "(garbage collector)", url: "" } },
   {
@@ -44,6 +45,8 @@ const nodes: CpuProfile["nodes"] = [
     id: 10,
     callFrame: { functionName: "storeNotifications", url: "file:///repo/apps/gateway/src/notify/store.ts" },
   },
+  { id: 11, callFrame: { functionName: "post", url: "node:inspector" }, children: [12] },
+  { id: 12, callFrame: { functionName: "dispatch", url: "" } },
 ];
 
 /** A profile whose samples land on `ids`, each after `deltaUs` µs. */
@@ -72,6 +75,13 @@ describe("summariseProfile", () => {
       "gateway code": 1 / 8,
     });
     expect(summary.categories[0]!.name).toBe("pg driver");
+  });
+
+  it("leaves out the profiler's own start and stop", () => {
+    const summary = summariseProfile(profileOf([12, 12, 12, 5, 2]));
+    expect(summary.wallMs).toBe(2);
+    expect(summary.busyMs).toBe(1);
+    expect(summary.categories).toEqual([{ name: "pg driver", share: 1 }]);
   });
 
   it("names the hottest functions with their package", () => {

@@ -12,7 +12,7 @@ export interface CpuProfile {
 
 /** What {@link summariseProfile} found. */
 export interface ProfileSummary {
-  /** Wall time profiled, in ms. */
+  /** Wall time profiled, in ms (without the profiler's own start and stop). */
   wallMs: number;
   /** Time the thread was busy (not idle), in ms. */
   busyMs: number;
@@ -102,13 +102,30 @@ export function summariseProfile(profile: CpuProfile, topFunctions = 8): Profile
     return `${functionName || "(anonymous)"}${where ? ` (${where})` : ""}`;
   };
 
+  // The profiler's own start and stop (inspector calls on this thread) are not the server's work.
+  const ownCache = new Map<number, boolean>();
+  const isProfilerOwn = (id: number): boolean => {
+    const cached = ownCache.get(id);
+    if (cached !== undefined) return cached;
+    const parent = parentOf.get(id);
+    const own =
+      byId.get(id)!.callFrame.url === "node:inspector" || (parent !== undefined && isProfilerOwn(parent));
+    ownCache.set(id, own);
+    return own;
+  };
+
   const categories = new Map<string, number>();
   const functions = new Map<string, number>();
   let busy = 0;
+  let own = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     // A sample's delta is the time since the previous one: it is charged to the sample it ends at.
     const dt = profile.timeDeltas[i] ?? 0;
     const id = profile.samples[i]!;
+    if (isProfilerOwn(id)) {
+      own += dt;
+      continue;
+    }
     if (byId.get(id)?.callFrame.functionName === "(idle)") continue;
     busy += dt;
     const category = categoryOf(id);
@@ -119,7 +136,7 @@ export function summariseProfile(profile: CpuProfile, topFunctions = 8): Profile
   const shares = (m: Map<string, number>) =>
     [...m].map(([name, us]) => ({ name, share: busy > 0 ? us / busy : 0 })).sort((a, b) => b.share - a.share);
   return {
-    wallMs: (profile.endTime - profile.startTime) / 1000,
+    wallMs: (profile.endTime - profile.startTime - own) / 1000,
     busyMs: busy / 1000,
     categories: shares(categories),
     functions: shares(functions).slice(0, topFunctions),
