@@ -79,7 +79,13 @@ export async function benchFanOut(ctx: BenchContext): Promise<BenchFigure[]> {
     `e2e ${latencyText(m.latency)}; push ack ${latencyText(m.ack)}; gateway CPU ${percent(measured.serverCpu)} of a core, ` +
     `generator CPU ${percent(m.generatorCpu)} (it holds every subscriber). ` +
     `Baseline (bare ws broadcast of the pushed body): e2e ${latencyText(b.latency)}, ${b.missing} missing.`;
-  const p50Note = common + profiled;
+  // An event goes out only after its push is committed, and then through the same sockets the bare server
+  // writes to: the two medians together are roughly the least the gateway's median can be.
+  const floor =
+    ` An event is published after its push's commit (push ack p50 ${m.ack.p50.toFixed(1)} ms) and then fanned out` +
+    ` over the same transport (bare p50 ${b.latency.p50.toFixed(1)} ms): together about` +
+    ` ${(m.ack.p50 + b.latency.p50).toFixed(1)} ms, against the 25 ms target.`;
+  const p50Note = common + floor + profiled;
   return [
     {
       id: "P3-p50",
