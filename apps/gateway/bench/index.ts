@@ -38,6 +38,7 @@ const FULL: Scale = {
   refineSteps: 2,
   fanOutSubscribers: 1000,
   fanOutMs: 15_000,
+  fanOutDrainMs: 5000,
   idleSockets: 10_000,
   idleSocketStep: 2500,
   profileMs: 3000,
@@ -46,12 +47,13 @@ const QUICK: Scale = {
   stepMs: 1200,
   warmUpMs: 1000,
   searchSteps: 3,
-  refineSteps: 1,
+  refineSteps: 0,
   fanOutSubscribers: 1000,
   fanOutMs: 3000,
+  fanOutDrainMs: 2000,
   idleSockets: 2000,
   idleSocketStep: 1000,
-  profileMs: 1000,
+  profileMs: 0,
 };
 // The whole bench must end: past this, everything is torn down and the run fails.
 const DEADLINE_MS = 15 * 60_000;

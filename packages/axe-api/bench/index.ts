@@ -14,7 +14,7 @@ import { createAxeClient } from "../dist/index.mjs";
 const appKey = "privnum-sim-app";
 const appSecret = "privnum-sim-secret";
 const ROUNDS = 3;
-const CALLS_PER_ROUND = isQuick() ? 500 : 1_500;
+const CALLS_PER_ROUND = isQuick() ? 300 : 1_500;
 const WARMUP_CALLS = 300;
 
 const sim = createSimulator();

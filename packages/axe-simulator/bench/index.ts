@@ -11,7 +11,7 @@ import { isQuick, reportSuite } from "@privnum/bench-kit";
 import { signUsernameToken } from "@privnum/wsse-auth";
 import { createSimulator } from "../src/index.js";
 
-const N = Number(process.env.BENCH_REQUESTS ?? (isQuick() ? 600 : 2000));
+const N = Number(process.env.BENCH_REQUESTS ?? (isQuick() ? 400 : 2000));
 const CONCURRENCY = 8;
 const APP = { appKey: "bench-app", appSecret: "bench-secret" };
 

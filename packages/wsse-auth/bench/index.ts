@@ -204,7 +204,10 @@ const tasks: [string, () => unknown][] = [
 const ROUNDS = isQuick() ? 3 : 7;
 const perRound: Map<string, number>[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  const bench = new Bench({ time: 300, warmupTime: round === 0 ? 300 : 50 });
+  const bench = new Bench({
+    time: isQuick() ? 150 : 300,
+    warmupTime: round === 0 ? (isQuick() ? 150 : 300) : 50,
+  });
   for (const [name, fn] of tasks) bench.add(name, fn);
   await bench.run();
   const ops = new Map<string, number>();

@@ -18,10 +18,15 @@ export interface Scale {
   /** P3: subscribers, and how long events are pushed, in ms. */
   fanOutSubscribers: number;
   fanOutMs: number;
+  /** P3: how long subscribers may still receive after the last push before a delivery counts as missing. */
+  fanOutDrainMs: number;
   /** P4: sockets to ramp to, and the ramp's step. */
   idleSockets: number;
   idleSocketStep: number;
-  /** Length of the extra step run under the CPU profiler where a target is missed, in ms. */
+  /**
+   * Length of the extra step run under the CPU profiler where a target is missed, in ms; 0 runs none
+   * (`bench:quick`, which checks a change rather than explains a figure).
+   */
   profileMs: number;
 }
 

@@ -78,12 +78,13 @@ export async function benchCallEvents(ctx: BenchContext): Promise<BenchFigure[]>
   const met = gatewayCapacity >= TARGET_EVENTS_PER_S;
   // Where the gateway's CPU goes at its capacity: a step of its own, so the profiler costs no figure.
   const profileRate = measured.best?.rate ?? Math.min(...measured.steps.map((s) => s.rate));
-  const profiled = met
-    ? ""
-    : profileText(
-        (await ctx.profileGateway(() => gateway(profileRate, ctx.scale.profileMs))).profile,
-        `at ${rate(profileRate)} events/s offered`,
-      );
+  const profiled =
+    met || ctx.scale.profileMs === 0
+      ? ""
+      : profileText(
+          (await ctx.profileGateway(() => gateway(profileRate, ctx.scale.profileMs))).profile,
+          `at ${rate(profileRate)} events/s offered`,
+        );
   const atTarget = measured.first;
   const rawAtTarget = baseline.first;
   const bestNote = measured.best

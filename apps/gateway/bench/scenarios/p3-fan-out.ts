@@ -17,7 +17,7 @@ async function fanOut(
   target: FanOutJob["target"],
   first: number,
   durationMs = ctx.scale.fanOutMs,
-  drainMs = 5000,
+  drainMs = ctx.scale.fanOutDrainMs,
 ) {
   const job: FanOutJob = {
     target,
@@ -67,7 +67,7 @@ export async function benchFanOut(ctx: BenchContext): Promise<BenchFigure[]> {
   const met = m.latency.p50 <= 25 && m.expected > 0;
   // Where the gateway's CPU goes while it fans out: a run of its own, so the profiler costs no figure.
   let profiled = "";
-  if (!met) {
+  if (!met && ctx.scale.profileMs > 0) {
     ctx.log("P3 gateway again, under the CPU profiler");
     const { profile } = await ctx.profileGateway(() =>
       // A short drain: the profile is about the fan-out, not about waiting for stragglers.
@@ -114,7 +114,7 @@ export async function benchFanOut(ctx: BenchContext): Promise<BenchFigure[]> {
     },
     {
       id: "P3-missing",
-      name: "fan-out deliveries missing (after a 5 s drain)",
+      name: `fan-out deliveries missing (after a ${ctx.scale.fanOutDrainMs / 1000} s drain)`,
       value: m.missing,
       unit: "deliveries",
       lowerIsBetter: true,
