@@ -5,7 +5,7 @@ import { queryValue } from "../lib/bench-database.js";
 import { type Capacity, findCapacity } from "../lib/capacity.js";
 import { type BenchContext, measuredRun } from "../lib/context.js";
 import { cpuBudget, latencyText, percent, rate } from "../lib/format.js";
-import { profileText } from "../lib/profile-summary.js";
+import { profileAtCapacity } from "../lib/profiled-step.js";
 
 const RECORDS_PER_PUSH = 50;
 const TARGET_CDR_PER_S = 10_000;
@@ -84,15 +84,13 @@ export async function benchCdrIngest(ctx: BenchContext): Promise<BenchFigure[]> 
   const baselineCapacity = capacity(baseline);
   const ratio = baselineCapacity > 0 ? gatewayCapacity / baselineCapacity : 0;
   const met = gatewayCapacity >= TARGET_CDR_PER_S && ratio >= 0.5;
-  // Where the gateway's CPU goes at its capacity: a step of its own, so the profiler costs no figure.
-  const profileRate = measured.best?.rate ?? Math.min(...measured.steps.map((s) => s.rate));
-  const profiled =
-    met || ctx.scale.profileMs === 0
-      ? ""
-      : profileText(
-          (await ctx.profileGateway(() => gateway(profileRate, ctx.scale.profileMs))).profile,
-          `at ${rate(profileRate * RECORDS_PER_PUSH)} CDR/s offered`,
-        );
+  const profiled = await profileAtCapacity(
+    ctx,
+    met,
+    measured,
+    gateway,
+    (r) => `${rate(r * RECORDS_PER_PUSH)} CDR/s`,
+  );
   const atTarget = measured.first;
   const rawAtTarget = baseline.first;
   const bestNote = measured.best

@@ -5,7 +5,7 @@ import { queryValue } from "../lib/bench-database.js";
 import { type Capacity, findCapacity } from "../lib/capacity.js";
 import { type BenchContext, measuredRun } from "../lib/context.js";
 import { cpuBudget, latencyText, percent, rate } from "../lib/format.js";
-import { profileText } from "../lib/profile-summary.js";
+import { profileAtCapacity } from "../lib/profiled-step.js";
 
 const TARGET_EVENTS_PER_S = 1000;
 const ACK_P99_MS = 50;
@@ -76,15 +76,7 @@ export async function benchCallEvents(ctx: BenchContext): Promise<BenchFigure[]>
   const gatewayCapacity = measured.best?.result.throughput ?? 0;
   const baselineCapacity = baseline.best?.result.throughput ?? 0;
   const met = gatewayCapacity >= TARGET_EVENTS_PER_S;
-  // Where the gateway's CPU goes at its capacity: a step of its own, so the profiler costs no figure.
-  const profileRate = measured.best?.rate ?? Math.min(...measured.steps.map((s) => s.rate));
-  const profiled =
-    met || ctx.scale.profileMs === 0
-      ? ""
-      : profileText(
-          (await ctx.profileGateway(() => gateway(profileRate, ctx.scale.profileMs))).profile,
-          `at ${rate(profileRate)} events/s offered`,
-        );
+  const profiled = await profileAtCapacity(ctx, met, measured, gateway, (r) => `${rate(r)} events/s`);
   const atTarget = measured.first;
   const rawAtTarget = baseline.first;
   const bestNote = measured.best

@@ -7,7 +7,7 @@ import { type Capacity, findCapacity } from "../lib/capacity.js";
 import { type BenchContext, measuredRun, type ServerHandle } from "../lib/context.js";
 import { latencyText, percent, rate } from "../lib/format.js";
 import type { GraphqlReadJob } from "../lib/jobs.js";
-import { type ProfileSummary, profileText } from "../lib/profile-summary.js";
+import { profileAtCapacity } from "../lib/profiled-step.js";
 
 const TARGET_RPS = 2000;
 const P99_MS = 50;
@@ -116,30 +116,26 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
     const capacity = c.best?.result.throughput ?? 0;
     return capacity >= TARGET_RPS && baselineCapacity > 0 && capacity / baselineCapacity >= 0.4;
   };
-  // Where the gateway's CPU goes at its capacity: a step of its own, so the profiler costs no figure.
-  const profile = async (c: Capacity, job: Pick<GraphqlReadJob, "query" | "cursor">) => {
-    if (isMet(c) || ctx.scale.profileMs === 0) return undefined;
-    const r = c.best?.rate ?? Math.min(...c.steps.map((s) => s.rate));
-    const run = () =>
-      measuredRun(ctx, ctx.gateway, {
-        kind: "graphql-reads",
-        url: ctx.gateway.url,
-        ...job,
-        rate: r,
-        durationMs: ctx.scale.profileMs,
-        maxInFlight: maxInFlight(r),
-      });
-    return { rate: r, summary: (await ctx.profileGateway(run)).profile };
-  };
+  const profile = (c: Capacity, job: Pick<GraphqlReadJob, "query" | "cursor">) =>
+    profileAtCapacity(
+      ctx,
+      isMet(c),
+      c,
+      (r, durationMs) =>
+        measuredRun(ctx, ctx.gateway, {
+          kind: "graphql-reads",
+          url: ctx.gateway.url,
+          ...job,
+          rate: r,
+          durationMs,
+          maxInFlight: maxInFlight(r),
+        }),
+      (r) => `${rate(r)} req/s`,
+    );
   const bindingsProfile = await profile(bindings, bindingsJob);
   const callRecordsProfile = await profile(callRecords, recordsJob);
 
-  const figures = (
-    id: string,
-    what: string,
-    c: Capacity,
-    profiled: { rate: number; summary: ProfileSummary } | undefined,
-  ): BenchFigure[] => {
+  const figures = (id: string, what: string, c: Capacity, profiled: string): BenchFigure[] => {
     const capacity = c.best?.result.throughput ?? 0;
     const ratio = baselineCapacity > 0 ? capacity / baselineCapacity : 0;
     const best = c.best
@@ -159,8 +155,7 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
         note:
           `${best}. Each request pages from a random keyset position. Baseline at its capacity: ` +
           `${baseline.best ? `${latencyText(baseline.best.result.latency)}, server CPU ${percent(baseline.best.extra["server cpu"] ?? 0)}, generator CPU ${percent(baseline.best.result.generatorCpu)}` : "none held"}. ` +
-          `${coreBound(c, baseline)}` +
-          (profiled ? ` ${profileText(profiled.summary, `at ${rate(profiled.rate)} req/s offered`)}` : ""),
+          `${coreBound(c, baseline)} ${profiled}`,
       },
       {
         id: `${id}-p99`,
