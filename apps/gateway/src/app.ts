@@ -19,6 +19,7 @@ import type { GatewayConfig } from "./config.js";
 import type { GatewayContext, GatewayServices } from "./context.js";
 import { type Database, type DatabaseHandle, migrateToLatest, openDatabase } from "./db/database.js";
 import { createDatabaseNonceStore } from "./db/nonce-store.js";
+import { rememberServedVirtualNumbers, type ServedVirtualNumber } from "./db/virtual-number-repository.js";
 import { MigrationError, NotStartedError } from "./errors.js";
 import { type CallEventFeed, createCallEventFeed } from "./live/call-event-feed.js";
 import { createGatewayPubSub, type GatewayPubSub } from "./live/pubsub.js";
@@ -139,6 +140,15 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
       scheme: p.scheme,
       logger: logger.child({ component: "axe-api" }),
     });
+  }
+
+  /** The configured X numbers and, in embedded mode, the simulator's own with the status it holds. */
+  function servedVirtualNumbers(): ServedVirtualNumber[] {
+    const configured = config.virtualNumbers.map((number) => ({ number, status: null, cause: null }));
+    const embedded = (simulator?.state().apps ?? []).flatMap((a) =>
+      a.virtualNumbers.map((n) => ({ number: n.number, status: n.status, cause: null })),
+    );
+    return [...configured, ...embedded];
   }
 
   function publish(pubsub: GatewayPubSub, push: StoredPush): void {
@@ -319,6 +329,7 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
         url = await listen(server);
         await feed.start();
         await startPlatform(url);
+        await rememberServedVirtualNumbers(db, servedVirtualNumbers(), now());
       } catch (error) {
         await app.stop();
         throw error;

@@ -20,6 +20,12 @@ const booleanString = z
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
+/** An E.164 number as the platform writes it (docs/axe-platform.md §1.2). */
+const E164 = /^\+[1-9]\d{5,14}$/;
+
+/** Most X numbers `AXE_VIRTUAL_NUMBERS` may list. */
+export const MAX_VIRTUAL_NUMBERS = 10_000;
+
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 const envSchema = z.object({
@@ -40,6 +46,23 @@ const envSchema = z.object({
   NOTIFY_VERIFY: z.preprocess(emptyToUndefined, booleanString.default(true)),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default("info")),
   SIMULATOR_PORT: z.preprocess(emptyToUndefined, port.default(8788)),
+  AXE_VIRTUAL_NUMBERS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .max(200_000)
+      .transform((list) => list.split(",").map((entry) => entry.trim()))
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .regex(E164, { error: "must list E.164 numbers such as +8617000000001, comma-separated" }),
+          )
+          .max(MAX_VIRTUAL_NUMBERS, { error: `lists at most ${MAX_VIRTUAL_NUMBERS} numbers` }),
+      )
+      .optional(),
+  ),
 });
 
 /** Where the gateway keeps its data. */
@@ -69,6 +92,11 @@ export interface GatewayConfig {
   notifyVerify: boolean;
   /** pino log level. @default "info" */
   logLevel: (typeof LOG_LEVELS)[number];
+  /**
+   * X numbers the gateway serves, listed by `virtualNumbers` from the start (the embedded simulator's own
+   * numbers are added to these). @default []
+   */
+  virtualNumbers: readonly string[];
 }
 
 /** One problem found in the environment. */
@@ -125,6 +153,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       platform,
       notifyVerify: e.NOTIFY_VERIFY,
       logLevel: e.LOG_LEVEL,
+      virtualNumbers: [...new Set(e.AXE_VIRTUAL_NUMBERS ?? [])],
     },
   };
 }
@@ -143,6 +172,7 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     platform: { kind: "embedded-simulator", port: 0, ...SIMULATOR_DEFAULT_APP, scheme: "aksk" },
     notifyVerify: true,
     logLevel: "silent",
+    virtualNumbers: [],
     ...overrides,
   };
 }

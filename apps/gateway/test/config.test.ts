@@ -19,6 +19,7 @@ describe("parseConfig", () => {
         },
         notifyVerify: true,
         logLevel: "info",
+        virtualNumbers: [],
       },
     });
   });
@@ -35,6 +36,7 @@ describe("parseConfig", () => {
       NOTIFY_VERIFY: "false",
       LOG_LEVEL: "debug",
       SIMULATOR_PORT: "0",
+      AXE_VIRTUAL_NUMBERS: "+8617000000001, +8675528000001,+8617000000001",
     });
     expect(result).toEqual({
       ok: true,
@@ -51,6 +53,7 @@ describe("parseConfig", () => {
         },
         notifyVerify: false,
         logLevel: "debug",
+        virtualNumbers: ["+8617000000001", "+8675528000001"],
       },
     });
   });
@@ -68,6 +71,15 @@ describe("parseConfig", () => {
     expect(variables.sort()).toEqual(
       ["AXE_APP_KEY", "AXE_APP_SECRET", "AXE_AUTH_SCHEME", "DATABASE_URL", "NOTIFY_VERIFY", "PORT"].sort(),
     );
+  });
+
+  it("refuses an AXE_VIRTUAL_NUMBERS entry that is not E.164, naming the variable", () => {
+    for (const value of ["+8617000000001,17000000002", "+8617000000001,,+8617000000002", "+86 170"]) {
+      const result = parseConfig({ AXE_VIRTUAL_NUMBERS: value });
+      expect(result.ok ? [] : result.issues).toEqual([
+        { variable: expect.stringMatching(/^AXE_VIRTUAL_NUMBERS/), message: expect.stringMatching(/E\.164/) },
+      ]);
+    }
   });
 
   it("treats empty variables as unset", () => {

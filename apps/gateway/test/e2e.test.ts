@@ -342,6 +342,21 @@ describe("end to end with the embedded simulator", () => {
     await bad.done;
     expect(JSON.stringify(bad.errors)).toMatch(/not a callEvent cursor/);
 
+    // A cursor kept from before a database reset points past the end of this stream.
+    const ahead = collect<EventView>(
+      client,
+      CALL_EVENTS,
+      { after: Buffer.from("ce:999999999").toString("base64url") },
+      "callEvents",
+    );
+    await ahead.done;
+    expect(ahead.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/past the end of the call event stream \(position 999999999/),
+        extensions: { code: "BAD_USER_INPUT" },
+      }),
+    ]);
+
     const broken = collect<EventView>(client, "subscription { callEvents { cursor ", {}, "callEvents");
     await broken.done;
     expect(JSON.stringify(broken.errors)).toMatch(/Syntax Error/);

@@ -107,7 +107,7 @@ describe("binding queries and mutations (in-process, embedded simulator, PGlite)
     const numbers = await gw.gql<{ virtualNumbers: { number: string; status: string | null }[] }>(
       "{ virtualNumbers { number status } }",
     );
-    expect(numbers.data?.virtualNumbers).toContainEqual({ number: X1, status: null });
+    expect(numbers.data?.virtualNumbers).toContainEqual({ number: X1, status: "NORMAL" });
   });
 
   it("a node ID fetches the binding back through node()", async () => {
@@ -287,5 +287,26 @@ describe("binding queries and mutations (in-process, embedded simulator, PGlite)
     expect(foreign.errors?.[0]?.message).toMatch(/not a binding cursor/);
     const garbage = await gw.gql(query, { after: "%%%" });
     expect(garbage.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("virtualNumbers from the start", () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({ virtualNumbers: ["+8617100000009", "+8617000000001"] });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it("lists the configured X numbers and the embedded simulator's, with the simulator's status, before any use", async () => {
+    const result = await gw.gql<{ virtualNumbers: { number: string; status: string | null }[] }>(
+      "{ virtualNumbers { number status } }",
+    );
+    expect(result.data?.virtualNumbers).toEqual([
+      { number: "+8617000000001", status: "NORMAL" },
+      { number: "+8617000000002", status: "NORMAL" },
+      { number: "+8617100000009", status: null },
+    ]);
   });
 });

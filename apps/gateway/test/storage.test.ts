@@ -26,6 +26,7 @@ import { insertReceivedNotification } from "../src/db/received-notification-repo
 import {
   applyVirtualNumberStatus,
   listVirtualNumbers,
+  rememberServedVirtualNumbers,
   rememberVirtualNumbers,
 } from "../src/db/virtual-number-repository.js";
 import { bindingRow as binding } from "./support/bindings.js";
@@ -340,6 +341,49 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
     ).toEqual([]);
     const all = await listVirtualNumbers(handle.db, 100);
     expect(all.find((row) => row.number === "+8617000000002")?.status).toBeNull();
+  });
+
+  it("served virtual numbers: listed at start; the platform's status replaces, a bare configured number does not", async () => {
+    const at = new Date("2026-06-02T10:00:00Z");
+    const later = new Date("2026-06-02T11:00:00Z");
+    const [configured, reported, platform] = ["+8617100000011", "+8617100000012", "+8617100000013"];
+    await applyVirtualNumberStatus(handle.db, [{ number: reported, status: "10", cause: "2" }], at);
+    await rememberServedVirtualNumbers(
+      handle.db,
+      [
+        { number: configured, status: null, cause: null },
+        { number: reported, status: null, cause: null },
+        { number: platform, status: "9", cause: null },
+      ],
+      at,
+    );
+    const status = async () =>
+      Object.fromEntries(
+        (await listVirtualNumbers(handle.db, 1000))
+          .filter((row) => [configured, reported, platform].includes(row.number))
+          .map((row) => [row.number, [row.status, row.cause, row.status_changed_at?.toISOString() ?? null]]),
+      );
+    expect(await status()).toEqual({
+      [configured]: [null, null, null],
+      [reported]: ["10", "2", at.toISOString()],
+      [platform]: ["9", null, at.toISOString()],
+    });
+    // At the next start the platform reports other statuses: they replace the stored ones; an unchanged one keeps
+    // its time.
+    await rememberServedVirtualNumbers(
+      handle.db,
+      [
+        { number: configured, status: "5", cause: null },
+        { number: reported, status: "10", cause: "2" },
+        { number: platform, status: "5", cause: null },
+      ],
+      later,
+    );
+    expect(await status()).toEqual({
+      [configured]: ["5", null, later.toISOString()],
+      [reported]: ["10", "2", at.toISOString()],
+      [platform]: ["5", null, later.toISOString()],
+    });
   });
 
   it.runIf(engine === "postgres")(

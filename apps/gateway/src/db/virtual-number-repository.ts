@@ -79,3 +79,51 @@ export async function rememberVirtualNumbers(
 export async function listVirtualNumbers(db: Executor, limit: number): Promise<VirtualNumberRow[]> {
   return db.selectFrom("virtual_numbers").selectAll().orderBy("number").limit(limit).execute();
 }
+
+/** An X number the gateway serves, with the status the platform holds for it when that is known. */
+export interface ServedVirtualNumber {
+  number: string;
+  /** Null when only the number is known (listed in the configuration). */
+  status: string | null;
+  cause: string | null;
+}
+
+/**
+ * List the numbers the gateway serves from the start (one statement). A number not yet known is added; a
+ * status given (the platform's own, read at start) replaces a different stored one; a number given without a
+ * status (only configured) leaves a reported status alone.
+ */
+export async function rememberServedVirtualNumbers(
+  tx: Executor,
+  numbers: readonly ServedVirtualNumber[],
+  at: Date,
+): Promise<void> {
+  const unique = [...new Map(numbers.map((n) => [n.number, n])).values()];
+  if (unique.length === 0) return;
+  await tx
+    .insertInto("virtual_numbers")
+    .values(
+      unique.map((n) => ({
+        number: n.number,
+        status: n.status,
+        cause: n.cause,
+        status_changed_at: n.status === null ? null : at,
+        first_seen_at: at,
+        updated_at: at,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column("number")
+        .doUpdateSet((eb) => ({
+          status: eb.ref("excluded.status"),
+          cause: eb.ref("excluded.cause"),
+          status_changed_at: eb.ref("excluded.status_changed_at"),
+          updated_at: eb.ref("excluded.updated_at"),
+        }))
+        .where(
+          sql<boolean>`excluded.status is not null and (virtual_numbers.status, virtual_numbers.cause) is distinct from (excluded.status, excluded.cause)`,
+        ),
+    )
+    .execute();
+}

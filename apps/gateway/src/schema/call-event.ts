@@ -2,6 +2,7 @@ import { describeStateCode } from "@privnum/notification-schemas";
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.js";
 import type { CallEventRow } from "../db/call-event.table.js";
+import { lastStreamPosition } from "../db/call-event-repository.js";
 import { openCallEventStream } from "../live/call-event-stream.js";
 import { encodeCursor } from "../live/cursor.js";
 import { CodeDescriptionObject } from "./code-description.js";
@@ -88,20 +89,28 @@ builder.subscriptionField("callEvents", (t) =>
       filter: t.arg({ type: CallEventFilterInput }),
       after: t.arg.string({ description: "Resume after this cursor." }),
     },
-    subscribe: (_root, args, ctx) => {
+    subscribe: async (_root, args, ctx) => {
       const filter = args.filter ?? {};
       if ((filter.eventTypes?.length ?? 0) > 6) {
         throw new GraphQLError("eventTypes lists at most the 6 event types.", {
           extensions: { code: "BAD_USER_INPUT" },
         });
       }
+      const after = args.after ? cursorArg("callEvent", args.after) : undefined;
+      if (after !== undefined) {
+        // A cursor past the end (kept from before a database reset) would wait silently for positions that
+        // this stream hands out again to other events: refuse it instead.
+        const end = await lastStreamPosition(ctx.services.db);
+        if (after > end) {
+          throw new GraphQLError(
+            `The cursor points past the end of the call event stream (position ${after}, the last stored is ${end}); ` +
+              "it was issued by a gateway whose database has since been reset or replaced. Subscribe without `after`.",
+            { extensions: { code: "BAD_USER_INPUT" } },
+          );
+        }
+      }
       return guardStream(
-        openCallEventStream({
-          db: ctx.services.db,
-          feed: ctx.services.feed,
-          filter,
-          after: args.after ? cursorArg("callEvent", args.after) : undefined,
-        }),
+        openCallEventStream({ db: ctx.services.db, feed: ctx.services.feed, filter, after }),
         ctx.services.logger,
       );
     },

@@ -20,7 +20,9 @@ const VirtualNumberStatusEnum = builder.enumType("VirtualNumberStatus", {
 const KNOWN_STATUSES = new Set(["5", "9", "10", "11"]);
 
 const VirtualNumberObject = builder.objectRef<VirtualNumberRow>("VirtualNumber").implement({
-  description: "An X number the gateway has seen (in a binding, a call, or a status push).",
+  description:
+    "An X number the gateway serves (listed in `AXE_VIRTUAL_NUMBERS`, or one of the embedded simulator's) or has " +
+    "seen (in a binding, a call, or a status push).",
   fields: (t) => ({
     number: t.exposeString("number"),
     status: t.field({
@@ -49,7 +51,9 @@ const VirtualNumberObject = builder.objectRef<VirtualNumberRow>("VirtualNumber")
 builder.queryField("virtualNumbers", (t) =>
   t.field({
     type: [VirtualNumberObject],
-    description: "Every X number known to the gateway, with its latest status.",
+    description:
+      "Every X number known to the gateway, from the start: the configured ones and those it has seen, with " +
+      "the latest status (null until the platform reports one).",
     resolve: (_root, _args, ctx) => listVirtualNumbers(ctx.services.db, MAX_NUMBERS),
   }),
 );
