@@ -164,7 +164,7 @@ describe("binding queries and mutations (in-process, embedded simulator, PGlite)
     expect(binding.recordFlag).toBe(true);
     expect(binding.state).toBe("ACTIVE");
     expect(Date.parse(binding.expiresAt!)).toBe(before.getTime() + 30 * 60_000);
-    // The platform keeps reporting create's unit and lifetime (spec §6).
+    // The platform keeps reporting create's unit and lifetime (docs/axe-platform.md §6).
     expect(binding.timeUnit).toBe("HOURS");
   });
 

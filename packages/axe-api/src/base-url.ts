@@ -1,4 +1,4 @@
-/** The current access address of the platform (spec §1.1). */
+/** The current access address of the platform (docs/axe-platform.md §1.1). */
 export const DEFAULT_BASE_URL = "https://rtcpns.cn-north-1.myhuaweicloud.com";
 
 /**

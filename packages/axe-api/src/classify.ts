@@ -45,10 +45,10 @@ const PLATFORM_CODES = new Set([
 ]);
 
 /**
- * The category of `1010010`, which is two codes in one (spec §1.4, §16.4): "Invalid digest." with HTTP 401,
- * platform flow control with 403. The text is consulted too, as §1.4 advises. A combination that is neither
- * counts as authentication: repeating a digest failure risks the IP lock-out (1020176), while not repeating
- * flow control costs one failed call.
+ * The category of `1010010`, which is two codes in one (docs/axe-platform.md §1.4, §16.4): "Invalid digest."
+ * with HTTP 401, platform flow control with 403. The text is consulted too, as §1.4 advises. A combination
+ * that is neither counts as authentication: repeating a digest failure risks the IP lock-out (1020176), while
+ * not repeating flow control costs one failed call.
  */
 function categorize1010010(httpStatus: number, resultdesc: string): AxeErrorCategory {
   if (httpStatus === 401 || /digest/i.test(resultdesc)) return "authentication";

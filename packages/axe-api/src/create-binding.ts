@@ -7,7 +7,8 @@ import type { CreateBindingInput, CreatedBinding } from "./types.js";
 import { fromBinding, fromCreateResponse, toCreateBody, toCreated } from "./wire.js";
 
 // Answers a repeated bind gets when an earlier attempt did create the binding: the extension is taken, A
-// already holds an extension on X, or "the same binding was submitted twice" (spec §4.3, §16.4).
+// already holds an extension on X, or "the same binding was submitted twice" (docs/axe-platform.md §4.3,
+// §16.4).
 const CONFLICT_CODES = new Set(["1020167", "1013102", "1012008", "1011002", "1012010"]);
 
 type Lookup =

@@ -10,9 +10,9 @@ export interface BindingPage {
   nextCursor: string | undefined;
 }
 
-// Huawei's v2.0 response schema is unpublished (spec §7.2). `bindingList` is the project's convention (the
-// simulator's answer is `{ total, bindingList, nextCusor? }`); the others are accepted in case the platform's
-// differs.
+// Huawei's v2.0 response schema is unpublished (docs/axe-platform.md §7.2). `bindingList` is the project's
+// convention (the simulator's answer is `{ total, bindingList, nextCusor? }`); the others are accepted in
+// case the platform's differs.
 const LIST_FIELDS = ["bindingList", "bindings", "bindList", "list", "data"] as const;
 const CURSOR = /^\d{13}_\d{1,20}$/;
 

@@ -11,7 +11,8 @@ import type {
 // Messages never echo the rejected value: it may be a phone number, and these messages end up in logs.
 
 const E164 = /^\+[1-9]\d{6,14}$/;
-// 1–4 digits, not all zeros: the platform's ranges are 1–9, 01–99, 001–999, 0001–9999 (spec §1.2).
+// 1–4 digits, not all zeros: the platform's ranges are 1–9, 01–99, 001–999, 0001–9999
+// (docs/axe-platform.md §1.2).
 const EXTENSION = /^(?!0+$)\d{1,4}$/;
 const AREA_CODE = /^\d{1,32}$/;
 const HAN = /\p{Script=Han}/u;
@@ -74,7 +75,7 @@ const changesSchema = z.strictObject({
   displayNumMode: zeroOrOne.optional(),
   recordFlag: recordFlag.optional(),
   recordHintTone: toneName.optional(),
-  // "" clears the field on the platform (spec §6).
+  // "" clears the field on the platform (docs/axe-platform.md §6).
   callbackTone: z
     .union([z.literal(""), toneName], { error: 'must be a tone file name of 1–128 characters or ""' })
     .optional(),
@@ -174,7 +175,10 @@ export function validateRef(operation: string, ref: unknown): BindingRef {
   return { virtualNum: parsed.data.virtualNum, extendNum: parsed.data.extendNum };
 }
 
-/** Check modify changes: known fields only, at least one, and the cross-field rules of spec §6. */
+/**
+ * Check modify changes: known fields only, at least one, and the cross-field rules of
+ * docs/axe-platform.md §6.
+ */
 export function validateChanges(changes: unknown): BindingChanges {
   if (!isObject(changes)) fail("updateBinding", [{ field: "changes", message: "must be an object" }]);
   const parsed = changesSchema.safeParse(changes);

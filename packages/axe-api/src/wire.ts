@@ -60,7 +60,7 @@ export function refPairs(ref: BindingRef): [string, string][] {
 
 /**
  * A query string with every value percent-encoded: `+` becomes `%2B` (a literal `+` would decode to a space
- * and fail the platform's E.164 check, spec §1.2).
+ * and fail the platform's E.164 check, docs/axe-platform.md §1.2).
  */
 export function toQuery(pairs: [string, string][]): string {
   return pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");

@@ -37,7 +37,7 @@ describe("categorize", () => {
   });
 });
 
-describe("categorize 1010010 by status and text (spec §1.4)", () => {
+describe("categorize 1010010 by status and text (docs/axe-platform.md §1.4)", () => {
   it.each<[number, string, AxeErrorCategory]>([
     [401, "Invalid digest.", "authentication"],
     [403, "The flow control upper limit is reached on the platform.", "flow-control"],

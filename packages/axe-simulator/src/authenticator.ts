@@ -16,9 +16,9 @@ interface Options {
 }
 
 /**
- * Authenticates platform requests with `@privnum/wsse-auth` (spec §2, §13.2, §16.4): per-app schemes, the
- * freshness window and nonce replay; failures count towards the address lock-out (checked by the caller before
- * anything else); then the app's IP whitelist.
+ * Authenticates platform requests with `@privnum/wsse-auth` (docs/axe-platform.md §2, §13.2, §16.4): per-app
+ * schemes, the freshness window and nonce replay; failures count towards the address lock-out (checked by the
+ * caller before anything else); then the app's IP whitelist.
  */
 export class Authenticator {
   private readonly verifier: Verifier;

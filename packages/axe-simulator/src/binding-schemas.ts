@@ -20,7 +20,8 @@ const lifetime = z.union([
     .transform(Number)
     .pipe(z.number().max(MAX_INTEGER)),
 ]);
-// Printable ASCII without braces: the platform forbids `{`, `}` and Chinese characters (spec §3).
+// Printable ASCII without braces: the platform forbids `{`, `}` and Chinese characters
+// (docs/axe-platform.md §3).
 const userData = z
   .string()
   .min(1)
@@ -32,8 +33,8 @@ const recordFlag = z
 const binaryEnum = z.enum(["0", "1"]);
 
 /**
- * CreateAXEBinding body (spec §4.1). Key order is check order: the first failing key names the field in
- * `1010002 "Invalid request. <field>"`. Unknown keys are ignored.
+ * CreateAXEBinding body (docs/axe-platform.md §4.1). Key order is check order: the first failing key names
+ * the field in `1010002 "Invalid request. <field>"`. Unknown keys are ignored.
  */
 export const bindBodySchema = z.object({
   bindNum: e164,
@@ -58,7 +59,10 @@ export const bindBodySchema = z.object({
   userData: userData.optional(),
 });
 
-/** ModifyAXEBinding body (spec §6): selectors plus changes; `""` clears `callbackTone`/`callbackNum`. */
+/**
+ * ModifyAXEBinding body (docs/axe-platform.md §6): selectors plus changes; `""` clears
+ * `callbackTone`/`callbackNum`.
+ */
 export const modifyBodySchema = z.object({
   subscriptionId: z.string().max(64).optional(),
   virtualNum: e164.optional(),
@@ -77,7 +81,10 @@ export const modifyBodySchema = z.object({
   userData: userData.optional(),
 });
 
-/** Query-string selectors of query/unbind (spec §5, §7). A `+` not sent as `%2B` decodes to a space and fails. */
+/**
+ * Query-string selectors of query/unbind (docs/axe-platform.md §5, §7). A `+` not sent as `%2B` decodes to a
+ * space and fails.
+ */
 export const selectorQuerySchema = z.object({
   subscriptionId: z.string().max(64).optional(),
   virtualNum: e164.optional(),
@@ -87,7 +94,7 @@ export const selectorQuerySchema = z.object({
     .optional(),
 });
 
-/** QueryAXEBinding v2.0 paging parameters (spec §7.2, §16.4). */
+/** QueryAXEBinding v2.0 paging parameters (docs/axe-platform.md §7.2, §16.4). */
 export const listQuerySchema = selectorQuerySchema.extend({
   cursor: z
     .string()
@@ -101,7 +108,7 @@ export const listQuerySchema = selectorQuerySchema.extend({
     .optional(),
 });
 
-/** Recording download parameters (spec §9). */
+/** Recording download parameters (docs/axe-platform.md §9). */
 export const recordingQuerySchema = z.object({
   recordDomain: z.string().min(1).max(128),
   fileName: z.string().min(1).max(128),

@@ -15,9 +15,9 @@ import type { PlatformResult, ResolvedAppConfig } from "./types.js";
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
-/** First cursor of a v2.0 listing (spec §7.2). */
+/** First cursor of a v2.0 listing (docs/axe-platform.md §7.2). */
 export const FIRST_CURSOR = "0000000000000_0";
-/** Page size of a v2.0 listing when `limit` is absent (spec §16.4). */
+/** Page size of a v2.0 listing when `limit` is absent (docs/axe-platform.md §16.4). */
 export const DEFAULT_PAGE_SIZE = 20;
 
 const unitMsOf = (timeUnit: "0" | "1"): number => (timeUnit === "1" ? MINUTE_MS : HOUR_MS);
@@ -31,7 +31,9 @@ interface Deps {
   numbers: NumberRegistry;
   now: () => number;
   ids: RandomStream;
-  /** Random choice of X in relaxed `areaMatchMode` (spec §3: "at random from all X numbers"). */
+  /**
+   * Random choice of X in relaxed `areaMatchMode` (docs/axe-platform.md §3: "at random from all X numbers").
+   */
   pick: RandomStream;
 }
 
@@ -41,9 +43,10 @@ export function cursorOf(b: StoredBinding): string {
 }
 
 /**
- * Applies "subscriptionId wins" (spec §5, §6, §7): when a request names a `subscriptionId`, the other selectors
- * (and, for v2.0, the paging parameters) are ignored — not even validated, so a `virtualNum` with an unescaped
- * `+` sent alongside it does no harm. Input without a usable `subscriptionId` is returned unchanged.
+ * Applies "subscriptionId wins" (docs/axe-platform.md §5, §6, §7): when a request names a `subscriptionId`,
+ * the other selectors (and, for v2.0, the paging parameters) are ignored — not even validated, so a
+ * `virtualNum` with an unescaped `+` sent alongside it does no harm. Input without a usable `subscriptionId`
+ * is returned unchanged.
  */
 function whenSubscriptionIdWins(
   input: Record<string, unknown>,
@@ -62,7 +65,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The fields query reports (spec §7.1): unset optional strings are left out. */
+/** The fields query reports (docs/axe-platform.md §7.1): unset optional strings are left out. */
 export function bindingFields(b: StoredBinding): Record<string, unknown> {
   return {
     subscriptionId: b.subscriptionId,
@@ -85,7 +88,7 @@ export function bindingFields(b: StoredBinding): Record<string, unknown> {
 export class BindingService {
   constructor(private readonly deps: Deps) {}
 
-  /** CreateAXEBinding (spec §4, §3, §13.4). Synchronous, so allocation is atomic. */
+  /** CreateAXEBinding (docs/axe-platform.md §4, §3, §13.4). Synchronous, so allocation is atomic. */
   bind(app: ResolvedAppConfig, rawBody: unknown): PlatformResult {
     if (!isObject(rawBody)) return invalidRequest("body");
     const parsed = bindBodySchema.safeParse(withoutEmpty(rawBody));
@@ -101,7 +104,8 @@ export class BindingService {
     let number: NumberEntry;
     let extendNum: string;
     if (body.virtualNum !== undefined) {
-      // A requested extension counts only with virtualNum (spec §4.1); with areaCode it is ignored.
+      // A requested extension counts only with virtualNum (docs/axe-platform.md §4.1); with areaCode it is
+      // ignored.
       const requested = body.extendNum;
       if (requested !== undefined && (requested.length !== digits || /^0+$/.test(requested))) {
         return invalidRequest("extendNum");
@@ -168,7 +172,10 @@ export class BindingService {
     });
   }
 
-  /** ModifyAXEBinding (spec §6, §16.4): absent = unchanged; a new bindExpiredTime restarts the expiry clock. */
+  /**
+   * ModifyAXEBinding (docs/axe-platform.md §6, §16.4): absent = unchanged; a new bindExpiredTime restarts the
+   * expiry clock.
+   */
   modify(app: ResolvedAppConfig, rawBody: unknown): PlatformResult {
     if (!isObject(rawBody)) return invalidRequest("body");
     const parsed = modifyBodySchema.safeParse(
@@ -182,7 +189,8 @@ export class BindingService {
 
     const unitMs = body.timeUnit !== undefined ? unitMsOf(body.timeUnit) : b.unitMs;
     const newBindTime = body.bindExpiredTime;
-    // "bindExpiredTime must be ≥ callbackExpiredTime" (spec §6); 0 means "never", so only two finite values compare.
+    // "bindExpiredTime must be ≥ callbackExpiredTime" (docs/axe-platform.md §6); 0 means "never", so only two
+    // finite values compare.
     if (newBindTime !== undefined || body.callbackExpiredTime !== undefined) {
       const bindMs = newBindTime !== undefined ? lifetimeMs(newBindTime, unitMs) : b.bindTtlMs;
       const callbackMs =
@@ -212,7 +220,7 @@ export class BindingService {
     return platformResult("success");
   }
 
-  /** DeleteAXEBinding (spec §5). */
+  /** DeleteAXEBinding (docs/axe-platform.md §5). */
   unbind(app: ResolvedAppConfig, query: QueryParams): PlatformResult {
     const parsed = selectorQuerySchema.safeParse(whenSubscriptionIdWins(withoutEmpty(query), PAIR));
     if (!parsed.success) return invalidRequest(firstIssueField(parsed.error));
@@ -222,7 +230,7 @@ export class BindingService {
     return platformResult("success");
   }
 
-  /** QueryAXEBinding v1.0 (spec §7.1). */
+  /** QueryAXEBinding v1.0 (docs/axe-platform.md §7.1). */
   query(app: ResolvedAppConfig, query: QueryParams): PlatformResult {
     const parsed = selectorQuerySchema.safeParse(whenSubscriptionIdWins(withoutEmpty(query), PAIR));
     if (!parsed.success) return invalidRequest(firstIssueField(parsed.error));
@@ -232,12 +240,13 @@ export class BindingService {
   }
 
   /**
-   * QueryAXEBinding v2.0 (spec §7.2, §16.4). `virtualNum` alone lists X's bindings in creation order:
-   * `{ total, bindingList, nextCusor? }`, where `nextCusor` is present only when more bindings follow. A
-   * single-binding selector answers the same shape with one item.
+   * QueryAXEBinding v2.0 (docs/axe-platform.md §7.2, §16.4). `virtualNum` alone lists X's bindings in
+   * creation order: `{ total, bindingList, nextCusor? }`, where `nextCusor` is present only when more
+   * bindings follow. A single-binding selector answers the same shape with one item.
    */
   list(app: ResolvedAppConfig, query: QueryParams): PlatformResult {
-    // A single-binding lookup ignores the paging parameters (spec §7.2); subscriptionId ignores the pair too.
+    // A single-binding lookup ignores the paging parameters (docs/axe-platform.md §7.2); subscriptionId
+    // ignores the pair too.
     const input = whenSubscriptionIdWins(withoutEmpty(query), [...PAIR, ...PAGING]);
     if (input.extendNum !== undefined) for (const key of PAGING) delete input[key];
     const parsed = listQuerySchema.safeParse(input);
@@ -304,8 +313,8 @@ export class BindingService {
   }
 
   /**
-   * Picks X for an `areaCode` bind (spec §3): an in-service number of that city with room; in relaxed mode then
-   * one of the same province, then one at random from all the app's numbers.
+   * Picks X for an `areaCode` bind (docs/axe-platform.md §3): an in-service number of that city with room; in
+   * relaxed mode then one of the same province, then one at random from all the app's numbers.
    */
   private selectByArea(
     app: ResolvedAppConfig,
@@ -333,8 +342,8 @@ export class BindingService {
 }
 
 /**
- * Applies modify's `callbackTone`/`callbackNum` (spec §6): `""` clears a field, a binding keeps at most one of
- * the two, and when both carry a value `callbackNum` wins.
+ * Applies modify's `callbackTone`/`callbackNum` (docs/axe-platform.md §6): `""` clears a field, a binding
+ * keeps at most one of the two, and when both carry a value `callbackNum` wins.
  */
 function applyCallbackTarget(b: StoredBinding, tone: string | undefined, num: string | undefined): void {
   if (num !== undefined && num !== "") {

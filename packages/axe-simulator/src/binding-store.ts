@@ -10,7 +10,7 @@ export interface StoredBinding {
   recordHintTone?: string;
   callbackTone?: string;
   callbackNum?: string;
-  /** create's `timeUnit`, reported by queries even after a modify (spec §6, §7.1). */
+  /** create's `timeUnit`, reported by queries even after a modify (docs/axe-platform.md §6, §7.1). */
   reportedTimeUnit: "0" | "1";
   /** create's `bindExpiredTime`, reported by queries even after a modify. */
   reportedBindExpiredTime: number;
@@ -27,7 +27,7 @@ export interface StoredBinding {
   createdAt: number;
   /** Global creation order; with `createdAt` it forms the v2.0 cursor. */
   seq: number;
-  /** The latest party who reached A through X (spec §3). */
+  /** The latest party who reached A through X (docs/axe-platform.md §3). */
   callbackRecord?: { caller: string; at: number };
   /** Bumped on every expiry change so that stale heap entries are ignored. */
   expiryVersion: number;
@@ -111,7 +111,8 @@ export class BindingStore {
 
   /**
    * Picks the extension for a new binding of `bindNum` on X: the requested one if free, else the lowest free
-   * value zero-padded to `digits` (spec §16.4). Does not reserve it; call {@link insert} in the same tick.
+   * value zero-padded to `digits` (docs/axe-platform.md §16.4). Does not reserve it; call {@link insert} in
+   * the same tick.
    */
   allocate(
     virtualNum: string,

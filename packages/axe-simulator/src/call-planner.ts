@@ -8,7 +8,7 @@ import type { CallOutcome, ResolvedAppConfig } from "./types.js";
 
 /** Host name the simulator reports in session IDs and CDRs. */
 export const HOST_NAME = "callenabler.axe-simulator.local";
-/** Calls shorter than this leave no recording (spec §3, §9). */
+/** Calls shorter than this leave no recording (docs/axe-platform.md §3, §9). */
 export const MIN_RECORDED_SECONDS = 3;
 
 /** A call to plan, already validated. */
@@ -70,8 +70,9 @@ interface Deps {
 const SECOND = 1000;
 
 /**
- * Turns a call into its event sequence and CDR (spec §3, §8, §13.7). Bindings and callback records are
- * evaluated when the call starts: a call in progress survives a later unbind or expiry (spec §3).
+ * Turns a call into its event sequence and CDR (docs/axe-platform.md §3, §8, §13.7). Bindings and callback
+ * records are evaluated when the call starts: a call in progress survives a later unbind or expiry
+ * (docs/axe-platform.md §3).
  */
 export class CallPlanner {
   /** Calls planned so far: numbers the session IDs. */
@@ -80,7 +81,8 @@ export class CallPlanner {
   constructor(private readonly deps: Deps) {}
 
   plan(req: CallRequest, nowMs: number): CallPlan {
-    // Whole seconds, so that CDR times subtract exactly to the talk time (billing, spec §8.2).
+    // Whole seconds, so that CDR times subtract exactly to the talk time (billing,
+    // docs/axe-platform.md §8.2).
     const t0 = Math.floor(nowMs / SECOND) * SECOND;
     // Platform layout `<4 digits>_<4 digits>_4294967295_<yyyyMMddHHmmss>@<host>`. The two numeric parts count
     // calls rather than being drawn at random, so that calls starting in the same second (a load test) never
@@ -115,8 +117,9 @@ export class CallPlanner {
     }
     const extension = keyed.replace(/#$/, "");
     b.event(0, "callin", b.inbound());
-    // collectInfo carries the keyed digits but not the parties (spec §16.1: {timestamp, sessionId, digitInfo});
-    // subscriptionId is added once the extension matched a binding (spec §16.4).
+    // collectInfo carries the keyed digits but not the parties (docs/axe-platform.md §16.1: {timestamp,
+    // sessionId, digitInfo}); subscriptionId is added once the extension matched a binding
+    // (docs/axe-platform.md §16.4).
     if (extension === "") {
       // The prompt times out waiting for digits, then the hang-up tone plays.
       b.event(10, "collectInfo", { digitInfo: keyed });
@@ -130,7 +133,8 @@ export class CallPlanner {
     b.useBinding(binding);
     b.event(4, "collectInfo", { digitInfo: keyed });
     if (binding.displayNumMode === "1") return b.finish(5, 8024, "callee", 0);
-    // B reached A through X: B becomes A's callback target (spec §3), whether or not A answers.
+    // B reached A through X: B becomes A's callback target (docs/axe-platform.md §3), whether or not A
+    // answers.
     binding.callbackRecord = { caller: req.caller, at: t0 };
     return this.forward(b, req, binding, binding.bindNum, 5, "callee", 0);
   }
@@ -151,7 +155,8 @@ export class CallPlanner {
       ? rec.caller
       : (binding.callbackNum ?? (binding.callbackTone === undefined ? req.app.callbackNum : undefined));
     if (!target) {
-      // The callback tone (binding's, else the app's) plays to A, then the platform hangs up (spec §3).
+      // The callback tone (binding's, else the app's) plays to A, then the platform hangs up
+      // (docs/axe-platform.md §3).
       return b.finish(6, 8019, "callback", 1);
     }
     return this.forward(b, req, binding, target, 1, "callback", 1);
@@ -264,7 +269,8 @@ class PlanBuilder {
   }
 
   event(offset: number, eventType: string, fields: Record<string, unknown>): void {
-    // callin never carries subscriptionId in AXE; collectInfo onward do once a binding matched (spec §16.4).
+    // callin never carries subscriptionId in AXE; collectInfo onward do once a binding matched
+    // (docs/axe-platform.md §16.4).
     const withBinding =
       eventType !== "callin" && this.subscriptionId && !("subscriptionId" in fields)
         ? { subscriptionId: this.subscriptionId }

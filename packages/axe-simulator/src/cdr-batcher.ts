@@ -17,8 +17,9 @@ interface Deps {
 }
 
 /**
- * Merges the CDRs of calls that end close together (spec §8.2): the first CDR of an app opens a window; every
- * CDR ending within it joins the same fee push, which leaves when the window closes or holds `max` CDRs.
+ * Merges the CDRs of calls that end close together (docs/axe-platform.md §8.2): the first CDR of an app opens
+ * a window; every CDR ending within it joins the same fee push, which leaves when the window closes or holds
+ * `max` CDRs.
  */
 export class CdrBatcher {
   private readonly open = new Map<string, Batch>();

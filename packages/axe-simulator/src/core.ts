@@ -201,7 +201,7 @@ export class SimulatorCore {
           kind: "callEvent",
           app,
           body: event.body,
-          // callin is pushed once and never retried (spec §16.3).
+          // callin is pushed once and never retried (docs/axe-platform.md §16.3).
           retry: event.body.eventType !== "callin",
         });
       });

@@ -10,7 +10,7 @@ const MAX_ADDRESSES = 10_000;
 
 /**
  * Locks an address out after `threshold` consecutive authentication failures, for `durationMs` of virtual time
- * (spec §2.1: 1020176, retry after 30 minutes). A successful authentication resets the count.
+ * (docs/axe-platform.md §2.1: 1020176, retry after 30 minutes). A successful authentication resets the count.
  */
 export class Lockout {
   private readonly addresses = new Map<string, AddressState>();

@@ -48,7 +48,7 @@ export class NumberRegistry {
   }
 }
 
-/** Paused (`9`) and unavailable (`10`) numbers stop binding, calls and SMS (spec §16.2). */
+/** Paused (`9`) and unavailable (`10`) numbers stop binding, calls and SMS (docs/axe-platform.md §16.2). */
 export function isOutOfService(status: NumberStatus): boolean {
   return status === "9" || status === "10";
 }

@@ -1,4 +1,6 @@
-/** E.164 with a leading `+`: country code not starting with 0, 6–15 digits in all (spec §1.2). */
+/**
+ * E.164 with a leading `+`: country code not starting with 0, 6–15 digits in all (docs/axe-platform.md §1.2).
+ */
 const E164 = /^\+[1-9]\d{5,14}$/;
 
 /**
@@ -12,7 +14,10 @@ export function isE164(value: string): boolean {
   return E164.test(value);
 }
 
-/** True for a mainland-China fixed line. Fixed lines may not call X (stateCode 8023, spec §1.2). */
+/**
+ * True for a mainland-China fixed line. Fixed lines may not call X (stateCode 8023,
+ * docs/axe-platform.md §1.2).
+ */
 export function isChinaFixedLine(value: string): boolean {
   return CHINA_FIXED_LINE.test(value);
 }

@@ -49,7 +49,7 @@ export function remoteAddress(c: Context<Env>): string {
 }
 
 function json(c: Context<Env>, result: PlatformResult): Response {
-  // The platform closes its connections itself (spec §1.1).
+  // The platform closes its connections itself (docs/axe-platform.md §1.1).
   return c.body(JSON.stringify(result.body), result.httpStatus as 200, {
     "Content-Type": "application/json;charset=UTF-8",
     Connection: "close",
@@ -57,8 +57,8 @@ function json(c: Context<Env>, result: PlatformResult): Response {
 }
 
 /**
- * Registers the platform API (spec §4–§7, §9, §13.1): lock-out → API faults → authentication → body → the
- * operation. Every path and method not listed answers 404.
+ * Registers the platform API (docs/axe-platform.md §4–§7, §9, §13.1): lock-out → API faults → authentication
+ * → body → the operation. Every path and method not listed answers 404.
  */
 export function registerPlatformRoutes(app: Hono<Env>, core: SimulatorCore, hangs: HangRegistry): void {
   const limit = bodyLimit({
@@ -148,7 +148,7 @@ export function registerPlatformRoutes(app: Hono<Env>, core: SimulatorCore, hang
       if (!rec || rec.appKey !== a.appKey || rec.recordDomain !== parsed.data.recordDomain) {
         return platformResult("recordNotExist");
       }
-      // 301 with Location and no body fields (spec §9).
+      // 301 with Location and no body fields (docs/axe-platform.md §9).
       return new Response(null, {
         status: 301,
         headers: {

@@ -12,7 +12,7 @@ import type {
   SimulatorLogEvent,
 } from "./types.js";
 
-/** Retries after the first attempt, in minutes from it (spec §8.0, §16.3). */
+/** Retries after the first attempt, in minutes from it (docs/axe-platform.md §8.0, §16.3). */
 export const RETRY_SCHEDULE_MINUTES: readonly number[] = Object.freeze([1, 4, 9, 106, 203, 300]);
 /** Longest a reordered push is held when no other push of its app follows (virtual ms). */
 export const REORDER_HOLD_MS = 60_000;
@@ -53,7 +53,7 @@ interface Deps {
   logger?: ((event: SimulatorLogEvent) => void) | undefined;
 }
 
-/** The URL a push kind goes to (spec §8.0): per-kind URL, else the app's notify URL. */
+/** The URL a push kind goes to (docs/axe-platform.md §8.0): per-kind URL, else the app's notify URL. */
 export function pushUrlOf(app: ResolvedAppConfig, kind: PushKind): string | undefined {
   if (kind === "callEvent") return app.callEventUrl ?? app.notifyUrl;
   if (kind === "fee") return app.feeUrl ?? app.notifyUrl;
@@ -187,7 +187,7 @@ export class PushDispatcher {
       });
       // Drain the answer so the connection is released; only its status matters.
       await res.arrayBuffer().catch(() => undefined);
-      // Success is HTTP 200 exactly (spec §8.0); 2xx others and redirects are failures.
+      // Success is HTTP 200 exactly (docs/axe-platform.md §8.0); 2xx others and redirects are failures.
       return res.status === 200
         ? { outcome: "delivered", status: res.status }
         : { outcome: "failed", status: res.status };

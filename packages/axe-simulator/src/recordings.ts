@@ -12,8 +12,9 @@ interface Recording {
 }
 
 /**
- * Recordings of answered calls of recorded bindings (≥ 3 s of talk, spec §3). A recording is kept for the
- * retention period counted from the push of its CDR (spec §9); before that push it is always available.
+ * Recordings of answered calls of recorded bindings (≥ 3 s of talk, docs/axe-platform.md §3). A recording is
+ * kept for the retention period counted from the push of its CDR (docs/axe-platform.md §9); before that push
+ * it is always available.
  */
 export class RecordingStore {
   private readonly byFile = new Map<string, Recording>();

@@ -10,8 +10,8 @@ const r = (httpStatus: number, resultcode: string, resultdesc: string): ResultDe
   Object.freeze({ httpStatus, resultcode, resultdesc });
 
 /**
- * The platform answers the simulator gives, with Huawei's `resultdesc` texts (spec §10). Business errors use
- * HTTP 403 and internal errors 500 (spec §16.4).
+ * The platform answers the simulator gives, with Huawei's `resultdesc` texts (docs/axe-platform.md §10).
+ * Business errors use HTTP 403 and internal errors 500 (docs/axe-platform.md §16.4).
  */
 export const RESULTS = Object.freeze({
   success: r(200, "0", "Success"),

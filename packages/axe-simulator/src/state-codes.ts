@@ -1,6 +1,7 @@
 /**
  * `stateDesc` texts of the hang-up codes the simulator emits. Only "The user releases the call." is Huawei's
- * own English (spec §8.1); the others render the meaning column of the stateCode table (spec §11.1) in English.
+ * own English (docs/axe-platform.md §8.1); the others render the meaning column of the stateCode table
+ * (docs/axe-platform.md §11.1) in English.
  */
 export const STATE_DESCRIPTIONS: Readonly<Record<number, string>> = Object.freeze({
   0: "The user releases the call.",
@@ -26,9 +27,9 @@ export interface LegFailure {
 }
 
 /**
- * Failures of the forwarded leg per outcome. Q.850 values are from spec §11.2 (17 busy, 19 alerted without
- * answer, 21 rejected); teardown points from §11.3 (7504 "call rejected"; 8101 and, for busy, the stateCode
- * table's 8102 since the teardown table was recovered only up to 8101).
+ * Failures of the forwarded leg per outcome. Q.850 values are from docs/axe-platform.md §11.2 (17 busy, 19
+ * alerted without answer, 21 rejected); teardown points from §11.3 (7504 "call rejected"; 8101 and, for busy,
+ * the stateCode table's 8102 since the teardown table was recovered only up to 8101).
  */
 export const LEG_FAILURES: Readonly<Record<"no-answer" | "busy" | "rejected", LegFailure>> = Object.freeze({
   "no-answer": { stateCode: 8101, q850: 19, sipStatusCode: 480, ulFailReason: 8101 },

@@ -1,6 +1,6 @@
 const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
 
-/** A notification time: UTC `yyyy-MM-dd HH:mm:ss` (spec §8.0, §16.4). */
+/** A notification time: UTC `yyyy-MM-dd HH:mm:ss` (docs/axe-platform.md §8.0, §16.4). */
 export function formatPlatformTime(ms: number): string {
   const d = new Date(ms);
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(

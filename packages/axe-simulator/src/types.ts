@@ -2,10 +2,13 @@ import type { Scheme } from "@privnum/wsse-auth";
 
 export type { Scheme };
 
-/** An X number's status as the platform reports it (spec §16.2): normal, paused, unavailable, binding frozen. */
+/**
+ * An X number's status as the platform reports it (docs/axe-platform.md §16.2): normal, paused, unavailable,
+ * binding frozen.
+ */
 export type NumberStatus = "5" | "9" | "10" | "11";
 
-/** Why an X number is unavailable (status `"10"` only; spec §16.2). */
+/** Why an X number is unavailable (status `"10"` only; docs/axe-platform.md §16.2). */
 export type NumberStatusCause = "1" | "2" | "3" | "5" | "6" | "7" | "8" | "9";
 
 /** One X (privacy) number of an app. */
@@ -28,7 +31,7 @@ export interface AppConfig {
   appSecret: string;
   /** Digest schemes the app accepts on incoming requests. @default ["aksk", "wsse-hex", "wsse-raw"] */
   schemes?: Scheme[];
-  /** Extension digit count, fixed per app (spec §1.2). @default 4 */
+  /** Extension digit count, fixed per app (docs/axe-platform.md §1.2). @default 4 */
   extensionDigits?: 1 | 2 | 3 | 4;
   /** The app's X numbers, as E.164 strings or objects with a city code and status. */
   virtualNumbers: Array<string | VirtualNumberConfig>;

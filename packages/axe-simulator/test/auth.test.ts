@@ -54,7 +54,7 @@ describe("authentication", () => {
     expect(res.body.resultcode).toBe("1012007");
   });
 
-  // Codes and texts as published (spec §10).
+  // Codes and texts as published (docs/axe-platform.md §10).
   it.each([
     ["no Authorization", { "X-AKSK": "x" }, "1023006", "Authorization not contained in the HTTP header."],
     [

@@ -101,7 +101,8 @@ describe("simulated calls", () => {
       caller: B,
       called: X1,
     });
-    // collectInfo: {timestamp, sessionId, digitInfo} (spec §16.1) plus the matched subscriptionId (§16.4).
+    // collectInfo: {timestamp, sessionId, digitInfo} (docs/axe-platform.md §16.1) plus the matched
+    // subscriptionId (§16.4).
     expect(collect.statusInfo).toEqual({
       timestamp: "2026-01-27 08:00:04",
       sessionId: result.sessionId,
@@ -314,7 +315,7 @@ describe("simulated calls", () => {
     );
     const dialled = (input as { virtualNum?: string }).virtualNum ?? X1;
     expect(last.statusInfo).toMatchObject({ stateCode, caller: B, called: dialled });
-    // collectInfo without a matched binding: no parties, no subscriptionId (spec §16.1).
+    // collectInfo without a matched binding: no parties, no subscriptionId (docs/axe-platform.md §16.1).
     const collect = c.notifications.find((n) => n.eventType === "collectInfo") as Body | undefined;
     expect(collect !== undefined).toBe(types.includes("collectInfo"));
     if (collect) {

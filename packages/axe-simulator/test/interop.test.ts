@@ -7,7 +7,9 @@ import { APP_KEY, APP_SECRET, startSimulator, X1 } from "./helpers.js";
 
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL("./interop/axe_client.py", import.meta.url));
-const VECTORS = fileURLToPath(new URL("../../../../shared/vectors/wsse.json", import.meta.url));
+// The known-answer vectors of docs/axe-platform.md §16.1; the same file as wsse-auth's, copied so each
+// package's tests stand alone.
+const VECTORS = fileURLToPath(new URL("./fixtures/wsse.json", import.meta.url));
 
 describe("interop with an independent Python client", () => {
   let sim: Simulator;

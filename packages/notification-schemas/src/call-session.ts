@@ -124,7 +124,7 @@ const STATE_OF_EVENT: Readonly<Record<CallEventType, CallSessionState>> = {
   disconnect: "ended",
 };
 
-// Hang-up reasons that only occur in one scenario (spec §3, §11.1).
+// Hang-up reasons that only occur in one scenario (docs/axe-platform.md §3, §11.1).
 const CALLBACK_STATE_CODES: ReadonlySet<number> = new Set([8019]);
 const CALLEE_STATE_CODES: ReadonlySet<number> = new Set([8022, 8033, 7516]);
 

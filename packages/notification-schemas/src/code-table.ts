@@ -1,6 +1,6 @@
 /** An entry of a code table: the English description and Huawei's Chinese term. */
 export interface CodeInfo {
-  /** English description (spec §10/§11 wording). */
+  /** English description (docs/axe-platform.md §10/§11 wording). */
   readonly description: string;
   /** The Chinese term of Huawei's table. */
   readonly zh: string;

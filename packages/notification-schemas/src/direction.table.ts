@@ -6,7 +6,7 @@ export interface DirectionInfo extends CodeInfo {
   readonly scenario?: "callee" | "callback";
 }
 
-/** The CDR `direction` (spec §8.2, §11.4). */
+/** The CDR `direction` (docs/axe-platform.md §8.2, §11.4). */
 export const FEE_DIRECTIONS = {
   0: { description: "Another user called A through X (callee scenario)", zh: "A被叫", scenario: "callee" },
   1: { description: "A called through X (callback scenario)", zh: "A回呼", scenario: "callback" },

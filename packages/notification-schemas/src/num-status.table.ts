@@ -8,7 +8,10 @@ export interface NumStatusInfo extends CodeInfo {
   readonly canCall: boolean;
 }
 
-/** X-number statuses of the numStatus push (spec §16.2); sent as the strings `"5"`, `"9"`, `"10"`, `"11"`. */
+/**
+ * X-number statuses of the numStatus push (docs/axe-platform.md §16.2); sent as the strings `"5"`, `"9"`,
+ * `"10"`, `"11"`.
+ */
 export const NUM_STATUSES = {
   5: { description: "Normal", zh: "正常", canBind: true, canCall: true },
   9: { description: "Paused: binding, calls and SMS all stop", zh: "暂停", canBind: false, canCall: false },
@@ -29,7 +32,10 @@ export const NUM_STATUSES = {
 /** A documented X-number status. */
 export type NumStatus = keyof typeof NUM_STATUSES;
 
-/** Reasons an X number is unavailable, the `cause` of a numStatus entry (spec §16.2); sent as strings. */
+/**
+ * Reasons an X number is unavailable, the `cause` of a numStatus entry (docs/axe-platform.md §16.2); sent as
+ * strings.
+ */
 export const NUM_STATUS_CAUSES = {
   1: { description: "Number deleted", zh: "号码被删除" },
   2: { description: "Account in arrears", zh: "欠费" },

@@ -1,6 +1,7 @@
 /**
- * The platform writes every time as UTC `yyyy-MM-dd HH:mm:ss` (spec §8.0). This pattern checks the range of
- * each part; {@link isPlatformTime} also checks the day against its month (no 2019-02-30).
+ * The platform writes every time as UTC `yyyy-MM-dd HH:mm:ss` (docs/axe-platform.md §8.0). This pattern
+ * checks the range of each part; {@link isPlatformTime} also checks the day against its month (no
+ * 2019-02-30).
  */
 export const PLATFORM_TIME_PATTERN =
   /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d$/;

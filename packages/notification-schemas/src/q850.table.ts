@@ -3,8 +3,9 @@ import { type CodeInfo, type CodeLookup, lookupInteger } from "./code-table.js";
 const entry = (description: string, zh: string): CodeInfo => ({ description, zh });
 
 /**
- * Q.850 cause values as Huawei publishes them for `fwdUnaswRsn` and `callOutUnaswRsn` (spec §11.2). The
- * English follows Huawei's wording; ITU names are added in parentheses where they differ.
+ * Q.850 cause values as Huawei publishes them for `fwdUnaswRsn` and `callOutUnaswRsn`
+ * (docs/axe-platform.md §11.2). The English follows Huawei's wording; ITU names are added in parentheses
+ * where they differ.
  */
 export const Q850_CAUSES = {
   0: entry("Not applicable", "不涉及"),

@@ -21,7 +21,7 @@ const code = (
 ): ResultCodeInfo =>
   httpStatus === undefined ? { description, zh, meaning } : { description, zh, meaning, httpStatus };
 
-/** `resultcode` values of the AXE APIs (spec §10), with `resultdesc` as `description`. */
+/** `resultcode` values of the AXE APIs (docs/axe-platform.md §10), with `resultdesc` as `description`. */
 export const RESULT_CODES = {
   "0": code(200, "Success.", "成功。", "Success"),
   "1023006": code(

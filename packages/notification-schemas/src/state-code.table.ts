@@ -1,6 +1,6 @@
 import { type CodeInfo, type CodeLookup, lookupInteger } from "./code-table.js";
 
-/** The groups of Huawei's hang-up reason table (spec §11.1). */
+/** The groups of Huawei's hang-up reason table (docs/axe-platform.md §11.1). */
 export type StateCodeCategory =
   | "normal"
   | "binding"
@@ -38,8 +38,8 @@ const entry = (category: StateCodeCategory, description: string, zh: string): St
 });
 
 /**
- * Hang-up reasons carried by `disconnect` as `stateCode` (spec §11.1, the complete published table, plus
- * 7103 and 7104 from an older copy of it).
+ * Hang-up reasons carried by `disconnect` as `stateCode` (docs/axe-platform.md §11.1, the complete published
+ * table, plus 7103 and 7104 from an older copy of it).
  */
 export const STATE_CODES = {
   0: entry("normal", "Normal hang-up after the call was connected", "接通后主动挂机"),

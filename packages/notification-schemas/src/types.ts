@@ -45,7 +45,9 @@ export interface CollectInfoStatusInfo extends CallStatusInfoBase {
 
 /** `statusInfo` of `disconnect`: the call ended. */
 export interface DisconnectStatusInfo extends CallPartiesStatusInfo {
-  /** Hang-up reason (spec §11.1), as a number; 0 is a normal hang-up. See `describeStateCode`. */
+  /**
+   * Hang-up reason (docs/axe-platform.md §11.1), as a number; 0 is a normal hang-up. See `describeStateCode`.
+   */
   readonly stateCode: number;
   /** The platform's text for `stateCode`. */
   readonly stateDesc?: string;

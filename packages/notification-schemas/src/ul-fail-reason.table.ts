@@ -3,8 +3,8 @@ import { type CodeInfo, type CodeLookup, lookupInteger } from "./code-table.js";
 const entry = (description: string, zh: string): CodeInfo => ({ description, zh });
 
 /**
- * Teardown points carried by CDRs as `ulFailReason` (spec §11.3, published for PrivateNumber up to 8101;
- * Huawei's table has no 8000, 8001 or 8017 rows).
+ * Teardown points carried by CDRs as `ulFailReason` (docs/axe-platform.md §11.3, published for PrivateNumber
+ * up to 8101; Huawei's table has no 8000, 8001 or 8017 rows).
  */
 export const UL_FAIL_REASONS = {
   0: entry("Normal hang-up after the call was connected", "接通后主动挂机"),

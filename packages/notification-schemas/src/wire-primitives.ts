@@ -183,7 +183,7 @@ function digitsOnly(value: string, max: number, extra = ""): boolean {
   return true;
 }
 
-/** The extension E: 1–4 digits (spec §1.2); the empty string when no binding matched. */
+/** The extension E: 1–4 digits (docs/axe-platform.md §1.2); the empty string when no binding matched. */
 export const optionalExtension = (options?: FieldOptions): Field<z.ZodOptional<z.ZodString>> => ({
   schema: described(z.string(), { pattern: "^\\d{0,4}$" }, options).optional(),
   format: stringFormat((value) => digitsOnly(value, 4), invalid("expected an extension of 1 to 4 digits")),

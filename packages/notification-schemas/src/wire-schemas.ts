@@ -20,7 +20,7 @@ import {
   text,
 } from "./wire-primitives.js";
 
-/** The six call event types (spec §8.1), in the order a call goes through them. */
+/** The six call event types (docs/axe-platform.md §8.1), in the order a call goes through them. */
 export const CALL_EVENT_TYPES = [
   "callin",
   "collectInfo",
@@ -33,10 +33,10 @@ export const CALL_EVENT_TYPES = [
 /** A call event type. */
 export type CallEventType = (typeof CALL_EVENT_TYPES)[number];
 
-/** At most this many CDRs arrive in one fee push (spec §8.2). */
+/** At most this many CDRs arrive in one fee push (docs/axe-platform.md §8.2). */
 export const MAX_FEE_RECORDS = 50;
 
-/** At most this many numbers arrive in one numStatus push (spec §16.2). */
+/** At most this many numbers arrive in one numStatus push (docs/axe-platform.md §16.2). */
 export const MAX_NUM_STATUS_ENTRIES = 100;
 
 /** What a set of wire schemas is built for. */
@@ -97,7 +97,8 @@ function buildWireSchemas(settings: WireSchemaSettings) {
     return formats.length === 0 ? schema : schema.check(formatsCheck(formats));
   };
 
-  // Fields every call event may carry (spec §8.1 and §16.1); each event narrows which are required.
+  // Fields every call event may carry (docs/axe-platform.md §8.1 and §16.1); each event narrows which are
+  // required.
   const common = {
     timestamp: platformTime({ description: "Time of the event on the platform, UTC yyyy-MM-dd HH:mm:ss." }),
     sessionId: text(256, 1, { description: "ID of the call session; the same in every event and the CDR." }),
@@ -111,7 +112,8 @@ function buildWireSchemas(settings: WireSchemaSettings) {
     called: phoneNumber(lenient, { description: "Called number; X in the callin event." }),
   };
 
-  // A call event without statusInfo is a parameter error in Huawei's own sample handler (spec §16.1).
+  // A call event without statusInfo is a parameter error in Huawei's own sample handler
+  // (docs/axe-platform.md §16.1).
   const statusInfoParams = (eventType: CallEventType): ObjectParams => ({
     error: (iss) =>
       iss.input === undefined ? `statusInfo is required in a ${eventType} event` : "expected an object",
@@ -140,7 +142,9 @@ function buildWireSchemas(settings: WireSchemaSettings) {
       {
         ...common,
         ...parties,
-        stateCode: integerCode({ description: "Hang-up reason (spec §11.1); 0 is a normal hang-up." }),
+        stateCode: integerCode({
+          description: "Hang-up reason (platform contract §11.1); 0 is a normal hang-up.",
+        }),
         stateDesc: optionalText(128, { description: "The platform's text for stateCode." }),
       },
       3,
@@ -182,7 +186,9 @@ function buildWireSchemas(settings: WireSchemaSettings) {
       callEndTime: optionalPlatformTime({ description: "End of the call." }),
       fwdUnaswRsn: optionalIntegerCode({ description: "Q.850 cause of a failed forwarded leg." }),
       failTime: optionalPlatformTime({ description: "Time a leg failed." }),
-      ulFailReason: optionalIntegerCode({ description: "Teardown point of a failed call (spec §11.3)." }),
+      ulFailReason: optionalIntegerCode({
+        description: "Teardown point of a failed call (platform contract §11.3).",
+      }),
       sipStatusCode: optionalIntegerCode({ description: "SIP status of the failed leg." }),
       callOutUnaswRsn: optionalIntegerCode({ description: "Q.850 cause of a failed outbound call." }),
       recordFlag: optionalIntegerCode({ description: "1 when the call was recorded." }),
@@ -237,7 +243,7 @@ function buildWireSchemas(settings: WireSchemaSettings) {
     {
       number: phoneNumber(lenient, { description: "The X number." }),
       status: integerCode({ description: '"5" normal, "9" paused, "10" unavailable, "11" binding frozen.' }),
-      cause: optionalIntegerCode({ description: "Why the number is unavailable (spec §16.2)." }),
+      cause: optionalIntegerCode({ description: "Why the number is unavailable (platform contract §16.2)." }),
     },
     4,
   );

@@ -18,14 +18,15 @@ import {
   UL_FAIL_REASONS,
 } from "../src/index.js";
 
-// The tables are checked against the platform contract itself, read from shared/spec.
-const spec = readFileSync(new URL("../../../../shared/spec/axe-platform.md", import.meta.url), "utf8");
+// The tables are checked against the code tables of the platform contract (docs/axe-platform.md §10, §11,
+// §16.2), copied verbatim into a fixture so that the package's tests stand alone.
+const contract = readFileSync(new URL("./fixtures/code-tables.md", import.meta.url), "utf8");
 
 function section(heading: string): string {
-  const start = spec.indexOf(heading);
-  if (start < 0) throw new Error(`spec section not found: ${heading}`);
-  const next = spec.slice(start + heading.length).search(/\n#{2,3} /);
-  return next < 0 ? spec.slice(start) : spec.slice(start, start + heading.length + next);
+  const start = contract.indexOf(heading);
+  if (start < 0) throw new Error(`contract section not found: ${heading}`);
+  const next = contract.slice(start + heading.length).search(/\n#{2,3} /);
+  return next < 0 ? contract.slice(start) : contract.slice(start, start + heading.length + next);
 }
 
 const tableRows = (text: string) =>
@@ -33,7 +34,7 @@ const tableRows = (text: string) =>
 const codesIn = (cell: string) => [...cell.matchAll(/\b\d+\b/g)].map((match) => Number(match[0]));
 const CJK = /[\u4e00-\u9fff]/;
 
-describe("the stateCode table (spec §11.1)", () => {
+describe("the stateCode table (docs/axe-platform.md §11.1)", () => {
   const rows = tableRows(section("### 11.1")).slice(1);
   const published = rows.flatMap((row) => codesIn(row.split("|")[2] ?? ""));
 
@@ -70,7 +71,7 @@ describe("the stateCode table (spec §11.1)", () => {
   });
 });
 
-describe("the Q.850 table (spec §11.2)", () => {
+describe("the Q.850 table (docs/axe-platform.md §11.2)", () => {
   it("holds every published cause value", () => {
     const rows = tableRows(section("### 11.2")).slice(1);
     const published = rows.flatMap((row) => {
@@ -87,7 +88,7 @@ describe("the Q.850 table (spec §11.2)", () => {
   });
 });
 
-describe("the ulFailReason table (spec §11.3)", () => {
+describe("the ulFailReason table (docs/axe-platform.md §11.3)", () => {
   it("holds every published teardown point", () => {
     const rows = tableRows(section("### 11.3")).slice(1);
     const published = rows.flatMap((row) => codesIn(row.split("|")[1] ?? ""));
@@ -100,19 +101,22 @@ describe("the ulFailReason table (spec §11.3)", () => {
   });
 });
 
-describe("the resultcode table (spec §10)", () => {
+describe("the resultcode table (docs/axe-platform.md §10)", () => {
   const rows = tableRows(section("## 10.")).slice(1);
+  // A row's codes: one code, or several joined by " / "; ranges and "(code UNKNOWN)" name none.
+  const codesOf = (code: string | undefined) =>
+    (code ?? "").replaceAll("`", "").match(/^\d+$/)
+      ? [code?.replaceAll("`", "") as string]
+      : (code ?? "")
+          .split("/")
+          .map((part) => part.trim())
+          .filter((part) => /^\d+$/.test(part));
 
   it("holds every published code with its resultdesc and HTTP status", () => {
     let checked = 0;
     for (const row of rows) {
       const [, status, code, resultdesc] = row.split("|").map((cell) => cell.trim());
-      const codes = (code ?? "").replaceAll("`", "").match(/^\d+$/)
-        ? [code?.replaceAll("`", "") as string]
-        : (code ?? "")
-            .split("/")
-            .map((part) => part.trim())
-            .filter((part) => /^\d+$/.test(part));
+      const codes = codesOf(code);
       for (const value of codes) {
         if (resultdesc?.includes("UNKNOWN")) continue;
         const httpStatus = /^\d{3}$/.test(status ?? "") ? Number(status) : undefined;
@@ -126,6 +130,11 @@ describe("the resultcode table (spec §10)", () => {
       }
     }
     expect(checked).toBeGreaterThan(45);
+  });
+
+  it("adds no code the table does not publish", () => {
+    const published = new Set(rows.flatMap((row) => codesOf(row.split("|")[2]?.trim())));
+    expect(Object.keys(RESULT_CODES).filter((code) => !published.has(code))).toEqual([]);
   });
 
   it("tells the two meanings of 1010010 apart by HTTP status", () => {
@@ -149,7 +158,34 @@ describe("the resultcode table (spec §10)", () => {
   });
 });
 
-describe("numStatus, cause and direction tables (spec §16.2, §8.2)", () => {
+describe("numStatus, cause and direction tables (docs/axe-platform.md §16.2, §8.2, §11.4)", () => {
+  // The values of a bullet of the contract, e.g. `"5"` normal, `"9"` paused → [5, 9].
+  const quotedCodes = (line: string | undefined) =>
+    [...(line ?? "").matchAll(/`"(\d+)"`/g)].map((match) => Number(match[1])).sort((a, b) => a - b);
+  const keys = (table: object) =>
+    Object.keys(table)
+      .map(Number)
+      .sort((a, b) => a - b);
+  const bullet = (text: string, start: string) =>
+    text.split("\n").find((line) => line.trimStart().startsWith(start));
+
+  it("hold exactly the published numStatus statuses and causes", () => {
+    const numStatus = section("### 16.2");
+    const statuses = quotedCodes(bullet(numStatus, "* `status`"));
+    const causes = quotedCodes(bullet(numStatus, "* `cause`"));
+    expect(statuses.length).toBeGreaterThan(3);
+    expect(causes.length).toBeGreaterThan(7);
+    expect(keys(NUM_STATUSES)).toEqual(statuses);
+    expect(keys(NUM_STATUS_CAUSES)).toEqual(causes);
+  });
+
+  it("hold exactly the published CDR directions", () => {
+    const line = bullet(section("### 11.4"), "* `direction`") ?? "";
+    const directions = [...line.matchAll(/(?:: |, )(\d+) /g)].map((match) => Number(match[1]));
+    expect(directions).toEqual([0, 1, 2]);
+    expect(keys(FEE_DIRECTIONS)).toEqual(directions);
+  });
+
   it("describe every documented value, whether given as a number or as the string the platform sends", () => {
     expect(describeNumStatus("11")).toMatchObject({
       code: 11,

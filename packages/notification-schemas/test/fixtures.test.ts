@@ -235,7 +235,7 @@ describe("numStatus notifications", () => {
   });
 });
 
-describe("Huawei's published samples (spec §8.1, §8.2)", () => {
+describe("Huawei's published samples (docs/axe-platform.md §8.1, §8.2)", () => {
   it("are refused in strict mode, since their numbers are masked, with an issue naming each number", () => {
     const issues = expectIssues(parseNotification(fixtureText("huawei/disconnect-sample.json")));
     expect(issues.map((found) => found.path)).toEqual(["$.statusInfo.caller", "$.statusInfo.called"]);

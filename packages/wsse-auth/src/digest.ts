@@ -3,7 +3,7 @@ import { WsseInputError } from "./errors.js";
 import { isScheme, type Scheme } from "./schemes.js";
 
 /**
- * The PasswordDigest of a UsernameToken (spec §2, §16.1); all strings are taken as UTF-8.
+ * The PasswordDigest of a UsernameToken (docs/axe-platform.md §2, §16.1); all strings are taken as UTF-8.
  * - `aksk`: Base64(HMAC-SHA256(key = appSecret, message = nonce + created))
  * - `wsse-hex`: Base64(lowercase hex of SHA-256(nonce + created + appSecret)) — Huawei's Python samples
  * - `wsse-raw`: Base64(raw SHA-256(nonce + created + appSecret)) — Huawei's PHP samples

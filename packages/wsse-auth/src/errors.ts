@@ -40,7 +40,7 @@ export type VerifyErrorCode =
   | "digest-mismatch"
   | "nonce-replayed";
 
-/** HTTP statuses a verification failure maps to (spec §1.4, §16.4). */
+/** HTTP statuses a verification failure maps to (docs/axe-platform.md §1.4, §16.4). */
 export type VerifyHttpStatus = 400 | 401 | 403;
 
 /** How the platform answers a failure: HTTP status, `resultcode` and `resultdesc`. */
@@ -60,8 +60,9 @@ const header = (resultcode: string, resultdesc: string, wsse?: ErrorTableEntry["
 
 /**
  * Each failure with the platform's answer. Texts are Huawei's `resultdesc` where Huawei publishes a code for
- * exactly that failure (spec §10). Where Huawei is silent, the code is the closest published one in the
- * 1023006–1023038 header range and the text is the project's own (spec §16.4: header problems → 400 + 1023xxx).
+ * exactly that failure (docs/axe-platform.md §10). Where Huawei is silent, the code is the closest published
+ * one in the 1023006–1023038 header range and the text is the project's own (docs/axe-platform.md §16.4:
+ * header problems → 400 + 1023xxx).
  */
 export const VERIFY_ERRORS: Readonly<Record<VerifyErrorCode, Readonly<ErrorTableEntry>>> = Object.freeze({
   "authorization-missing": header("1023006", "Authorization not contained in the HTTP header."),
@@ -123,7 +124,8 @@ export const VERIFY_ERRORS: Readonly<Record<VerifyErrorCode, Readonly<ErrorTable
   "created-in-future": { httpStatus: 401, resultcode: "1010013", resultdesc: "Time out limit." },
   "app-key-unknown": { httpStatus: 403, resultcode: "1010003", resultdesc: "Invalid app_key." },
   "digest-mismatch": { httpStatus: 401, resultcode: "1010010", resultdesc: "Invalid digest." },
-  // Huawei documents no replay check; answering like a bad digest is the project's convention (spec §16.4).
+  // Huawei documents no replay check; answering like a bad digest is the project's convention
+  // (docs/axe-platform.md §16.4).
   "nonce-replayed": { httpStatus: 401, resultcode: "1010010", resultdesc: "Invalid digest." },
 });
 

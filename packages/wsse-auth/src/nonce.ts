@@ -1,6 +1,6 @@
 import { randomFillSync } from "node:crypto";
 
-/** The longest Nonce the platform accepts (spec §2.1). */
+/** The longest Nonce the platform accepts (docs/axe-platform.md §2.1). */
 export const MAX_NONCE_LENGTH = 128;
 
 const NONCE_PATTERN = /^[A-Za-z0-9]{1,128}$/;

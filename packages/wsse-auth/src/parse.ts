@@ -97,7 +97,7 @@ export function parseAuthorization(
   if (typeof parsed === "string") {
     return fail("authorization-malformed", `The Authorization header is malformed: ${parsed}.`);
   }
-  // The platform's order (spec §13.2): every attribute present first, then each value.
+  // The platform's order (docs/axe-platform.md §13.2): every attribute present first, then each value.
   const realm = parsed.get("realm");
   const profile = parsed.get("profile");
   const type = parsed.get("type");

@@ -1,6 +1,6 @@
 /**
  * A PasswordDigest scheme: `aksk` is the current platform's HMAC-SHA256; `wsse-hex` and `wsse-raw` are the two
- * legacy WSSE variants found in Huawei's Python and PHP samples (spec §2, §16.1).
+ * legacy WSSE variants found in Huawei's Python and PHP samples (docs/axe-platform.md §2, §16.1).
  */
 export type Scheme = "aksk" | "wsse-hex" | "wsse-raw";
 
@@ -28,7 +28,7 @@ export function tokenHeaderNameOf(kind: AuthorizationKind): TokenHeaderName {
   return kind === "AKSK" ? "X-AKSK" : "X-WSSE";
 }
 
-/** The fixed `Authorization` value of a family (spec §1.3). */
+/** The fixed `Authorization` value of a family (docs/axe-platform.md §1.3). */
 export function authorizationValueOf(kind: AuthorizationKind): string {
   return `${kind} realm="SDP",profile="UsernameToken",type="Appkey"`;
 }

@@ -18,7 +18,10 @@ export const MAX_APP_KEY_LENGTH = 256;
 // Latin-1 header values.
 const APP_KEY_PATTERN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
-/** The `Content-Type` the platform expects on every request, GET and DELETE included (spec §1.3). */
+/**
+ * The `Content-Type` the platform expects on every request, GET and DELETE included
+ * (docs/axe-platform.md §1.3).
+ */
 export const CONTENT_TYPE = "application/json;charset=UTF-8";
 
 /** Options of {@link signUsernameToken}. */

@@ -66,7 +66,7 @@ export interface VerifySuccess {
   createdAt: Date;
 }
 
-/** A refused request, with the platform's answer for it (spec §16.4). */
+/** A refused request, with the platform's answer for it (docs/axe-platform.md §16.4). */
 export interface VerifyFailure {
   ok: false;
   /** Why the request was refused. */

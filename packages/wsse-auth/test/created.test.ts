@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { parseCreatedTime } from "../src/created.js";
 import { formatCreated, parseCreated } from "../src/index.js";
 
-// The strict Created parser (spec §2.1: UTC, `yyyy-MM-ddTHH:mm:ssZ`, no fraction, no offset) computes the
-// instant with its own calendar arithmetic; these tests hold it to the Gregorian calendar that Date implements.
+// The strict Created parser (docs/axe-platform.md §2.1: UTC, `yyyy-MM-ddTHH:mm:ssZ`, no fraction, no offset)
+// computes the instant with its own calendar arithmetic; these tests hold it to the Gregorian calendar that
+// Date implements.
 describe("parseCreated: the calendar", () => {
   // The arithmetic repeats every 400 years: check every day of the first cycle, of the years around now and of
   // the last cycle; the property below samples the rest.

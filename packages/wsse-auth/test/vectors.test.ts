@@ -12,7 +12,7 @@ import { vectors } from "./vectors.js";
 
 const cases = vectors.cases.flatMap((c) => SCHEMES.map((scheme) => ({ ...c, scheme })));
 
-describe("known-answer vectors (shared/vectors/wsse.json)", () => {
+describe("known-answer vectors (test/fixtures/wsse.json)", () => {
   it("has cases for every scheme", () => {
     expect(vectors.cases.length).toBeGreaterThanOrEqual(4);
     for (const c of vectors.cases) expect(Object.keys(c.passwordDigest).sort()).toEqual([...SCHEMES].sort());

@@ -574,7 +574,7 @@ describe("createVerifier options", () => {
 });
 
 describe("the failure table", () => {
-  it("maps every code to the platform's status and resultcode ranges (spec §16.4)", () => {
+  it("maps every code to the platform's status and resultcode ranges (docs/axe-platform.md §16.4)", () => {
     for (const code of Object.keys(VERIFY_ERRORS) as VerifyErrorCode[]) {
       for (const kind of ["AKSK", "WSSE"] as const) {
         const { httpStatus, resultcode, resultdesc } = describeVerifyError(code, kind);

@@ -1,7 +1,7 @@
 // The platform's pushes as the benchmarks send them: CDRs (fee pushes of up to 50) and call events, shaped as
-// spec §8 and §16.1 describe and as the simulator sends them, over a fixed set of bindings the orchestrator
-// stores first. Every body is a pure function of its index, so the gateway runs and the raw baselines store
-// the same rows, and a later phase can start past the indexes an earlier one used.
+// docs/axe-platform.md §8 and §16.1 describe and as the simulator sends them, over a fixed set of bindings
+// the orchestrator stores first. Every body is a pure function of its index, so the gateway runs and the raw
+// baselines store the same rows, and a later phase can start past the indexes an earlier one used.
 import type { NewBindingRow } from "../../src/db/binding.table.js";
 
 /** Bindings stored before the run (the pushes' CDRs and events refer to them). */
@@ -128,7 +128,7 @@ export function callEventPosition(i: number): { call: number; step: number } {
   };
 }
 
-/** Call event number `i` (spec §16.1's fields per event). */
+/** Call event number `i` (docs/axe-platform.md §16.1's fields per event). */
 export function callEventPush(i: number, series: number) {
   const { call, step } = callEventPosition(i);
   const eventType = CALL_EVENT_TYPES[step]!;

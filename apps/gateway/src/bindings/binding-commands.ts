@@ -168,8 +168,8 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
       const at = now();
       const fresh = await call(() => platform().getBinding(ref));
       const previous = await findBinding(db, fresh.subscriptionId);
-      // A new bindExpiredTime restarts the clock from now (spec §16.4), in the unit sent with it, else
-      // the binding's own. Otherwise the known expiry stands.
+      // A new bindExpiredTime restarts the clock from now (docs/axe-platform.md §16.4), in the unit sent with
+      // it, else the binding's own. Otherwise the known expiry stands.
       const unit: TimeUnit = changes.timeUnit ?? previous?.time_unit ?? fresh.timeUnit ?? "hours";
       const expiresAt =
         changes.bindExpiredTime !== undefined

@@ -5,7 +5,7 @@ const UNIT_MS: Record<TimeUnit, number> = { hours: 3_600_000, minutes: 60_000 };
 
 /**
  * When a binding created (or re-timed) at `start` lapses: `amount` × `unit` later, or never (null) when
- * the amount is absent or 0 (spec §3, §16.4).
+ * the amount is absent or 0 (docs/axe-platform.md §3, §16.4).
  */
 export function computeExpiresAt(
   start: Date,

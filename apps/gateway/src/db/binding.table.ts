@@ -17,7 +17,7 @@ export interface BindingTable {
   record_hint_tone: string | null;
   callback_tone: string | null;
   callback_num: string | null;
-  /** As reported by the platform: create's unit wins over modify's (spec §6). */
+  /** As reported by the platform: create's unit wins over modify's (docs/axe-platform.md §6). */
   time_unit: "hours" | "minutes";
   bind_expired_time: number | null;
   callback_expired_time: number | null;

@@ -1,4 +1,7 @@
-/** The platform-style answer body (spec §1.4): `resultcode` "0" on success, a code and text otherwise. */
+/**
+ * The platform-style answer body (docs/axe-platform.md §1.4): `resultcode` "0" on success, a code and text
+ * otherwise.
+ */
 export interface PlatformAnswer {
   resultcode: string;
   resultdesc: string;
