@@ -1,17 +1,18 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { jsonSchemaDocuments, serialiseJsonSchema } from "./json-schema-documents.js";
+import { jsonSchemaFiles } from "./json-schema-documents.js";
 
-// Writes json-schema/*.json from the wire schemas. Run after changing a schema: `pnpm json-schema`.
+// Writes json-schema/*.json, and each as an ES module (*.mjs + *.d.mts), from the wire schemas. Run after
+// changing a schema: `pnpm json-schema`.
 // A test fails while the files on disk differ from what this would write.
 
 const directory = fileURLToPath(new URL("../json-schema/", import.meta.url));
 mkdirSync(directory, { recursive: true });
-const documents = jsonSchemaDocuments();
+const files = jsonSchemaFiles();
 for (const file of readdirSync(directory)) {
-  if (file.endsWith(".json") && !(file in documents)) rmSync(new URL(file, `file://${directory}`));
+  if (!(file in files)) rmSync(new URL(file, `file://${directory}`));
 }
-for (const [file, document] of Object.entries(documents)) {
-  writeFileSync(new URL(file, `file://${directory}`), serialiseJsonSchema(document));
+for (const [file, content] of Object.entries(files)) {
+  writeFileSync(new URL(file, `file://${directory}`), content);
   console.log(`wrote json-schema/${file}`);
 }

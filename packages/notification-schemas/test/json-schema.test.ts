@@ -1,29 +1,42 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { Validator } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
-import { jsonSchemaDocuments, serialiseJsonSchema } from "../scripts/json-schema-documents.js";
+import { jsonSchemaDocuments, jsonSchemaFiles } from "../scripts/json-schema-documents.js";
 import { allFixtures, fixtureBody, fixtureText } from "./helpers.js";
 
 const directory = new URL("../json-schema/", import.meta.url);
 const onDisk = (file: string) => readFileSync(new URL(file, directory), "utf8");
 const documents = jsonSchemaDocuments();
+const files = jsonSchemaFiles();
 const validator = (file: string) => new Validator(JSON.parse(onDisk(file)), "2020-12", false);
 
 describe("the JSON Schema files", () => {
   it("are current: each equals what the wire schemas generate (run `pnpm json-schema` after a schema change)", () => {
-    for (const [file, document] of Object.entries(documents)) {
-      expect(onDisk(file), `json-schema/${file} is stale`).toBe(serialiseJsonSchema(document));
+    for (const [file, content] of Object.entries(files)) {
+      expect(onDisk(file), `json-schema/${file} is stale`).toBe(content);
     }
   });
 
   it("are exactly the generated set", () => {
-    expect(readdirSync(directory).sort()).toEqual(Object.keys(documents).sort());
+    expect(readdirSync(directory).sort()).toEqual(Object.keys(files).sort());
   });
 
   it("ship with the package under the json-schema/* export", () => {
     const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
     expect(manifest.files).toContain("json-schema");
-    expect(manifest.exports["./json-schema/*"]).toBe("./json-schema/*");
+    expect(manifest.exports["./json-schema/*.json"]).toBe("./json-schema/*.json");
+    expect(manifest.exports["./json-schema/*"]).toEqual({
+      types: "./json-schema/*.d.mts",
+      default: "./json-schema/*.mjs",
+    });
+  });
+
+  it("import as ES modules through the package's exports, equal to the JSON files", async () => {
+    for (const file of Object.keys(documents)) {
+      const specifier = `@privnum/notification-schemas/json-schema/${file.replace(/\.json$/, "")}`;
+      const module = (await import(/* @vite-ignore */ specifier)) as { default: unknown };
+      expect(module.default, specifier).toEqual(JSON.parse(onDisk(file)));
+    }
   });
 
   it("accept every fixture in strict mode (Huawei's masked samples aside)", () => {

@@ -24,7 +24,7 @@ const error = vi.fn();
 
 beforeAll(async () => {
   const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
-  const example = /## A webhook handler[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  const example = /## A webhook handler[\s\S]*?```ts[^\n]*\n([\s\S]*?)```/.exec(readme)?.[1];
   if (example === undefined) throw new Error("README has no webhook handler example");
   const source = pathToFileURL(fileURLToPath(new URL("../src/index.ts", import.meta.url))).href;
   const wsseAuth = import.meta.resolve("@privnum/wsse-auth");

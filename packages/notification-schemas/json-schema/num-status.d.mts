@@ -1,0 +1,8 @@
+/** X-number status notification: the JSON Schema (draft 2020-12) of num-status.json. */
+declare const schema: {
+  readonly $schema: "https://json-schema.org/draft/2020-12/schema";
+  readonly title: string;
+  readonly description: string;
+  readonly [keyword: string]: unknown;
+};
+export default schema;
