@@ -30,14 +30,22 @@ try {
 
 const app = buildApp(config);
 
+// Ctrl-C signals the whole foreground process group, and each pnpm between the shell and this process
+// forwards the signal too (pnpm answers a second SIGINT with SIGTERM): one Ctrl-C arrives here up to three
+// times within moments. Signals within this window of the first are that same request.
+const REPEATED_SIGNAL_WINDOW_MS = 2000;
+
 let stopping = false;
+let firstSignalAt = 0;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (stopping) {
-      // A second signal means "now".
-      process.exit(1);
+      // A second signal, later, means "now".
+      if (performance.now() - firstSignalAt > REPEATED_SIGNAL_WINDOW_MS) process.exit(1);
+      return;
     }
     stopping = true;
+    firstSignalAt = performance.now();
     app.logger.info({ signal }, "stopping");
     // A clean stop exits 0, so that pnpm, which runs `pnpm start`, reports no failure.
     app
