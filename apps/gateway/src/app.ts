@@ -130,7 +130,8 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
       try {
         baseUrl = (await simulator.start()).url;
       } catch (error) {
-        if (isPortInUse(error)) throw new PortInUseError(error.port ?? p.port, "SIMULATOR_PORT", { cause: error });
+        if (isPortInUse(error))
+          throw new PortInUseError(error.port ?? p.port, "SIMULATOR_PORT", { cause: error });
         throw error;
       }
     } else {

@@ -96,9 +96,9 @@ describe("parseConfig", () => {
     const result = parseConfig(Object.fromEntries(names.map((name) => [name, ""])));
     expect(result).toEqual(parseConfig({}));
     expect(result.ok && result.config.port).toBe(4000);
-    expect(result.ok && result.config.platform.kind === "embedded-simulator" && result.config.platform.port).toBe(
-      8788,
-    );
+    expect(
+      result.ok && result.config.platform.kind === "embedded-simulator" && result.config.platform.port,
+    ).toBe(8788);
   });
 
   it("keeps everything local under DATA_DIR, PGlite included unless PGLITE_DIR says otherwise", () => {

@@ -71,7 +71,7 @@ describe("a port that is taken", () => {
     ["SIMULATOR_PORT", "the embedded simulator's"],
   ] as const)(
     "%s (%s) stops the start with one line and exit 1, before any database is created",
-    async (variable) => {
+    async (variable, _whose) => {
       const { port, server } = await occupyPort();
       try {
         const dataDir = newDataDir();

@@ -79,7 +79,13 @@ export function spawnGateway(
     waitForOutput(text) {
       if (out.includes(text)) return Promise.resolve();
       return new Promise((resolveWait, reject) => {
-        const waiter = { text, resolve: () => (waiters.delete(waiter), resolveWait()) };
+        const waiter = {
+          text,
+          resolve: () => {
+            waiters.delete(waiter);
+            resolveWait();
+          },
+        };
         waiters.add(waiter);
         void exited.then(({ code, signal }) => {
           if (!waiters.delete(waiter)) return;
