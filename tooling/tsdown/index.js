@@ -17,3 +17,11 @@ export function defineLibraryConfig(overrides = {}) {
     ...overrides,
   });
 }
+
+/**
+ * The build configuration of a runnable app (e.g. the gateway): the library settings for one entry point
+ * (default: `src/main.ts`) and no `.d.ts`, since nothing imports an app.
+ */
+export function defineAppConfig(overrides = {}) {
+  return defineLibraryConfig({ entry: ["src/main.ts"], dts: false, ...overrides });
+}

@@ -73,7 +73,35 @@ const cdrArrived = new Promise<Record<string, unknown>>((resolve) => {
 
 const show = (n: string | null) => (n ? maskPhoneNumber(n) : "—");
 
+// The platform refuses a second binding of A on X (1013102), so the demo unbinds what it bound when it ends,
+// and first unbinds any A-on-X binding an interrupted run left on a running gateway: every run works.
+async function unbind(subscriptionId: string): Promise<void> {
+  const { deleteBinding } = await graphql<{ deleteBinding: { __typename: string; message?: string } }>(
+    `mutation($input: DeleteBindingInput!) {
+      deleteBinding(input: $input) { __typename ... on Error { message } }
+    }`,
+    { input: { subscriptionId } },
+  );
+  if (deleteBinding.__typename !== "DeleteBindingPayload" && deleteBinding.__typename !== "NotFoundError") {
+    throw new Error(`deleteBinding: ${deleteBinding.__typename}: ${deleteBinding.message}`);
+  }
+}
+
+async function unbindLeftovers(): Promise<void> {
+  const { bindings } = await graphql<{ bindings: { edges: { node: { subscriptionId: string } }[] } }>(
+    `query($filter: BindingFilter) { bindings(first: 100, filter: $filter) { edges { node { subscriptionId } } } }`,
+    { filter: { bindNum: A, virtualNum: X } },
+  );
+  for (const { node } of bindings.edges) {
+    await unbind(node.subscriptionId);
+    console.log(`Unbound ${show(A)} on ${X} (subscriptionId ${node.subscriptionId}), left by an earlier run`);
+  }
+}
+
+let boundSubscriptionId: string | undefined;
+
 try {
+  await unbindLeftovers();
   // 1. A binding: A reachable on X through an extension.
   const created = await graphql<{
     createBinding: {
@@ -95,6 +123,7 @@ try {
     throw new Error(`createBinding: ${created.createBinding.__typename}: ${created.createBinding.message}`);
   }
   const { subscriptionId, extendNum } = created.createBinding.binding;
+  boundSubscriptionId = subscriptionId;
   console.log(`Bound ${show(A)} on ${X} extension ${extendNum} (subscriptionId ${subscriptionId})`);
 
   // 2. Live events of that X, and the CDRs.
@@ -168,8 +197,12 @@ try {
   console.log(
     `  cdr    icid ${record.icid}, talk ${record.talkSeconds} s, recording ${recording?.url ?? recording?.message ?? "none"}`,
   );
-  console.log("Done.");
+  await unbind(subscriptionId);
+  boundSubscriptionId = undefined;
+  console.log(`Unbound ${show(A)} on ${X}. Done.`);
 } finally {
+  // Interrupted by an error: still leave X free for the next run.
+  if (boundSubscriptionId) await unbind(boundSubscriptionId).catch(() => {});
   await client.dispose();
   await app?.stop();
 }

@@ -20,7 +20,7 @@ import type { GatewayContext, GatewayServices } from "./context.js";
 import { type Database, type DatabaseHandle, migrateToLatest, openDatabase } from "./db/database.js";
 import { createDatabaseNonceStore } from "./db/nonce-store.js";
 import { rememberServedVirtualNumbers, type ServedVirtualNumber } from "./db/virtual-number-repository.js";
-import { MigrationError, NotStartedError } from "./errors.js";
+import { isPortInUse, MigrationError, NotStartedError, PortInUseError } from "./errors.js";
 import { type CallEventFeed, createCallEventFeed } from "./live/call-event-feed.js";
 import { createGatewayPubSub, type GatewayPubSub } from "./live/pubsub.js";
 import { useSharedSubscriptionEvents } from "./live/use-shared-subscription-events.js";
@@ -128,7 +128,13 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
           },
         ],
       });
-      baseUrl = (await simulator.start()).url;
+      try {
+        baseUrl = (await simulator.start()).url;
+      } catch (error) {
+        if (isPortInUse(error))
+          throw new PortInUseError(error.port ?? p.port, "SIMULATOR_PORT", { cause: error });
+        throw error;
+      }
     } else {
       baseUrl = p.baseUrl;
     }
@@ -221,9 +227,11 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
 
   function listen(httpServer: Server): Promise<string> {
     return new Promise((resolve, reject) => {
-      httpServer.once("error", reject);
+      const onError = (error: Error) =>
+        reject(isPortInUse(error) ? new PortInUseError(config.port, "PORT", { cause: error }) : error);
+      httpServer.once("error", onError);
       httpServer.listen(config.port, config.host, () => {
-        httpServer.off("error", reject);
+        httpServer.off("error", onError);
         const address = httpServer.address() as AddressInfo;
         const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
         resolve(`http://${host}:${address.port}`);
@@ -284,10 +292,23 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
   const app: GatewayApp = {
     async start() {
       if (url) return { url, graphqlUrl: `${url}/graphql`, simulatorUrl: simulator?.url };
-      handle = await openDatabase(config.database);
+      // Both ports first, so that a taken one fails the start before the database is created or migrated.
+      // Until Yoga is ready (below), the server answers 503.
+      server = createServer((request, response) => {
+        if (yoga) return void yoga(request, response);
+        response.writeHead(503, { "retry-after": "1" }).end();
+      });
+      try {
+        url = await listen(server);
+        await startPlatform(url);
+        handle = await openDatabase(config.database);
+      } catch (error) {
+        await app.stop();
+        throw error;
+      }
       const migrated = await migrateToLatest(handle.db);
       if (!migrated.ok) {
-        await handle.close();
+        await app.stop();
         throw new MigrationError(migrated.error);
       }
       for (const result of migrated.results ?? []) {
@@ -323,12 +344,9 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
         },
       };
       yoga = createYogaFor(db, pubsub);
-      server = createServer(yoga);
       attachWebSocket(server, yoga);
       try {
-        url = await listen(server);
         await feed.start();
-        await startPlatform(url);
         await rememberServedVirtualNumbers(db, servedVirtualNumbers(), now());
       } catch (error) {
         await app.stop();

@@ -1,3 +1,6 @@
+import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
 
 /** Signature schemes the gateway can speak to the platform (mirrors `@privnum/wsse-auth`'s `Scheme`). */
@@ -26,43 +29,41 @@ const E164 = /^\+[1-9]\d{5,14}$/;
 /** Most X numbers `AXE_VIRTUAL_NUMBERS` may list. */
 export const MAX_VIRTUAL_NUMBERS = 10_000;
 
+// A variable set to "" (e.g. `PORT=` in a shell or an env file) means unset: the default applies.
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+/** The default of `DATA_DIR`, relative to the working directory. */
+export const DEFAULT_DATA_DIR = "./.data";
 
 const envSchema = z.object({
   PORT: port.default(4000),
   HOST: z.string().min(1).default("127.0.0.1"),
-  DATABASE_URL: z.preprocess(
-    emptyToUndefined,
-    z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
-  ),
-  PGLITE_DIR: z.preprocess(emptyToUndefined, z.string().default("./.data/pglite")),
-  AXE_BASE_URL: z.preprocess(
-    emptyToUndefined,
-    z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
-  ),
-  AXE_APP_KEY: z.preprocess(emptyToUndefined, z.string().min(1).max(128).optional()),
-  AXE_APP_SECRET: z.preprocess(emptyToUndefined, z.string().min(1).max(256).optional()),
-  AXE_AUTH_SCHEME: z.preprocess(emptyToUndefined, z.enum(AUTH_SCHEMES).default("aksk")),
-  NOTIFY_VERIFY: z.preprocess(emptyToUndefined, booleanString.default(true)),
-  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default("info")),
-  SIMULATOR_PORT: z.preprocess(emptyToUndefined, port.default(8788)),
-  AXE_VIRTUAL_NUMBERS: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .max(200_000)
-      .transform((list) => list.split(",").map((entry) => entry.trim()))
-      .pipe(
-        z
-          .array(
-            z
-              .string()
-              .regex(E164, { error: "must list E.164 numbers such as +8617000000001, comma-separated" }),
-          )
-          .max(MAX_VIRTUAL_NUMBERS, { error: `lists at most ${MAX_VIRTUAL_NUMBERS} numbers` }),
-      )
-      .optional(),
-  ),
+  DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
+    .optional(),
+  PGLITE_DIR: z.string().optional(),
+  AXE_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  AXE_APP_KEY: z.string().min(1).max(128).optional(),
+  AXE_APP_SECRET: z.string().min(1).max(256).optional(),
+  AXE_AUTH_SCHEME: z.enum(AUTH_SCHEMES).default("aksk"),
+  NOTIFY_VERIFY: booleanString.default(true),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  SIMULATOR_PORT: port.default(8788),
+  AXE_VIRTUAL_NUMBERS: z
+    .string()
+    .max(200_000)
+    .transform((list) => list.split(",").map((entry) => entry.trim()))
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(E164, { error: "must list E.164 numbers such as +8617000000001, comma-separated" }),
+        )
+        .max(MAX_VIRTUAL_NUMBERS, { error: `lists at most ${MAX_VIRTUAL_NUMBERS} numbers` }),
+    )
+    .optional(),
 });
 
 /** Where the gateway keeps its data. */
@@ -86,6 +87,11 @@ export interface GatewayConfig {
   port: number;
   /** Interface to bind. @default "127.0.0.1" */
   host: string;
+  /**
+   * Where this gateway keeps everything local (its lock, embedded PGlite …), whatever the database; one
+   * running gateway per directory. @default "./.data"
+   */
+  dataDir: string;
   database: DatabaseConfig;
   platform: PlatformConfig;
   /** Verify the signature of every push on /notify. @default true */
@@ -110,7 +116,9 @@ export type ConfigResult = { ok: true; config: GatewayConfig } | { ok: false; is
 
 /** Validate an environment map (e.g. `process.env`) into a {@link GatewayConfig}. Never throws. */
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(env).map(([name, value]) => [name, emptyToUndefined(value)])),
+  );
   const issues: ConfigIssue[] = parsed.success
     ? []
     : parsed.error.issues.map((issue) => ({
@@ -146,10 +154,11 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     config: {
       port: e.PORT,
       host: e.HOST,
+      dataDir: e.DATA_DIR,
       database:
         e.DATABASE_URL !== undefined
           ? { kind: "postgres", url: e.DATABASE_URL }
-          : { kind: "pglite", dataDir: e.PGLITE_DIR },
+          : { kind: "pglite", dataDir: e.PGLITE_DIR ?? join(e.DATA_DIR, "pglite") },
       platform,
       notifyVerify: e.NOTIFY_VERIFY,
       logLevel: e.LOG_LEVEL,
@@ -163,11 +172,15 @@ export function loadConfigFromEnv(): ConfigResult {
   return parseConfig(process.env);
 }
 
-/** A configuration for tests and scripts: in-memory PGlite, embedded simulator, any free ports. */
+/**
+ * A configuration for tests and scripts: in-memory PGlite, embedded simulator, any free ports, and a data
+ * directory of its own under the system's temporary folder (not created until something writes there).
+ */
 export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
   return {
     port: 0,
     host: "127.0.0.1",
+    dataDir: join(tmpdir(), `privnum-gateway-${randomUUID()}`),
     database: { kind: "pglite", dataDir: "memory://" },
     platform: { kind: "embedded-simulator", port: 0, ...SIMULATOR_DEFAULT_APP, scheme: "aksk" },
     notifyVerify: true,

@@ -5,6 +5,8 @@ export type GatewayErrorCode =
   | "subscriber-too-slow"
   | "cursor-invalid"
   | "not-started"
+  | "port-in-use"
+  | "data-dir-in-use"
   | "platform-error"
   | "validation-failed"
   | "not-found";
@@ -72,6 +74,44 @@ export class NotStartedError extends GatewayError {
 
   constructor(what: string) {
     super("not-started", `${what} is not available before start() has completed.`);
+  }
+}
+
+/** A port the gateway must listen on is taken; `variable` names the setting that chooses it. */
+export class PortInUseError extends GatewayError {
+  override name = "PortInUseError";
+  readonly port: number;
+  readonly variable: "PORT" | "SIMULATOR_PORT";
+
+  constructor(port: number, variable: "PORT" | "SIMULATOR_PORT", options?: ErrorOptions) {
+    super("port-in-use", `port ${port} is in use (set ${variable})`, options);
+    this.port = port;
+    this.variable = variable;
+  }
+}
+
+/**
+ * Whether `error` says an address is taken: Node's `EADDRINUSE`, or the simulator's `PORT_IN_USE` (which
+ * carries the `port`).
+ */
+export function isPortInUse(error: unknown): error is { code: string; port?: number } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "EADDRINUSE" || code === "PORT_IN_USE";
+}
+
+/** Another live gateway holds the data directory. */
+export class DataDirInUseError extends GatewayError {
+  override name = "DataDirInUseError";
+  readonly dataDir: string;
+  readonly pid: number;
+
+  constructor(dataDir: string, pid: number) {
+    super(
+      "data-dir-in-use",
+      `DATA_DIR ${dataDir} is in use by another gateway (pid ${pid}); several instances need DATABASE_URL, AXE_BASE_URL and REDIS_URL, each with its own DATA_DIR`,
+    );
+    this.dataDir = dataDir;
+    this.pid = pid;
   }
 }
 

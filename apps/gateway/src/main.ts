@@ -1,44 +1,82 @@
-// Runs the gateway: `pnpm start`. Everything else lives in app.ts.
+// Runs the gateway: `pnpm start` runs the build of this file (dist/main.mjs). Everything else lives in app.ts.
 import { buildApp } from "./app.js";
 import { loadConfigFromEnv } from "./config.js";
+import { acquireDataDirLock } from "./data-dir-lock.js";
+import { DataDirInUseError, PortInUseError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { formatStartBanner } from "./start-banner.js";
 
 const loaded = loadConfigFromEnv();
 if (!loaded.ok) {
   for (const issue of loaded.issues) console.error(`config: ${issue.variable} ${issue.message}`);
   process.exit(1);
 }
+const { config } = loaded;
 
-const app = buildApp(loaded.config);
-try {
-  const { url, graphqlUrl, simulatorUrl } = await app.start();
-  console.log(`privnum gateway listening on ${url}`);
-  console.log(`  GraphiQL:   ${graphqlUrl}`);
-  console.log(`  WebSocket:  ${graphqlUrl.replace(/^http/, "ws")} (graphql-ws)`);
-  console.log(`  Webhook:    ${url}/notify`);
-  if (simulatorUrl) {
-    console.log(`  Simulator:  ${simulatorUrl} (embedded; control API at ${simulatorUrl}/simulator/state)`);
-  }
-} catch (error) {
-  app.logger.fatal({ err: error }, "gateway failed to start");
-  process.exitCode = 1;
-  await app.stop().catch(() => {});
+// pino writes asynchronously: wait for its lines before printing around them or exiting.
+function flushLogs(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
 }
 
+let lock: Awaited<ReturnType<typeof acquireDataDirLock>>;
+try {
+  lock = await acquireDataDirLock(config.dataDir);
+} catch (error) {
+  // A mistake the user fixes from one line: no stack trace.
+  if (!(error instanceof DataDirInUseError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const app = buildApp(config);
+
+// Ctrl-C signals the whole foreground process group, and each pnpm between the shell and this process
+// forwards the signal too (pnpm answers a second SIGINT with SIGTERM): one Ctrl-C arrives here up to three
+// times within moments. Signals within this window of the first are that same request.
+const REPEATED_SIGNAL_WINDOW_MS = 2000;
+
 let stopping = false;
+let firstSignalAt = 0;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (stopping) {
-      // A second signal means "now".
-      process.exit(1);
+      // A second signal, later, means "now".
+      if (performance.now() - firstSignalAt > REPEATED_SIGNAL_WINDOW_MS) process.exit(1);
+      return;
     }
     stopping = true;
+    firstSignalAt = performance.now();
     app.logger.info({ signal }, "stopping");
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.logger.error({ err: error }, "stop failed");
-        process.exit(1);
-      },
-    );
+    // A clean stop exits 0, so that pnpm, which runs `pnpm start`, reports no failure.
+    app
+      .stop()
+      .then(() => lock.release())
+      .then(
+        () => flushLogs(app.logger).then(() => process.exit(0)),
+        (error: unknown) => {
+          app.logger.error({ err: error }, "stop failed");
+          return flushLogs(app.logger).then(() => process.exit(1));
+        },
+      );
   });
+}
+
+try {
+  const started = await app.start();
+  // The banner comes after the start's log lines, in one write, so that no log line splits it.
+  await flushLogs(app.logger);
+  if (!stopping) process.stdout.write(formatStartBanner(started));
+} catch (error) {
+  // Stopped by a signal while starting: the signal's handler exits.
+  if (!stopping) {
+    await app.stop().catch(() => {});
+    await lock.release();
+    if (error instanceof PortInUseError) {
+      console.error(error.message);
+    } else {
+      app.logger.fatal({ err: error }, "gateway failed to start");
+      await flushLogs(app.logger);
+    }
+    process.exit(1);
+  }
 }

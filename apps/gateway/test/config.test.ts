@@ -9,7 +9,8 @@ describe("parseConfig", () => {
       config: {
         port: 4000,
         host: "127.0.0.1",
-        database: { kind: "pglite", dataDir: "./.data/pglite" },
+        dataDir: "./.data",
+        database: { kind: "pglite", dataDir: ".data/pglite" },
         platform: {
           kind: "embedded-simulator",
           port: 8788,
@@ -43,6 +44,7 @@ describe("parseConfig", () => {
       config: {
         port: 8080,
         host: "0.0.0.0",
+        dataDir: "./.data",
         database: { kind: "postgres", url: "postgres://user@db:5432/privnum" },
         platform: {
           kind: "remote",
@@ -86,5 +88,42 @@ describe("parseConfig", () => {
     const result = parseConfig({ DATABASE_URL: "", AXE_BASE_URL: "", LOG_LEVEL: "" });
     expect(result.ok && result.config.database.kind).toBe("pglite");
     expect(result.ok && result.config.platform.kind).toBe("embedded-simulator");
+  });
+
+  it("treats every variable given as an empty string as unset: defaults apply", () => {
+    const names = [
+      "PORT",
+      "HOST",
+      "DATA_DIR",
+      "DATABASE_URL",
+      "PGLITE_DIR",
+      "AXE_BASE_URL",
+      "AXE_APP_KEY",
+      "AXE_APP_SECRET",
+      "AXE_AUTH_SCHEME",
+      "NOTIFY_VERIFY",
+      "LOG_LEVEL",
+      "SIMULATOR_PORT",
+    ];
+    const result = parseConfig(Object.fromEntries(names.map((name) => [name, ""])));
+    expect(result).toEqual(parseConfig({}));
+    expect(result.ok && result.config.port).toBe(4000);
+    expect(
+      result.ok && result.config.platform.kind === "embedded-simulator" && result.config.platform.port,
+    ).toBe(8788);
+  });
+
+  it("keeps everything local under DATA_DIR, PGlite included unless PGLITE_DIR says otherwise", () => {
+    const embedded = parseConfig({ DATA_DIR: "/var/lib/privnum" });
+    expect(embedded.ok && embedded.config.dataDir).toBe("/var/lib/privnum");
+    expect(embedded.ok && embedded.config.database).toEqual({
+      kind: "pglite",
+      dataDir: "/var/lib/privnum/pglite",
+    });
+    const own = parseConfig({ DATA_DIR: "/var/lib/privnum", PGLITE_DIR: "/mnt/pglite" });
+    expect(own.ok && own.config.database).toEqual({ kind: "pglite", dataDir: "/mnt/pglite" });
+    // With PostgreSQL the gateway still keeps its local state (its lock, at least) under DATA_DIR.
+    const postgres = parseConfig({ DATA_DIR: "/srv/gw", DATABASE_URL: "postgres://db/privnum" });
+    expect(postgres.ok && postgres.config.dataDir).toBe("/srv/gw");
   });
 });
