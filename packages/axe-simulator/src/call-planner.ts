@@ -79,6 +79,15 @@ export class CallPlanner {
 
   constructor(private readonly deps: Deps) {}
 
+  /** Calls planned so far (session IDs continue from it after a restart). */
+  get callCount(): number {
+    return this.calls;
+  }
+
+  set callCount(calls: number) {
+    this.calls = calls;
+  }
+
   plan(req: CallRequest, nowMs: number): CallPlan {
     // Whole seconds, so that CDR times subtract exactly to the talk time (billing, spec §8.2).
     const t0 = Math.floor(nowMs / SECOND) * SECOND;
