@@ -14,7 +14,7 @@ import { PushDispatcher } from "./push-dispatcher.js";
 import { createRandomStream, type RandomStream } from "./random.js";
 import { RecordingStore } from "./recordings.js";
 import { Scheduler } from "./scheduler.js";
-import { type PersistedTask, STATE_FORMAT_VERSION, type SimulatorSnapshot } from "./snapshot.js";
+import { type PersistedTask, type SimulatorSnapshot, STATE_FORMAT_VERSION } from "./snapshot.js";
 import { isoTime } from "./time-format.js";
 import type {
   BindRequestBody,

@@ -106,11 +106,17 @@ export const snapshotSchema = z.strictObject({
     /** Last push attempt ID. */
     attemptSeq: z.number().int().min(0),
   }),
-  numbers: z.array(z.strictObject({ number: z.string(), status: numberStatus, cause: numberCause.optional() })),
+  numbers: z.array(
+    z.strictObject({ number: z.string(), status: numberStatus, cause: numberCause.optional() }),
+  ),
   bindings: z.array(persistedBindingSchema),
   recordings: z.array(persistedRecordingSchema),
   lockouts: z.array(
-    z.strictObject({ address: z.string(), failures: z.number().int().min(0), lockedUntil: epochMs.optional() }),
+    z.strictObject({
+      address: z.string(),
+      failures: z.number().int().min(0),
+      lockedUntil: epochMs.optional(),
+    }),
   ),
   /** Scheduled work in run order (due time, then scheduling order). */
   tasks: z.array(z.strictObject({ due: epochMs, task: persistedTaskSchema })),

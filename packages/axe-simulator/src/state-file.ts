@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import writeFileAtomic from "write-file-atomic";
 import { SimulatorStateFileError } from "./errors.js";
-import { STATE_FORMAT_VERSION, type SimulatorSnapshot, snapshotSchema } from "./snapshot.js";
+import { type SimulatorSnapshot, STATE_FORMAT_VERSION, snapshotSchema } from "./snapshot.js";
 
 /** Name of the state file inside `dataDir`. */
 export const STATE_FILE_NAME = "axe-simulator-state.json";

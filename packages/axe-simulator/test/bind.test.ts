@@ -1,6 +1,6 @@
+import { signUsernameToken } from "@privnum/wsse-auth";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AppConfig, Simulator } from "../src/index.js";
-import { signUsernameToken } from "@privnum/wsse-auth";
 import { APP_KEY, APP_SECRET, bind, call, chunked, rawRequest, startSimulator, X1, X2 } from "./helpers.js";
 
 const A = "+8613800000021";

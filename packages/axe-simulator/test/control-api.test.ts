@@ -142,7 +142,11 @@ describe("control API (/simulator)", () => {
       ["empty body", `POST /simulator/flush HTTP/1.1\r\n${json}\r\nContent-Length: 0`, ""],
       ["empty JSON object", `POST /simulator/flush HTTP/1.1\r\n${json}\r\nContent-Length: 2`, "{}"],
       ["JSON body", `POST /simulator/flush HTTP/1.1\r\n${json}\r\nContent-Length: 14`, '{"why":"test"}'],
-      ["chunked JSON", `POST /simulator/flush HTTP/1.1\r\n${json}\r\nTransfer-Encoding: chunked`, chunked('{"why":"test"}', 4)],
+      [
+        "chunked JSON",
+        `POST /simulator/flush HTTP/1.1\r\n${json}\r\nTransfer-Encoding: chunked`,
+        chunked('{"why":"test"}', 4),
+      ],
     ];
     for (const [what, head, body] of requests) {
       const res = await rawRequest(sim.url, head, body);
@@ -156,7 +160,8 @@ describe("control API (/simulator)", () => {
   it("reads chunked bodies and still limits them", async () => {
     await start();
     const body = JSON.stringify({ caller: B, virtualNum: X1, outcome: "caller-hangup-before-digits" });
-    const head = "POST /simulator/calls HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked";
+    const head =
+      "POST /simulator/calls HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked";
     const played = await rawRequest(sim.url, head, chunked(body));
     expect(played.status).toBe(200);
     expect(JSON.parse(played.body)).toMatchObject({ scenario: "callee", stateCode: 7516 });

@@ -1,17 +1,20 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  type AppConfig,
-  createSimulator,
-  type Simulator,
-  SimulatorStateFileError,
-} from "../src/index.js";
+import { type AppConfig, createSimulator, type Simulator, SimulatorStateFileError } from "../src/index.js";
 import { STATE_FILE_NAME } from "../src/state-file.js";
 import {
   APP_KEY,
@@ -93,10 +96,21 @@ describe("state kept in dataDir", () => {
     expect(second.clock.now().toISOString()).toBe(stoppedAt);
 
     // The binding is still there, through the platform API, with its callback record.
-    const queried = await call(second, { method: "GET", query: { subscriptionId: String(bound.subscriptionId) } });
-    expect(queried.body).toMatchObject({ resultcode: "0", bindNum: A, extendNum: "0001", recordFlag: "true" });
+    const queried = await call(second, {
+      method: "GET",
+      query: { subscriptionId: String(bound.subscriptionId) },
+    });
+    expect(queried.body).toMatchObject({
+      resultcode: "0",
+      bindNum: A,
+      extendNum: "0001",
+      recordFlag: "true",
+    });
     expect(second.state().bindings).toEqual([
-      expect.objectContaining({ subscriptionId: bound.subscriptionId, callbackRecord: expect.objectContaining({ caller: C }) }),
+      expect.objectContaining({
+        subscriptionId: bound.subscriptionId,
+        callbackRecord: expect.objectContaining({ caller: C }),
+      }),
     ]);
     expect(second.state().apps[0]!.virtualNumbers).toEqual([
       { number: X1, status: "5" },
@@ -143,7 +157,9 @@ describe("state kept in dataDir", () => {
     expect(feeIcids).toEqual(expect.arrayContaining([call1.cdr.icid, call2.cdr.icid, call3.cdr.icid]));
     const retried = second
       .deliveries()
-      .find((d) => d.kind === "fee" && (d.body.feeLst as Array<{ icid: string }>)[0]!.icid === call1.cdr.icid);
+      .find(
+        (d) => d.kind === "fee" && (d.body.feeLst as Array<{ icid: string }>)[0]!.icid === call1.cdr.icid,
+      );
     expect(retried).toMatchObject({ attempt: 2, outcome: "delivered", final: true });
     expect(firstPushIds.has(retried!.pushId)).toBe(true);
     // Pushes made after the restart get new IDs.
@@ -175,7 +191,12 @@ describe("state kept in dataDir", () => {
     expect(receiver.received.find((r) => r.body.eventType === "fee")!.body.feeLst).toEqual([
       expect.objectContaining({ icid: played.cdr.icid }),
     ]);
-    expect(second.deliveries().filter((d) => d.kind === "callEvent").every((d) => d.reordered)).toBe(true);
+    expect(
+      second
+        .deliveries()
+        .filter((d) => d.kind === "callEvent")
+        .every((d) => d.reordered),
+    ).toBe(true);
   });
 
   it("keeps bindings of a number no longer configured, as the platform does", async () => {
@@ -186,9 +207,15 @@ describe("state kept in dataDir", () => {
     const second = await open({
       apps: [{ appKey: APP_KEY, appSecret: APP_SECRET, virtualNumbers: [X1], notifyUrl: receiver.url }],
     });
-    const queried = await call(second, { method: "GET", query: { subscriptionId: String(kept.subscriptionId) } });
+    const queried = await call(second, {
+      method: "GET",
+      query: { subscriptionId: String(kept.subscriptionId) },
+    });
     expect(queried.body).toMatchObject({ resultcode: "0", virtualNum: X2, bindNum: A });
-    const removed = await call(second, { method: "DELETE", query: { subscriptionId: String(kept.subscriptionId) } });
+    const removed = await call(second, {
+      method: "DELETE",
+      query: { subscriptionId: String(kept.subscriptionId) },
+    });
     expect(removed.body.resultcode).toBe("0");
   });
 
@@ -196,7 +223,9 @@ describe("state kept in dataDir", () => {
     const sim = await open();
     const bound = await bind(sim, { bindNum: A });
     const file = join(dir, STATE_FILE_NAME);
-    await waitFor(() => existsSync(file) && readFileSync(file, "utf8").includes(String(bound.subscriptionId)));
+    await waitFor(
+      () => existsSync(file) && readFileSync(file, "utf8").includes(String(bound.subscriptionId)),
+    );
   });
 
   it("refuses a state file it cannot read, naming it, and leaves it as it was", () => {
