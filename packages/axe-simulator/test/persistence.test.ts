@@ -228,6 +228,17 @@ describe("state kept in dataDir", () => {
     );
   });
 
+  it("rejects stop() when the state cannot be written, and writes it on the next try", async () => {
+    const sim = await open();
+    const bound = await bind(sim, { bindNum: A });
+    // The directory disappears under the running simulator.
+    rmSync(dir, { recursive: true, force: true });
+    await expect(close(sim)).rejects.toMatchObject({ code: "ENOENT" });
+    mkdirSync(dir);
+    await sim.stop();
+    expect(readFileSync(join(dir, STATE_FILE_NAME), "utf8")).toContain(String(bound.subscriptionId));
+  });
+
   it("refuses a state file it cannot read, naming it, and leaves it as it was", () => {
     const file = join(dir, STATE_FILE_NAME);
     const cases: Array<[string, RegExp]> = [
