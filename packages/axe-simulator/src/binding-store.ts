@@ -1,3 +1,5 @@
+import type { PersistedBinding } from "./snapshot.js";
+
 /** A binding as kept in memory. */
 export interface StoredBinding {
   subscriptionId: string;
@@ -78,6 +80,18 @@ export class BindingStore {
   /** Next creation sequence number. */
   nextSeq(): number {
     return ++this.seq;
+  }
+
+  /** Every binding and the creation counter, for the state file. */
+  snapshot(): { bindings: PersistedBinding[]; seq: number } {
+    const bindings = this.all().map(({ expiryVersion: _version, ...b }) => b);
+    return { bindings, seq: this.seq };
+  }
+
+  /** Adds the bindings of a previous run and continues its creation counter. */
+  restore(bindings: readonly PersistedBinding[], seq: number): void {
+    for (const b of bindings) this.insert({ ...structuredClone(b), expiryVersion: 0 });
+    this.seq = Math.max(this.seq, seq);
   }
 
   get(subscriptionId: string): StoredBinding | undefined {

@@ -80,6 +80,15 @@ export class CallPlanner {
 
   constructor(private readonly deps: Deps) {}
 
+  /** Calls planned so far (session IDs continue from it after a restart). */
+  get callCount(): number {
+    return this.calls;
+  }
+
+  set callCount(calls: number) {
+    this.calls = calls;
+  }
+
   plan(req: CallRequest, nowMs: number): CallPlan {
     // Whole seconds, so that CDR times subtract exactly to the talk time (billing,
     // docs/axe-platform.md §8.2).

@@ -27,16 +27,25 @@ export class CdrBatcher {
   constructor(private readonly deps: Deps) {}
 
   add(app: ResolvedAppConfig, cdr: Record<string, unknown>): void {
-    let batch = this.open.get(app.appKey);
-    if (!batch) {
-      const timer = this.deps.scheduler.schedule(this.deps.now() + this.deps.windowMs, () =>
-        this.close(app.appKey),
-      );
-      batch = { app, cdrs: [], timer };
-      this.open.set(app.appKey, batch);
-    }
+    const batch = this.open.get(app.appKey) ?? this.openBatch(app, [], this.deps.now() + this.deps.windowMs);
     batch.cdrs.push(cdr);
     if (batch.cdrs.length >= this.deps.max) this.close(app.appKey);
+  }
+
+  /** Opens again a batch of a previous run that was to close at `closesAt`. */
+  restore(app: ResolvedAppConfig, cdrs: Record<string, unknown>[], closesAt: number): void {
+    this.openBatch(app, [...cdrs], closesAt);
+  }
+
+  private openBatch(app: ResolvedAppConfig, cdrs: Record<string, unknown>[], closesAt: number): Batch {
+    const timer = this.deps.scheduler.schedule(
+      closesAt,
+      () => this.close(app.appKey),
+      () => ({ type: "cdr-batch-close", appKey: app.appKey, cdrs: batch.cdrs }),
+    );
+    const batch: Batch = { app, cdrs, timer };
+    this.open.set(app.appKey, batch);
+    return batch;
   }
 
   private close(appKey: string): void {

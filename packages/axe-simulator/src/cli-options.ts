@@ -68,6 +68,7 @@ export interface CliOptions {
   lockoutThreshold?: number;
   lockoutDurationSeconds?: number;
   controlToken?: string;
+  dataDir?: string;
   quiet?: boolean;
 }
 
@@ -137,6 +138,10 @@ export function buildCommand(): Command {
       integer(0, 31_536_000),
     )
     .option("--control-token <token>", "require 'Authorization: Bearer <token>' on /simulator/*")
+    .option(
+      "--data-dir <dir>",
+      "directory keeping the simulator's state, so that a restart continues where it stopped (default: in memory only)",
+    )
     .option("-q, --quiet", "do not log requests and pushes")
     .showHelpAfterError();
 }
@@ -201,6 +206,7 @@ export function configFromOptions(
     };
   }
   if (options.controlToken !== undefined) config.control = { ...base.control, token: options.controlToken };
+  if (options.dataDir !== undefined) config.dataDir = options.dataDir;
   return config;
 }
 

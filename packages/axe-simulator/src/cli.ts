@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { buildCommand, type CliOptions, configFromOptions } from "./cli-options.js";
-import { SimulatorConfigError } from "./errors.js";
+import { PortInUseError, SimulatorConfigError, SimulatorStateFileError } from "./errors.js";
 import { createSimulator } from "./simulator.js";
 import type { SimulatorLogEvent } from "./types.js";
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       config.logger = (event) => console.log(`${new Date().toISOString()} ${describe(event)}`);
     simulator = createSimulator(config);
   } catch (error) {
-    if (error instanceof SimulatorConfigError) {
+    if (error instanceof SimulatorConfigError || error instanceof SimulatorStateFileError) {
       console.error(error.message);
       process.exitCode = 2;
       return;
@@ -32,7 +32,18 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const { url } = await simulator.start();
+  let url: string;
+  try {
+    ({ url } = await simulator.start());
+  } catch (error) {
+    if (error instanceof PortInUseError) {
+      // An everyday mistake, not a crash: one line, no stack trace.
+      console.error(`${error.message} (set --port)`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
   // One write, so that whoever reads the banner from a pipe gets it whole.
   const banner = [
     `AXE simulator listening on ${url}`,

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Scheme } from "@privnum/wsse-auth";
 import { z } from "zod";
 import { provinceOfCity } from "./city-provinces.js";
@@ -125,6 +126,7 @@ const configSchema = z.strictObject({
     .strictObject({ enabled: z.boolean().optional(), token: z.string().min(8).max(256).optional() })
     .optional(),
   logger: z.custom<(event: SimulatorLogEvent) => void>((v) => typeof v === "function").optional(),
+  dataDir: z.string().min(1).max(4096).optional(),
 });
 
 /** The configuration with every default applied. */
@@ -146,6 +148,8 @@ export interface ResolvedConfig {
   recordDomain: string;
   control: { enabled: boolean; token?: string };
   logger?: (event: SimulatorLogEvent) => void;
+  /** Absolute path of the state directory; absent = in memory only. */
+  dataDir?: string;
 }
 
 /** Turns zod issues into the package's `{ path, message }` issues. */
@@ -229,5 +233,6 @@ export function resolveConfig(input: SimulatorConfig = {}): ResolvedConfig {
     recordDomain: c.recordDomain ?? "recordings.axe-simulator.local",
     control: { enabled: c.control?.enabled ?? true, ...(c.control?.token ? { token: c.control.token } : {}) },
     ...(c.logger ? { logger: c.logger } : {}),
+    ...(c.dataDir !== undefined ? { dataDir: resolve(c.dataDir) } : {}),
   };
 }

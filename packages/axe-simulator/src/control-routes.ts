@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import type { HttpBindings } from "@hono/node-server";
 import type { Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
+import { limitBody } from "./body-limit.js";
 import type { SimulatorCore } from "./core.js";
 import { SimulatorInputError } from "./errors.js";
 import { isoTime } from "./time-format.js";
@@ -54,7 +54,7 @@ export function registerControlRoutes(
   });
   app.use(
     "/simulator/*",
-    bodyLimit({
+    limitBody({
       maxSize: MAX_CONTROL_BODY_BYTES,
       onError: (c) => problem(c as Context<Env>, 413, "body too large"),
     }),

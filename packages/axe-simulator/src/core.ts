@@ -14,6 +14,7 @@ import { PushDispatcher } from "./push-dispatcher.js";
 import { createRandomStream, type RandomStream } from "./random.js";
 import { RecordingStore } from "./recordings.js";
 import { Scheduler } from "./scheduler.js";
+import { type PersistedTask, type SimulatorSnapshot, STATE_FORMAT_VERSION } from "./snapshot.js";
 import { isoTime } from "./time-format.js";
 import type {
   BindRequestBody,
@@ -59,6 +60,10 @@ export const numberStatusSchema = z
 
 const RETENTION_DAY_MS = 86_400_000;
 
+/** The seeded random streams, one per concern (see random.ts); their states are kept in the state file. */
+const STREAM_NAMES = ["subscription-ids", "area-match", "push-faults", "api-faults", "call-ids"] as const;
+type StreamName = (typeof STREAM_NAMES)[number];
+
 /** Everything the simulator holds and does, independent of HTTP. */
 export class SimulatorCore {
   readonly clock: VirtualClock;
@@ -78,20 +83,29 @@ export class SimulatorCore {
   baseUrl: string | undefined;
   /** Errors thrown inside scheduled tasks (never expected; kept for inspection instead of crashing). */
   readonly taskErrors: unknown[] = [];
+  /** Called after every change of the platform's state (set when the state is kept in a file). */
+  onChange: (() => void) | undefined;
+  private readonly streams: Record<StreamName, RandomStream>;
 
   constructor(readonly config: ResolvedConfig) {
     const seed = config.seed;
+    const streams = Object.fromEntries(STREAM_NAMES.map((name) => [name, createRandomStream(seed, name)]));
+    this.streams = streams as Record<StreamName, RandomStream>;
     this.clock = new VirtualClock(config.startMs, config.timeScale);
     const now = () => this.clock.nowMs();
-    this.scheduler = new Scheduler(this.clock, (error) => this.recordError(error));
+    this.scheduler = new Scheduler(
+      this.clock,
+      (error) => this.recordError(error),
+      () => this.changed(),
+    );
     this.numbers = new NumberRegistry(config.apps);
     this.store = new BindingStore(now);
     this.bindings = new BindingService({
       store: this.store,
       numbers: this.numbers,
       now,
-      ids: createRandomStream(seed, "subscription-ids"),
-      pick: createRandomStream(seed, "area-match"),
+      ids: this.streams["subscription-ids"],
+      pick: this.streams["area-match"],
     });
     this.recordings = new RecordingStore(now, config.recordingRetentionDays * RETENTION_DAY_MS);
     this.lockout = new Lockout(now, config.lockout.threshold, config.lockout.durationSeconds * 1000);
@@ -108,17 +122,24 @@ export class SimulatorCore {
       scheduler: this.scheduler,
       clock: this.clock,
       faults: () => this.faults.push ?? {},
-      random: createRandomStream(seed, "push-faults"),
+      random: this.streams["push-faults"],
       timeoutMs: config.pushTimeoutMs,
       maxDeliveries: config.maxDeliveries,
       signingNow: authNow,
       logger: config.logger,
+      onFirstAttempt: (push) => {
+        // A recording is kept for the retention period from the first attempt of its fee push (docs/axe-platform.md §9).
+        if (push.kind !== "fee") return;
+        for (const cdr of (push.body.feeLst ?? []) as Array<Record<string, unknown>>) {
+          if (typeof cdr.recordObjectName === "string") this.recordings.startRetention(cdr.recordObjectName);
+        }
+      },
     });
-    this.apiRandom = createRandomStream(seed, "api-faults");
+    this.apiRandom = this.streams["api-faults"];
     this.planner = new CallPlanner({
       store: this.store,
       numbers: this.numbers,
-      ids: createRandomStream(seed, "call-ids"),
+      ids: this.streams["call-ids"],
       recordDomain: config.recordDomain,
       baseUrl: () => this.baseUrl,
     });
@@ -133,14 +154,13 @@ export class SimulatorCore {
           app,
           body: { eventType: "fee", feeLst: cdrs },
           retry: true,
-          onFirstAttempt: () => {
-            for (const cdr of cdrs) {
-              if (typeof cdr.recordObjectName === "string")
-                this.recordings.startRetention(cdr.recordObjectName);
-            }
-          },
         }),
     });
+  }
+
+  /** Tells the state file (if any) that the platform's state changed. */
+  changed(): void {
+    this.onChange?.();
   }
 
   /** Keeps the last errors thrown inside scheduled tasks or handlers (none are expected). */
@@ -195,31 +215,10 @@ export class SimulatorCore {
         throw new SimulatorInputError([{ path: error.path, message: error.message }]);
       throw error;
     }
-    for (const event of plan.events) {
-      this.scheduler.schedule(event.at, () => {
-        this.dispatcher.send({
-          kind: "callEvent",
-          app,
-          body: event.body,
-          // callin is pushed once and never retried (docs/axe-platform.md §16.3).
-          retry: event.body.eventType !== "callin",
-        });
-      });
-    }
-    // The CDR is produced when the call ends; so is its recording.
-    this.scheduler.schedule(plan.endAt, () => {
-      if (plan.recording) {
-        this.recordings.add({
-          appKey: app.appKey,
-          recordDomain: plan.recording.recordDomain,
-          fileName: plan.recording.fileName,
-          sessionId: plan.sessionId,
-          seconds: plan.recording.seconds,
-          createdAt: plan.endAt,
-        });
-      }
-      this.batcher.add(app, plan.cdr);
-    });
+    for (const event of plan.events) this.scheduleCallEvent(app, event.at, event.body);
+    const recording = plan.recording && { ...plan.recording, sessionId: plan.sessionId };
+    this.scheduleCallEnd(app, plan.endAt, plan.cdr, recording);
+    this.changed();
     return {
       sessionId: plan.sessionId,
       scenario: plan.scenario,
@@ -240,6 +239,7 @@ export class SimulatorCore {
       throw new SimulatorInputError([{ path: "number", message: "not an X number of that app" }]);
     }
     this.numbers.setStatus(v.number, v.status, v.cause);
+    this.changed();
     this.dispatcher.send({
       kind: "numStatus",
       app: entry.app,
@@ -260,7 +260,104 @@ export class SimulatorCore {
       ]);
     }
     const app = this.appFor(input.appKey);
-    return input.bindings.map((body) => this.bindings.bind(app, body));
+    const results = input.bindings.map((body) => this.bindings.bind(app, body));
+    this.changed();
+    return results;
+  }
+
+  private scheduleCallEvent(app: ResolvedAppConfig, at: number, body: Record<string, unknown>): void {
+    this.scheduler.schedule(
+      at,
+      () => {
+        this.dispatcher.send({
+          kind: "callEvent",
+          app,
+          body,
+          // callin is pushed once and never retried (docs/axe-platform.md §16.3).
+          retry: body.eventType !== "callin",
+        });
+      },
+      () => ({ type: "call-event", appKey: app.appKey, body }),
+    );
+  }
+
+  // The CDR is produced when the call ends; so is its recording.
+  private scheduleCallEnd(
+    app: ResolvedAppConfig,
+    endAt: number,
+    cdr: Record<string, unknown>,
+    recording: Extract<PersistedTask, { type: "call-end" }>["recording"],
+  ): void {
+    this.scheduler.schedule(
+      endAt,
+      () => {
+        if (recording) this.recordings.add({ appKey: app.appKey, ...recording, createdAt: endAt });
+        this.batcher.add(app, cdr);
+      },
+      () => ({ type: "call-end", appKey: app.appKey, cdr, ...(recording ? { recording } : {}) }),
+    );
+  }
+
+  /** Everything a restart must not lose (the configuration is not part of it: it comes from each start). */
+  snapshot(): SimulatorSnapshot {
+    const bindings = this.store.snapshot();
+    return {
+      version: STATE_FORMAT_VERSION,
+      savedAt: new Date().toISOString(),
+      seed: this.config.seed,
+      now: this.clock.nowMs(),
+      random: Object.fromEntries(STREAM_NAMES.map((name) => [name, this.streams[name].state()])),
+      counters: { bindingSeq: bindings.seq, calls: this.planner.callCount, ...this.dispatcher.counters() },
+      numbers: this.numbers.statuses(),
+      bindings: bindings.bindings,
+      recordings: this.recordings.persisted(),
+      lockouts: this.lockout.persisted(),
+      tasks: this.scheduler.pending(),
+    };
+  }
+
+  /**
+   * Continues from a snapshot of a previous run: clock, ID counters and random streams, bindings (also those of
+   * numbers or apps no longer configured, as the platform keeps them), number statuses of the numbers still
+   * configured, recordings, lock-outs, and the scheduled work. Work of an app no longer configured is dropped:
+   * there is no secret to sign its pushes with. Call it once, on a fresh core.
+   */
+  restore(snapshot: SimulatorSnapshot): void {
+    this.clock.jumpTo(snapshot.now);
+    for (const name of STREAM_NAMES) {
+      const state = snapshot.random[name];
+      if (state !== undefined) this.streams[name].restore(state);
+    }
+    this.planner.callCount = snapshot.counters.calls;
+    this.dispatcher.restoreCounters(snapshot.counters);
+    for (const n of snapshot.numbers) {
+      if (this.numbers.get(n.number)) this.numbers.setStatus(n.number, n.status, n.cause);
+    }
+    this.store.restore(snapshot.bindings, snapshot.counters.bindingSeq);
+    this.recordings.restore(snapshot.recordings);
+    this.lockout.restore(snapshot.lockouts);
+    const apps = new Map(this.config.apps.map((a) => [a.appKey, a]));
+    for (const { due, task } of snapshot.tasks) {
+      const appKey = "push" in task ? task.push.appKey : task.appKey;
+      const app = apps.get(appKey);
+      if (!app) continue;
+      switch (task.type) {
+        case "call-event":
+          this.scheduleCallEvent(app, due, task.body);
+          break;
+        case "call-end":
+          this.scheduleCallEnd(app, due, task.cdr, task.recording);
+          break;
+        case "cdr-batch-close":
+          this.batcher.restore(app, task.cdrs, due);
+          break;
+        case "push-attempt":
+          this.dispatcher.restore(task.type, task.push, app, due, task.attempt);
+          break;
+        default:
+          this.dispatcher.restore(task.type, task.push, app, due);
+      }
+    }
   }
 
   state(): SimulatorState {

@@ -37,3 +37,45 @@ export class SimulatorStateError extends Error {
   override readonly name = "SimulatorStateError";
   readonly code = "invalid-state";
 }
+
+/**
+ * Thrown by `createSimulator` when the state file in `dataDir` cannot be used (unreadable, not JSON, an unknown
+ * format version or invalid content). The simulator never starts empty over such a file: move it away to start
+ * afresh.
+ */
+export class SimulatorStateFileError extends Error {
+  override readonly name = "SimulatorStateFileError";
+  readonly code = "invalid-state-file";
+  /** Path of the state file. */
+  readonly file: string;
+  /** What is wrong with it. */
+  readonly reason: string;
+
+  constructor(file: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      `Cannot restore the simulator state from ${file}: ${reason}. Move the file away to start with an empty state.`,
+      options,
+    );
+    this.file = file;
+    this.reason = reason;
+  }
+}
+
+/**
+ * Thrown by `start()` when the configured port is taken (`EADDRINUSE`). The message is `port N is in use`, so that
+ * a program can add how to choose another port, e.g. `${error.message} (set --port)`.
+ */
+export class PortInUseError extends Error {
+  override readonly name = "PortInUseError";
+  readonly code = "PORT_IN_USE";
+  /** The port that is taken. */
+  readonly port: number;
+  /** The interface the simulator tried to listen on. */
+  readonly host: string;
+
+  constructor(port: number, host: string, options?: { cause?: unknown }) {
+    super(`port ${port} is in use`, options);
+    this.port = port;
+    this.host = host;
+  }
+}

@@ -1,6 +1,13 @@
 export { CITY_PROVINCES } from "./city-provinces.js";
 export { DEFAULT_APP } from "./config.js";
-export { type InputIssue, SimulatorConfigError, SimulatorInputError, SimulatorStateError } from "./errors.js";
+export {
+  type InputIssue,
+  PortInUseError,
+  SimulatorConfigError,
+  SimulatorInputError,
+  SimulatorStateError,
+  SimulatorStateFileError,
+} from "./errors.js";
 export { RETRY_SCHEDULE_MINUTES } from "./push-dispatcher.js";
 export { RESULTS } from "./result-codes.js";
 export { createSimulator } from "./simulator.js";

@@ -1,3 +1,4 @@
+import type { PersistedLockout } from "./snapshot.js";
 import { isoTime } from "./time-format.js";
 
 interface AddressState {
@@ -48,6 +49,16 @@ export class Lockout {
   recordSuccess(address: string): void {
     const state = this.addresses.get(address);
     if (state && state.lockedUntil === undefined) this.addresses.delete(address);
+  }
+
+  /** Failure counts and lock-outs per address, for the state file. */
+  persisted(): PersistedLockout[] {
+    return [...this.addresses].map(([address, state]) => ({ address, ...state }));
+  }
+
+  /** Takes over the failure counts and lock-outs of a previous run. */
+  restore(entries: readonly PersistedLockout[]): void {
+    for (const { address, ...state } of entries) this.addresses.set(address, { ...state });
   }
 
   snapshot(): Array<{ address: string; until: string }> {

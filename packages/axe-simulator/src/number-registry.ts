@@ -37,6 +37,15 @@ export class NumberRegistry {
     return [...this.entries.values()].filter((e) => e.app.appKey === appKey);
   }
 
+  /** The status of every number, for the state file. */
+  statuses(): Array<{ number: string; status: NumberStatus; cause?: NumberStatusCause }> {
+    return [...this.entries.values()].map((e) => ({
+      number: e.number,
+      status: e.status,
+      ...(e.cause ? { cause: e.cause } : {}),
+    }));
+  }
+
   setStatus(number: string, status: NumberStatus, cause?: NumberStatusCause): void {
     const entry = this.entries.get(number);
     if (!entry) return;

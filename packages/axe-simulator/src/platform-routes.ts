@@ -1,9 +1,9 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { drawApiFault } from "./api-faults.js";
 import { firstIssueField, recordingQuerySchema } from "./binding-schemas.js";
 import type { QueryParams } from "./binding-service.js";
+import { limitBody } from "./body-limit.js";
 import type { SimulatorCore } from "./core.js";
 import { invalidRequest, platformResult } from "./result-codes.js";
 import type { PlatformResult, ResolvedAppConfig } from "./types.js";
@@ -61,7 +61,7 @@ function json(c: Context<Env>, result: PlatformResult): Response {
  * → body → the operation. Every path and method not listed answers 404.
  */
 export function registerPlatformRoutes(app: Hono<Env>, core: SimulatorCore, hangs: HangRegistry): void {
-  const limit = bodyLimit({
+  const limit = limitBody({
     maxSize: MAX_PLATFORM_BODY_BYTES,
     onError: (c) => json(c as Context<Env>, invalidRequest("body")),
   });
@@ -69,6 +69,8 @@ export function registerPlatformRoutes(app: Hono<Env>, core: SimulatorCore, hang
   const handle = (op: Operation, withBody: boolean) => async (c: Context<Env>) => {
     const address = remoteAddress(c);
     const finish = (result: PlatformResult | Response, appKey?: string): Response => {
+      // Every request may change the state: bindings, lock-out counts, the fault generator.
+      core.changed();
       const response = result instanceof Response ? result : json(c, result);
       const resultcode = result instanceof Response ? undefined : result.body.resultcode;
       core.config.logger?.({

@@ -2,6 +2,7 @@ import { signUsernameToken } from "@privnum/wsse-auth";
 import type { VirtualClock } from "./clock.js";
 import type { RandomStream } from "./random.js";
 import type { Scheduler, TaskHandle } from "./scheduler.js";
+import type { PersistedPush } from "./snapshot.js";
 import { isoTime } from "./time-format.js";
 import type {
   Delivery,
@@ -27,8 +28,6 @@ export interface PushRequest {
   body: Record<string, unknown>;
   /** Whether failed attempts are retried (every push but `callin`). */
   retry: boolean;
-  /** Called once when the first attempt is made (fee pushes start recording retention then). */
-  onFirstAttempt?: () => void;
 }
 
 interface Push extends PushRequest {
@@ -50,6 +49,8 @@ interface Deps {
   maxDeliveries: number;
   /** Clock for the `Created` of push signatures. */
   signingNow: () => Date;
+  /** Called once per push when its first attempt is made (fee pushes start recording retention then). */
+  onFirstAttempt?: (push: { kind: PushKind; body: Record<string, unknown> }) => void;
   logger?: ((event: SimulatorLogEvent) => void) | undefined;
 }
 
@@ -80,7 +81,7 @@ export class PushDispatcher {
     const delayMax = this.deps.faults().delayMs ?? 0;
     const draw = this.deps.random.next();
     const delay = delayMax > 0 ? Math.floor(draw * (delayMax + 1)) : 0;
-    this.deps.scheduler.schedule(this.deps.clock.nowMs() + delay, () => this.first(push));
+    this.scheduleFirst(push, this.deps.clock.nowMs() + delay);
   }
 
   /** Every attempt so far, oldest first. */
@@ -88,22 +89,85 @@ export class PushDispatcher {
     return this.log.map((d) => ({ ...d }));
   }
 
+  /** The ID counters, for the state file (IDs continue after a restart). */
+  counters(): { pushSeq: number; attemptSeq: number } {
+    return { pushSeq: this.pushSeq, attemptSeq: this.attemptSeq };
+  }
+
+  /** Continues the ID counters of a previous run. */
+  restoreCounters(counters: { pushSeq: number; attemptSeq: number }): void {
+    this.pushSeq = counters.pushSeq;
+    this.attemptSeq = counters.attemptSeq;
+  }
+
+  /**
+   * Schedules again, at `due`, the step a push of a previous run was waiting for: its first attempt, its release
+   * from the reorder fault, or attempt number `attempt`.
+   */
+  restore(
+    step: "push-first" | "push-release" | "push-attempt",
+    saved: PersistedPush,
+    app: ResolvedAppConfig,
+    due: number,
+    attempt = 1,
+  ): void {
+    const push: Push = {
+      id: saved.id,
+      kind: saved.kind,
+      app,
+      body: saved.body,
+      retry: saved.retry,
+      eventType: String(saved.body.eventType ?? saved.kind),
+      reordered: saved.reordered,
+      ...(saved.firstAttemptAt !== undefined ? { firstAttemptAt: saved.firstAttemptAt } : {}),
+    };
+    if (step === "push-first") this.scheduleFirst(push, due);
+    else if (step === "push-release") this.hold(push, due);
+    else this.scheduleAttempt(push, attempt, due);
+  }
+
+  private scheduleFirst(push: Push, due: number): void {
+    this.deps.scheduler.schedule(
+      due,
+      () => this.first(push),
+      () => ({ type: "push-first", push: persisted(push) }),
+    );
+  }
+
+  // Holds a push back (reorder fault) until the next push of its app, or `releaseAt` at the latest.
+  private hold(push: Push, releaseAt: number): void {
+    const list = this.held.get(push.app.appKey) ?? [];
+    list.push(push);
+    this.held.set(push.app.appKey, list);
+    push.releaseTimer = this.deps.scheduler.schedule(
+      releaseAt,
+      () => this.release(push),
+      () => ({ type: "push-release", push: persisted(push) }),
+    );
+  }
+
+  private scheduleAttempt(push: Push, attempt: number, due: number): void {
+    this.deps.scheduler.schedule(
+      due,
+      () => {
+        const current = pushUrlOf(push.app, push.kind);
+        return current ? this.attempt(push, attempt, current) : undefined;
+      },
+      () => ({ type: "push-attempt", push: persisted(push), attempt }),
+    );
+  }
+
   private async first(push: Push): Promise<void> {
     const url = pushUrlOf(push.app, push.kind);
     if (!url) {
-      push.onFirstAttempt?.();
+      this.deps.onFirstAttempt?.(push);
       this.record(push, 1, this.deps.clock.nowMs(), { outcome: "skipped", final: true });
       return;
     }
     const reorder = this.deps.faults().reorder ?? 0;
     if (this.deps.random.next() < reorder) {
       push.reordered = true;
-      const list = this.held.get(push.app.appKey) ?? [];
-      list.push(push);
-      this.held.set(push.app.appKey, list);
-      push.releaseTimer = this.deps.scheduler.schedule(this.deps.clock.nowMs() + REORDER_HOLD_MS, () =>
-        this.release(push),
-      );
+      this.hold(push, this.deps.clock.nowMs() + REORDER_HOLD_MS);
       return;
     }
     await this.attempt(push, 1, url);
@@ -122,7 +186,7 @@ export class PushDispatcher {
     const now = this.deps.clock.nowMs();
     if (attempt === 1) {
       push.firstAttemptAt = now;
-      push.onFirstAttempt?.();
+      this.deps.onFirstAttempt?.(push);
     }
     const faults = this.deps.faults();
     const dropped = this.deps.random.next() < (faults.drop ?? 0);
@@ -154,10 +218,7 @@ export class PushDispatcher {
 
     if (!delivered && canRetry) {
       const at = push.firstAttemptAt! + RETRY_SCHEDULE_MINUTES[attempt - 1]! * MINUTE_MS;
-      this.deps.scheduler.schedule(at, () => {
-        const current = pushUrlOf(push.app, push.kind);
-        return current ? this.attempt(push, attempt + 1, current) : undefined;
-      });
+      this.scheduleAttempt(push, attempt + 1, at);
     }
 
     // A push held back by the reorder fault goes out right after the next push of its app.
@@ -239,6 +300,18 @@ export class PushDispatcher {
       ...(result.status !== undefined ? { status: result.status } : {}),
     });
   }
+}
+
+function persisted(push: Push): PersistedPush {
+  return {
+    id: push.id,
+    kind: push.kind,
+    appKey: push.app.appKey,
+    body: push.body,
+    retry: push.retry,
+    reordered: push.reordered,
+    ...(push.firstAttemptAt !== undefined ? { firstAttemptAt: push.firstAttemptAt } : {}),
+  };
 }
 
 function describeFetchError(error: unknown): string {

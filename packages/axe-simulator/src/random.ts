@@ -5,6 +5,10 @@ export interface RandomStream {
   int(max: number): number;
   /** `bytes` random bytes as lowercase hex. */
   hex(bytes: number): string;
+  /** The generator's internal 32-bit state, for the state file. */
+  state(): number;
+  /** Continues from a state returned by {@link RandomStream.state} (a restart then never repeats a draw). */
+  restore(state: number): void;
 }
 
 // xmur3 string hash: spreads a seed and a stream name into a 32-bit state.
@@ -44,6 +48,10 @@ export function createRandomStream(seed: number, name: string): RandomStream {
           .toString(16)
           .padStart(2, "0");
       return out;
+    },
+    state: () => state,
+    restore: (saved) => {
+      state = saved >>> 0;
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { PersistedRecording } from "./snapshot.js";
 import { isoTime } from "./time-format.js";
 import type { RecordingSnapshot } from "./types.js";
 
@@ -43,6 +44,19 @@ export class RecordingStore {
       return undefined;
     }
     return rec;
+  }
+
+  /** Every live recording as data, for the state file (the WAV itself is generated from it on download). */
+  persisted(): PersistedRecording[] {
+    return [...this.byFile.keys()]
+      .map((f) => this.find(f))
+      .filter((r): r is Recording => r !== undefined)
+      .map((r) => ({ ...r }));
+  }
+
+  /** Adds the recordings of a previous run. */
+  restore(recordings: readonly PersistedRecording[]): void {
+    for (const r of recordings) this.byFile.set(r.fileName, { ...r });
   }
 
   snapshot(): RecordingSnapshot[] {

@@ -1,9 +1,12 @@
 import type { VirtualClock } from "./clock.js";
+import type { PersistedTask } from "./snapshot.js";
 
 interface Task {
   due: number;
   seq: number;
   run: () => Promise<void> | void;
+  /** The task as data, for the state file; read when a snapshot is taken, so it sees the latest values. */
+  describe: () => PersistedTask;
   cancelled: boolean;
 }
 
@@ -27,17 +30,27 @@ export class Scheduler {
   private lock: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly onError: (error: unknown) => void;
+  private readonly onPass: () => void;
 
+  /**
+   * `onError` receives what a task throws; `onPass` is called after every pass that may have run tasks or moved
+   * the clock (the state file is saved then).
+   */
   constructor(
     private readonly clock: VirtualClock,
     onError: (error: unknown) => void,
+    onPass: () => void = () => {},
   ) {
     this.onError = onError;
+    this.onPass = onPass;
   }
 
-  /** Schedules `run` at virtual time `due` (tasks already due run at the next pass). */
-  schedule(due: number, run: () => Promise<void> | void): TaskHandle {
-    const task: Task = { due, seq: this.seq++, run, cancelled: false };
+  /**
+   * Schedules `run` at virtual time `due` (tasks already due run at the next pass). `describe` gives the task as
+   * data, so that a restarted simulator can schedule the same work again.
+   */
+  schedule(due: number, run: () => Promise<void> | void, describe: () => PersistedTask): TaskHandle {
+    const task: Task = { due, seq: this.seq++, run, describe, cancelled: false };
     // Binary search keeps the queue sorted by (due, seq).
     let lo = 0;
     let hi = this.tasks.length;
@@ -73,14 +86,20 @@ export class Scheduler {
     });
   }
 
-  /** Cancels everything and waits for a running task to finish. */
+  /**
+   * Runs nothing more and waits for a running task to finish. The tasks not run stay listed by {@link pending}
+   * (a task finishing during the stop may add more), so that the state file keeps them.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    for (const t of this.tasks) t.cancelled = true;
-    this.tasks.length = 0;
     await this.lock;
+  }
+
+  /** The tasks not yet run, as data, in run order. */
+  pending(): Array<{ due: number; task: PersistedTask }> {
+    return this.tasks.filter((t) => !t.cancelled).map((t) => ({ due: t.due, task: t.describe() }));
   }
 
   private async runDue(upTo: number, jump: boolean): Promise<void> {
@@ -101,7 +120,10 @@ export class Scheduler {
   private exclusive(fn: () => Promise<void>): Promise<void> {
     const run = this.lock.then(fn);
     this.lock = run.catch(() => {});
-    return run.finally(() => this.arm());
+    return run.finally(() => {
+      this.arm();
+      this.onPass();
+    });
   }
 
   // Wakes up (in real time) when the earliest task falls due; with a frozen clock nothing is armed.

@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
@@ -5,9 +6,10 @@ import { Hono } from "hono";
 import { resolveConfig } from "./config.js";
 import { registerControlRoutes } from "./control-routes.js";
 import { SimulatorCore } from "./core.js";
-import { SimulatorInputError, SimulatorStateError } from "./errors.js";
+import { PortInUseError, SimulatorConfigError, SimulatorInputError, SimulatorStateError } from "./errors.js";
 import { HangRegistry, registerPlatformRoutes } from "./platform-routes.js";
 import { platformResult } from "./result-codes.js";
+import { readStateFile, StateFileWriter, stateFilePath } from "./state-file.js";
 import type { Simulator, SimulatorConfig } from "./types.js";
 
 /** Longest single `clock.advance`: 10 years of virtual time. */
@@ -17,12 +19,37 @@ function formatUrl(host: string, port: number): string {
   return host.includes(":") ? `http://[${host}]:${port}` : `http://${host}:${port}`;
 }
 
+// With a data directory, restores the state saved there and saves every change; undefined without one.
+function keepStateIn(core: SimulatorCore): StateFileWriter | undefined {
+  const dir = core.config.dataDir;
+  if (dir === undefined) return undefined;
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new SimulatorConfigError([
+      { path: "dataDir", message: `cannot create ${dir}: ${(error as Error).message}` },
+    ]);
+  }
+  const file = stateFilePath(dir);
+  const saved = readStateFile(file);
+  if (saved) core.restore(saved);
+  const writer = new StateFileWriter(
+    file,
+    () => core.snapshot(),
+    (error) => core.recordError(error),
+  );
+  core.onChange = () => writer.changed();
+  return writer;
+}
+
 /**
  * Creates an AXE platform simulator. Nothing listens until `start()`; state, clock and `simulateCall` work
- * before that too. Throws {@link SimulatorConfigError} for an invalid configuration.
+ * before that too. Throws {@link SimulatorConfigError} for an invalid configuration and
+ * {@link SimulatorStateFileError} for a state file in `dataDir` it cannot restore.
  */
 export function createSimulator(config: SimulatorConfig = {}): Simulator {
   const core = new SimulatorCore(resolveConfig(config));
+  const stateFile = keepStateIn(core);
   const hangs = new HangRegistry();
   let server: Server | undefined;
   let starting: Promise<{ url: string }> | undefined;
@@ -71,9 +98,15 @@ export function createSimulator(config: SimulatorConfig = {}): Simulator {
         return Promise.reject(new SimulatorStateError("A stopped simulator cannot be started again."));
       starting ??= new Promise<{ url: string }>((resolve, reject) => {
         const s = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
-        s.once("error", reject);
+        s.once("error", (error: NodeJS.ErrnoException) => {
+          reject(
+            error.code === "EADDRINUSE"
+              ? new PortInUseError(core.config.port, core.config.host, { cause: error })
+              : error,
+          );
+        });
         s.listen(core.config.port, core.config.host, () => {
-          s.off("error", reject);
+          s.removeAllListeners("error");
           const address = s.address() as AddressInfo;
           core.baseUrl = formatUrl(core.config.host, address.port);
           server = s;
@@ -91,11 +124,15 @@ export function createSimulator(config: SimulatorConfig = {}): Simulator {
       hangs.releaseAll();
       const s = server;
       server = undefined;
-      if (!s) return;
-      await new Promise<void>((resolve) => {
-        s.close(() => resolve());
-        s.closeAllConnections();
-      });
+      if (s) {
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections();
+        });
+      }
+      // Last, so that the file holds every change acknowledged before, and the work left pending.
+      if (stateFile) await stateFile.flush();
+      core.onChange = undefined;
     },
     get apps() {
       return core.config.apps;

@@ -179,6 +179,13 @@ export interface SimulatorConfig {
   control?: ControlConfig;
   /** Receives one structured event per platform request and per push attempt. @default no logging */
   logger?: (event: SimulatorLogEvent) => void;
+  /**
+   * Directory where the simulator keeps its state, so that a restart continues where it stopped: bindings, call
+   * records, recordings, number statuses, the virtual clock, ID counters and random state, and pending pushes and
+   * CDR batches. Created if missing. The configuration still comes from each start; `startTime` only applies to a
+   * directory without state. @default in memory only
+   */
+  dataDir?: string;
 }
 
 /** The kind of a push, as `@privnum/notification-schemas` names them. */
@@ -372,9 +379,15 @@ export interface SimulatorClock {
 export interface Simulator {
   /** Base URL, e.g. `http://127.0.0.1:41234`; throws before `start()`. The platform API is under `url + "/rest/..."`. */
   readonly url: string;
-  /** Listens on the configured host/port. Calling it again returns the same URL. */
+  /**
+   * Listens on the configured host/port. Calling it again returns the same URL. Rejects with
+   * {@link PortInUseError} when the port is taken.
+   */
   start(): Promise<{ url: string }>;
-  /** Stops listening, releases hung requests and cancels pending pushes. Safe to call twice. */
+  /**
+   * Stops listening, releases hung requests and cancels pending pushes; with `dataDir`, then saves the state (the
+   * pending pushes included, which the next simulator on that directory sends). Safe to call twice.
+   */
   stop(): Promise<void>;
   /** The apps with defaults applied. */
   readonly apps: readonly ResolvedAppConfig[];

@@ -1,6 +1,7 @@
+import { signUsernameToken } from "@privnum/wsse-auth";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AppConfig, Simulator } from "../src/index.js";
-import { APP_KEY, APP_SECRET, bind, call, startSimulator, X1, X2 } from "./helpers.js";
+import { APP_KEY, APP_SECRET, bind, call, chunked, rawRequest, startSimulator, X1, X2 } from "./helpers.js";
 
 const A = "+8613800000021";
 const A2 = "+8613800000022";
@@ -109,6 +110,26 @@ describe("CreateAXEBinding (POST /rest/caas/extendnumber/v1.0)", () => {
     });
     expect(res.status).toBe(403);
     expect(res.body.resultcode).toBe("1010002");
+  });
+
+  it("reads a chunked body (no Content-Length) and limits its size too", async () => {
+    sim = await startSimulator();
+    // Signed anew for each request: a nonce is accepted once.
+    const head = () =>
+      [
+        "POST /rest/caas/extendnumber/v1.0 HTTP/1.1",
+        ...Object.entries(signUsernameToken({ appKey: APP_KEY, appSecret: APP_SECRET }).headers).map(
+          ([k, v]) => `${k}: ${v}`,
+        ),
+        "Transfer-Encoding: chunked",
+      ].join("\r\n");
+    const ok = await rawRequest(sim.url, head(), chunked(JSON.stringify({ virtualNum: X1, bindNum: A })));
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ resultcode: "0", extendNum: "0001" });
+    const big = JSON.stringify({ virtualNum: X1, bindNum: A2, pad: "x".repeat(70_000) });
+    const refused = await rawRequest(sim.url, head(), chunked(big, 8192));
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toMatchObject({ resultcode: "1010002" });
   });
 
   it("accepts recordFlag as string or boolean, lifetimes as digits, and ignores null and unknown fields", async () => {

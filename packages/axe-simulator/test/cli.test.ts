@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -136,6 +137,56 @@ describe("axe-simulator CLI", () => {
     expect(running.output()).toMatch(/cannot read/);
   });
 
+  it("says in one line that the port is taken, and exits 1", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      running = runCli(["--port", String(port), "--quiet"]);
+      expect(await running.exited).toBe(1);
+      expect(running.output()).toBe(`port ${port} is in use (set --port)\n`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it("keeps its state in --data-dir across a restart, and refuses a state file it cannot read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "axe-sim-cli-state-"));
+    try {
+      running = runCli(["--port", "0", "--data-dir", dir, "--quiet"]);
+      let url = await waitForUrl(running);
+      const sign = () =>
+        signUsernameToken({ appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret }).headers;
+      const res = await fetch(`${url}/rest/caas/extendnumber/v1.0`, {
+        method: "POST",
+        headers: sign(),
+        body: JSON.stringify({ virtualNum: "+8617000000001", bindNum: "+8613800000021" }),
+      });
+      const { subscriptionId } = (await res.json()) as { subscriptionId: string };
+      running.child.kill("SIGTERM");
+      expect(await running.exited).toBe(0);
+
+      running = runCli(["--port", "0", "--data-dir", dir, "--quiet"]);
+      url = await waitForUrl(running);
+      const queried = await fetch(`${url}/rest/caas/extendnumber/v1.0?subscriptionId=${subscriptionId}`, {
+        headers: sign(),
+      });
+      expect(await queried.json()).toMatchObject({ resultcode: "0", bindNum: "+8613800000021" });
+      running.child.kill("SIGTERM");
+      expect(await running.exited).toBe(0);
+
+      const file = join(dir, "axe-simulator-state.json");
+      writeFileSync(file, "{ truncated");
+      running = runCli(["--port", "0", "--data-dir", dir]);
+      expect(await running.exited).toBe(2);
+      expect(running.output()).toContain(
+        `Cannot restore the simulator state from ${file}: it is not valid JSON`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("parses every flag of the command line into the configuration", () => {
     const parse = (argv: string[]) =>
       buildCommand()
@@ -181,6 +232,8 @@ describe("axe-simulator CLI", () => {
       "60",
       "--control-token",
       "token-123456",
+      "--data-dir",
+      "/var/lib/axe-sim",
       "-q",
     ]);
     expect(options.quiet).toBe(true);
@@ -192,6 +245,7 @@ describe("axe-simulator CLI", () => {
       cdrBatchWindowMs: 100,
       lockout: { threshold: 2, durationSeconds: 60 },
       control: { token: "token-123456" },
+      dataDir: "/var/lib/axe-sim",
       apps: [
         {
           appKey: "k",

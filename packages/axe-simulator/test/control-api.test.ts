@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MAX_CONTROL_BODY_BYTES } from "../src/control-routes.js";
 import { createSimulator, type Simulator } from "../src/index.js";
 import {
   APP_KEY,
   APP_SECRET,
   call,
+  chunked,
   type Receiver,
+  rawRequest,
   startReceiver,
   startSimulator,
   X1,
@@ -106,7 +109,7 @@ describe("control API (/simulator)", () => {
     await start();
     const res = await control(sim, "POST", "/number-status", { number: X2, status: "10", cause: "1" });
     expect(res.status).toBe(200);
-    await control(sim, "POST", "/flush");
+    expect((await control(sim, "POST", "/flush")).status).toBe(200);
     expect(receiver.received[0]?.body).toEqual({
       eventType: "numStatus",
       numInfo: [{ number: X2, status: "10", cause: "1" }],
@@ -127,6 +130,44 @@ describe("control API (/simulator)", () => {
     expect(res.body.resultcode).toBe("1010010");
     expect((await control(sim, "PUT", "/faults", { api: { flowControl: 5 } })).status).toBe(400);
     expect((await control(sim, "PUT", "/faults", { api: {} })).body).toEqual({ api: {} });
+  });
+
+  it("flushes whatever the body: none, empty, an empty JSON object, JSON, chunked JSON", async () => {
+    await start();
+    await sim.setNumberStatus({ number: X2, status: "9" });
+    const json = "Content-Type: application/json";
+    const requests: Array<[string, string, string]> = [
+      // curl -X POST: neither Content-Length nor Transfer-Encoding (this answered 500).
+      ["no body", "POST /simulator/flush HTTP/1.1", ""],
+      ["empty body", `POST /simulator/flush HTTP/1.1\r\n${json}\r\nContent-Length: 0`, ""],
+      ["empty JSON object", `POST /simulator/flush HTTP/1.1\r\n${json}\r\nContent-Length: 2`, "{}"],
+      ["JSON body", `POST /simulator/flush HTTP/1.1\r\n${json}\r\nContent-Length: 14`, '{"why":"test"}'],
+      [
+        "chunked JSON",
+        `POST /simulator/flush HTTP/1.1\r\n${json}\r\nTransfer-Encoding: chunked`,
+        chunked('{"why":"test"}', 4),
+      ],
+    ];
+    for (const [what, head, body] of requests) {
+      const res = await rawRequest(sim.url, head, body);
+      expect(res.status, what).toBe(200);
+      expect(JSON.parse(res.body), what).toEqual({ now: "2026-01-27T08:00:00.000Z" });
+    }
+    // The first flush ran the pending push.
+    expect(receiver.received.map((r) => r.body.eventType)).toEqual(["numStatus"]);
+  });
+
+  it("reads chunked bodies and still limits them", async () => {
+    await start();
+    const body = JSON.stringify({ caller: B, virtualNum: X1, outcome: "caller-hangup-before-digits" });
+    const head =
+      "POST /simulator/calls HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked";
+    const played = await rawRequest(sim.url, head, chunked(body));
+    expect(played.status).toBe(200);
+    expect(JSON.parse(played.body)).toMatchObject({ scenario: "callee", stateCode: 7516 });
+    const huge = `{"pad":"${"x".repeat(MAX_CONTROL_BODY_BYTES)}"}`;
+    const refused = await rawRequest(sim.url, head, chunked(huge, 1024 * 1024));
+    expect(refused.status).toBe(413);
   });
 
   it("sets the clock to a given time", async () => {

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { type Scheme, signUsernameToken } from "@privnum/wsse-auth";
 import { createSimulator, type Simulator, type SimulatorConfig } from "../src/index.js";
 
@@ -140,6 +140,40 @@ export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Sends a request exactly as written over a new connection: `head` is the request line and headers (no Host,
+ * Connection or body framing is added beyond `Host` and `Connection: close`), then `body` as is. For the requests
+ * `fetch` never makes, e.g. a POST with neither Content-Length nor Transfer-Encoding (`curl -X POST`).
+ */
+export function rawRequest(url: string, head: string, body = ""): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(`${head}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n${body}`);
+    });
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (d: string) => {
+      text += d;
+    });
+    socket.on("error", reject);
+    socket.on("end", () => {
+      const split = text.indexOf("\r\n\r\n");
+      resolve({ status: Number(text.split(" ")[1]), body: split < 0 ? "" : text.slice(split + 4) });
+    });
+  });
+}
+
+/** `text` as an HTTP/1.1 chunked body, in chunks of `size` bytes (ASCII text only). */
+export function chunked(text: string, size = 16): string {
+  let out = "";
+  for (let i = 0; i < text.length; i += size) {
+    const part = text.slice(i, i + size);
+    out += `${part.length.toString(16)}\r\n${part}\r\n`;
+  }
+  return `${out}0\r\n\r\n`;
 }
 
 export const MINUTE = 60_000;

@@ -1,7 +1,9 @@
+import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createSimulator,
   DEFAULT_APP,
+  PortInUseError,
   type Simulator,
   SimulatorConfigError,
   SimulatorStateError,
@@ -42,6 +44,37 @@ describe("createSimulator", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sim.url).toBe(url);
     expect(await sim.start()).toEqual({ url });
+  });
+
+  it("rejects start() with PortInUseError when the port is taken, and can start once it is free", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      sim = createSimulator({ port });
+      const error = await sim.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PortInUseError);
+      expect(error).toMatchObject({ code: "PORT_IN_USE", port, host: "127.0.0.1" });
+      expect((error as Error).message).toBe(`port ${port} is in use`);
+      expect((error as Error).cause).toMatchObject({ code: "EADDRINUSE" });
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    // A failed start() can be tried again.
+    await expect(sim.start()).resolves.toEqual({ url: `http://127.0.0.1:${port}` });
+  });
+
+  it("passes other listen errors through unchanged", async () => {
+    sim = createSimulator({ host: "203.0.113.1" });
+    const error = await sim.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).not.toBeInstanceOf(PortInUseError);
+    expect(error).toMatchObject({ code: "EADDRNOTAVAIL" });
   });
 
   it("stops cleanly, twice, and cannot start again", async () => {
