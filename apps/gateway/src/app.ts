@@ -115,6 +115,7 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
     if (p.kind === "embedded-simulator") {
       const { apps, ...rest } = options.simulator ?? {};
       simulator = createSimulator({
+        ...(p.stateDir !== undefined ? { dataDir: p.stateDir } : {}),
         ...rest,
         host: config.host,
         port: p.port,

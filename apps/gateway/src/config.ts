@@ -75,8 +75,18 @@ export type DatabaseConfig =
 /** Which platform the gateway talks to. */
 export type PlatformConfig =
   | { kind: "remote"; baseUrl: string; appKey: string; appSecret: string; scheme: AuthScheme }
-  /** Start `@privnum/axe-simulator` in-process on `port` (0 = any free port). */
-  | { kind: "embedded-simulator"; port: number; appKey: string; appSecret: string; scheme: AuthScheme };
+  /**
+   * Start `@privnum/axe-simulator` in-process on `port` (0 = any free port). It keeps its state (bindings, calls,
+   * clock, identities, pending pushes) in `stateDir` across restarts, as a platform would; absent = in memory.
+   */
+  | {
+      kind: "embedded-simulator";
+      port: number;
+      appKey: string;
+      appSecret: string;
+      scheme: AuthScheme;
+      stateDir?: string;
+    };
 
 /** A signature scheme name. */
 export type AuthScheme = (typeof AUTH_SCHEMES)[number];
@@ -148,6 +158,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
           appKey: e.AXE_APP_KEY ?? SIMULATOR_DEFAULT_APP.appKey,
           appSecret: e.AXE_APP_SECRET ?? SIMULATOR_DEFAULT_APP.appSecret,
           scheme: e.AXE_AUTH_SCHEME,
+          stateDir: join(e.DATA_DIR, "simulator"),
         };
   return {
     ok: true,

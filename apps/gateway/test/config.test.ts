@@ -17,6 +17,7 @@ describe("parseConfig", () => {
           appKey: "privnum-sim-app",
           appSecret: "privnum-sim-secret",
           scheme: "aksk",
+          stateDir: ".data/simulator",
         },
         notifyVerify: true,
         logLevel: "info",
@@ -122,8 +123,12 @@ describe("parseConfig", () => {
     });
     const own = parseConfig({ DATA_DIR: "/var/lib/privnum", PGLITE_DIR: "/mnt/pglite" });
     expect(own.ok && own.config.database).toEqual({ kind: "pglite", dataDir: "/mnt/pglite" });
-    // With PostgreSQL the gateway still keeps its local state (its lock, at least) under DATA_DIR.
+    // With PostgreSQL the gateway still keeps its local state (its lock, the simulator's state) under DATA_DIR.
     const postgres = parseConfig({ DATA_DIR: "/srv/gw", DATABASE_URL: "postgres://db/privnum" });
     expect(postgres.ok && postgres.config.dataDir).toBe("/srv/gw");
+    expect(postgres.ok && postgres.config.platform).toMatchObject({
+      kind: "embedded-simulator",
+      stateDir: "/srv/gw/simulator",
+    });
   });
 });
