@@ -20,6 +20,7 @@ import type { GatewayContext, GatewayServices } from "./context.js";
 import { type Database, type DatabaseHandle, migrateToLatest, openDatabase } from "./db/database.js";
 import { createDatabaseNonceStore } from "./db/nonce-store.js";
 import { MigrationError, NotStartedError } from "./errors.js";
+import { renderOfflineGraphiQL } from "./graphiql.js";
 import { type CallEventFeed, createCallEventFeed } from "./live/call-event-feed.js";
 import { createGatewayPubSub, type GatewayPubSub } from "./live/pubsub.js";
 import { useSharedSubscriptionEvents } from "./live/use-shared-subscription-events.js";
@@ -177,6 +178,7 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
         title: "privnum gateway",
         defaultQuery: GRAPHIQL_DEFAULT_QUERY,
       },
+      renderGraphiQL: renderOfflineGraphiQL,
       // The body limit is useRequestSizeLimit's (below): Yoga's own pipes every body through a counting stream.
       maxRequestBodySize: false,
       logging: {
