@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Simulator } from "@privnum/axe-simulator";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import type { GatewayApp } from "../../src/app.js";
 import { subscriptionCounter } from "./gateway.js";
@@ -20,6 +21,9 @@ const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--no-first-run",
 ];
+
+/** How the names of the browsers' temporary user-data-dirs start (in the system's temporary folder). */
+export const BROWSER_DATA_DIR_PREFIX = "privnum-graphiql-";
 
 /** The virtual number and parties of the scenarios (the embedded simulator's numbers). */
 export const SCENARIO = { virtualNum: "+8617000000001", bindNum: "+8613800000021", caller: "+8613900000042" };
@@ -53,15 +57,6 @@ export class ChromiumMissingError extends Error {
   constructor(path: string) {
     super(`Chromium is not installed at ${path} (install Debian's "chromium" package)`);
     this.name = "ChromiumMissingError";
-  }
-}
-
-/** Raised when a scenario needs the embedded simulator and the gateway talks to a remote platform. */
-export class EmbeddedSimulatorRequiredError extends Error {
-  readonly code = "EMBEDDED_SIMULATOR_REQUIRED";
-  constructor() {
-    super("the scenario places a call through the embedded simulator; this gateway has none");
-    this.name = "EmbeddedSimulatorRequiredError";
   }
 }
 
@@ -103,7 +98,7 @@ export interface GraphiQLBrowser {
 export interface OpenGraphiQLOptions {
   /** The browser to run. @default CHROMIUM_PATH */
   executablePath?: string;
-  /** How long to wait for GraphiQL's editor. @default 30000 */
+  /** How long to wait for the page and GraphiQL's editor (the browser's start has its own 60 s). @default 30000 */
   loadTimeoutMs?: number;
 }
 
@@ -141,7 +136,7 @@ export async function openGraphiQL(
 ): Promise<GraphiQLBrowser> {
   const executablePath = options.executablePath ?? CHROMIUM_PATH;
   if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
-  const userDataDir = mkdtempSync(join(tmpdir(), "privnum-graphiql-"));
+  const userDataDir = mkdtempSync(join(tmpdir(), BROWSER_DATA_DIR_PREFIX));
   const requests: string[] = [];
   let context: BrowserContext | undefined;
   let closing: Promise<void> | undefined;
@@ -156,19 +151,26 @@ export async function openGraphiQL(
     return closing;
   };
   try {
+    const timeout = options.loadTimeoutMs ?? 30_000;
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1400, height: 900 },
+      timeout: 60_000,
     });
     context.on("request", (request) => requests.push(request.url()));
+    // A request for another host is recorded (above), then refused at once: offline it would hang until its
+    // timeout, and no run of the test or the screenshots may reach out even where a network is.
+    await context.route("**/*", (route) =>
+      isGatewayRequest(route.request().url(), graphqlUrl) ? route.continue() : route.abort("blockedbyclient"),
+    );
     const page = context.pages()[0] ?? (await context.newPage());
     page.on("websocket", (socket) => requests.push(socket.url()));
-    await page.goto(graphqlUrl);
     const editor = page.locator(".graphiql-query-editor .monaco-editor");
     try {
-      await editor.waitFor({ timeout: options.loadTimeoutMs ?? 30_000 });
+      await page.goto(graphqlUrl, { waitUntil: "domcontentloaded", timeout });
+      await editor.waitFor({ timeout });
     } catch {
       const body = (await page.locator("body").textContent()) ?? "";
       throw new GraphiQLTimeoutError(`GraphiQL's query editor (requests: ${requests.join(", ")})`, body);
@@ -261,17 +263,15 @@ export interface ShownCallEvent {
 
 /**
  * Scenario 2: run `CALL_EVENTS` in GraphiQL, wait until the gateway holds the subscription, place a call to X
- * through the embedded simulator (keying `extendNum`), play it to its end, and wait for the call's last event
+ * through the gateway's embedded simulator (keying `extendNum`), play it to its end, and wait for the call's last event
  * (DISCONNECT) in the result pane. Resolves to that event and the call's session id.
  */
 export async function showLiveCallEvent(
   graphiql: GraphiQLBrowser,
-  app: GatewayApp,
-  extendNum: string,
+  gateway: { app: GatewayApp; simulator: Simulator; extendNum: string },
 ): Promise<{ event: ShownCallEvent; sessionId: string }> {
   type Result = { data?: { callEvents?: ShownCallEvent } };
-  const simulator = app.simulator;
-  if (!simulator) throw new EmbeddedSimulatorRequiredError();
+  const { app, simulator, extendNum } = gateway;
   const subscribed = subscriptionCounter(app);
   await graphiql.setQuery(CALL_EVENTS);
   await graphiql.run();
