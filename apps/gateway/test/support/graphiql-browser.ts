@@ -30,10 +30,18 @@ export const SCENARIO = { virtualNum: "+8617000000001", bindNum: "+8613800000021
 
 /** The query the first scenario types: a binding created through GraphiQL. */
 export const CREATE_BINDING = `mutation Bind {
-  createBinding(input: { bindNum: "${SCENARIO.bindNum}", virtualNum: "${SCENARIO.virtualNum}" }) {
+  createBinding(input: {
+    bindNum: "${SCENARIO.bindNum}"
+    virtualNum: "${SCENARIO.virtualNum}"
+  }) {
     __typename
     ... on CreateBindingPayload {
-      binding { subscriptionId virtualNum extendNum state }
+      binding {
+        subscriptionId
+        virtualNum
+        extendNum
+        state
+      }
     }
     ... on Error { message }
   }
