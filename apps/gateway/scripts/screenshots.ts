@@ -16,10 +16,13 @@ try {
   try {
     const binding = await showCreatedBinding(graphiql);
     await graphiql.screenshot(`${outDir}graphiql-query.png`);
-    await showLiveCallEvent(graphiql, { app: gw.app, simulator: gw.app.simulator!, extendNum: binding.extendNum });
+    await showLiveCallEvent(graphiql, {
+      app: gw.app,
+      simulator: gw.app.simulator!,
+      extendNum: binding.extendNum,
+    });
     await graphiql.screenshot(`${outDir}graphiql-subscription.png`);
-    const foreign = graphiql.foreignRequests();
-    if (foreign.length > 0) throw new Error(`GraphiQL requested other hosts: ${foreign.join(", ")}`);
+    graphiql.assertNoForeignRequests();
   } finally {
     await graphiql.close();
   }

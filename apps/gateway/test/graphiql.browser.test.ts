@@ -12,6 +12,7 @@ import {
   BROWSER_DATA_DIR_PREFIX,
   CHROMIUM_PATH,
   ChromiumMissingError,
+  ForeignRequestsError,
   type GraphiQLBrowser,
   GraphiQLTimeoutError,
   isGatewayRequest,
@@ -82,6 +83,7 @@ describe.skipIf(!haveChromium && !inCi)("GraphiQL in headless Chromium", () => {
     await expect(page.title()).resolves.toBe("privnum gateway");
     // The configured default query is in the editor.
     expect(await graphiql!.queryText()).toContain("mutation Bind {");
+    expect(() => graphiql!.assertNoForeignRequests()).not.toThrow();
     expect(graphiql!.requests.length).toBeGreaterThan(0);
     expect(graphiql!.foreignRequests()).toEqual([]);
   });
@@ -119,6 +121,19 @@ describe.skipIf(!haveChromium && !inCi)("GraphiQL in headless Chromium", () => {
     const sockets = graphiql!.requests.filter((url) => url.startsWith("ws"));
     expect(sockets).toEqual([gw!.app.graphqlUrl.replace(/^http/, "ws")]);
     expect(graphiql!.foreignRequests()).toEqual([]);
+  });
+
+  // Last: it leaves a foreign request in the record.
+  it("notices a request for another host, and refuses it", async () => {
+    const outcome = await graphiql!.page.evaluate(() =>
+      fetch("http://192.0.2.1/graphiql.css").then(
+        () => "answered",
+        () => "refused",
+      ),
+    );
+    expect(outcome).toBe("refused");
+    expect(graphiql!.foreignRequests()).toEqual(["http://192.0.2.1/graphiql.css"]);
+    expect(() => graphiql!.assertNoForeignRequests()).toThrow(ForeignRequestsError);
   });
 });
 

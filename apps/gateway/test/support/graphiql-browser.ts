@@ -68,6 +68,15 @@ export class ChromiumMissingError extends Error {
   }
 }
 
+/** Raised when the page requested another host than the gateway's. */
+export class ForeignRequestsError extends Error {
+  readonly code = "FOREIGN_REQUESTS";
+  constructor(readonly urls: string[]) {
+    super(`GraphiQL requested other hosts than the gateway: ${urls.join(", ")}`);
+    this.name = "ForeignRequestsError";
+  }
+}
+
 /** Raised when GraphiQL does not show what a step waits for; the message says what the page showed. */
 export class GraphiQLTimeoutError extends Error {
   readonly code = "GRAPHIQL_TIMEOUT";
@@ -84,6 +93,8 @@ export interface GraphiQLBrowser {
   readonly requests: readonly string[];
   /** The requests that went to another host than the gateway's. */
   foreignRequests(): string[];
+  /** Throw a ForeignRequestsError if the page requested another host. */
+  assertNoForeignRequests(): void;
   /** The query editor's text. */
   queryText(): Promise<string>;
   /** Replace the query editor's text (select all, then paste). */
@@ -188,6 +199,10 @@ export async function openGraphiQL(
       page,
       requests,
       foreignRequests: () => requests.filter((url) => !isGatewayRequest(url, graphqlUrl)),
+      assertNoForeignRequests() {
+        const foreign = browser.foreignRequests();
+        if (foreign.length > 0) throw new ForeignRequestsError(foreign);
+      },
       async setQuery(text) {
         await editor.click();
         await page.keyboard.press("ControlOrMeta+a");
