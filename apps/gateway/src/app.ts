@@ -21,6 +21,7 @@ import { type Database, type DatabaseHandle, migrateToLatest, openDatabase } fro
 import { createDatabaseNonceStore } from "./db/nonce-store.js";
 import { rememberServedVirtualNumbers, type ServedVirtualNumber } from "./db/virtual-number-repository.js";
 import { isPortInUse, MigrationError, NotStartedError, PortInUseError } from "./errors.js";
+import { renderOfflineGraphiQL } from "./graphiql.js";
 import { type CallEventFeed, createCallEventFeed } from "./live/call-event-feed.js";
 import { createGatewayPubSub, type GatewayPubSub } from "./live/pubsub.js";
 import { useSharedSubscriptionEvents } from "./live/use-shared-subscription-events.js";
@@ -194,6 +195,7 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
         title: "privnum gateway",
         defaultQuery: GRAPHIQL_DEFAULT_QUERY,
       },
+      renderGraphiQL: renderOfflineGraphiQL,
       // The body limit is useRequestSizeLimit's (below): Yoga's own pipes every body through a counting stream.
       maxRequestBodySize: false,
       logging: {

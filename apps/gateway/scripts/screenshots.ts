@@ -1,0 +1,32 @@
+// `pnpm screenshots`: start a gateway (in-memory PGlite, embedded simulator), drive its GraphiQL in headless
+// Chromium exactly as the browser test does, and write what it shows to docs/screenshots/:
+//   graphiql-query.png         a binding created with the mutation, its result on the right
+//   graphiql-subscription.png  callEvents on X, showing the live DISCONNECT of a simulated call
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { startGateway } from "../test/support/gateway.js";
+import { openGraphiQL, showCreatedBinding, showLiveCallEvent } from "../test/support/graphiql-browser.js";
+
+const outDir = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+mkdirSync(outDir, { recursive: true });
+
+const gw = await startGateway();
+try {
+  const graphiql = await openGraphiQL(gw.app.graphqlUrl);
+  try {
+    const binding = await showCreatedBinding(graphiql);
+    await graphiql.screenshot(`${outDir}graphiql-query.png`);
+    await showLiveCallEvent(graphiql, {
+      app: gw.app,
+      simulator: gw.app.simulator!,
+      extendNum: binding.extendNum,
+    });
+    await graphiql.screenshot(`${outDir}graphiql-subscription.png`);
+    graphiql.assertNoForeignRequests();
+  } finally {
+    await graphiql.close();
+  }
+} finally {
+  await gw.stop();
+}
+console.log(`Wrote graphiql-query.png and graphiql-subscription.png to ${outDir}`);

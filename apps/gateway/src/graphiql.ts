@@ -1,0 +1,21 @@
+// GraphiQL served entirely by the gateway. Yoga's default page loads GraphiQL's scripts and styles from a CDN,
+// so on a machine without internet it never gets past "Loading…". @graphql-yoga/render-graphiql bundles the
+// same GraphiQL (Monaco editors, their workers, fonts and favicon) into one self-contained HTML page.
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import type { GraphiQLOptions } from "graphql-yoga";
+
+const pages = new Map<string, string>();
+
+/**
+ * Yoga's `renderGraphiQL`: the bundled, offline GraphiQL page. The page is about 9 MB of inlined assets, so each
+ * distinct set of options is rendered once and the same string is served after that.
+ */
+export function renderOfflineGraphiQL(options: GraphiQLOptions): string {
+  const key = JSON.stringify(options);
+  let page = pages.get(key);
+  if (page === undefined) {
+    page = renderGraphiQL(options);
+    pages.set(key, page);
+  }
+  return page;
+}

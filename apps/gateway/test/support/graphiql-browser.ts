@@ -1,0 +1,314 @@
+// Drives the gateway's GraphiQL in headless Chromium (playwright-core and the system's browser; nothing is
+// downloaded). Shared by the browser test and `pnpm screenshots`, so both see GraphiQL the same way.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Simulator } from "@privnum/axe-simulator";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { GatewayApp } from "../../src/app.js";
+import { subscriptionCounter } from "./gateway.js";
+
+/** Where Debian's `chromium` package puts the browser. */
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+
+// No sandbox (we run as root in containers), no GPU, and none of Chromium's own traffic (updates, field
+// trials, safe browsing): the only requests left are the page's.
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+];
+
+/** How the names of the browsers' temporary user-data-dirs start (in the system's temporary folder). */
+export const BROWSER_DATA_DIR_PREFIX = "privnum-graphiql-";
+
+/** The virtual number and parties of the scenarios (the embedded simulator's numbers). */
+export const SCENARIO = { virtualNum: "+8617000000001", bindNum: "+8613800000021", caller: "+8613900000042" };
+
+/** The query the first scenario types: a binding created through GraphiQL. */
+export const CREATE_BINDING = `mutation Bind {
+  createBinding(input: {
+    bindNum: "${SCENARIO.bindNum}"
+    virtualNum: "${SCENARIO.virtualNum}"
+  }) {
+    __typename
+    ... on CreateBindingPayload {
+      binding {
+        subscriptionId
+        virtualNum
+        extendNum
+        state
+      }
+    }
+    ... on Error { message }
+  }
+}`;
+
+/** The subscription the second scenario types: call events on X, live. */
+export const CALL_EVENTS = `subscription Live {
+  callEvents(filter: { virtualNum: "${SCENARIO.virtualNum}" }) {
+    eventType
+    sessionId
+    virtualNum
+    caller
+    called
+    stateCode
+  }
+}`;
+
+/** Raised when Chromium is not installed where the browser test and the screenshots expect it. */
+export class ChromiumMissingError extends Error {
+  readonly code = "CHROMIUM_MISSING";
+  constructor(path: string) {
+    super(`Chromium is not installed at ${path} (install Debian's "chromium" package)`);
+    this.name = "ChromiumMissingError";
+  }
+}
+
+/** Raised when the page requested another host than the gateway's. */
+export class ForeignRequestsError extends Error {
+  readonly code = "FOREIGN_REQUESTS";
+  constructor(readonly urls: string[]) {
+    super(`GraphiQL requested other hosts than the gateway: ${urls.join(", ")}`);
+    this.name = "ForeignRequestsError";
+  }
+}
+
+/** Raised when GraphiQL does not show what a step waits for; the message says what the page showed. */
+export class GraphiQLTimeoutError extends Error {
+  readonly code = "GRAPHIQL_TIMEOUT";
+  constructor(what: string, shown: string) {
+    super(`timed out waiting for ${what}; the page showed: ${shown.slice(0, 2000)}`);
+    this.name = "GraphiQLTimeoutError";
+  }
+}
+
+/** GraphiQL open in a headless Chromium, with every request the page made. */
+export interface GraphiQLBrowser {
+  readonly page: Page;
+  /** Every URL the browser requested (HTTP, WebSocket, workers' blobs), in order. */
+  readonly requests: readonly string[];
+  /** The requests that went to another host than the gateway's. */
+  foreignRequests(): string[];
+  /** Throw a ForeignRequestsError if the page requested another host. */
+  assertNoForeignRequests(): void;
+  /** The query editor's text. */
+  queryText(): Promise<string>;
+  /** Replace the query editor's text (select all, then paste). */
+  setQuery(text: string): Promise<void>;
+  /** Press the execute button. */
+  run(): Promise<void>;
+  /** The result pane's text as shown (long lines wrapped). */
+  resultText(): Promise<string>;
+  /** The result pane's JSON, or undefined while it holds none. */
+  result(): Promise<unknown>;
+  /** Wait until the result pane's JSON passes `accept`, and resolve to it. */
+  waitForResult<T>(what: string, accept: (result: T) => boolean, timeoutMs?: number): Promise<T>;
+  /** Write a PNG of the page to `path`. */
+  screenshot(path: string): Promise<void>;
+  /** Close the browser and remove its user-data-dir. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Options of `openGraphiQL`. */
+export interface OpenGraphiQLOptions {
+  /** The browser to run. @default CHROMIUM_PATH */
+  executablePath?: string;
+  /** How long to wait for the page and GraphiQL's editor (the browser's start has its own 60 s). @default 30000 */
+  loadTimeoutMs?: number;
+}
+
+/** Whether a URL the page requested stays on the gateway (`data:` and the page's own `blob:` URLs do). */
+export function isGatewayRequest(url: string, gatewayUrl: string): boolean {
+  if (url.startsWith("data:")) return true;
+  const target = new URL(url.startsWith("blob:") ? url.slice("blob:".length) : url);
+  return target.host === new URL(gatewayUrl).host;
+}
+
+// Monaco draws spaces as non-breaking spaces, and only the lines in view: the panes are tall enough here.
+async function paneText(page: Page, pane: string): Promise<string> {
+  const lines = page.locator(`${pane} .view-lines`);
+  if ((await lines.count()) === 0) return "";
+  // biome-ignore lint/performance/useDomNodeTextContent: the line breaks between Monaco's line elements are wanted.
+  return (await lines.first().innerText()).replaceAll("\u00a0", " ");
+}
+
+/**
+ * The JSON of a result pane's text. The pane wraps long lines (a session id breaks inside its string), so the
+ * line breaks and the indentation after them go: what is left is the same JSON on one line.
+ */
+export function parseResultPane(text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/\n\s*/g, ""));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Open GraphiQL at `graphqlUrl` in a fresh headless Chromium and wait until its query editor shows. */
+export async function openGraphiQL(
+  graphqlUrl: string,
+  options: OpenGraphiQLOptions = {},
+): Promise<GraphiQLBrowser> {
+  const executablePath = options.executablePath ?? CHROMIUM_PATH;
+  if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
+  const userDataDir = mkdtempSync(join(tmpdir(), BROWSER_DATA_DIR_PREFIX));
+  const requests: string[] = [];
+  let context: BrowserContext | undefined;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      try {
+        await context?.close();
+      } finally {
+        rmSync(userDataDir, { recursive: true, force: true });
+      }
+    })();
+    return closing;
+  };
+  try {
+    const timeout = options.loadTimeoutMs ?? 30_000;
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+      timeout: 60_000,
+    });
+    context.on("request", (request) => requests.push(request.url()));
+    // A request for another host is recorded (above), then refused at once: offline it would hang until its
+    // timeout, and no run of the test or the screenshots may reach out even where a network is.
+    await context.route("**/*", (route) =>
+      isGatewayRequest(route.request().url(), graphqlUrl) ? route.continue() : route.abort("blockedbyclient"),
+    );
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on("websocket", (socket) => requests.push(socket.url()));
+    const editor = page.locator(".graphiql-query-editor .monaco-editor");
+    try {
+      await page.goto(graphqlUrl, { waitUntil: "domcontentloaded", timeout });
+      await editor.waitFor({ timeout });
+    } catch {
+      const body = (await page.locator("body").textContent()) ?? "";
+      throw new GraphiQLTimeoutError(`GraphiQL's query editor (requests: ${requests.join(", ")})`, body);
+    }
+
+    const browser: GraphiQLBrowser = {
+      page,
+      requests,
+      foreignRequests: () => requests.filter((url) => !isGatewayRequest(url, graphqlUrl)),
+      assertNoForeignRequests() {
+        const foreign = browser.foreignRequests();
+        if (foreign.length > 0) throw new ForeignRequestsError(foreign);
+      },
+      async setQuery(text) {
+        await editor.click();
+        await page.keyboard.press("ControlOrMeta+a");
+        // Pasted over the selection, as a user would: typed key by key, Monaco would add closing brackets and
+        // indentation of its own. The paste event carries its data, so the system clipboard is left alone.
+        await editor.locator("textarea").evaluate((textarea, value) => {
+          const data = new DataTransfer();
+          data.setData("text/plain", value);
+          textarea.dispatchEvent(
+            new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+          );
+        }, text);
+        const deadline = Date.now() + 5_000;
+        while ((await browser.queryText()) !== text) {
+          if (Date.now() > deadline) {
+            throw new GraphiQLTimeoutError("the query editor to hold the query", await browser.queryText());
+          }
+          await page.waitForTimeout(50);
+        }
+      },
+      async run() {
+        await page.locator(".graphiql-execute-button").click();
+      },
+      queryText: () => paneText(page, ".graphiql-query-editor"),
+      resultText: () => paneText(page, ".graphiql-response"),
+      result: async () => parseResultPane(await paneText(page, ".graphiql-response")),
+      async waitForResult(what, accept, timeoutMs = 20_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const text = await paneText(page, ".graphiql-response");
+          const result = parseResultPane(text);
+          if (result !== undefined && accept(result as never)) return result as never;
+          if (Date.now() > deadline) throw new GraphiQLTimeoutError(what, text);
+          await page.waitForTimeout(100);
+        }
+      },
+      async screenshot(path) {
+        await page.screenshot({ path });
+      },
+      close,
+    };
+    return browser;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** A binding as the scenario's mutation selects it. */
+export interface ShownBinding {
+  subscriptionId: string;
+  virtualNum: string;
+  extendNum: string;
+  state: string;
+}
+
+/**
+ * Scenario 1: paste `CREATE_BINDING` into GraphiQL, run it, and wait for the created binding in the result pane.
+ * Resolves to the binding the pane shows.
+ */
+export async function showCreatedBinding(graphiql: GraphiQLBrowser): Promise<ShownBinding> {
+  type Result = { data?: { createBinding?: { __typename: string; binding?: ShownBinding } } };
+  await graphiql.setQuery(CREATE_BINDING);
+  await graphiql.run();
+  const result = await graphiql.waitForResult<Result>(
+    "the created binding",
+    (r) => r.data?.createBinding?.binding !== undefined,
+  );
+  return result.data!.createBinding!.binding!;
+}
+
+/** A call event as the scenario's subscription selects it. */
+export interface ShownCallEvent {
+  eventType: string;
+  sessionId: string;
+  virtualNum: string | null;
+  caller: string | null;
+  called: string | null;
+  stateCode: number | null;
+}
+
+/**
+ * Scenario 2: run `CALL_EVENTS` in GraphiQL, wait until the gateway holds the subscription, place a call to X
+ * through the gateway's embedded simulator (keying `extendNum`), play it to its end, and wait for the call's last event
+ * (DISCONNECT) in the result pane. Resolves to that event and the call's session id.
+ */
+export async function showLiveCallEvent(
+  graphiql: GraphiQLBrowser,
+  gateway: { app: GatewayApp; simulator: Simulator; extendNum: string },
+): Promise<{ event: ShownCallEvent; sessionId: string }> {
+  type Result = { data?: { callEvents?: ShownCallEvent } };
+  const { app, simulator, extendNum } = gateway;
+  const subscribed = subscriptionCounter(app);
+  await graphiql.setQuery(CALL_EVENTS);
+  await graphiql.run();
+  await subscribed(1);
+  const call = await simulator.simulateCall({
+    caller: SCENARIO.caller,
+    virtualNum: SCENARIO.virtualNum,
+    digits: extendNum,
+    talkSeconds: 20,
+  });
+  await simulator.clock.advance(120_000);
+  const result = await graphiql.waitForResult<Result>(
+    `the DISCONNECT event of ${call.sessionId}`,
+    (r) => r.data?.callEvents?.eventType === "DISCONNECT" && r.data.callEvents.sessionId === call.sessionId,
+  );
+  return { event: result.data!.callEvents!, sessionId: call.sessionId };
+}
