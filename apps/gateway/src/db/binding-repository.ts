@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { BindingRow, BindingTable, NewBindingRow } from "./binding.table.js";
-import type { Database, Executor } from "./database.js";
 import { toDate } from "./column-values.js";
+import type { Database, Executor } from "./database.js";
 import { createQueryShapeCache } from "./query-shape-cache.js";
 
 /** Lifecycle state of a mirrored binding, derived from its timestamps at a given instant. */
@@ -151,7 +151,10 @@ export async function findBinding(db: Executor, subscriptionId: string): Promise
 }
 
 /** Every row mirrored under this subscriptionId, oldest first (more than one when the platform reused it). */
-export async function listBindingsBySubscription(db: Executor, subscriptionId: string): Promise<BindingRow[]> {
+export async function listBindingsBySubscription(
+  db: Executor,
+  subscriptionId: string,
+): Promise<BindingRow[]> {
   return db
     .selectFrom("bindings")
     .selectAll()

@@ -1,3 +1,4 @@
+import { maskPhoneNumber } from "@privnum/axe-api";
 import { parseNotification } from "@privnum/notification-schemas";
 import type { Verifier } from "@privnum/wsse-auth";
 import type { Kysely } from "kysely";
@@ -43,6 +44,29 @@ export interface NotifyHandlerOptions {
   writer?: Omit<NotificationWriterOptions, "db" | "now">;
   /** Called after commit with what the push changed; publishes to subscribers. */
   onStored: (push: StoredPush) => void;
+}
+
+const masked = (number: string | null) => (number === null ? null : maskPhoneNumber(number));
+
+/** One warning per CDR kept under an icid already stored with different content (numbers masked). */
+function warnReusedIcids(logger: Logger, stored: StoredPush): void {
+  for (const record of stored.records) {
+    if (!record.conflict) continue;
+    logger.warn(
+      {
+        icid: record.icid,
+        sessionId: record.session_id,
+        subscriptionId: record.subscription_id,
+        virtualNum: masked(record.virtual_num),
+        bindNum: masked(record.bind_num),
+        callerNum: masked(record.caller_num),
+        calleeNum: masked(record.callee_num),
+        recordId: record.id,
+        receivedId: stored.receivedId,
+      },
+      "a CDR reuses a stored icid with different content: kept as a separate row marked conflict",
+    );
+  }
 }
 
 /**
@@ -151,6 +175,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): (request: Re
       },
       "notification stored",
     );
+    warnReusedIcids(logger, stored);
     try {
       onStored(stored);
     } catch (error) {

@@ -54,7 +54,7 @@ export interface StoredPush {
   itemCount: number;
   /** New call events with their stream positions, in stream order. */
   events: CallEventRow[];
-  /** New CDRs. */
+  /** New CDRs, including those kept under a reused icid (`conflict` set). */
   records: CallRecordRow[];
   /**
    * Calls whose folded state changed. When several pushes stored together change one call, its new state
@@ -481,12 +481,22 @@ export async function storeNotifications(
       let fresh = result.itemCount;
       if (notification.kind === "callEvent" || notification.kind === "fee") {
         fresh = result.events.length + result.records.length;
+        const conflicts = result.records.filter((r) => r.conflict).length;
         if (fresh === 0) {
           result.verdict = "duplicate";
           result.reason =
             notification.kind === "callEvent" ? "event already stored" : "every CDR already stored";
-        } else if (fresh < result.itemCount) {
-          result.reason = `${result.itemCount - fresh} of ${result.itemCount} CDRs already stored`;
+        } else {
+          const reasons = [];
+          if (fresh < result.itemCount) {
+            reasons.push(`${result.itemCount - fresh} of ${result.itemCount} CDRs already stored`);
+          }
+          if (conflicts > 0) {
+            reasons.push(
+              `${conflicts} of ${result.itemCount} CDRs reuse a stored icid with different content (kept, marked conflict)`,
+            );
+          }
+          if (reasons.length > 0) result.reason = reasons.join("; ");
         }
       } else if (notification.kind === "numStatus") {
         result.numbers = await applyVirtualNumberStatus(

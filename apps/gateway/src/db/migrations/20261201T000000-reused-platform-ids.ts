@@ -76,7 +76,11 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("call_records").dropColumn("conflict").dropColumn("content_hash").execute();
 
   await sql`delete from bindings where superseded_at is not null`.execute(db);
-  for (const index of ["bindings_conflict_idx", "bindings_subscription_idx", "bindings_current_subscription_idx"]) {
+  for (const index of [
+    "bindings_conflict_idx",
+    "bindings_subscription_idx",
+    "bindings_current_subscription_idx",
+  ]) {
     await db.schema.dropIndex(index).ifExists().execute();
   }
   await sql`alter table bindings drop constraint bindings_pkey`.execute(db);
