@@ -44,6 +44,7 @@ const CREATE = /* GraphQL */ `
 describe.each(DURABLE_ENGINES)("a restarted platform reusing IDs, gateway on $engine", ({ create }) => {
   let database: TestDatabase;
   let gw: TestGateway | undefined;
+  let subscriptionId = "";
   const lines: string[] = [];
   const logs = new Writable({
     write(chunk, _encoding, done) {
@@ -72,7 +73,7 @@ describe.each(DURABLE_ENGINES)("a restarted platform reusing IDs, gateway on $en
     const created = await first.gql<{ createBinding: { binding: { subscriptionId: string } } }>(CREATE, {
       input: { bindNum: A_FIRST, virtualNum: X },
     });
-    const subscriptionId = created.data!.createBinding.binding.subscriptionId;
+    subscriptionId = created.data!.createBinding.binding.subscriptionId;
     await first.stop();
 
     gw = await start();
@@ -150,7 +151,10 @@ describe.each(DURABLE_ENGINES)("a restarted platform reusing IDs, gateway on $en
             callerNum: "+8613900000077",
             fwdDstNum: "+8613800000055",
           })
-        : cdr(`icid-field-${i}`, `s-field-${i}`, later),
+        : i === 1
+          ? // Names the reused subscriptionId, but shows an A that is neither binding's.
+            cdr("icid-field-1", "s-field-1", later, { subscriptionId, fwdDstNum: "+8613800000055" })
+          : cdr(`icid-field-${i}`, `s-field-${i}`, later),
     );
     expect((await post(feeLst)).status).toBe(200);
     // The platform retries the same push: nothing new.
@@ -187,6 +191,10 @@ describe.each(DURABLE_ENGINES)("a restarted platform reusing IDs, gateway on $en
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("icid-field");
     expect(warnings[0]).toContain("+86139****0077");
+    const bindingWarnings = lines.filter((line) => line.includes("mirrored binding has another A"));
+    expect(bindingWarnings).toHaveLength(1);
+    expect(bindingWarnings[0]).toContain(subscriptionId);
+    expect(bindingWarnings[0]).toContain("+86138****0055");
   });
 
   it("no log line carries a full phone number", () => {

@@ -158,6 +158,36 @@ describe.each(ENGINES)("platform IDs reused, on $engine", ({ create }) => {
     expect(await listCallRecordsByIcid(handle.db, "icid-reused")).toHaveLength(2);
   });
 
+  it("CDRs: a CDR showing another A than its subscriptionId's binding keeps its A and marks the binding", async () => {
+    const { stored } = await mirrorBinding(handle.db, bindingRow({ subscription_id: "push-1" }), T0);
+    const matching = await storeFees(handle.db, [
+      cdr("icid-push-ok", "s-push-ok", T0, { subscriptionId: "push-1" }),
+    ]);
+    expect(matching.bindingConflicts).toEqual([]);
+    expect(matching.records[0]!.bind_num).toBe("+8613800000021");
+
+    const push = await storeFees(handle.db, [
+      cdr("icid-push-other", "s-push-other", T1, { subscriptionId: "push-1", fwdDstNum: "+8613800000066" }),
+    ]);
+    expect(push.bindingConflicts).toEqual([
+      {
+        icid: "icid-push-other",
+        subscriptionId: "push-1",
+        bindingId: stored.id,
+        mirrored: { bindNum: "+8613800000021", virtualNum: "+8617000000001" },
+        pushed: { bindNum: "+8613800000066", virtualNum: "+8617000000001" },
+      },
+    ]);
+    expect(push.records[0]!.bind_num).toBe("+8613800000066");
+    expect((await findCallSession(handle.db, "s-push-other"))?.bind_num).toBe("+8613800000066");
+    // Which binding is newer is unknown from a push: the mirrored one stays current, marked conflicting.
+    expect(await findBinding(handle.db, "push-1")).toMatchObject({
+      id: stored.id,
+      superseded_at: null,
+      conflict_at: T1,
+    });
+  });
+
   it("CDRs: two different CDRs under one icid in the same push are both kept, the second marked", async () => {
     const push = await storeFees(handle.db, [
       cdr("icid-twice", "s-twice-a", T0),

@@ -266,6 +266,20 @@ export async function markBindingDeleted(
 }
 
 /**
+ * Mark bindings found contradicted by what the platform pushed under their subscriptionId (a CDR with
+ * another A or X: the ID was reused), unless marked already. Which of the two is newer is unknown, so the
+ * row stays current.
+ */
+export async function markBindingsConflicting(db: Executor, ids: readonly number[], at: Date): Promise<void> {
+  await db
+    .updateTable("bindings")
+    .set({ conflict_at: at, version: sql`version + 1` })
+    .where("id", "=", sql<number>`any(${[...new Set(ids)]}::int8[])`)
+    .where("conflict_at", "is", null)
+    .execute();
+}
+
+/**
  * The platform just gave X + E to a new binding, so any other mirrored binding still holding that
  * extension is gone there (expired or removed outside this gateway): close it in the mirror too.
  */

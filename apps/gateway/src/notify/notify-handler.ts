@@ -69,6 +69,26 @@ function warnReusedIcids(logger: Logger, stored: StoredPush): void {
   }
 }
 
+/** One warning per CDR contradicting the mirrored binding of its subscriptionId (numbers masked). */
+function warnBindingConflicts(logger: Logger, stored: StoredPush): void {
+  for (const conflict of stored.bindingConflicts) {
+    logger.warn(
+      {
+        icid: conflict.icid,
+        subscriptionId: conflict.subscriptionId,
+        bindingId: conflict.bindingId,
+        mirrored: {
+          bindNum: maskPhoneNumber(conflict.mirrored.bindNum),
+          virtualNum: maskPhoneNumber(conflict.mirrored.virtualNum),
+        },
+        pushed: { bindNum: masked(conflict.pushed.bindNum), virtualNum: masked(conflict.pushed.virtualNum) },
+        receivedId: stored.receivedId,
+      },
+      "a CDR names a subscriptionId whose mirrored binding has another A or X: the binding is marked conflicting",
+    );
+  }
+}
+
 /**
  * The webhook: read (bounded) → verify → parse → store in one transaction (shared with the pushes arriving
  * at the same time: see createNotificationWriter) → 200 after commit → publish. Every body that arrives is
@@ -176,6 +196,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): (request: Re
       "notification stored",
     );
     warnReusedIcids(logger, stored);
+    warnBindingConflicts(logger, stored);
     try {
       onStored(stored);
     } catch (error) {

@@ -102,8 +102,9 @@ builder.node(BindingObject, {
     deletedAt: t.field({ type: "DateTime", nullable: true, resolve: (b) => b.deleted_at }),
     conflict: t.boolean({
       description:
-        "True when the platform reported another binding (a different A, X or E) under this subscriptionId: " +
-        "both are kept, see `supersededAt` and `sameSubscriptionIdBindings`.",
+        "True when the platform reported another binding under this subscriptionId: through its API (a " +
+        "different A, X or E; both are kept, see `supersededAt` and `sameSubscriptionIdBindings`), or in a " +
+        "CDR showing another A or X (that CDR keeps the A it shows).",
       resolve: (b) => b.conflict_at !== null,
     }),
     conflictAt: t.field({
