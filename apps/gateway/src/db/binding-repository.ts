@@ -61,7 +61,7 @@ function stateCondition(eb: ExpressionBuilder<Database, "bindings">, state: Bind
 
 /**
  * Whether two rows describe the same platform binding: A, X and E are what ModifyAXEBinding cannot change
- * (spec §6), so a row under the same subscriptionId that differs in any of them is another binding.
+ * (§6 of the platform contract), so a row under the same subscriptionId that differs in any of them is another binding.
  */
 export function isSameBinding(
   a: Pick<BindingRow, "bind_num" | "virtual_num" | "extend_num">,

@@ -35,7 +35,7 @@ export interface BindingTable {
   expiry_announced_at: Timestamp | null;
   /**
    * Set when the platform gave this row's subscriptionId to a different binding (another A, X or E, which
-   * ModifyAXEBinding cannot change: spec §6): the row is kept, no longer current, and marked deleted.
+   * ModifyAXEBinding cannot change: docs/axe-platform.md §6): the row is kept, no longer current, and marked deleted.
    */
   superseded_at: OptionalTimestamp;
   /** Set on both rows of such a pair: when the gateway found the subscriptionId reused. */
