@@ -1,4 +1,11 @@
-import type { AxeClient, Binding, BindingChanges, BindingRef, CreateBindingInput } from "@privnum/axe-api";
+import {
+  type AxeClient,
+  type Binding,
+  type BindingChanges,
+  type BindingRef,
+  type CreateBindingInput,
+  maskPhoneNumber,
+} from "@privnum/axe-api";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { BindingRow, NewBindingRow } from "../db/binding.table.js";
@@ -6,9 +13,11 @@ import {
   claimLapsedBindings,
   findActiveBindingByExtension,
   findBinding,
+  isSameBinding,
+  type MirroredBinding,
   markBindingDeleted,
+  mirrorBinding,
   supersedeBindingsOnExtension,
-  upsertBinding,
 } from "../db/binding-repository.js";
 import type { Database } from "../db/database.js";
 import { rememberVirtualNumbers } from "../db/virtual-number-repository.js";
@@ -96,6 +105,39 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
     for (const event of events) pubsub.publish("bindingChange", event);
   }
 
+  /** The platform reused a subscriptionId for another binding: say so, numbers masked. */
+  function warnSuperseded({ stored, superseded }: MirroredBinding): void {
+    if (!superseded) return;
+    logger.warn(
+      {
+        subscriptionId: stored.subscription_id,
+        previous: {
+          id: superseded.id,
+          bindNum: maskPhoneNumber(superseded.bind_num),
+          virtualNum: maskPhoneNumber(superseded.virtual_num),
+          extendNum: superseded.extend_num,
+        },
+        current: {
+          id: stored.id,
+          bindNum: maskPhoneNumber(stored.bind_num),
+          virtualNum: maskPhoneNumber(stored.virtual_num),
+          extendNum: stored.extend_num,
+        },
+      },
+      "the platform reused a subscriptionId for a different binding: the previous mirror row is kept as superseded",
+    );
+  }
+
+  /** The changes a mirror write publishes: a superseded row is gone (deleted), its successor new. */
+  function changesOf({ stored, superseded }: MirroredBinding, kind: "created" | "updated", at: Date) {
+    return superseded
+      ? [
+          { kind: "deleted" as const, binding: superseded, at },
+          { kind: "created" as const, binding: stored, at },
+        ]
+      : [{ kind, binding: stored, at }];
+  }
+
   async function call<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
@@ -131,9 +173,10 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
         expiry_announced_at: null,
       };
       try {
-        const { stored, superseded } = await db.transaction().execute(async (tx) => {
-          const stored = await upsertBinding(tx, row);
-          const superseded = await supersedeBindingsOnExtension(
+        const { mirrored, closed } = await db.transaction().execute(async (tx) => {
+          const mirrored = await mirrorBinding(tx, row, at);
+          const { stored } = mirrored;
+          const closed = await supersedeBindingsOnExtension(
             tx,
             stored.virtual_num,
             stored.extend_num,
@@ -141,13 +184,14 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
             at,
           );
           await rememberVirtualNumbers(tx, [stored.virtual_num], at);
-          return { stored, superseded };
+          return { mirrored, closed };
         });
+        warnSuperseded(mirrored);
         publish([
-          ...superseded.map((binding) => ({ kind: "deleted" as const, binding, at })),
-          { kind: "created", binding: stored, at },
+          ...closed.map((binding) => ({ kind: "deleted" as const, binding, at })),
+          ...changesOf(mirrored, "created", at),
         ]);
-        return stored;
+        return mirrored.stored;
       } catch (error) {
         // The platform holds the binding; only the mirror is missing. Update/delete/query by the
         // subscriptionId will mirror it again, so say which one.
@@ -167,9 +211,19 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
       await call(() => platform().updateBinding(ref, changes));
       const at = now();
       const fresh = await call(() => platform().getBinding(ref));
-      const previous = await findBinding(db, fresh.subscriptionId);
-      // A new bindExpiredTime restarts the clock from now (docs/axe-platform.md §16.4), in the unit sent with
-      // it, else the binding's own. Otherwise the known expiry stands.
+      const mirroredBefore = await findBinding(db, fresh.subscriptionId);
+      // A row holding another binding under this subscriptionId is nothing this one inherits from.
+      const previous =
+        mirroredBefore &&
+        isSameBinding(mirroredBefore, {
+          bind_num: fresh.bindNum,
+          virtual_num: fresh.virtualNum,
+          extend_num: fresh.extendNum,
+        })
+          ? mirroredBefore
+          : undefined;
+      // A new bindExpiredTime restarts the clock from now (docs/axe-platform.md §16.4), in the unit sent
+      // with it, else the binding's own. Otherwise the known expiry stands.
       const unit: TimeUnit = changes.timeUnit ?? previous?.time_unit ?? fresh.timeUnit ?? "hours";
       const expiresAt =
         changes.bindExpiredTime !== undefined
@@ -177,12 +231,14 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
           : previous
             ? previous.expires_at
             : computeExpiresAt(at, fresh.timeUnit ?? "hours", fresh.bindExpiredTime);
-      const stored = await upsertBinding(
+      const mirrored = await mirrorBinding(
         db,
         rowFromPlatform(fresh, { createdAt: at, updatedAt: at, expiresAt }, previous),
+        at,
       );
-      publish([{ kind: "updated", binding: stored, at }]);
-      return stored;
+      warnSuperseded(mirrored);
+      publish(changesOf(mirrored, "updated", at));
+      return mirrored.stored;
     },
 
     async delete(selector) {

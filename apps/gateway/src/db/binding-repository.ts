@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { BindingRow, BindingTable, NewBindingRow } from "./binding.table.js";
+import { toDate } from "./column-values.js";
 import type { Database, Executor } from "./database.js";
 import { createQueryShapeCache } from "./query-shape-cache.js";
 
@@ -11,8 +12,10 @@ export interface BindingFilter {
   virtualNum?: string | null;
   bindNum?: string | null;
   extendNum?: string | null;
-  /** @default ["active"] */
+  /** @default ["active"], or every state when `conflict` is given */
   states?: readonly BindingState[] | null;
+  /** true: only rows found sharing their subscriptionId with another binding (`conflict_at`); false: the others. */
+  conflict?: boolean | null;
 }
 
 /** Keyset page request: rows with id below `before`/above `after`, newest first unless `inverted`. */
@@ -56,26 +59,113 @@ function stateCondition(eb: ExpressionBuilder<Database, "bindings">, state: Bind
   }
 }
 
-/** Insert or replace the mirror of one binding; returns the stored row. */
-export async function upsertBinding(db: Executor, row: NewBindingRow): Promise<BindingRow> {
+/**
+ * Whether two rows describe the same platform binding: A, X and E are what ModifyAXEBinding cannot change
+ * (§6 of the platform contract), so a row under the same subscriptionId that differs in any of them is another binding.
+ */
+export function isSameBinding(
+  a: Pick<BindingRow, "bind_num" | "virtual_num" | "extend_num">,
+  b: Pick<NewBindingRow, "bind_num" | "virtual_num" | "extend_num">,
+): boolean {
+  return a.bind_num === b.bind_num && a.virtual_num === b.virtual_num && a.extend_num === b.extend_num;
+}
+
+/** What {@link mirrorBinding} did. */
+export interface MirroredBinding {
+  /** The current row for the subscriptionId, as stored. */
+  stored: BindingRow;
+  /**
+   * The row that was current for the subscriptionId but held a different binding (the platform reused the
+   * ID): kept, marked superseded, conflicting and deleted at `at`. Null when there was none.
+   */
+  superseded: BindingRow | null;
+}
+
+/**
+ * Mirror one binding the platform reported. The current row of its subscriptionId is updated when it holds
+ * the same binding (see {@link isSameBinding}: a modify), and never overwritten when it holds another one:
+ * that row is then kept as superseded, and the binding is inserted as the new current row, both marked
+ * with `conflict_at`. Runs in a transaction (its own unless `db` is one).
+ */
+export async function mirrorBinding(db: Executor, row: NewBindingRow, at: Date): Promise<MirroredBinding> {
+  if (!db.isTransaction) return db.transaction().execute((tx) => mirrorBinding(tx, row, at));
   const { subscription_id: _key, created_at: _created, ...changes } = row;
-  return db
+  const updated = await db
     .insertInto("bindings")
     .values(row)
     .onConflict((oc) =>
-      oc.column("subscription_id").doUpdateSet({ ...changes, version: sql`bindings.version + 1` }),
+      oc
+        .column("subscription_id")
+        .where("superseded_at", "is", null)
+        .doUpdateSet({ ...changes, version: sql`bindings.version + 1` })
+        .whereRef("bindings.bind_num", "=", "excluded.bind_num")
+        .whereRef("bindings.virtual_num", "=", "excluded.virtual_num")
+        .whereRef("bindings.extend_num", "=", "excluded.extend_num"),
     )
     .returningAll()
+    .executeTakeFirst();
+  if (updated) return { stored: updated, superseded: null };
+  // The current row holds another binding. ON CONFLICT locked it even though it did not update it, so it
+  // stays current until this transaction supersedes it, and no other writer can slip a row in between.
+  const superseded = await db
+    .updateTable("bindings")
+    .set({
+      superseded_at: at,
+      conflict_at: at,
+      deleted_at: sql`coalesce(deleted_at, ${at})`,
+      updated_at: at,
+      version: sql`version + 1`,
+    })
+    .where("subscription_id", "=", row.subscription_id)
+    .where("superseded_at", "is", null)
+    .returningAll()
     .executeTakeFirstOrThrow();
+  const stored = await db
+    .insertInto("bindings")
+    .values({ ...row, conflict_at: at })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { stored, superseded };
 }
 
-/** The binding with this subscriptionId, in any state. */
+/**
+ * Insert or update the mirror of one binding, as {@link mirrorBinding} does at the row's `updated_at`;
+ * returns the stored (current) row.
+ */
+export async function upsertBinding(db: Executor, row: NewBindingRow): Promise<BindingRow> {
+  return (await mirrorBinding(db, row, toDate(row.updated_at)!)).stored;
+}
+
+/**
+ * The binding with this subscriptionId, in any state: the current one (the newest row: a row is only
+ * superseded by a later one).
+ */
 export async function findBinding(db: Executor, subscriptionId: string): Promise<BindingRow | undefined> {
   return db
     .selectFrom("bindings")
     .selectAll()
     .where("subscription_id", "=", subscriptionId)
+    .orderBy("id", "desc")
+    .limit(1)
     .executeTakeFirst();
+}
+
+/** Every row mirrored under this subscriptionId, oldest first (more than one when the platform reused it). */
+export async function listBindingsBySubscription(
+  db: Executor,
+  subscriptionId: string,
+): Promise<BindingRow[]> {
+  return db
+    .selectFrom("bindings")
+    .selectAll()
+    .where("subscription_id", "=", subscriptionId)
+    .orderBy("id")
+    .execute();
+}
+
+/** The binding mirrored as row `id`. */
+export async function findBindingById(db: Executor, id: number): Promise<BindingRow | undefined> {
+  return db.selectFrom("bindings").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
 /** The active binding on X + E at `now` (the newest, should the mirror hold stale rows). */
@@ -96,13 +186,14 @@ export async function findActiveBindingByExtension(
     .executeTakeFirst();
 }
 
-/** Bindings by subscriptionId, in any state (one query). */
+/** The current bindings of these subscriptionIds, in any state (one query). */
 export async function findBindings(db: Executor, subscriptionIds: readonly string[]): Promise<BindingRow[]> {
   if (subscriptionIds.length === 0) return [];
   return db
     .selectFrom("bindings")
     .selectAll()
     .where("subscription_id", "=", sql<string>`any(${[...new Set(subscriptionIds)]}::text[])`)
+    .where("superseded_at", "is", null)
     .execute();
 }
 
@@ -122,12 +213,19 @@ export async function listBindings(
   now: Date,
   columns?: readonly BindingColumn[],
 ): Promise<BindingRow[]> {
-  const states = filter.states && filter.states.length > 0 ? filter.states : (["active"] as const);
+  const hasConflict = typeof filter.conflict === "boolean";
+  const states =
+    filter.states && filter.states.length > 0
+      ? filter.states
+      : hasConflict
+        ? (["active", "expired", "deleted"] as const)
+        : (["active"] as const);
   const shape = [
     columns?.join(",") ?? "*",
     filter.virtualNum ? "virtualNum" : "",
     filter.bindNum ? "bindNum" : "",
     filter.extendNum ? "extendNum" : "",
+    hasConflict ? (filter.conflict ? "conflict" : "noConflict") : "",
     states.join("+"),
     page.after !== undefined ? "after" : "",
     page.before !== undefined ? "before" : "",
@@ -142,6 +240,7 @@ export async function listBindings(
     if (filter.virtualNum) query = query.where("virtual_num", "=", v.virtualNum!);
     if (filter.bindNum) query = query.where("bind_num", "=", v.bindNum!);
     if (filter.extendNum) query = query.where("extend_num", "=", v.extendNum!);
+    if (hasConflict) query = query.where("conflict_at", filter.conflict ? "is not" : "is", null);
     query = query.where((eb) => eb.or(states.map((state) => stateCondition(eb, state, v.now))));
     if (page.after !== undefined) query = query.where("id", "<", v.after!);
     if (page.before !== undefined) query = query.where("id", ">", v.before!);
@@ -150,7 +249,7 @@ export async function listBindings(
   return (await db.executeQuery(query)).rows;
 }
 
-/** Mark a binding unbound at `at`; returns the updated row, or undefined when it is not mirrored. */
+/** Mark the current binding of `subscriptionId` unbound at `at`; returns it, or undefined when not mirrored. */
 export async function markBindingDeleted(
   db: Executor,
   subscriptionId: string,
@@ -160,9 +259,24 @@ export async function markBindingDeleted(
     .updateTable("bindings")
     .set({ deleted_at: at, updated_at: at, version: sql`version + 1` })
     .where("subscription_id", "=", subscriptionId)
+    .where("superseded_at", "is", null)
     .where("deleted_at", "is", null)
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * Mark bindings found contradicted by what the platform pushed under their subscriptionId (a CDR with
+ * another A or X: the ID was reused), unless marked already. Which of the two is newer is unknown, so the
+ * row stays current.
+ */
+export async function markBindingsConflicting(db: Executor, ids: readonly number[], at: Date): Promise<void> {
+  await db
+    .updateTable("bindings")
+    .set({ conflict_at: at, version: sql`version + 1` })
+    .where("id", "=", sql<number>`any(${[...new Set(ids)]}::int8[])`)
+    .where("conflict_at", "is", null)
+    .execute();
 }
 
 /**
@@ -196,11 +310,11 @@ export async function claimLapsedBindings(db: Executor, now: Date, limit: number
     .updateTable("bindings")
     .set({ expiry_announced_at: now, version: sql`version + 1` })
     .where(
-      "subscription_id",
+      "id",
       "in",
       db
         .selectFrom("bindings")
-        .select("subscription_id")
+        .select("id")
         .where("expiry_announced_at", "is", null)
         .where("expires_at", "<=", now)
         .where("deleted_at", "is", null)

@@ -2,11 +2,14 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
 
 /** Time as stored: read as a Date, written as a Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A nullable time that an insert may leave out (null). */
+type OptionalTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 /** The gateway's mirror of one platform binding (X + E → A). */
 export interface BindingTable {
-  /** Insertion order, used as the pagination key. */
+  /** Insertion order, used as the pagination key; the primary key. */
   id: Generated<number>;
+  /** The platform's binding ID: one current row per ID (`superseded_at` null), any number of superseded ones. */
   subscription_id: string;
   virtual_num: string;
   extend_num: string;
@@ -30,6 +33,13 @@ export interface BindingTable {
   deleted_at: Timestamp | null;
   /** Set once a `bindingChanges` EXPIRED event was published for this binding. */
   expiry_announced_at: Timestamp | null;
+  /**
+   * Set when the platform gave this row's subscriptionId to a different binding (another A, X or E, which
+   * ModifyAXEBinding cannot change: docs/axe-platform.md §6): the row is kept, no longer current, and marked deleted.
+   */
+  superseded_at: OptionalTimestamp;
+  /** Set on both rows of such a pair: when the gateway found the subscriptionId reused. */
+  conflict_at: OptionalTimestamp;
   /** Monotonic per row; bumps on every change so subscribers can order updates. */
   version: Generated<number>;
 }

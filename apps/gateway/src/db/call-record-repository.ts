@@ -11,41 +11,67 @@ export interface CallRecordFilter {
   subscriptionId?: string | null;
   virtualNum?: string | null;
   bindNum?: string | null;
+  /** true: only CDRs kept under a reused icid (`conflict`); false: only the others. */
+  conflict?: boolean | null;
 }
 
 /**
- * Insert a push's CDRs in one statement, skipping `icid`s already stored, and return only the new rows, in
- * input order. The rows travel as one JSON parameter expanded by `jsonb_to_recordset`: the statement text is
- * the same for every push (cheap for Postgres to parse and plan), the driver sends the JSON as it is (with an
- * array parameter per column it escapes every CDR's JSON element by element: a tenth of a push's CPU in the
+ * Insert a push's CDRs in one statement and return only the new rows, in insertion order. A CDR is skipped
+ * when one with the same `icid` and the same content is stored (a platform retry; of repeats within `rows`,
+ * the first is kept). A CDR whose icid is stored with different content (the platform reused the icid) is
+ * kept as a row of its own with `conflict` set, as is a second, different CDR under one icid within `rows`.
+ *
+ * The rows travel as one JSON parameter expanded by `jsonb_to_recordset`: the statement text is the same for
+ * every push (cheap for Postgres to parse and plan), the driver sends the JSON as it is (with an array
+ * parameter per column it escapes every CDR's JSON element by element: a tenth of a push's CPU in the
  * profile), and only the generated columns come back, the rest being what was sent (reading 50 CDRs back
- * and parsing them again cost about 1 ms of CPU per push).
+ * and parsing them again cost about 1 ms of CPU per push). The content hash is computed by the database from
+ * the canonical jsonb text, so it does not depend on how the JSON was spelled.
  */
 export async function insertCallRecords(
   tx: Executor,
   rows: readonly NewCallRecordRow[],
 ): Promise<CallRecordRow[]> {
   if (rows.length === 0) return [];
-  const inserted = await sql<{ id: number | string; icid: string; inserted_at: Date | string }>`
-    insert into call_records (icid, session_id, subscription_id, virtual_num, bind_num, extend_num,
-      direction, caller_num, callee_num, call_in_time, fwd_answer_time, call_end_time, record_flag,
-      record_domain, record_object_name, record_file_download_url, record, received_notification_id)
-    select icid, session_id, subscription_id, virtual_num, bind_num, extend_num, direction, caller_num,
-      callee_num, call_in_time, fwd_answer_time, call_end_time, coalesce(record_flag, false), record_domain,
-      record_object_name, record_file_download_url, record, received_notification_id
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(icid text, session_id text,
-      subscription_id text, virtual_num text, bind_num text, extend_num text, direction int4,
-      caller_num text, callee_num text, call_in_time timestamptz, fwd_answer_time timestamptz,
-      call_end_time timestamptz, record_flag bool, record_domain text, record_object_name text,
-      record_file_download_url text, record jsonb, received_notification_id int8)
-    on conflict (icid) do nothing
-    returning id, icid, inserted_at`.execute(tx);
-  // A push that repeats an icid stores its first occurrence (the one the insert kept).
-  const byIcid = new Map<string, NewCallRecordRow>();
-  for (const row of rows) if (!byIcid.has(row.icid)) byIcid.set(row.icid, row);
+  // `n` numbers the rows as sent. The statement's snapshot is taken before its insert, so `exists` over
+  // call_records sees only CDRs stored earlier: a stored row with this icid and this hash makes the insert
+  // skip the row, any other stored row with this icid is a conflict.
+  const inserted = await sql<{
+    n: number;
+    id: number | string;
+    inserted_at: Date | string;
+    content_hash: Uint8Array;
+    conflict: boolean;
+  }>`
+    with r as (
+      select r.*, r.ordinality as n, sha256(convert_to(r.record::text, 'UTF8')) as content_hash
+      from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (icid text, session_id text,
+        subscription_id text, virtual_num text, bind_num text, extend_num text, direction int4,
+        caller_num text, callee_num text, call_in_time timestamptz, fwd_answer_time timestamptz,
+        call_end_time timestamptz, record_flag bool, record_domain text, record_object_name text,
+        record_file_download_url text, record jsonb, received_notification_id int8)) with ordinality as r
+    ), ins as (
+      insert into call_records (icid, session_id, subscription_id, virtual_num, bind_num, extend_num,
+        direction, caller_num, callee_num, call_in_time, fwd_answer_time, call_end_time, record_flag,
+        record_domain, record_object_name, record_file_download_url, record, received_notification_id,
+        content_hash, conflict)
+      select icid, session_id, subscription_id, virtual_num, bind_num, extend_num, direction, caller_num,
+        callee_num, call_in_time, fwd_answer_time, call_end_time, coalesce(record_flag, false), record_domain,
+        record_object_name, record_file_download_url, record, received_notification_id, content_hash,
+        exists (select 1 from call_records c where c.icid = r.icid)
+          or exists (select 1 from r earlier
+                      where earlier.icid = r.icid and earlier.n < r.n and earlier.content_hash <> r.content_hash)
+      from r
+      order by n
+      on conflict (icid, content_hash) do nothing
+      returning id, icid, content_hash, inserted_at, conflict
+    )
+    select min(r.n)::int4 as n, ins.id, ins.inserted_at, ins.content_hash, ins.conflict
+    from ins join r on r.icid = ins.icid and r.content_hash = ins.content_hash
+    group by ins.id, ins.inserted_at, ins.content_hash, ins.conflict`.execute(tx);
   return inserted.rows
     .map((generated) => {
-      const row = byIcid.get(generated.icid)!;
+      const row = rows[generated.n - 1]!;
       return {
         id: Number(generated.id),
         icid: row.icid,
@@ -67,6 +93,8 @@ export async function insertCallRecords(
         record: row.record,
         received_notification_id: row.received_notification_id,
         inserted_at: toDate(generated.inserted_at)!,
+        content_hash: generated.content_hash,
+        conflict: generated.conflict,
       } satisfies CallRecordRow;
     })
     .sort((a, b) => a.id - b.id);
@@ -86,9 +114,28 @@ export async function listSessionRecords(
     .execute();
 }
 
-/** The CDR with this `icid`. */
+/**
+ * The CDR with this `icid`: the newest, should the platform have reused the icid for CDRs of different
+ * content (see {@link listCallRecordsByIcid} for all of them).
+ */
 export async function findCallRecord(db: Executor, icid: string): Promise<CallRecordRow | undefined> {
-  return db.selectFrom("call_records").selectAll().where("icid", "=", icid).executeTakeFirst();
+  return db
+    .selectFrom("call_records")
+    .selectAll()
+    .where("icid", "=", icid)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Every CDR stored with this `icid`, oldest first (more than one when the platform reused it). */
+export async function listCallRecordsByIcid(db: Executor, icid: string): Promise<CallRecordRow[]> {
+  return db.selectFrom("call_records").selectAll().where("icid", "=", icid).orderBy("id").execute();
+}
+
+/** The CDR stored as row `id`. */
+export async function findCallRecordById(db: Executor, id: number): Promise<CallRecordRow | undefined> {
+  return db.selectFrom("call_records").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
 /** A column of `call_records`. */
@@ -113,6 +160,7 @@ export async function listCallRecords(
     filter.subscriptionId ? "subscriptionId" : "",
     filter.virtualNum ? "virtualNum" : "",
     filter.bindNum ? "bindNum" : "",
+    typeof filter.conflict === "boolean" ? "conflict" : "",
     page.after !== undefined ? "after" : "",
     page.before !== undefined ? "before" : "",
     page.inverted ? "inverted" : "",
@@ -127,6 +175,7 @@ export async function listCallRecords(
     if (filter.subscriptionId) query = query.where("subscription_id", "=", v.subscriptionId!);
     if (filter.virtualNum) query = query.where("virtual_num", "=", v.virtualNum!);
     if (filter.bindNum) query = query.where("bind_num", "=", v.bindNum!);
+    if (typeof filter.conflict === "boolean") query = query.where("conflict", "=", v.conflict!);
     if (page.after !== undefined) query = query.where("id", "<", v.after!);
     if (page.before !== undefined) query = query.where("id", ">", v.before!);
     return query.orderBy("id", page.inverted ? "asc" : "desc").limit(v.limit);
@@ -140,5 +189,6 @@ export function matchesCallRecordFilter(row: CallRecordRow, filter: CallRecordFi
   if (filter.subscriptionId && row.subscription_id !== filter.subscriptionId) return false;
   if (filter.virtualNum && row.virtual_num !== filter.virtualNum) return false;
   if (filter.bindNum && row.bind_num !== filter.bindNum) return false;
+  if (typeof filter.conflict === "boolean" && row.conflict !== filter.conflict) return false;
   return true;
 }

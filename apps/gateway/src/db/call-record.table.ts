@@ -1,7 +1,10 @@
 import type { Generated, Insertable, Selectable } from "kysely";
 import type { Timestamp } from "./binding.table.js";
 
-/** One CDR (fee notification item), unique on the platform's `icid`. */
+/**
+ * One CDR (fee notification item), unique on the platform's `icid` together with its content: an identical
+ * retry is stored once, a different CDR under a reused icid is kept too (`conflict`).
+ */
 export interface CallRecordTable {
   id: Generated<number>;
   icid: string;
@@ -26,6 +29,10 @@ export interface CallRecordTable {
   record: unknown;
   received_notification_id: number;
   inserted_at: Generated<Date>;
+  /** SHA-256 of `record`'s canonical jsonb text, computed by the database on insert. */
+  content_hash: Generated<Uint8Array>;
+  /** True when a CDR with the same icid but different content was stored before this one. */
+  conflict: Generated<boolean>;
 }
 
 /** A row as read. */

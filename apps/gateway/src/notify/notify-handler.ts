@@ -1,3 +1,4 @@
+import { maskPhoneNumber } from "@privnum/axe-api";
 import { parseNotification } from "@privnum/notification-schemas";
 import type { Verifier } from "@privnum/wsse-auth";
 import type { Kysely } from "kysely";
@@ -43,6 +44,49 @@ export interface NotifyHandlerOptions {
   writer?: Omit<NotificationWriterOptions, "db" | "now">;
   /** Called after commit with what the push changed; publishes to subscribers. */
   onStored: (push: StoredPush) => void;
+}
+
+const masked = (number: string | null) => (number === null ? null : maskPhoneNumber(number));
+
+/** One warning per CDR kept under an icid already stored with different content (numbers masked). */
+function warnReusedIcids(logger: Logger, stored: StoredPush): void {
+  for (const record of stored.records) {
+    if (!record.conflict) continue;
+    logger.warn(
+      {
+        icid: record.icid,
+        sessionId: record.session_id,
+        subscriptionId: record.subscription_id,
+        virtualNum: masked(record.virtual_num),
+        bindNum: masked(record.bind_num),
+        callerNum: masked(record.caller_num),
+        calleeNum: masked(record.callee_num),
+        recordId: record.id,
+        receivedId: stored.receivedId,
+      },
+      "a CDR reuses a stored icid with different content: kept as a separate row marked conflict",
+    );
+  }
+}
+
+/** One warning per CDR contradicting the mirrored binding of its subscriptionId (numbers masked). */
+function warnBindingConflicts(logger: Logger, stored: StoredPush): void {
+  for (const conflict of stored.bindingConflicts) {
+    logger.warn(
+      {
+        icid: conflict.icid,
+        subscriptionId: conflict.subscriptionId,
+        bindingId: conflict.bindingId,
+        mirrored: {
+          bindNum: maskPhoneNumber(conflict.mirrored.bindNum),
+          virtualNum: maskPhoneNumber(conflict.mirrored.virtualNum),
+        },
+        pushed: { bindNum: masked(conflict.pushed.bindNum), virtualNum: masked(conflict.pushed.virtualNum) },
+        receivedId: stored.receivedId,
+      },
+      "a CDR names a subscriptionId whose mirrored binding has another A or X: the binding is marked conflicting",
+    );
+  }
 }
 
 /**
@@ -151,6 +195,8 @@ export function createNotifyHandler(options: NotifyHandlerOptions): (request: Re
       },
       "notification stored",
     );
+    warnReusedIcids(logger, stored);
+    warnBindingConflicts(logger, stored);
     try {
       onStored(stored);
     } catch (error) {

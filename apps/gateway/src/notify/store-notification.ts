@@ -12,6 +12,7 @@ import {
   bindingLookupKey,
   findBindings,
   findLatestBindingsFor,
+  markBindingsConflicting,
 } from "../db/binding-repository.js";
 import type { CallEventRow, NewCallEventRow } from "../db/call-event.table.js";
 import { assignStreamPositions, insertCallEvents } from "../db/call-event-repository.js";
@@ -54,7 +55,7 @@ export interface StoredPush {
   itemCount: number;
   /** New call events with their stream positions, in stream order. */
   events: CallEventRow[];
-  /** New CDRs. */
+  /** New CDRs, including those kept under a reused icid (`conflict` set). */
   records: CallRecordRow[];
   /**
    * Calls whose folded state changed. When several pushes stored together change one call, its new state
@@ -63,6 +64,22 @@ export interface StoredPush {
   sessions: CallSessionRow[];
   /** X numbers whose status changed. */
   numbers: VirtualNumberRow[];
+  /**
+   * CDRs of this push naming a subscriptionId whose mirrored binding has another A or X: the platform
+   * reused the ID. The CDR keeps the A it shows; the binding row is marked with `conflict_at`.
+   */
+  bindingConflicts: BindingConflict[];
+}
+
+/** A CDR that contradicts the mirrored binding of its subscriptionId (see `StoredPush.bindingConflicts`). */
+export interface BindingConflict {
+  icid: string;
+  subscriptionId: string;
+  /** The mirrored binding row. */
+  bindingId: number;
+  mirrored: { bindNum: string; virtualNum: string };
+  /** What the CDR shows (null where it does not say). */
+  pushed: { bindNum: string | null; virtualNum: string | null };
 }
 
 function instant(iso: string | undefined): Date | null {
@@ -223,20 +240,40 @@ function withoutRaw<T extends { raw: unknown }>(value: T): Omit<T, "raw"> {
   return rest;
 }
 
+/** A as a CDR shows it: whom the call was forwarded to (someone called A), or the caller (A called back). */
+function shownA(record: FeeRecord): string | null {
+  return str(
+    record.direction === 0 ? record.fwdDstNum : record.direction === 1 ? record.callerNum : undefined,
+  );
+}
+
+/**
+ * Whether a CDR contradicts the mirrored binding of its subscriptionId: another X, or another A. Only what
+ * the CDR states is compared.
+ */
+function contradictsBinding(record: FeeRecord, binding: BindingRow): boolean {
+  const a = shownA(record);
+  const x = str(record.bindNum);
+  return (a !== null && a !== binding.bind_num) || (x !== null && x !== binding.virtual_num);
+}
+
 function recordRow(
   record: FeeRecord,
   session: KnownCall | undefined,
   binding: BindingRow | undefined,
   receivedId: number,
+  /** The CDR contradicts its subscriptionId's binding: what it shows wins over what the call was given. */
+  contradicted = false,
 ): NewCallRecordRow {
-  const fallbackA =
-    record.direction === 0 ? record.fwdDstNum : record.direction === 1 ? record.callerNum : undefined;
+  const fallbackA = shownA(record);
   return {
     icid: record.icid,
     session_id: record.sessionId,
     subscription_id: str(record.subscriptionId) ?? session?.subscription_id ?? null,
     virtual_num: str(record.bindNum),
-    bind_num: binding?.bind_num ?? session?.bind_num ?? str(fallbackA),
+    bind_num: contradicted
+      ? (fallbackA ?? session?.bind_num ?? null)
+      : (binding?.bind_num ?? session?.bind_num ?? fallbackA),
     extend_num: str(record.extendNum),
     direction: record.direction,
     caller_num: str(record.callerNum),
@@ -266,6 +303,8 @@ async function refoldSessions(
   before: Map<string, CallSessionRow>,
   inserted: { events: readonly CallEventRow[]; records: readonly CallRecordRow[] },
   bindings: Map<string, BindingRow>,
+  /** Calls with a CDR that contradicts its subscriptionId's binding: their A is what the CDRs show. */
+  contradicted: ReadonlySet<string>,
   now: Date,
 ): Promise<CallSessionRow[]> {
   if (sessionIds.length === 0) return [];
@@ -291,7 +330,7 @@ async function refoldSessions(
     const attributed = <K extends "subscription_id" | "virtual_num" | "bind_num">(key: K) =>
       [...ownRecords, ...ownEvents.slice().reverse()].map((row) => row[key]).find((v) => v) ?? null;
     const subscriptionId = folded.subscriptionId ?? attributed("subscription_id");
-    const binding = subscriptionId ? bindings.get(subscriptionId) : undefined;
+    const binding = subscriptionId && !contradicted.has(sessionId) ? bindings.get(subscriptionId) : undefined;
     const previous = before.get(sessionId);
     return {
       session_id: sessionId,
@@ -335,6 +374,7 @@ function emptyResult(receivedId: number, notification: Notification): StoredPush
     records: [],
     sessions: [],
     numbers: [],
+    bindingConflicts: [],
   };
 }
 
@@ -400,13 +440,21 @@ async function storeCallItems(
       for (const record of notification.feeLst) {
         const call = known.get(record.sessionId);
         const subscriptionId = str(record.subscriptionId) ?? call?.subscription_id ?? null;
+        const binding = subscriptionId ? bindings.get(subscriptionId) : undefined;
+        const contradicted =
+          subscriptionId !== null && binding !== undefined && contradictsBinding(record, binding);
+        if (contradicted) {
+          // The platform reused the subscriptionId: this call is not the mirrored binding's.
+          result.bindingConflicts.push({
+            icid: record.icid,
+            subscriptionId,
+            bindingId: binding.id,
+            mirrored: { bindNum: binding.bind_num, virtualNum: binding.virtual_num },
+            pushed: { bindNum: shownA(record), virtualNum: str(record.bindNum) },
+          });
+        }
         recordRows.push(
-          recordRow(
-            record,
-            call,
-            subscriptionId ? bindings.get(subscriptionId) : undefined,
-            result.receivedId,
-          ),
+          recordRow(record, call, contradicted ? undefined : binding, result.receivedId, contradicted),
         );
       }
     }
@@ -414,6 +462,24 @@ async function storeCallItems(
 
   const events = await insertCallEvents(tx, eventRows);
   const records = await insertCallRecords(tx, recordRows);
+  // Only CDRs stored now count: a retry of one already stored was reported the first time.
+  const storedRecordIds = new Set(records.map((r) => `${r.received_notification_id}\u0000${r.icid}`));
+  for (const { result } of pushes) {
+    result.bindingConflicts = result.bindingConflicts.filter((c) =>
+      storedRecordIds.has(`${result.receivedId}\u0000${c.icid}`),
+    );
+  }
+  const contradicted = pushes.flatMap(({ result }) => result.bindingConflicts);
+  if (contradicted.length > 0) {
+    await markBindingsConflicting(
+      tx,
+      contradicted.map((c) => c.bindingId),
+      now,
+    );
+  }
+  const contradictedSessions = new Set(
+    records.filter((r) => contradicted.some((c) => c.icid === r.icid)).map((r) => r.session_id),
+  );
   const byReceived = new Map(pushes.map(({ result }) => [result.receivedId, result]));
   for (const event of events) byReceived.get(event.received_notification_id)!.events.push(event);
   for (const record of records) byReceived.get(record.received_notification_id)!.records.push(record);
@@ -424,7 +490,15 @@ async function storeCallItems(
   await rememberVirtualNumbers(tx, unseen, now);
 
   const changed = [...new Set([...events.map((e) => e.session_id), ...records.map((r) => r.session_id)])];
-  const refolded = await refoldSessions(tx, changed, sessions, { events, records }, bindings, now);
+  const refolded = await refoldSessions(
+    tx,
+    changed,
+    sessions,
+    { events, records },
+    bindings,
+    contradictedSessions,
+    now,
+  );
   // Each call's new state goes with the last push that changed it.
   const lastPush = new Map<string, StoredPush>();
   for (const { result } of pushes) {
@@ -481,12 +555,22 @@ export async function storeNotifications(
       let fresh = result.itemCount;
       if (notification.kind === "callEvent" || notification.kind === "fee") {
         fresh = result.events.length + result.records.length;
+        const conflicts = result.records.filter((r) => r.conflict).length;
         if (fresh === 0) {
           result.verdict = "duplicate";
           result.reason =
             notification.kind === "callEvent" ? "event already stored" : "every CDR already stored";
-        } else if (fresh < result.itemCount) {
-          result.reason = `${result.itemCount - fresh} of ${result.itemCount} CDRs already stored`;
+        } else {
+          const reasons = [];
+          if (fresh < result.itemCount) {
+            reasons.push(`${result.itemCount - fresh} of ${result.itemCount} CDRs already stored`);
+          }
+          if (conflicts > 0) {
+            reasons.push(
+              `${conflicts} of ${result.itemCount} CDRs reuse a stored icid with different content (kept, marked conflict)`,
+            );
+          }
+          if (reasons.length > 0) result.reason = reasons.join("; ");
         }
       } else if (notification.kind === "numStatus") {
         result.numbers = await applyVirtualNumberStatus(

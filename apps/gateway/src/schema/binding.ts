@@ -7,13 +7,16 @@ import {
   bindingState,
   findActiveBindingByExtension,
   findBinding,
+  findBindingById,
   listBindings,
+  listBindingsBySubscription,
 } from "../db/binding-repository.js";
 import { NotFoundError, PlatformError, ValidationError } from "../errors.js";
 import type { BindingChangeEvent } from "../live/pubsub.js";
 import { guardStream } from "./guard-stream.js";
 import { definedFields } from "./input-helpers.js";
 import { keysetConnection } from "./pagination.js";
+import { loadRowNode, rowNodeId } from "./row-node-id.js";
 import { connectionColumns } from "./selected-columns.js";
 
 /** The GraphQL `BindingState` enum. */
@@ -49,8 +52,15 @@ export const BindingObject = builder.objectRef<BindingRow>("Binding");
 
 builder.node(BindingObject, {
   description: "A binding X + E → A, mirrored from the platform. Field names are the platform's.",
-  id: { resolve: (binding) => binding.subscription_id },
-  loadOne: (id, ctx) => findBinding(ctx.services.db, id).then((row) => row ?? null),
+  // The current row of a subscriptionId is its bare ID; a superseded row is `subscriptionId#rowId`.
+  id: { resolve: (b) => rowNodeId(b.subscription_id, b.id, b.superseded_at === null) },
+  loadOne: (id, ctx) =>
+    loadRowNode(
+      id,
+      (rowId) => findBindingById(ctx.services.db, rowId),
+      (row) => row.subscription_id,
+      (subscriptionId) => findBinding(ctx.services.db, subscriptionId),
+    ),
   fields: (t) => ({
     subscriptionId: t.exposeString("subscription_id", { description: "The platform's binding ID." }),
     virtualNum: t.exposeString("virtual_num", { description: "X, the privacy number (E.164)." }),
@@ -90,6 +100,34 @@ builder.node(BindingObject, {
     createdAt: t.field({ type: "DateTime", resolve: (b) => b.created_at }),
     updatedAt: t.field({ type: "DateTime", resolve: (b) => b.updated_at }),
     deletedAt: t.field({ type: "DateTime", nullable: true, resolve: (b) => b.deleted_at }),
+    conflict: t.boolean({
+      description:
+        "True when the platform reported another binding under this subscriptionId: through its API (a " +
+        "different A, X or E; both are kept, see `supersededAt` and `sameSubscriptionIdBindings`), or in a " +
+        "CDR showing another A or X (that CDR keeps the A it shows).",
+      resolve: (b) => b.conflict_at !== null,
+    }),
+    conflictAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the gateway found this binding's subscriptionId reused for another binding.",
+      resolve: (b) => b.conflict_at,
+    }),
+    supersededAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description:
+        "When the platform gave this binding's subscriptionId to a different binding; null while this row is " +
+        "the current binding of its subscriptionId. A superseded binding is DELETED.",
+      resolve: (b) => b.superseded_at,
+    }),
+    sameSubscriptionIdBindings: t.field({
+      type: [BindingObject],
+      description:
+        "Every binding mirrored under this subscriptionId, oldest first (this one included; more than one " +
+        "only when the platform reused the ID).",
+      resolve: (b, _args, ctx) => listBindingsBySubscription(ctx.services.db, b.subscription_id),
+    }),
   }),
 });
 
@@ -98,7 +136,7 @@ builder.node(BindingObject, {
  * reads only what the query selects. A field missing here makes such a list read every column.
  */
 const bindingColumns = connectionColumns<BindingColumn>({
-  id: ["subscription_id"],
+  id: ["subscription_id", "superseded_at"],
   subscriptionId: ["subscription_id"],
   virtualNum: ["virtual_num"],
   extendNum: ["extend_num"],
@@ -118,6 +156,10 @@ const bindingColumns = connectionColumns<BindingColumn>({
   createdAt: ["created_at"],
   updatedAt: ["updated_at"],
   deletedAt: ["deleted_at"],
+  conflict: ["conflict_at"],
+  conflictAt: ["conflict_at"],
+  supersededAt: ["superseded_at"],
+  sameSubscriptionIdBindings: ["subscription_id"],
   callRecords: ["subscription_id"],
   callSessions: ["subscription_id"],
 });
@@ -135,7 +177,12 @@ const BindingFilterInput = builder.inputType("BindingFilter", {
     extendNum: t.string(),
     states: t.field({
       type: [BindingStateEnum],
-      description: "Which states to include. Default: ACTIVE only.",
+      description: "Which states to include. Default: ACTIVE only, or every state when `conflict` is given.",
+    }),
+    conflict: t.boolean({
+      description:
+        "true: only bindings whose subscriptionId the platform reused for another binding (`conflict`); " +
+        "false: only the others.",
     }),
   }),
 });
@@ -144,7 +191,9 @@ builder.queryFields((t) => ({
   binding: t.field({
     type: BindingObject,
     nullable: true,
-    description: "The binding with this subscriptionId, in any state.",
+    description:
+      "The binding with this subscriptionId, in any state. Should the platform have reused the ID for " +
+      "another binding, the current (newest) one: see `Binding.sameSubscriptionIdBindings` for the others.",
     args: { subscriptionId: t.arg.string({ required: true }) },
     resolve: async (_root, { subscriptionId }, ctx) =>
       (await findBinding(ctx.services.db, subscriptionId)) ?? null,
@@ -161,7 +210,8 @@ builder.queryFields((t) => ({
   bindings: t.connection(
     {
       type: BindingObject,
-      description: "Bindings, newest first. Without `filter.states`, only active ones.",
+      description:
+        "Bindings, newest first. Without `filter.states`, only active ones (every state with `filter.conflict`).",
       args: { filter: t.arg({ type: BindingFilterInput }) },
       resolve: (_root, args, ctx, info) =>
         keysetConnection("binding", args, (page) =>

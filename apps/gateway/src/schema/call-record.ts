@@ -6,7 +6,9 @@ import {
   type CallRecordColumn,
   type CallRecordFilter,
   findCallRecord,
+  findCallRecordById,
   listCallRecords,
+  listCallRecordsByIcid,
   listSessionRecords,
   matchesCallRecordFilter,
 } from "../db/call-record-repository.js";
@@ -17,6 +19,7 @@ import { CallSessionObject } from "./call-session.js";
 import { CodeDescriptionObject } from "./code-description.js";
 import { guardStream } from "./guard-stream.js";
 import { keysetConnection } from "./pagination.js";
+import { loadRowNode, rowNodeId } from "./row-node-id.js";
 import { connectionColumns } from "./selected-columns.js";
 
 const record = (row: CallRecordRow) => row.record as FeeRecord;
@@ -38,9 +41,18 @@ const RecordingDownloadUrlObject = builder
 export const CallRecordObject = builder.objectRef<CallRecordRow>("CallRecord");
 
 builder.node(CallRecordObject, {
-  description: "A call detail record (one `feeLst` entry of a fee push), unique by `icid`.",
-  id: { resolve: (r) => r.icid },
-  loadOne: (id, ctx) => findCallRecord(ctx.services.db, id).then((row) => row ?? null),
+  description:
+    "A call detail record (one `feeLst` entry of a fee push), unique by `icid` unless the platform reused " +
+    "an icid for a different CDR (see `conflict`).",
+  // The first CDR of an icid is its bare icid; one kept under a reused icid is `icid#rowId`.
+  id: { resolve: (r) => rowNodeId(r.icid, r.id, !r.conflict) },
+  loadOne: (id, ctx) =>
+    loadRowNode(
+      id,
+      (rowId) => findCallRecordById(ctx.services.db, rowId),
+      (row) => row.icid,
+      async (icid) => (await listCallRecordsByIcid(ctx.services.db, icid))[0],
+    ),
   fields: (t) => ({
     icid: t.exposeString("icid"),
     sessionId: t.exposeString("session_id"),
@@ -109,6 +121,18 @@ builder.node(CallRecordObject, {
       resolve: (r) => r.record,
     }),
     receivedAt: t.field({ type: "DateTime", resolve: (r) => r.inserted_at }),
+    conflict: t.exposeBoolean("conflict", {
+      description:
+        "True when a CDR with the same icid but different content was stored before this one (the platform " +
+        "reused the icid): both are kept, see `sameIcidRecords`. An identical re-send is never stored twice.",
+    }),
+    sameIcidRecords: t.field({
+      type: [CallRecordObject],
+      description:
+        "Every CDR stored under this icid, oldest first (this one included; more than one only when the " +
+        "platform reused the icid).",
+      resolve: (r, _args, ctx) => listCallRecordsByIcid(ctx.services.db, r.icid),
+    }),
     session: t.field({
       type: CallSessionObject,
       nullable: true,
@@ -123,7 +147,7 @@ builder.node(CallRecordObject, {
  * makes such a list read every column.
  */
 const callRecordColumns = connectionColumns<CallRecordColumn>({
-  id: ["icid"],
+  id: ["icid", "conflict"],
   icid: ["icid"],
   sessionId: ["session_id"],
   subscriptionId: ["subscription_id"],
@@ -145,6 +169,8 @@ const callRecordColumns = connectionColumns<CallRecordColumn>({
   recordingDownloadUrl: ["record_domain", "record_object_name", "record_file_download_url"],
   record: ["record"],
   receivedAt: ["inserted_at"],
+  conflict: ["conflict"],
+  sameIcidRecords: ["icid"],
   session: ["session_id"],
 });
 
@@ -160,6 +186,9 @@ const CallRecordFilterInput = builder.inputType("CallRecordFilter", {
     subscriptionId: t.string(),
     virtualNum: t.string(),
     bindNum: t.string(),
+    conflict: t.boolean({
+      description: "true: only CDRs kept under a reused icid (`conflict`); false: only the others.",
+    }),
   }),
 });
 
@@ -167,6 +196,9 @@ builder.queryFields((t) => ({
   callRecord: t.field({
     type: CallRecordObject,
     nullable: true,
+    description:
+      "The CDR with this icid. Should the platform have reused the icid for CDRs of different content, the " +
+      "newest: see `CallRecord.sameIcidRecords` for the others.",
     args: { icid: t.arg.string({ required: true }) },
     resolve: async (_root, { icid }, ctx) => (await findCallRecord(ctx.services.db, icid)) ?? null,
   }),
