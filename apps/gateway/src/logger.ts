@@ -64,5 +64,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       },
     },
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  // pino's default stdout stream buffers and writes later; a synchronous one keeps log lines in order with
+  // anything else the process prints (the start banner) and loses nothing when the process exits.
+  return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }
