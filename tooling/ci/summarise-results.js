@@ -55,7 +55,7 @@ function firstLine(text) {
 
 /**
  * Counts one vitest JSON report: its tests, plus every file that failed without a failing test in it (a file that
- * could not be imported, or whose hooks threw) as one failure each.
+ * could not be imported, or whose hooks threw or timed out, skipping its tests) as one failure each.
  * @param {VitestReport} report
  * @param {string} dir the workspace directory, to print test files relative to it
  * @returns {{ passed: number, failed: number, skipped: number, problems: string[] }}
@@ -70,9 +70,8 @@ export function countReport(report, dir) {
     if ((file.assertionResults ?? []).some((test) => test.status === "failed")) continue;
     failed++;
     const relative = file.name.startsWith(`${dir}/`) ? file.name.slice(dir.length + 1) : file.name;
-    problems.push(
-      `${relative} failed outside its tests (did not load?): ${firstLine(file.message) || "no message"}`,
-    );
+    const why = firstLine(file.message) || "see its output above";
+    problems.push(`${relative} failed outside its tests (a load error or a failing hook): ${why}`);
   }
   // Vitest also fails a run for errors outside any file (an unhandled rejection after a test ended).
   if (report.success === false && failed === 0) {

@@ -15,13 +15,14 @@ function run(workspaces: FixtureWorkspace[]) {
   return { status: result.status, lines, output: `${result.stdout}${result.stderr}` };
 }
 
-// Each of these runs turbo and vitest for real; give them time on a small machine.
-describe("the test command (tooling/ci/run-tests.js)", { timeout: 180_000 }, () => {
+// Each of these runs turbo and vitest for real, several processes at once; the timeout only bounds a hang on a
+// small, busy machine. (The remaining rules, such as "no test ran", are tested on summarise() alone.)
+describe("the test command (tooling/ci/run-tests.js)", { timeout: 600_000 }, () => {
   test("runs every suite past failures and counts failed tests, load failures and a crash", () => {
     const { status, lines, output } = run(["passing", "failing", "unloadable", "crashing", "lint-fails"]);
     expect(status, output).toBe(1);
-    expect(lines.at(-1)).toBe("4 passed, 4 failed, 1 skipped");
-    const explanation = lines.slice(-6, -1);
+    expect(lines.at(-1)).toBe("4 passed, 5 failed, 2 skipped");
+    const explanation = lines.slice(-7, -1);
     expect(explanation).toEqual(
       expect.arrayContaining([
         "task failed: lint-fails#lint (exit 3)",
@@ -30,6 +31,7 @@ describe("the test command (tooling/ci/run-tests.js)", { timeout: 180_000 }, () 
         ),
         expect.stringMatching(/^unloadable: test\/missing-import\.test\.js failed outside its tests/),
         expect.stringMatching(/^unloadable: test\/throws-at-import\.test\.js failed outside its tests/),
+        expect.stringMatching(/^failing: test\/failing-hook\.test\.js failed outside its tests/),
       ]),
     );
   });
@@ -38,15 +40,5 @@ describe("the test command (tooling/ci/run-tests.js)", { timeout: 180_000 }, () 
     const { status, lines, output } = run(["passing"]);
     expect(status, output).toBe(0);
     expect(lines.at(-1)).toBe("2 passed, 0 failed, 1 skipped");
-  });
-
-  test("fails when a non-test task fails and no test ran", () => {
-    const { status, lines, output } = run(["lint-fails"]);
-    expect(status, output).toBe(1);
-    expect(lines.slice(-3)).toEqual([
-      "task failed: lint-fails#lint (exit 3)",
-      "no test ran",
-      "0 passed, 0 failed, 0 skipped",
-    ]);
   });
 });

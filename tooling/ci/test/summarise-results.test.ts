@@ -40,13 +40,15 @@ describe("countReport on real vitest reports", () => {
     });
   });
 
-  test("counts a failing test once, without a separate problem line", () => {
+  test("counts a failing test once, and a file whose setup failed (its tests skipped) as one more", () => {
     expect(runs.failing.status).toBe(1);
     expect(countReport(reportOf("failing"), tree.dir("failing"))).toEqual({
       passed: 1,
-      failed: 1,
-      skipped: 0,
-      problems: [],
+      failed: 2,
+      skipped: 1,
+      problems: [
+        "test/failing-hook.test.js failed outside its tests (a load error or a failing hook): the setup of this file fails",
+      ],
     });
   });
 
@@ -101,9 +103,9 @@ describe("summarise", () => {
       { package: "crashing", task: "test", exitCode: 137 },
     ];
     const summary = summarise({ workspaces, reports, tasks, turboExitCode: 1 });
-    expect(summary).toMatchObject({ passed: 4, failed: 4, skipped: 1, exitCode: 1 });
+    expect(summary).toMatchObject({ passed: 4, failed: 5, skipped: 2, exitCode: 1 });
     const lines = summaryLines(summary);
-    expect(lines.at(-1)).toBe("4 passed, 4 failed, 1 skipped");
+    expect(lines.at(-1)).toBe("4 passed, 5 failed, 2 skipped");
     expect(lines.at(-1)).toMatch(CLOSING_LINE);
     expect(lines).toContain("crashing: test run crashed (its test task exited 137; no .vitest-result.json)");
     expect(lines.filter((line) => line.startsWith("unloadable: "))).toHaveLength(2);
