@@ -346,7 +346,7 @@ export default {
                   "pattern": "^-?\\d{1,15}$"
                 }
               ],
-              "description": "Hang-up reason (spec §11.1); 0 is a normal hang-up."
+              "description": "Hang-up reason (platform contract §11.1); 0 is a normal hang-up."
             },
             "stateDesc": {
               "type": "string",

@@ -129,7 +129,7 @@ export default {
                 "pattern": "^-?\\d{1,15}$"
               }
             ],
-            "description": "Teardown point of a failed call (spec §11.3)."
+            "description": "Teardown point of a failed call (platform contract §11.3)."
           },
           "sipStatusCode": {
             "anyOf": [

@@ -348,7 +348,7 @@ export default {
                       "pattern": "^-?\\d{1,15}$"
                     }
                   ],
-                  "description": "Hang-up reason (spec §11.1); 0 is a normal hang-up."
+                  "description": "Hang-up reason (platform contract §11.1); 0 is a normal hang-up."
                 },
                 "stateDesc": {
                   "type": "string",
@@ -501,7 +501,7 @@ export default {
                     "pattern": "^-?\\d{1,15}$"
                   }
                 ],
-                "description": "Teardown point of a failed call (spec §11.3)."
+                "description": "Teardown point of a failed call (platform contract §11.3)."
               },
               "sipStatusCode": {
                 "anyOf": [
@@ -714,7 +714,7 @@ export default {
                     "pattern": "^-?\\d{1,15}$"
                   }
                 ],
-                "description": "Why the number is unavailable (spec §16.2)."
+                "description": "Why the number is unavailable (platform contract §16.2)."
               }
             },
             "required": [

@@ -43,7 +43,7 @@ export default {
                 "pattern": "^-?\\d{1,15}$"
               }
             ],
-            "description": "Why the number is unavailable (spec §16.2)."
+            "description": "Why the number is unavailable (platform contract §16.2)."
           }
         },
         "required": [
