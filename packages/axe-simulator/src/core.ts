@@ -320,7 +320,8 @@ export class SimulatorCore {
    * Continues from a snapshot of a previous run: clock, ID counters and random streams, bindings (also those of
    * numbers or apps no longer configured, as the platform keeps them), number statuses of the numbers still
    * configured, recordings, lock-outs, and the scheduled work. Work of an app no longer configured is dropped:
-   * there is no secret to sign its pushes with. Call it once, on a fresh core.
+   * there is no secret to sign its pushes with. Call it once, on a fresh core. The clock is left at the saved
+   * time: moving it on past the downtime, and running what fell due meanwhile, is the caller's (resume-time.ts).
    */
   restore(snapshot: SimulatorSnapshot): void {
     this.clock.jumpTo(snapshot.now);

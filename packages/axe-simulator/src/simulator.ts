@@ -9,6 +9,7 @@ import { SimulatorCore } from "./core.js";
 import { PortInUseError, SimulatorConfigError, SimulatorInputError, SimulatorStateError } from "./errors.js";
 import { HangRegistry, registerPlatformRoutes } from "./platform-routes.js";
 import { platformResult } from "./result-codes.js";
+import { resumeTime } from "./resume-time.js";
 import { readStateFile, StateFileWriter, stateFilePath } from "./state-file.js";
 import type { Simulator, SimulatorConfig } from "./types.js";
 
@@ -19,8 +20,15 @@ function formatUrl(host: string, port: number): string {
   return host.includes(":") ? `http://[${host}]:${port}` : `http://${host}:${port}`;
 }
 
+/** What {@link keepStateIn} set up: the writer of the state file and the catch-up of a restored state. */
+interface KeptState {
+  writer: StateFileWriter;
+  /** Settles when the work that fell due while the simulator was down has run (never rejects). */
+  caughtUp: Promise<void>;
+}
+
 // With a data directory, restores the state saved there and saves every change; undefined without one.
-function keepStateIn(core: SimulatorCore): StateFileWriter | undefined {
+function keepStateIn(core: SimulatorCore): KeptState | undefined {
   const dir = core.config.dataDir;
   if (dir === undefined) return undefined;
   try {
@@ -39,7 +47,15 @@ function keepStateIn(core: SimulatorCore): StateFileWriter | undefined {
     (error) => core.recordError(error),
   );
   core.onChange = () => writer.changed();
-  return writer;
+  // The clock moves on to where the downtime brought it, running on the way, in order and each at its time,
+  // the work that fell due meanwhile (as clock.advance does), and the state file saves the result.
+  let caughtUp = Promise.resolve();
+  if (saved && core.config.timeScale > 0) {
+    caughtUp = core.scheduler
+      .advanceTo(resumeTime(saved, Date.now(), core.config.timeScale))
+      .catch((error: unknown) => core.recordError(error));
+  }
+  return { writer, caughtUp };
 }
 
 /**
@@ -49,7 +65,8 @@ function keepStateIn(core: SimulatorCore): StateFileWriter | undefined {
  */
 export function createSimulator(config: SimulatorConfig = {}): Simulator {
   const core = new SimulatorCore(resolveConfig(config));
-  const stateFile = keepStateIn(core);
+  const kept = keepStateIn(core);
+  const caughtUp = kept?.caughtUp ?? Promise.resolve();
   const hangs = new HangRegistry();
   let server: Server | undefined;
   let starting: Promise<{ url: string }> | undefined;
@@ -88,6 +105,26 @@ export function createSimulator(config: SimulatorConfig = {}): Simulator {
     return c.json({ error: { message: "internal error", issues: [] } }, 500);
   });
 
+  // Listens on the configured address; a taken port rejects with PortInUseError.
+  const listen = () =>
+    new Promise<{ url: string }>((resolve, reject) => {
+      const s = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
+      s.once("error", (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === "EADDRINUSE"
+            ? new PortInUseError(core.config.port, core.config.host, { cause: error })
+            : error,
+        );
+      });
+      s.listen(core.config.port, core.config.host, () => {
+        s.removeAllListeners("error");
+        const address = s.address() as AddressInfo;
+        core.baseUrl = formatUrl(core.config.host, address.port);
+        server = s;
+        resolve({ url: core.baseUrl });
+      });
+    });
+
   const simulator: Simulator = {
     get url(): string {
       if (!core.baseUrl) throw new SimulatorStateError("The simulator is not started: call start() first.");
@@ -96,26 +133,18 @@ export function createSimulator(config: SimulatorConfig = {}): Simulator {
     start() {
       if (stopped)
         return Promise.reject(new SimulatorStateError("A stopped simulator cannot be started again."));
-      starting ??= new Promise<{ url: string }>((resolve, reject) => {
-        const s = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
-        s.once("error", (error: NodeJS.ErrnoException) => {
-          reject(
-            error.code === "EADDRINUSE"
-              ? new PortInUseError(core.config.port, core.config.host, { cause: error })
-              : error,
-          );
+      // Requests are answered only once a restored state caught up with its downtime (no binding that
+      // expired meanwhile is ever returned).
+      starting ??= caughtUp
+        .then(() => {
+          if (stopped)
+            throw new SimulatorStateError("The simulator was stopped before it started listening.");
+          return listen();
+        })
+        .catch((error: unknown) => {
+          starting = undefined;
+          throw error;
         });
-        s.listen(core.config.port, core.config.host, () => {
-          s.removeAllListeners("error");
-          const address = s.address() as AddressInfo;
-          core.baseUrl = formatUrl(core.config.host, address.port);
-          server = s;
-          resolve({ url: core.baseUrl });
-        });
-      }).catch((error: unknown) => {
-        starting = undefined;
-        throw error;
-      });
       return starting;
     },
     async stop() {
@@ -131,15 +160,22 @@ export function createSimulator(config: SimulatorConfig = {}): Simulator {
         });
       }
       // Last, so that the file holds every change acknowledged before, and the work left pending.
-      if (stateFile) await stateFile.flush();
+      if (kept) await kept.writer.flush();
       core.onChange = undefined;
     },
     get apps() {
       return core.config.apps;
     },
     clock,
-    simulateCall: async (input) => core.simulateCall(input),
-    setNumberStatus: async (input) => core.setNumberStatus(input),
+    // A call or status change starts at the virtual time the catch-up of a restored state reaches.
+    simulateCall: async (input) => {
+      await caughtUp;
+      return core.simulateCall(input);
+    },
+    setNumberStatus: async (input) => {
+      await caughtUp;
+      core.setNumberStatus(input);
+    },
     setFaults: (faults) => core.setFaults(faults),
     deliveries: () => core.dispatcher.deliveries(),
     flush,

@@ -88,8 +88,11 @@ const persistedRecordingSchema = z.strictObject({
 /** Schema of the state file (version 1). */
 export const snapshotSchema = z.strictObject({
   version: z.literal(STATE_FORMAT_VERSION),
-  /** Real time of the write (informative only). */
-  savedAt: z.string(),
+  /**
+   * Wall-clock time of the write (ISO 8601). A restart with a running clock counts the time since as passed
+   * (see resume-time.ts); a file without it resumes at `now`.
+   */
+  savedAt: z.iso.datetime({ offset: true }).optional(),
   /** Seed of the run that created the state (informative: restored generators continue whatever the seed). */
   seed: z.number().int(),
   /** Virtual time when the state was taken. */

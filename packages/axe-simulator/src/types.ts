@@ -182,7 +182,8 @@ export interface SimulatorConfig {
   /**
    * Directory where the simulator keeps its state, so that a restart continues where it stopped: bindings, call
    * records, recordings, number statuses, the virtual clock, ID counters and random state, and pending pushes and
-   * CDR batches. Created if missing. The configuration still comes from each start; `startTime` only applies to a
+   * CDR batches. Created if missing. With a running clock the time it was down counts: work that fell due meanwhile
+   * runs before `start()` resolves. The configuration still comes from each start; `startTime` only applies to a
    * directory without state. @default in memory only
    */
   dataDir?: string;
@@ -380,8 +381,9 @@ export interface Simulator {
   /** Base URL, e.g. `http://127.0.0.1:41234`; throws before `start()`. The platform API is under `url + "/rest/..."`. */
   readonly url: string;
   /**
-   * Listens on the configured host/port. Calling it again returns the same URL. Rejects with
-   * {@link PortInUseError} when the port is taken.
+   * Listens on the configured host/port, once a restarted simulator ran the work that fell due while it was down
+   * (see `dataDir`). Calling it again returns the same URL. Rejects with {@link PortInUseError} when the port is
+   * taken, and with {@link SimulatorStateError} when `stop()` came first.
    */
   start(): Promise<{ url: string }>;
   /**

@@ -90,21 +90,21 @@ export interface ReceivedPush {
   body: Record<string, unknown>;
 }
 
-/** A push receiver: records every POST and answers with `status(request)` (default 200). */
+/** A push receiver: records every POST and answers with `status(request)` (default 200), which may wait. */
 export interface Receiver {
   url: string;
   received: ReceivedPush[];
-  respondWith(fn: (push: ReceivedPush) => number): void;
+  respondWith(fn: (push: ReceivedPush) => number | Promise<number>): void;
   close(): Promise<void>;
 }
 
 export async function startReceiver(): Promise<Receiver> {
-  let respond: (push: ReceivedPush) => number = () => 200;
+  let respond: (push: ReceivedPush) => number | Promise<number> = () => 200;
   const received: ReceivedPush[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const raw = Buffer.concat(chunks).toString("utf8");
       const push = {
         path: req.url ?? "",
@@ -113,7 +113,7 @@ export async function startReceiver(): Promise<Receiver> {
         body: JSON.parse(raw) as Record<string, unknown>,
       };
       received.push(push);
-      res.statusCode = respond(push);
+      res.statusCode = await respond(push);
       res.end();
     });
   });

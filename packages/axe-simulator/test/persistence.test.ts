@@ -246,7 +246,8 @@ describe("state kept in dataDir", () => {
       ["[]", /does not hold a JSON object/],
       [JSON.stringify({ bindings: [] }), /has no format version, and this simulator reads format version 1/],
       [JSON.stringify({ version: 2 }), /has format version 2, and this simulator reads format version 1/],
-      [JSON.stringify({ version: 1 }), /invalid content at savedAt/],
+      [JSON.stringify({ version: 1 }), /invalid content at seed/],
+      [JSON.stringify({ version: 1, savedAt: "yesterday" }), /invalid content at savedAt/],
     ];
     for (const [content, reason] of cases) {
       writeFileSync(file, content);
