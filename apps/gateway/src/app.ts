@@ -28,6 +28,7 @@ import { useSharedSubscriptionEvents } from "./live/use-shared-subscription-even
 import { createLogger, type Logger } from "./logger.js";
 import type { StoredPush } from "./notify/store-notification.js";
 import { useNotifyRoute } from "./notify/use-notify-route.js";
+import { probePort } from "./port-probe.js";
 import { useRequestSizeLimit } from "./request-size-limit.js";
 import { schema } from "./schema/index.js";
 import { useQueryJit } from "./use-query-jit.js";
@@ -296,14 +297,20 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
     async start() {
       if (url) return { url, graphqlUrl: `${url}/graphql`, simulatorUrl: simulator?.url };
       // Both ports first, so that a taken one fails the start before the database is created or migrated.
-      // Until Yoga is ready (below), the server answers 503.
+      // Until Yoga is ready (below), the server answers 503. The embedded simulator itself starts last, once
+      // pushes can be stored: a restarted simulator delivers at once what fell due while it was down.
       server = createServer((request, response) => {
         if (yoga) return void yoga(request, response);
         response.writeHead(503, { "retry-after": "1" }).end();
       });
       try {
         url = await listen(server);
-        await startPlatform(url);
+        const p = config.platform;
+        if (p.kind === "embedded-simulator") {
+          await probePort(config.host, p.port).catch((error: unknown) => {
+            throw isPortInUse(error) ? new PortInUseError(p.port, "SIMULATOR_PORT", { cause: error }) : error;
+          });
+        }
         handle = await openDatabase(config.database);
       } catch (error) {
         await app.stop();
@@ -350,6 +357,7 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
       attachWebSocket(server, yoga);
       try {
         await feed.start();
+        await startPlatform(url);
         await rememberServedVirtualNumbers(db, servedVirtualNumbers(), now());
       } catch (error) {
         await app.stop();
