@@ -15,6 +15,7 @@ import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { Kysely } from "kysely";
 import { WebSocketServer } from "ws";
 import { type BindingCommands, createBindingCommands } from "./bindings/binding-commands.js";
+import { type BackgroundPlatformCheck, startPlatformCheck } from "./bindings/platform-check.js";
 import type { GatewayConfig } from "./config.js";
 import type { GatewayContext, GatewayServices } from "./context.js";
 import { type Database, type DatabaseHandle, migrateToLatest, openDatabase } from "./db/database.js";
@@ -106,6 +107,7 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
   let url: string | undefined;
   const timers: NodeJS.Timeout[] = [];
   let stopping: Promise<void> | undefined;
+  let platformCheck: BackgroundPlatformCheck | undefined;
 
   const now =
     options.now ??
@@ -376,6 +378,11 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
         );
       }
       for (const timer of timers) timer.unref();
+      // Bindings lost on the platform behind the mirror's back (docs/axe-platform.md §7): found in the background.
+      platformCheck = startPlatformCheck(
+        bindings.checkAgainstPlatform,
+        logger.child({ component: "bindings" }),
+      );
       logger.info(
         { url, database: config.database.kind, platform: config.platform.kind, simulatorUrl: simulator?.url },
         "gateway started",
@@ -386,6 +393,7 @@ export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): 
     stop() {
       stopping ??= (async () => {
         for (const timer of timers.splice(0)) clearInterval(timer);
+        await platformCheck?.stop();
         await simulator?.stop();
         if (wsServer) {
           for (const client of wsServer.clients) client.close(1001, "Going away");

@@ -24,6 +24,11 @@ import { rememberVirtualNumbers } from "../db/virtual-number-repository.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { BindingChangeEvent, GatewayPubSub } from "../live/pubsub.js";
 import { computeExpiresAt, type TimeUnit } from "./expiry.js";
+import {
+  createPlatformCheck,
+  type PlatformCheckReport,
+  type PlatformCheckRunOptions,
+} from "./platform-check.js";
 import { toCommandError } from "./platform-errors.js";
 
 /** Options for {@link createBindingCommands}. */
@@ -50,6 +55,11 @@ export interface BindingCommands {
   delete(selector: BindingSelector): Promise<{ subscriptionId: string | null; binding: BindingRow | null }>;
   /** Announce bindings that lapsed since the last sweep; returns how many. */
   sweepExpired(): Promise<number>;
+  /**
+   * Mark active bindings the platform no longer has as MISSING (start runs it in the background); runs after a
+   * check in progress. See `createPlatformCheck`.
+   */
+  checkAgainstPlatform(options?: PlatformCheckRunOptions): Promise<PlatformCheckReport>;
 }
 
 /** Check a selector the way the platform reads it (subscriptionId wins; else X and E together). */
@@ -94,12 +104,14 @@ function rowFromPlatform(
     updated_at: times.updatedAt,
     deleted_at: null,
     expiry_announced_at: null,
+    platform_missing_at: null,
   };
 }
 
 /** Create the command handlers behind the binding mutations. */
 export function createBindingCommands(options: BindingCommandsOptions): BindingCommands {
   const { db, platform, pubsub, now, logger } = options;
+  const platformCheck = createPlatformCheck({ db, platform, pubsub, now, logger });
 
   function publish(events: BindingChangeEvent[]): void {
     for (const event of events) pubsub.publish("bindingChange", event);
@@ -171,6 +183,7 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
         updated_at: at,
         deleted_at: null,
         expiry_announced_at: null,
+        platform_missing_at: null,
       };
       try {
         const { mirrored, closed } = await db.transaction().execute(async (tx) => {
@@ -274,6 +287,10 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
         total += lapsed.length;
         if (lapsed.length < 100) return total;
       }
+    },
+
+    checkAgainstPlatform(runOptions) {
+      return platformCheck.run(runOptions);
     },
   };
 }

@@ -5,7 +5,10 @@ import type { Database, Executor } from "./database.js";
 import { createQueryShapeCache } from "./query-shape-cache.js";
 
 /** Lifecycle state of a mirrored binding, derived from its timestamps at a given instant. */
-export type BindingState = "active" | "expired" | "deleted";
+export type BindingState = "active" | "expired" | "deleted" | "missing";
+
+/** Every {@link BindingState}. */
+export const BINDING_STATES: readonly BindingState[] = ["active", "expired", "deleted", "missing"];
 
 /** Filter for {@link listBindings}. Absent fields do not filter. */
 export interface BindingFilter {
@@ -28,8 +31,13 @@ export interface PageRequest {
 }
 
 /** The state of a binding row at `now`. */
-export function bindingState(row: Pick<BindingRow, "expires_at" | "deleted_at">, now: Date): BindingState {
+export function bindingState(
+  row: Pick<BindingRow, "expires_at" | "deleted_at" | "platform_missing_at">,
+  now: Date,
+): BindingState {
   const expiresAt = row.expires_at;
+  // Marked only while active (see markBindingsMissingFromPlatform), so it wins over the timestamps.
+  if (row.platform_missing_at !== null) return "missing";
   if (row.deleted_at !== null) {
     return expiresAt !== null && expiresAt <= row.deleted_at ? "expired" : "deleted";
   }
@@ -46,6 +54,7 @@ function stateCondition(eb: ExpressionBuilder<Database, "bindings">, state: Bind
     case "expired":
       return eb.and([
         eb("expires_at", "is not", null),
+        eb("platform_missing_at", "is", null),
         eb.or([
           eb.and([eb("deleted_at", "is", null), eb("expires_at", "<=", now)]),
           eb("deleted_at", ">=", eb.ref("expires_at")),
@@ -54,8 +63,11 @@ function stateCondition(eb: ExpressionBuilder<Database, "bindings">, state: Bind
     case "deleted":
       return eb.and([
         eb("deleted_at", "is not", null),
+        eb("platform_missing_at", "is", null),
         eb.or([eb("expires_at", "is", null), eb("deleted_at", "<", eb.ref("expires_at"))]),
       ]);
+    case "missing":
+      return eb("platform_missing_at", "is not", null);
   }
 }
 
@@ -218,7 +230,7 @@ export async function listBindings(
     filter.states && filter.states.length > 0
       ? filter.states
       : hasConflict
-        ? (["active", "expired", "deleted"] as const)
+        ? BINDING_STATES
         : (["active"] as const);
   const shape = [
     columns?.join(",") ?? "*",
@@ -263,6 +275,53 @@ export async function markBindingDeleted(
     .where("deleted_at", "is", null)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** The X numbers that have active bindings in the mirror at `now`, in order. */
+export async function listVirtualNumbersWithActiveBindings(db: Executor, now: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom("bindings")
+    .select("virtual_num")
+    .distinct()
+    .where((eb) => stateCondition(eb, "active", now))
+    .orderBy("virtual_num")
+    .execute();
+  return rows.map((row) => row.virtual_num);
+}
+
+/** The active bindings on X at `now`, oldest first. */
+export async function listActiveBindingsOn(
+  db: Executor,
+  virtualNum: string,
+  now: Date,
+): Promise<BindingRow[]> {
+  return db
+    .selectFrom("bindings")
+    .selectAll()
+    .where("virtual_num", "=", virtualNum)
+    .where((eb) => stateCondition(eb, "active", now))
+    .orderBy("id")
+    .execute();
+}
+
+/**
+ * Mark bindings the platform was found not to have as missing (and closed) at `at`. A row is marked only when it
+ * is still the version that was checked and still active: one changed meanwhile was seen by someone else and is
+ * left for the next check. Returns the rows marked.
+ */
+export async function markBindingsMissingFromPlatform(
+  db: Executor,
+  checked: readonly Pick<BindingRow, "id" | "version">[],
+  at: Date,
+): Promise<BindingRow[]> {
+  if (checked.length === 0) return [];
+  return db
+    .updateTable("bindings")
+    .set({ platform_missing_at: at, deleted_at: at, updated_at: at, version: sql`version + 1` })
+    .where((eb) => eb.or(checked.map((row) => eb.and({ id: row.id, version: row.version }))))
+    .where((eb) => stateCondition(eb, "active", at))
+    .returningAll()
+    .execute();
 }
 
 /**

@@ -29,7 +29,7 @@ export interface BindingTable {
   expires_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
-  /** Set when the binding was unbound (or superseded on the platform); null while it exists. */
+  /** Set when the binding was unbound, superseded on the platform or found missing there; null while it exists. */
   deleted_at: Timestamp | null;
   /** Set once a `bindingChanges` EXPIRED event was published for this binding. */
   expiry_announced_at: Timestamp | null;
@@ -40,6 +40,11 @@ export interface BindingTable {
   superseded_at: OptionalTimestamp;
   /** Set on both rows of such a pair: when the gateway found the subscriptionId reused. */
   conflict_at: OptionalTimestamp;
+  /**
+   * Set (together with `deleted_at`) when the check at start found the platform no longer has this binding: it
+   * was unbound or lost outside the gateway. Cleared when the platform reports the binding again.
+   */
+  platform_missing_at: OptionalTimestamp;
   /** Monotonic per row; bumps on every change so subscribers can order updates. */
   version: Generated<number>;
 }

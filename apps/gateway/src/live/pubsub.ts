@@ -4,8 +4,8 @@ import type { CallSessionRow } from "../db/call-session.table.js";
 import type { VirtualNumberRow } from "../db/virtual-number.table.js";
 import { EventChannel } from "./event-channel.js";
 
-/** What happened to a binding. */
-export type BindingChangeKind = "created" | "updated" | "deleted" | "expired";
+/** What happened to a binding (`missing`: the check at start found the platform no longer has it). */
+export type BindingChangeKind = "created" | "updated" | "deleted" | "expired" | "missing";
 
 /** One published binding change. */
 export interface BindingChangeEvent {

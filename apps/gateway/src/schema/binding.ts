@@ -29,6 +29,11 @@ export const BindingStateEnum = builder.enumType("BindingState", {
       value: "deleted",
       description: "Unbound (through this gateway, or found gone on the platform).",
     },
+    MISSING: {
+      value: "missing",
+      description:
+        "The platform no longer has this binding (found by the check at start); it was unbound or lost outside the gateway.",
+    },
   } as const,
 });
 
@@ -44,6 +49,10 @@ const BindingChangeKindEnum = builder.enumType("BindingChangeKind", {
     UPDATED: { value: "updated" },
     DELETED: { value: "deleted" },
     EXPIRED: { value: "expired" },
+    MISSING: {
+      value: "missing",
+      description: "The check at start found that the platform no longer has the binding (now MISSING).",
+    },
   } as const,
 });
 
@@ -99,7 +108,14 @@ builder.node(BindingObject, {
     }),
     createdAt: t.field({ type: "DateTime", resolve: (b) => b.created_at }),
     updatedAt: t.field({ type: "DateTime", resolve: (b) => b.updated_at }),
-    deletedAt: t.field({ type: "DateTime", nullable: true, resolve: (b) => b.deleted_at }),
+    deletedAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description:
+        "When the binding ended for the gateway: unbound, superseded, or found missing on the platform (MISSING); " +
+        "null while it exists.",
+      resolve: (b) => b.deleted_at,
+    }),
     conflict: t.boolean({
       description:
         "True when the platform reported another binding under this subscriptionId: through its API (a " +
@@ -152,7 +168,7 @@ const bindingColumns = connectionColumns<BindingColumn>({
   callbackExpiredTime: ["callback_expired_time"],
   userData: ["user_data"],
   expiresAt: ["expires_at"],
-  state: ["expires_at", "deleted_at"],
+  state: ["expires_at", "deleted_at", "platform_missing_at"],
   createdAt: ["created_at"],
   updatedAt: ["updated_at"],
   deletedAt: ["deleted_at"],
@@ -356,7 +372,7 @@ builder.mutationFields((t) => ({
 }));
 
 const BindingChangeObject = builder.objectRef<BindingChangeEvent>("BindingChange").implement({
-  description: "A binding was created, changed, unbound, or lapsed.",
+  description: "A binding was created, changed, unbound, lapsed, or found missing on the platform.",
   fields: (t) => ({
     kind: t.field({ type: BindingChangeKindEnum, resolve: (c) => c.kind }),
     binding: t.field({ type: BindingObject, resolve: (c) => c.binding }),
@@ -371,7 +387,9 @@ const BindingChangeFilterInput = builder.inputType("BindingChangeFilter", {
 builder.subscriptionField("bindingChanges", (t) =>
   t.field({
     type: BindingChangeObject,
-    description: "Binding changes made through this gateway, and lapses found by its expiry sweep.",
+    description:
+      "Binding changes made through this gateway, lapses found by its expiry sweep, and bindings its check at " +
+      "start found missing on the platform.",
     args: { filter: t.arg({ type: BindingChangeFilterInput }) },
     subscribe: (_root, args, ctx) => {
       const f = args.filter;
