@@ -42,7 +42,9 @@ describe("pnpm demo against a running gateway", () => {
       expect(output).toMatch(/disconnect/i);
       expect(output).toMatch(/Unbound/);
     }
-    const left = await gw.gql<{ bindings: { edges: unknown[] } }>("{ bindings(first: 10) { edges { cursor } } }");
+    const left = await gw.gql<{ bindings: { edges: unknown[] } }>(
+      "{ bindings(first: 10) { edges { cursor } } }",
+    );
     expect(left.data?.bindings.edges).toEqual([]);
   }, 180_000);
 });

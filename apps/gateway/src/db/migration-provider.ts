@@ -2,7 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as initialSchema from "./migrations/20260601T000000-initial-schema.js";
 import * as keptBodiesLz4 from "./migrations/20261125T000000-kept-bodies-lz4.js";
 import * as reusedPlatformIds from "./migrations/20261201T000000-reused-platform-ids.js";
-import * as platformMissingBindings from "./migrations/20261215T000000-platform-missing-bindings.js";
+import * as platformMissingBindings from "./migrations/20261206T000000-platform-missing-bindings.js";
 
 /**
  * The gateway's migrations, listed in code rather than read from disk so that they work the same from
@@ -12,7 +12,7 @@ const migrations: Record<string, Migration> = {
   "20260601T000000-initial-schema": initialSchema,
   "20261125T000000-kept-bodies-lz4": keptBodiesLz4,
   "20261201T000000-reused-platform-ids": reusedPlatformIds,
-  "20261215T000000-platform-missing-bindings": platformMissingBindings,
+  "20261206T000000-platform-missing-bindings": platformMissingBindings,
 };
 
 /** A Kysely `MigrationProvider` over the in-code list above. */
