@@ -66,6 +66,9 @@ const envSchema = z.object({
     .optional(),
 });
 
+/** Every environment variable the gateway reads. */
+export const GATEWAY_VARIABLES = Object.keys(envSchema.shape) as readonly (keyof typeof envSchema.shape)[];
+
 /** Where the gateway keeps its data. */
 export type DatabaseConfig =
   | { kind: "postgres"; url: string }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../src/config.js";
+import { GATEWAY_VARIABLES, parseConfig } from "../src/config.js";
 
 describe("parseConfig", () => {
   it("defaults to an embedded simulator, PGlite under ./.data and verified pushes", () => {
@@ -92,21 +92,8 @@ describe("parseConfig", () => {
   });
 
   it("treats every variable given as an empty string as unset: defaults apply", () => {
-    const names = [
-      "PORT",
-      "HOST",
-      "DATA_DIR",
-      "DATABASE_URL",
-      "PGLITE_DIR",
-      "AXE_BASE_URL",
-      "AXE_APP_KEY",
-      "AXE_APP_SECRET",
-      "AXE_AUTH_SCHEME",
-      "NOTIFY_VERIFY",
-      "LOG_LEVEL",
-      "SIMULATOR_PORT",
-    ];
-    const result = parseConfig(Object.fromEntries(names.map((name) => [name, ""])));
+    expect(GATEWAY_VARIABLES).toContain("AXE_VIRTUAL_NUMBERS");
+    const result = parseConfig(Object.fromEntries(GATEWAY_VARIABLES.map((name) => [name, ""])));
     expect(result).toEqual(parseConfig({}));
     expect(result.ok && result.config.port).toBe(4000);
     expect(

@@ -89,7 +89,7 @@ export interface ServedVirtualNumber {
 }
 
 /**
- * List the numbers the gateway serves from the start (one statement). A number not yet known is added; a
+ * List the numbers the gateway serves from the start. A number not yet known is added; a
  * status given (the platform's own, read at start) replaces a different stored one; a number given without a
  * status (only configured) leaves a reported status alone.
  */
@@ -98,32 +98,11 @@ export async function rememberServedVirtualNumbers(
   numbers: readonly ServedVirtualNumber[],
   at: Date,
 ): Promise<void> {
-  const unique = [...new Map(numbers.map((n) => [n.number, n])).values()];
-  if (unique.length === 0) return;
-  await tx
-    .insertInto("virtual_numbers")
-    .values(
-      unique.map((n) => ({
-        number: n.number,
-        status: n.status,
-        cause: n.cause,
-        status_changed_at: n.status === null ? null : at,
-        first_seen_at: at,
-        updated_at: at,
-      })),
-    )
-    .onConflict((oc) =>
-      oc
-        .column("number")
-        .doUpdateSet((eb) => ({
-          status: eb.ref("excluded.status"),
-          cause: eb.ref("excluded.cause"),
-          status_changed_at: eb.ref("excluded.status_changed_at"),
-          updated_at: eb.ref("excluded.updated_at"),
-        }))
-        .where(
-          sql<boolean>`excluded.status is not null and (virtual_numbers.status, virtual_numbers.cause) is distinct from (excluded.status, excluded.cause)`,
-        ),
-    )
-    .execute();
+  const reported = numbers.flatMap((n) => (n.status === null ? [] : [{ ...n, status: n.status }]));
+  await applyVirtualNumberStatus(tx, reported, at);
+  await rememberVirtualNumbers(
+    tx,
+    numbers.map((n) => n.number),
+    at,
+  );
 }

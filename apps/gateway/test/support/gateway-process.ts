@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { GATEWAY_VARIABLES } from "../../src/config.js";
 
 /** The gateway's workspace folder. */
 export const GATEWAY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -10,22 +11,6 @@ export const GATEWAY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../
 export const REPO_ROOT = resolve(GATEWAY_DIR, "../..");
 /** The built gateway that `pnpm start` runs. */
 export const BUILT_MAIN = join(GATEWAY_DIR, "dist/main.mjs");
-
-// Variables of the gateway that the test runner's own environment must not leak into a child.
-const GATEWAY_VARIABLES = [
-  "PORT",
-  "HOST",
-  "DATA_DIR",
-  "DATABASE_URL",
-  "PGLITE_DIR",
-  "AXE_BASE_URL",
-  "AXE_APP_KEY",
-  "AXE_APP_SECRET",
-  "AXE_AUTH_SCHEME",
-  "NOTIFY_VERIFY",
-  "LOG_LEVEL",
-  "SIMULATOR_PORT",
-];
 
 /** A gateway (or the pnpm chain that runs it) in a child process, with its output collected. */
 export interface GatewayProcess {
