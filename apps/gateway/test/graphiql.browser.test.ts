@@ -121,7 +121,7 @@ describe.skipIf(!haveChromium && !inCi)("GraphiQL in headless Chromium", () => {
     const sockets = graphiql!.requests.filter((url) => url.startsWith("ws"));
     expect(sockets).toEqual([gw!.app.graphqlUrl.replace(/^http/, "ws")]);
     expect(graphiql!.foreignRequests()).toEqual([]);
-  });
+  }, 150_000);
 
   // Last: it leaves a foreign request in the record.
   it("notices a request for another host, and refuses it", async () => {

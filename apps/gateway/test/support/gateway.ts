@@ -149,8 +149,9 @@ export async function until(
  * Call before subscribing; the returned function waits until the server holds `count` more live
  * subscriptions (call-event feed listeners plus pub/sub topics) than it did at this call.
  */
-export function subscriptionCounter(app: GatewayApp): (count: number) => Promise<void> {
+export function subscriptionCounter(app: GatewayApp): (count: number, timeoutMs?: number) => Promise<void> {
   const live = () => app.services.feed.listenerCount() + app.services.pubsub.listenerCount();
   const baseline = live();
-  return (count) => until(() => live() >= baseline + count, `${count} more live subscriptions`);
+  return (count, timeoutMs) =>
+    until(() => live() >= baseline + count, `${count} more live subscriptions`, timeoutMs);
 }

@@ -222,6 +222,15 @@ export async function openGraphiQL(
           }
           await page.waitForTimeout(50);
         }
+        // GraphiQL takes the editor's text into its own state (what the run button runs) a moment later, and
+        // stores it then: a run before that would run the previous query.
+        const stored = () => page.evaluate(() => localStorage.getItem("graphiql:query"));
+        while ((await stored()) !== text) {
+          if (Date.now() > deadline) {
+            throw new GraphiQLTimeoutError("GraphiQL to take the query", String(await stored()));
+          }
+          await page.waitForTimeout(50);
+        }
       },
       async run() {
         await page.locator(".graphiql-execute-button").click();
@@ -298,7 +307,8 @@ export async function showLiveCallEvent(
   const subscribed = subscriptionCounter(app);
   await graphiql.setQuery(CALL_EVENTS);
   await graphiql.run();
-  await subscribed(1);
+  // GraphiQL opens its WebSocket only now; on a busy machine the browser may take a while to get there.
+  await subscribed(1, 60_000);
   const call = await simulator.simulateCall({
     caller: SCENARIO.caller,
     virtualNum: SCENARIO.virtualNum,
