@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BenchFigure, isQuick, reportSuite } from "@privnum/bench-kit";
-import { parseConfig } from "../src/config.js";
+import { parseConfig } from "../src/shared/config.js";
 import {
   createBenchDatabase,
   dropAllBenchDatabases,

@@ -2,7 +2,7 @@
 // database the orchestrator created for the run. Answers `start`, `stats`, `profile-start`, `profile-stop` and
 // `stop` over IPC.
 import { buildApp, type GatewayApp } from "../src/app.js";
-import type { GatewayConfig } from "../src/config.js";
+import type { GatewayConfig } from "../src/shared/config.js";
 import { startCpuProfile, stopCpuProfile } from "./lib/cpu-profiler.js";
 import { serveParent } from "./lib/ipc-server.js";
 import { readProcessStats } from "./lib/process-stats.js";

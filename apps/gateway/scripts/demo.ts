@@ -9,8 +9,8 @@ import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { z } from "zod";
 import { buildApp } from "../src/app.js";
-import { testConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
+import { testConfig } from "../src/shared/config.js";
+import { createLogger } from "../src/shared/logger.js";
 
 const env = z
   .object({

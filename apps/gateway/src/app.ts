@@ -16,23 +16,26 @@ import type { Kysely } from "kysely";
 import { WebSocketServer } from "ws";
 import { type BindingCommands, createBindingCommands } from "./bindings/binding-commands.js";
 import { type BackgroundPlatformCheck, startPlatformCheck } from "./bindings/platform-check.js";
-import type { GatewayConfig } from "./config.js";
-import type { GatewayContext, GatewayServices } from "./context.js";
-import { type Database, type DatabaseHandle, migrateToLatest, openDatabase } from "./db/database.js";
-import { createDatabaseNonceStore } from "./db/nonce-store.js";
-import { rememberServedVirtualNumbers, type ServedVirtualNumber } from "./db/virtual-number-repository.js";
-import { isPortInUse, MigrationError, NotStartedError, PortInUseError } from "./errors.js";
-import { renderOfflineGraphiQL } from "./graphiql.js";
-import { type CallEventFeed, createCallEventFeed } from "./live/call-event-feed.js";
-import { createGatewayPubSub, type GatewayPubSub } from "./live/pubsub.js";
-import { useSharedSubscriptionEvents } from "./live/use-shared-subscription-events.js";
-import { createLogger, type Logger } from "./logger.js";
-import type { StoredPush } from "./notify/store-notification.js";
-import { useNotifyRoute } from "./notify/use-notify-route.js";
-import { probePort } from "./port-probe.js";
-import { useRequestSizeLimit } from "./request-size-limit.js";
-import { schema } from "./schema/index.js";
-import { useQueryJit } from "./use-query-jit.js";
+import { type CallEventFeed, createCallEventFeed } from "./calls/call-event-feed.js";
+import { type Database, type DatabaseHandle, migrateToLatest, openDatabase } from "./database/database.js";
+import type { GatewayContext, GatewayServices } from "./graphql/context.js";
+import { schema } from "./graphql/schema.js";
+import { renderOfflineGraphiQL } from "./http/graphiql.js";
+import { probePort } from "./http/port-probe.js";
+import { useQueryJit } from "./http/query-jit.js";
+import { useRequestSizeLimit } from "./http/request-size-limit.js";
+import { useSharedSubscriptionEvents } from "./http/shared-subscription-events.js";
+import { createDatabaseNonceStore } from "./ingest/nonce-store.js";
+import { useNotifyRoute } from "./ingest/notify-route.js";
+import type { StoredPush } from "./ingest/store-pushes.js";
+import {
+  rememberServedVirtualNumbers,
+  type ServedVirtualNumber,
+} from "./numbers/virtual-number.repository.js";
+import { createGatewayPubSub, type GatewayPubSub } from "./pubsub/pubsub.js";
+import type { GatewayConfig } from "./shared/config.js";
+import { isPortInUse, MigrationError, NotStartedError, PortInUseError } from "./shared/errors.js";
+import { createLogger, type Logger } from "./shared/logger.js";
 
 const GRAPHIQL_DEFAULT_QUERY = `# privnum gateway. Try: create a binding, then watch calls on X live.
 mutation Bind {

@@ -1,10 +1,10 @@
 // Runs the gateway: `pnpm start` runs the build of this file (dist/main.mjs). Everything else lives in app.ts.
 import { buildApp } from "./app.js";
-import { loadConfigFromEnv } from "./config.js";
-import { acquireDataDirLock } from "./data-dir-lock.js";
-import { DataDirInUseError, PortInUseError } from "./errors.js";
-import type { Logger } from "./logger.js";
-import { formatStartBanner } from "./start-banner.js";
+import { acquireDataDirLock } from "./process/data-dir-lock.js";
+import { formatStartBanner } from "./process/start-banner.js";
+import { loadConfigFromEnv } from "./shared/config.js";
+import { DataDirInUseError, PortInUseError } from "./shared/errors.js";
+import type { Logger } from "./shared/logger.js";
 
 const loaded = loadConfigFromEnv();
 if (!loaded.ok) {

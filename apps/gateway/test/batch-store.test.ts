@@ -1,10 +1,10 @@
 import { parseNotification } from "@privnum/notification-schemas";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { upsertBinding } from "../src/db/binding-repository.js";
-import type { DatabaseHandle } from "../src/db/database.js";
-import { createNotificationWriter } from "../src/notify/notification-writer.js";
-import { type PendingPush, storeNotifications } from "../src/notify/store-notification.js";
+import { upsertBinding } from "../src/bindings/binding.repository.js";
+import type { DatabaseHandle } from "../src/database/database.js";
+import { createNotificationWriter } from "../src/ingest/notification-writer.js";
+import { type PendingPush, storeNotifications } from "../src/ingest/store-pushes.js";
 import { bindingRow } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
 import { callEvent, cdr } from "./support/notifications.js";

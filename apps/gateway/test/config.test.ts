@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GATEWAY_VARIABLES, parseConfig } from "../src/config.js";
+import { GATEWAY_VARIABLES, parseConfig } from "../src/shared/config.js";
 
 describe("parseConfig", () => {
   it("defaults to an embedded simulator, PGlite under ./.data and verified pushes", () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { acquireDataDirLock, LOCK_FILE_NAME } from "../src/data-dir-lock.js";
-import { DataDirInUseError } from "../src/errors.js";
+import { acquireDataDirLock, LOCK_FILE_NAME } from "../src/process/data-dir-lock.js";
+import { DataDirInUseError } from "../src/shared/errors.js";
 import { GATEWAY_DIR, spawnGateway } from "./support/gateway-process.js";
 
 const dirs: string[] = [];

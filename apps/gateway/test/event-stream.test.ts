@@ -1,10 +1,10 @@
 import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
-import { SubscriberTooSlowError } from "../src/errors.js";
-import { EventChannel } from "../src/live/event-channel.js";
-import { createGatewayPubSub } from "../src/live/pubsub.js";
-import { createLogger } from "../src/logger.js";
-import { guardStream } from "../src/schema/guard-stream.js";
+import { guardStream } from "../src/graphql/guard-stream.js";
+import { EventChannel } from "../src/pubsub/event-channel.js";
+import { createGatewayPubSub } from "../src/pubsub/pubsub.js";
+import { SubscriberTooSlowError } from "../src/shared/errors.js";
+import { createLogger } from "../src/shared/logger.js";
 
 describe("EventChannel", () => {
   it("delivers pushed items in order and ends on close", async () => {

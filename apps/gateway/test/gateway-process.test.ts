@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { LOCK_FILE_NAME } from "../src/data-dir-lock.js";
+import { LOCK_FILE_NAME } from "../src/process/data-dir-lock.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
 import {
   bannerPorts,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createGroupCommit, GroupCommitFullError } from "../src/group-commit.js";
+import { createGroupCommit, GroupCommitFullError } from "../src/ingest/group-commit.js";
 
 /** A run whose batches finish only when the test says so. */
 function controlledRun<T>() {

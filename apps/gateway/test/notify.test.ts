@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../src/logger.js";
-import { createNotifyHandler } from "../src/notify/notify-handler.js";
+import { createNotifyHandler } from "../src/ingest/notify-handler.js";
+import { createLogger } from "../src/shared/logger.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 import { callEvent, cdr, signedHeaders } from "./support/notifications.js";
 

@@ -5,8 +5,13 @@ import { Writable } from "node:stream";
 import { createAxeClient } from "@privnum/axe-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BuildAppOptions } from "../src/app.js";
-import { type DatabaseConfig, type GatewayConfig, SIMULATOR_DEFAULT_APP, testConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
+import {
+  type DatabaseConfig,
+  type GatewayConfig,
+  SIMULATOR_DEFAULT_APP,
+  testConfig,
+} from "../src/shared/config.js";
+import { createLogger } from "../src/shared/logger.js";
 import { ENGINES, type TestDatabase } from "./support/databases.js";
 import { collect, startGateway, subscriptionCounter, type TestGateway, until } from "./support/gateway.js";
 

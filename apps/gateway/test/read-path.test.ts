@@ -4,7 +4,7 @@
 import { getIntrospectionQuery } from "graphql";
 import { createSchema, createYoga } from "graphql-yoga";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useQueryJit } from "../src/use-query-jit.js";
+import { useQueryJit } from "../src/http/query-jit.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 import { cdr, signedHeaders } from "./support/notifications.js";
 

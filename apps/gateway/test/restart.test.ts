@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GatewayConfig, testConfig } from "../src/config.js";
+import { type GatewayConfig, testConfig } from "../src/shared/config.js";
 import { startGateway, type TestGateway, until } from "./support/gateway.js";
 
 const X = "+8617000000001";

@@ -8,12 +8,16 @@ import {
   listBindingsBySubscription,
   markBindingDeleted,
   mirrorBinding,
-} from "../src/db/binding-repository.js";
-import { findCallRecord, listCallRecords, listCallRecordsByIcid } from "../src/db/call-record-repository.js";
-import { findCallSession } from "../src/db/call-session-repository.js";
-import { type DatabaseHandle, migrateToLatest, openDatabase } from "../src/db/database.js";
-import { migrationProvider } from "../src/db/migration-provider.js";
-import { storeNotification } from "../src/notify/store-notification.js";
+} from "../src/bindings/binding.repository.js";
+import {
+  findCallRecord,
+  listCallRecords,
+  listCallRecordsByIcid,
+} from "../src/calls/call-record.repository.js";
+import { findCallSession } from "../src/calls/call-session.repository.js";
+import { type DatabaseHandle, migrateToLatest, openDatabase } from "../src/database/database.js";
+import { migrationProvider } from "../src/database/migration-provider.js";
+import { storeNotification } from "../src/ingest/store-pushes.js";
 import { bindingRow } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
 import { cdr } from "./support/notifications.js";

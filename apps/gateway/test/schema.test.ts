@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { printSchemaSdl } from "../src/schema/print.js";
+import { printSchemaSdl } from "../src/graphql/print-schema.js";
 
 describe("schema.graphql", () => {
   it("is up to date with the code (run `pnpm schema:print` after changing the schema)", () => {

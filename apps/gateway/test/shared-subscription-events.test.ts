@@ -1,8 +1,8 @@
 import { GraphQLError } from "graphql";
 import { createSchema, createYoga } from "graphql-yoga";
 import { describe, expect, it } from "vitest";
-import { EventChannel } from "../src/live/event-channel.js";
-import { useSharedSubscriptionEvents } from "../src/live/use-shared-subscription-events.js";
+import { useSharedSubscriptionEvents } from "../src/http/shared-subscription-events.js";
+import { EventChannel } from "../src/pubsub/event-channel.js";
 
 interface Tick {
   n: number;

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lockCallSessions } from "../src/db/advisory-locks.js";
 import {
   bindingState,
   claimLapsedBindings,
@@ -10,25 +9,26 @@ import {
   markBindingDeleted,
   supersedeBindingsOnExtension,
   upsertBinding,
-} from "../src/db/binding-repository.js";
-import type { NewCallEventRow } from "../src/db/call-event.table.js";
+} from "../src/bindings/binding.repository.js";
 import {
   assignStreamPositions,
   insertCallEvents,
   lastStreamPosition,
   listCallEventsAfter,
-} from "../src/db/call-event-repository.js";
-import { insertCallRecords } from "../src/db/call-record-repository.js";
-import { upsertCallSessions } from "../src/db/call-session-repository.js";
-import { type DatabaseHandle, migrateToLatest } from "../src/db/database.js";
-import { createDatabaseNonceStore } from "../src/db/nonce-store.js";
-import { insertReceivedNotification } from "../src/db/received-notification-repository.js";
+} from "../src/calls/call-event.repository.js";
+import type { NewCallEventRow } from "../src/calls/call-event.table.js";
+import { lockCallSessions } from "../src/calls/call-locks.js";
+import { insertCallRecords } from "../src/calls/call-record.repository.js";
+import { upsertCallSessions } from "../src/calls/call-session.repository.js";
+import { type DatabaseHandle, migrateToLatest } from "../src/database/database.js";
+import { createDatabaseNonceStore } from "../src/ingest/nonce-store.js";
+import { insertReceivedNotification } from "../src/notifications/received-notification.repository.js";
 import {
   applyVirtualNumberStatus,
   listVirtualNumbers,
   rememberServedVirtualNumbers,
   rememberVirtualNumbers,
-} from "../src/db/virtual-number-repository.js";
+} from "../src/numbers/virtual-number.repository.js";
 import { bindingRow as binding } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
 

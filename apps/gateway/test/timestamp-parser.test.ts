@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../src/db/database.js";
-import { createTimestamptzParser, parseIsoTimestamptz } from "../src/db/timestamp-parser.js";
+import type { DatabaseHandle } from "../src/database/database.js";
+import { createTimestamptzParser, parseIsoTimestamptz } from "../src/database/timestamp-parser.js";
 import { createPostgresDatabase, openMigrated } from "./support/databases.js";
 
 // The driver's own parser (postgres-date), which the fast path must agree with.

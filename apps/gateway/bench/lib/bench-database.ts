@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import pg from "pg";
-import { migrateToLatest, openDatabase } from "../../src/db/database.js";
+import { migrateToLatest, openDatabase } from "../../src/database/database.js";
 import { benchBindingRows } from "./push-bodies.js";
 
 /** The machine's PostgreSQL (trust auth); only ever reached on 127.0.0.1. */

@@ -8,7 +8,10 @@ import {
 } from "@privnum/axe-api";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import type { BindingRow, NewBindingRow } from "../db/binding.table.js";
+import type { Database } from "../database/database.js";
+import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
+import type { BindingChangeEvent, GatewayPubSub } from "../pubsub/pubsub.js";
+import { NotFoundError, ValidationError } from "../shared/errors.js";
 import {
   claimLapsedBindings,
   findActiveBindingByExtension,
@@ -18,11 +21,8 @@ import {
   markBindingDeleted,
   mirrorBinding,
   supersedeBindingsOnExtension,
-} from "../db/binding-repository.js";
-import type { Database } from "../db/database.js";
-import { rememberVirtualNumbers } from "../db/virtual-number-repository.js";
-import { NotFoundError, ValidationError } from "../errors.js";
-import type { BindingChangeEvent, GatewayPubSub } from "../live/pubsub.js";
+} from "./binding.repository.js";
+import type { BindingRow, NewBindingRow } from "./binding.table.js";
 import { computeExpiresAt, type TimeUnit } from "./expiry.js";
 import {
   createPlatformCheck,

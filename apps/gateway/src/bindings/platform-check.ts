@@ -1,14 +1,14 @@
 import { type AxeClient, isAxeApiError, maskPhoneNumber } from "@privnum/axe-api";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import type { BindingRow } from "../db/binding.table.js";
+import type { Database } from "../database/database.js";
+import type { GatewayPubSub } from "../pubsub/pubsub.js";
 import {
   listActiveBindingsOn,
   listVirtualNumbersWithActiveBindings,
   markBindingsMissingFromPlatform,
-} from "../db/binding-repository.js";
-import type { Database } from "../db/database.js";
-import type { GatewayPubSub } from "../live/pubsub.js";
+} from "./binding.repository.js";
+import type { BindingRow } from "./binding.table.js";
 
 /** What one check of the mirror against the platform found. */
 export interface PlatformCheckReport {

@@ -1,5 +1,5 @@
 import { AxeApiError, AxeValidationError } from "@privnum/axe-api";
-import { NotFoundError, PlatformError, ValidationError } from "../errors.js";
+import { NotFoundError, PlatformError, ValidationError } from "../shared/errors.js";
 
 /**
  * Turn what `@privnum/axe-api` throws into the gateway's typed results: validation problems, a missing

@@ -1,4 +1,4 @@
-import type { NewBindingRow } from "../../src/db/binding.table.js";
+import type { NewBindingRow } from "../../src/bindings/binding.table.js";
 
 /** A binding mirror row as the gateway stores it after `createBinding`, with `overrides`. */
 export function bindingRow(overrides: Partial<NewBindingRow> = {}): NewBindingRow {

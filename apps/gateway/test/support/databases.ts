@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import type { DatabaseConfig } from "../../src/config.js";
-import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../src/db/database.js";
+import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../src/database/database.js";
+import type { DatabaseConfig } from "../../src/shared/config.js";
 
 /** The machine's PostgreSQL server (trust auth), used to create throwaway databases. */
 export const POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";

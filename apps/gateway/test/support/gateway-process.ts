@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { GATEWAY_VARIABLES } from "../../src/config.js";
+import { GATEWAY_VARIABLES } from "../../src/shared/config.js";
 
 /** The gateway's workspace folder. */
 export const GATEWAY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

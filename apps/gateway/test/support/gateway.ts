@@ -1,8 +1,8 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { type BuildAppOptions, buildApp, type GatewayApp } from "../../src/app.js";
-import { type GatewayConfig, testConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
+import { type GatewayConfig, testConfig } from "../../src/shared/config.js";
+import { createLogger } from "../../src/shared/logger.js";
 
 /** A started gateway for a test file. */
 export interface TestGateway {

@@ -1,5 +1,5 @@
 import { signUsernameToken } from "@privnum/wsse-auth";
-import { SIMULATOR_DEFAULT_APP } from "../../src/config.js";
+import { SIMULATOR_DEFAULT_APP } from "../../src/shared/config.js";
 
 /** Platform time `yyyy-MM-dd HH:mm:ss` (UTC) of an instant. */
 export function platformTime(date: Date): string {

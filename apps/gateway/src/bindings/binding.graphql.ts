@@ -1,0 +1,408 @@
+import type { BindingChanges, CreateBindingInput } from "@privnum/axe-api";
+import { builder } from "../graphql/builder.js";
+import { keysetConnection } from "../graphql/connection.js";
+import { guardStream } from "../graphql/guard-stream.js";
+import { definedFields } from "../graphql/input-helpers.js";
+import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
+import { connectionColumns } from "../graphql/selected-columns.js";
+import type { BindingChangeEvent } from "../pubsub/pubsub.js";
+import { NotFoundError, PlatformError, ValidationError } from "../shared/errors.js";
+import {
+  type BindingColumn,
+  type BindingState,
+  bindingState,
+  findActiveBindingByExtension,
+  findBinding,
+  findBindingById,
+  listBindings,
+  listBindingsBySubscription,
+} from "./binding.repository.js";
+import type { BindingRow } from "./binding.table.js";
+
+/** The GraphQL `BindingState` enum. */
+export const BindingStateEnum = builder.enumType("BindingState", {
+  description: "Where a binding is in its life, as of the moment of the query.",
+  values: {
+    ACTIVE: { value: "active", description: "Live on the platform: calls to X + E reach A." },
+    EXPIRED: { value: "expired", description: "Its `bindExpiredTime` has run out; the platform removed it." },
+    DELETED: {
+      value: "deleted",
+      description: "Unbound (through this gateway, or found gone on the platform).",
+    },
+    MISSING: {
+      value: "missing",
+      description:
+        "The platform no longer has this binding (found by the check at start); it was unbound or lost outside the gateway.",
+    },
+  } as const,
+});
+
+/** The GraphQL `TimeUnit` enum (values are `@privnum/axe-api`'s). */
+export const TimeUnitEnum = builder.enumType("TimeUnit", {
+  description: "Unit of `bindExpiredTime` and `callbackExpiredTime` (the platform's `timeUnit` 0 / 1).",
+  values: { HOURS: { value: "hours" }, MINUTES: { value: "minutes" } } as const,
+});
+
+const BindingChangeKindEnum = builder.enumType("BindingChangeKind", {
+  values: {
+    CREATED: { value: "created" },
+    UPDATED: { value: "updated" },
+    DELETED: { value: "deleted" },
+    EXPIRED: { value: "expired" },
+    MISSING: {
+      value: "missing",
+      description: "The check at start found that the platform no longer has the binding (now MISSING).",
+    },
+  } as const,
+});
+
+/** A binding as mirrored by the gateway. */
+export const BindingObject = builder.objectRef<BindingRow>("Binding");
+
+builder.node(BindingObject, {
+  description: "A binding X + E → A, mirrored from the platform. Field names are the platform's.",
+  // The current row of a subscriptionId is its bare ID; a superseded row is `subscriptionId#rowId`.
+  id: { resolve: (b) => rowNodeId(b.subscription_id, b.id, b.superseded_at === null) },
+  loadOne: (id, ctx) =>
+    loadRowNode(
+      id,
+      (rowId) => findBindingById(ctx.services.db, rowId),
+      (row) => row.subscription_id,
+      (subscriptionId) => findBinding(ctx.services.db, subscriptionId),
+    ),
+  fields: (t) => ({
+    subscriptionId: t.exposeString("subscription_id", { description: "The platform's binding ID." }),
+    virtualNum: t.exposeString("virtual_num", { description: "X, the privacy number (E.164)." }),
+    extendNum: t.exposeString("extend_num", { description: "E, the extension the caller keys." }),
+    bindNum: t.exposeString("bind_num", { description: "A, the protected real number (E.164)." }),
+    areaCode: t.exposeString("area_code", {
+      nullable: true,
+      description: "City code used to pick X, if any.",
+    }),
+    displayNumMode: t.exposeString("display_num_mode", { nullable: true }),
+    recordFlag: t.exposeBoolean("record_flag"),
+    recordHintTone: t.exposeString("record_hint_tone", { nullable: true }),
+    callbackTone: t.exposeString("callback_tone", { nullable: true }),
+    callbackNum: t.exposeString("callback_num", { nullable: true }),
+    timeUnit: t.field({
+      type: TimeUnitEnum,
+      description: "Unit of the lifetimes, as given at create (the platform keeps reporting that one).",
+      resolve: (b) => b.time_unit,
+    }),
+    bindExpiredTime: t.exposeInt("bind_expired_time", {
+      nullable: true,
+      description: "Lifetime as given at create, in `timeUnit`; 0 or null never expires.",
+    }),
+    callbackExpiredTime: t.exposeInt("callback_expired_time", { nullable: true }),
+    userData: t.exposeString("user_data", { nullable: true }),
+    expiresAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description:
+        "When the binding lapses (restarted by a modify that sets `bindExpiredTime`); null = never.",
+      resolve: (b) => b.expires_at,
+    }),
+    state: t.field({
+      type: BindingStateEnum,
+      resolve: (b, _args, ctx) => bindingState(b, ctx.services.now()),
+    }),
+    createdAt: t.field({ type: "DateTime", resolve: (b) => b.created_at }),
+    updatedAt: t.field({ type: "DateTime", resolve: (b) => b.updated_at }),
+    deletedAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description:
+        "When the binding ended for the gateway: unbound, superseded, or found missing on the platform (MISSING); " +
+        "null while it exists.",
+      resolve: (b) => b.deleted_at,
+    }),
+    conflict: t.boolean({
+      description:
+        "True when the platform reported another binding under this subscriptionId: through its API (a " +
+        "different A, X or E; both are kept, see `supersededAt` and `sameSubscriptionIdBindings`), or in a " +
+        "CDR showing another A or X (that CDR keeps the A it shows).",
+      resolve: (b) => b.conflict_at !== null,
+    }),
+    conflictAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the gateway found this binding's subscriptionId reused for another binding.",
+      resolve: (b) => b.conflict_at,
+    }),
+    supersededAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description:
+        "When the platform gave this binding's subscriptionId to a different binding; null while this row is " +
+        "the current binding of its subscriptionId. A superseded binding is DELETED.",
+      resolve: (b) => b.superseded_at,
+    }),
+    sameSubscriptionIdBindings: t.field({
+      type: [BindingObject],
+      description:
+        "Every binding mirrored under this subscriptionId, oldest first (this one included; more than one " +
+        "only when the platform reused the ID).",
+      resolve: (b, _args, ctx) => listBindingsBySubscription(ctx.services.db, b.subscription_id),
+    }),
+  }),
+});
+
+/**
+ * The columns each `Binding` field reads (fields added in other files included), so that a list of bindings
+ * reads only what the query selects. A field missing here makes such a list read every column.
+ */
+const bindingColumns = connectionColumns<BindingColumn>({
+  id: ["subscription_id", "superseded_at"],
+  subscriptionId: ["subscription_id"],
+  virtualNum: ["virtual_num"],
+  extendNum: ["extend_num"],
+  bindNum: ["bind_num"],
+  areaCode: ["area_code"],
+  displayNumMode: ["display_num_mode"],
+  recordFlag: ["record_flag"],
+  recordHintTone: ["record_hint_tone"],
+  callbackTone: ["callback_tone"],
+  callbackNum: ["callback_num"],
+  timeUnit: ["time_unit"],
+  bindExpiredTime: ["bind_expired_time"],
+  callbackExpiredTime: ["callback_expired_time"],
+  userData: ["user_data"],
+  expiresAt: ["expires_at"],
+  state: ["expires_at", "deleted_at", "platform_missing_at"],
+  createdAt: ["created_at"],
+  updatedAt: ["updated_at"],
+  deletedAt: ["deleted_at"],
+  conflict: ["conflict_at"],
+  conflictAt: ["conflict_at"],
+  supersededAt: ["superseded_at"],
+  sameSubscriptionIdBindings: ["subscription_id"],
+  callRecords: ["subscription_id"],
+  callSessions: ["subscription_id"],
+});
+
+/** The connection type shared by every list of bindings. */
+export const BindingConnection = builder.connectionObject(
+  { type: BindingObject, name: "BindingConnection" },
+  { name: "BindingEdge" },
+);
+
+const BindingFilterInput = builder.inputType("BindingFilter", {
+  fields: (t) => ({
+    virtualNum: t.string(),
+    bindNum: t.string(),
+    extendNum: t.string(),
+    states: t.field({
+      type: [BindingStateEnum],
+      description: "Which states to include. Default: ACTIVE only, or every state when `conflict` is given.",
+    }),
+    conflict: t.boolean({
+      description:
+        "true: only bindings whose subscriptionId the platform reused for another binding (`conflict`); " +
+        "false: only the others.",
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  binding: t.field({
+    type: BindingObject,
+    nullable: true,
+    description:
+      "The binding with this subscriptionId, in any state. Should the platform have reused the ID for " +
+      "another binding, the current (newest) one: see `Binding.sameSubscriptionIdBindings` for the others.",
+    args: { subscriptionId: t.arg.string({ required: true }) },
+    resolve: async (_root, { subscriptionId }, ctx) =>
+      (await findBinding(ctx.services.db, subscriptionId)) ?? null,
+  }),
+  bindingByExtension: t.field({
+    type: BindingObject,
+    nullable: true,
+    description: "The active binding on X + E: whom a caller keying E on X reaches.",
+    args: { virtualNum: t.arg.string({ required: true }), extendNum: t.arg.string({ required: true }) },
+    resolve: async (_root, { virtualNum, extendNum }, ctx) =>
+      (await findActiveBindingByExtension(ctx.services.db, virtualNum, extendNum, ctx.services.now())) ??
+      null,
+  }),
+  bindings: t.connection(
+    {
+      type: BindingObject,
+      description:
+        "Bindings, newest first. Without `filter.states`, only active ones (every state with `filter.conflict`).",
+      args: { filter: t.arg({ type: BindingFilterInput }) },
+      resolve: (_root, args, ctx, info) =>
+        keysetConnection("binding", args, (page) =>
+          listBindings(
+            ctx.services.db,
+            { ...args.filter, states: args.filter?.states as BindingState[] | undefined },
+            page,
+            ctx.services.now(),
+            bindingColumns(info),
+          ),
+        ),
+    },
+    BindingConnection,
+  ),
+}));
+
+const bindingFields = {
+  displayNumMode: "`0` shows X to A (the only mode carriers allow), `1` the real caller.",
+  recordFlag: "Record the binding's calls (if the app has recording).",
+} as const;
+
+const CreateBindingInputType = builder.inputType("CreateBindingInput", {
+  description: "CreateAXEBinding parameters, named as on the platform. Give `virtualNum` or `areaCode`.",
+  fields: (t) => ({
+    bindNum: t.string({
+      required: true,
+      description: "A, the number to protect (E.164, e.g. +8613800000021).",
+    }),
+    virtualNum: t.string({ description: "X to bind on (E.164)." }),
+    areaCode: t.string({ description: "City code (e.g. 0755) from which the platform picks X." }),
+    areaMatchMode: t.string({ description: "With `areaCode`: `0` strict (default), `1` relaxed." }),
+    extendNum: t.string({ description: "Requested extension; default: the lowest free one." }),
+    displayNumMode: t.string({ description: bindingFields.displayNumMode }),
+    recordFlag: t.boolean({ description: bindingFields.recordFlag }),
+    recordHintTone: t.string(),
+    callbackTone: t.string({
+      description: "Tone for A's callbacks without a callback record. Excludes `callbackNum`.",
+    }),
+    callbackNum: t.string({
+      description: "Where A's callbacks go without a callback record. Excludes `callbackTone`.",
+    }),
+    timeUnit: t.field({ type: TimeUnitEnum, description: "Default HOURS." }),
+    bindExpiredTime: t.int({ description: "Lifetime in `timeUnit`; 0 or absent never expires." }),
+    callbackExpiredTime: t.int(),
+    userData: t.string(),
+  }),
+});
+
+const BindingSelectorFields = (t: Parameters<Parameters<typeof builder.inputType>[1]["fields"]>[0]) => ({
+  subscriptionId: t.string({ description: "The binding ID; wins over virtualNum + extendNum." }),
+  virtualNum: t.string({
+    description: "X; with `extendNum`, selects the binding when no subscriptionId is given.",
+  }),
+  extendNum: t.string(),
+});
+
+const UpdateBindingInputType = builder.inputType("UpdateBindingInput", {
+  description: "ModifyAXEBinding: select the binding, then give the fields to change (absent = unchanged).",
+  fields: (t) => ({
+    ...BindingSelectorFields(t),
+    displayNumMode: t.string({ description: bindingFields.displayNumMode }),
+    recordFlag: t.boolean({ description: bindingFields.recordFlag }),
+    recordHintTone: t.string(),
+    callbackTone: t.string({ description: "New tone, or empty to clear it." }),
+    callbackNum: t.string({ description: "New number, or empty to clear it." }),
+    timeUnit: t.field({ type: TimeUnitEnum }),
+    bindExpiredTime: t.int({ description: "New lifetime, counted from now; 0 never expires." }),
+    callbackExpiredTime: t.int(),
+    userData: t.string(),
+  }),
+});
+
+const DeleteBindingInputType = builder.inputType("DeleteBindingInput", {
+  description: "DeleteAXEBinding: subscriptionId, or virtualNum with extendNum.",
+  fields: (t) => BindingSelectorFields(t),
+});
+
+const BindingPayload = (name: string, description: string) =>
+  builder.objectRef<{ binding: BindingRow }>(name).implement({
+    description,
+    fields: (t) => ({ binding: t.field({ type: BindingObject, resolve: (p) => p.binding }) }),
+  });
+
+const CreateBindingPayload = BindingPayload("CreateBindingPayload", "The binding the platform created.");
+const UpdateBindingPayload = BindingPayload("UpdateBindingPayload", "The binding after the change.");
+const DeleteBindingPayload = builder
+  .objectRef<{ subscriptionId: string | null; binding: BindingRow | null }>("DeleteBindingPayload")
+  .implement({
+    description: "The platform removed the binding.",
+    fields: (t) => ({
+      subscriptionId: t.exposeString("subscriptionId", { nullable: true }),
+      binding: t.field({
+        type: BindingObject,
+        nullable: true,
+        description: "The mirror, now DELETED; null when the gateway never mirrored it.",
+        resolve: (p) => p.binding,
+      }),
+    }),
+  });
+
+builder.mutationFields((t) => ({
+  createBinding: t.field({
+    type: CreateBindingPayload,
+    args: { input: t.arg({ type: CreateBindingInputType, required: true }) },
+    errors: {
+      types: [PlatformError, ValidationError],
+      directResult: true,
+      union: { name: "CreateBindingResult" },
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      binding: await ctx.services.bindings.create(definedFields(input) as CreateBindingInput),
+    }),
+  }),
+  updateBinding: t.field({
+    type: UpdateBindingPayload,
+    args: { input: t.arg({ type: UpdateBindingInputType, required: true }) },
+    errors: {
+      types: [PlatformError, ValidationError, NotFoundError],
+      directResult: true,
+      union: { name: "UpdateBindingResult" },
+    },
+    resolve: async (_root, { input }, ctx) => {
+      const { subscriptionId, virtualNum, extendNum, ...changes } = input;
+      return {
+        binding: await ctx.services.bindings.update(
+          { subscriptionId, virtualNum, extendNum },
+          definedFields(changes) as BindingChanges,
+        ),
+      };
+    },
+  }),
+  deleteBinding: t.field({
+    type: DeleteBindingPayload,
+    args: { input: t.arg({ type: DeleteBindingInputType, required: true }) },
+    errors: {
+      types: [PlatformError, ValidationError, NotFoundError],
+      directResult: true,
+      union: { name: "DeleteBindingResult" },
+    },
+    resolve: (_root, { input }, ctx) => ctx.services.bindings.delete(input),
+  }),
+}));
+
+const BindingChangeObject = builder.objectRef<BindingChangeEvent>("BindingChange").implement({
+  description: "A binding was created, changed, unbound, lapsed, or found missing on the platform.",
+  fields: (t) => ({
+    kind: t.field({ type: BindingChangeKindEnum, resolve: (c) => c.kind }),
+    binding: t.field({ type: BindingObject, resolve: (c) => c.binding }),
+    at: t.field({ type: "DateTime", resolve: (c) => c.at }),
+  }),
+});
+
+const BindingChangeFilterInput = builder.inputType("BindingChangeFilter", {
+  fields: (t) => ({ subscriptionId: t.string(), virtualNum: t.string(), bindNum: t.string() }),
+});
+
+builder.subscriptionField("bindingChanges", (t) =>
+  t.field({
+    type: BindingChangeObject,
+    description:
+      "Binding changes made through this gateway, lapses found by its expiry sweep, and bindings its check at " +
+      "start found missing on the platform.",
+    args: { filter: t.arg({ type: BindingChangeFilterInput }) },
+    subscribe: (_root, args, ctx) => {
+      const f = args.filter;
+      return guardStream(
+        ctx.services.pubsub.subscribe("bindingChange", {
+          filter: ({ binding: b }) =>
+            (!f?.subscriptionId || b.subscription_id === f.subscriptionId) &&
+            (!f?.virtualNum || b.virtual_num === f.virtualNum) &&
+            (!f?.bindNum || b.bind_num === f.bindNum),
+        }),
+        ctx.services.logger,
+      );
+    },
+    resolve: (change) => change,
+  }),
+);

@@ -1,0 +1,143 @@
+import { sql } from "kysely";
+import { toDate } from "../database/column-values.js";
+import type { Executor } from "../database/database.js";
+import type { CallEventRow, NewCallEventRow } from "./call-event.table.js";
+import { type CallEventFilter, callEventCondition } from "./call-event-filter.js";
+import { callEventStreamLock } from "./call-locks.js";
+
+/** The dedupe key of an event: session, type and the platform's timestamp. */
+function eventKey(row: Pick<NewCallEventRow, "session_id" | "event_type" | "event_timestamp">): string {
+  return `${row.session_id}\u0000${row.event_type}\u0000${row.event_timestamp}`;
+}
+
+/**
+ * Insert events in one statement, skipping those already stored (same session + type + timestamp; of
+ * repeats within `rows`, the first). Returns only the rows that were new, in input order. Like
+ * `insertCallRecords`: one JSON parameter expanded by `jsonb_to_recordset`, and only what the database
+ * decides comes back, the rest being what was sent.
+ */
+export async function insertCallEvents(
+  tx: Executor,
+  rows: readonly NewCallEventRow[],
+): Promise<CallEventRow[]> {
+  if (rows.length === 0) return [];
+  const inserted = await sql<{
+    id: number | string;
+    session_id: string;
+    event_type: string;
+    event_timestamp: string;
+    inserted_at: Date | string;
+  }>`
+    insert into call_events (session_id, event_type, event_timestamp, occurred_at, subscription_id,
+      virtual_num, bind_num, caller, called, digit_info, state_code, state_desc, user_data, event,
+      received_notification_id)
+    select session_id, event_type, event_timestamp, occurred_at, subscription_id, virtual_num, bind_num,
+      caller, called, digit_info, state_code, state_desc, user_data, event, received_notification_id
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(session_id text, event_type text,
+      event_timestamp text, occurred_at timestamptz, subscription_id text, virtual_num text, bind_num text,
+      caller text, called text, digit_info text, state_code int4, state_desc text, user_data text,
+      event jsonb, received_notification_id int8)
+    on conflict (session_id, event_type, event_timestamp) do nothing
+    returning id, session_id, event_type, event_timestamp, inserted_at`.execute(tx);
+  const byKey = new Map<string, NewCallEventRow>();
+  for (const row of rows) if (!byKey.has(eventKey(row))) byKey.set(eventKey(row), row);
+  return inserted.rows
+    .map((generated) => {
+      const row = byKey.get(eventKey(generated))!;
+      return {
+        id: Number(generated.id),
+        stream_seq: null,
+        session_id: row.session_id,
+        event_type: row.event_type,
+        event_timestamp: row.event_timestamp,
+        occurred_at: toDate(row.occurred_at),
+        subscription_id: row.subscription_id ?? null,
+        virtual_num: row.virtual_num ?? null,
+        bind_num: row.bind_num ?? null,
+        caller: row.caller ?? null,
+        called: row.called ?? null,
+        digit_info: row.digit_info ?? null,
+        state_code: row.state_code ?? null,
+        state_desc: row.state_desc ?? null,
+        user_data: row.user_data ?? null,
+        event: row.event,
+        received_notification_id: row.received_notification_id,
+        inserted_at: toDate(generated.inserted_at)!,
+      } satisfies CallEventRow;
+    })
+    .sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Give new events their stream positions, in the order given. Takes the stream lock first and keeps it
+ * until the transaction ends, so a position becomes visible only after every smaller one that will ever
+ * be visible: a reader that has seen position n can never later discover an n' < n.
+ * Call it as the last step of the storing transaction, right before commit. Returns the events with their
+ * positions, in stream order.
+ *
+ * Lock and positions are one statement (one round trip less while every writer waits on the lock): each
+ * position is drawn in an expression that reads the lock's result, so it cannot be drawn before the lock
+ * is held.
+ */
+export async function assignStreamPositions(
+  tx: Executor,
+  events: readonly CallEventRow[],
+): Promise<CallEventRow[]> {
+  if (events.length === 0) return [];
+  const result = await sql<{ id: number | string; stream_seq: number | string }>`
+    update call_events as c
+       set stream_seq = n.seq
+      from (select u.id,
+                   case when l.held is not null then nextval('call_event_stream_seq') end as seq
+              from (select ${callEventStreamLock()} as held) as l,
+                   unnest(${events.map((e) => e.id)}::bigint[]) with ordinality as u(id, ord)
+             order by u.ord) as n
+     where c.id = n.id
+    returning c.id, c.stream_seq`.execute(tx);
+  const positions = new Map(result.rows.map((row) => [Number(row.id), Number(row.stream_seq)]));
+  return events
+    .filter((event) => positions.has(event.id))
+    .map((event) => ({ ...event, stream_seq: positions.get(event.id)! }))
+    .sort((a, b) => a.stream_seq - b.stream_seq);
+}
+
+/** Events after stream position `after` that match `filter`, in stream order. */
+export async function listCallEventsAfter(
+  db: Executor,
+  after: number,
+  filter: CallEventFilter,
+  limit: number,
+): Promise<CallEventRow[]> {
+  return db
+    .selectFrom("call_events")
+    .selectAll()
+    .where("stream_seq", ">", after)
+    .where((eb) => callEventCondition(eb, filter))
+    .orderBy("stream_seq")
+    .limit(limit)
+    .execute();
+}
+
+/** The highest stream position handed out so far and committed (0 when none). */
+export async function lastStreamPosition(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom("call_events")
+    .select((eb) => eb.fn.max("stream_seq").as("last"))
+    .executeTakeFirst();
+  return row?.last == null ? 0 : Number(row.last);
+}
+
+/** Every stored event of these calls (one query), in the order they happened, then arrived. */
+export async function listSessionEvents(
+  db: Executor,
+  sessionIds: readonly string[],
+): Promise<CallEventRow[]> {
+  if (sessionIds.length === 0) return [];
+  return db
+    .selectFrom("call_events")
+    .selectAll()
+    .where("session_id", "=", sql<string>`any(${[...new Set(sessionIds)]}::text[])`)
+    .orderBy("occurred_at")
+    .orderBy("id")
+    .execute();
+}

@@ -1,0 +1,267 @@
+import { describeUlFailReason, type FeeRecord } from "@privnum/notification-schemas";
+import { BindingObject } from "../bindings/binding.graphql.js";
+import { toCommandError } from "../bindings/platform-errors.js";
+import { builder } from "../graphql/builder.js";
+import { CodeDescriptionObject } from "../graphql/code-description.js";
+import { keysetConnection } from "../graphql/connection.js";
+import { guardStream } from "../graphql/guard-stream.js";
+import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
+import { connectionColumns } from "../graphql/selected-columns.js";
+import { NotFoundError, PlatformError } from "../shared/errors.js";
+import {
+  type CallRecordColumn,
+  type CallRecordFilter,
+  findCallRecord,
+  findCallRecordById,
+  listCallRecords,
+  listCallRecordsByIcid,
+  listSessionRecords,
+  matchesCallRecordFilter,
+} from "./call-record.repository.js";
+import type { CallRecordRow } from "./call-record.table.js";
+import { CallSessionObject } from "./call-session.graphql.js";
+import { findCallSession } from "./call-session.repository.js";
+
+const record = (row: CallRecordRow) => row.record as FeeRecord;
+
+const RecordingDownloadUrlObject = builder
+  .objectRef<{ url: string; source: string }>("RecordingDownloadUrl")
+  .implement({
+    description:
+      "Where to download the call's recording (valid for a limited time, as the platform decides).",
+    fields: (t) => ({
+      url: t.exposeString("url"),
+      source: t.exposeString("source", {
+        description: "`platform` (GetRecordingDownloadUrl) or `cdr` (the CDR's recordFileDownloadUrl).",
+      }),
+    }),
+  });
+
+/** A CDR. */
+export const CallRecordObject = builder.objectRef<CallRecordRow>("CallRecord");
+
+builder.node(CallRecordObject, {
+  description:
+    "A call detail record (one `feeLst` entry of a fee push), unique by `icid` unless the platform reused " +
+    "an icid for a different CDR (see `conflict`).",
+  // The first CDR of an icid is its bare icid; one kept under a reused icid is `icid#rowId`.
+  id: { resolve: (r) => rowNodeId(r.icid, r.id, !r.conflict) },
+  loadOne: (id, ctx) =>
+    loadRowNode(
+      id,
+      (rowId) => findCallRecordById(ctx.services.db, rowId),
+      (row) => row.icid,
+      async (icid) => (await listCallRecordsByIcid(ctx.services.db, icid))[0],
+    ),
+  fields: (t) => ({
+    icid: t.exposeString("icid"),
+    sessionId: t.exposeString("session_id"),
+    subscriptionId: t.exposeString("subscription_id", { nullable: true }),
+    virtualNum: t.exposeString("virtual_num", { nullable: true, description: "X (the CDR's `bindNum`)." }),
+    bindNum: t.exposeString("bind_num", { nullable: true, description: "A." }),
+    extendNum: t.exposeString("extend_num", { nullable: true }),
+    direction: t.exposeInt("direction", {
+      nullable: true,
+      description: "0 someone called A; 1 A called back; 2 abnormal (no binding).",
+    }),
+    callerNum: t.exposeString("caller_num", { nullable: true }),
+    calleeNum: t.exposeString("callee_num", { nullable: true }),
+    fwdDstNum: t.string({ nullable: true, resolve: (r) => record(r).fwdDstNum ?? null }),
+    callInTime: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.call_in_time }),
+    fwdAnswerTime: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.fwd_answer_time }),
+    callEndTime: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.call_end_time }),
+    talkSeconds: t.int({
+      nullable: true,
+      description: "callEndTime − fwdAnswerTime, when answered.",
+      resolve: (r) =>
+        r.fwd_answer_time && r.call_end_time
+          ? Math.max(0, Math.round((r.call_end_time.getTime() - r.fwd_answer_time.getTime()) / 1000))
+          : null,
+    }),
+    failure: t.field({
+      type: CodeDescriptionObject,
+      nullable: true,
+      description: "Teardown point (`ulFailReason`) of a failed call.",
+      resolve: (r) => {
+        const code = record(r).ulFailReason;
+        return code === undefined || code === 0 ? null : describeUlFailReason(code);
+      },
+    }),
+    recordFlag: t.exposeBoolean("record_flag", { description: "Whether the call was recorded." }),
+    recordDomain: t.exposeString("record_domain", { nullable: true }),
+    recordObjectName: t.exposeString("record_object_name", { nullable: true }),
+    recordingDownloadUrl: t.field({
+      type: RecordingDownloadUrlObject,
+      nullable: true,
+      description:
+        "The recording's download address (asked from the platform on each query); null when not recorded.",
+      errors: {
+        types: [PlatformError, NotFoundError],
+        directResult: true,
+        union: { name: "RecordingDownloadUrlResult" },
+      },
+      resolve: async (r, _args, ctx) => {
+        if (r.record_domain && r.record_object_name) {
+          try {
+            const url = await ctx.services
+              .platform()
+              .getRecordingDownloadUrl({ recordDomain: r.record_domain, fileName: r.record_object_name });
+            return { url, source: "platform" };
+          } catch (error) {
+            throw toCommandError(error);
+          }
+        }
+        if (r.record_file_download_url) return { url: r.record_file_download_url, source: "cdr" };
+        return null;
+      },
+    }),
+    record: t.field({
+      type: "JSON",
+      description: "The CDR as parsed (platform field names), with the original under `raw`.",
+      resolve: (r) => r.record,
+    }),
+    receivedAt: t.field({ type: "DateTime", resolve: (r) => r.inserted_at }),
+    conflict: t.exposeBoolean("conflict", {
+      description:
+        "True when a CDR with the same icid but different content was stored before this one (the platform " +
+        "reused the icid): both are kept, see `sameIcidRecords`. An identical re-send is never stored twice.",
+    }),
+    sameIcidRecords: t.field({
+      type: [CallRecordObject],
+      description:
+        "Every CDR stored under this icid, oldest first (this one included; more than one only when the " +
+        "platform reused the icid).",
+      resolve: (r, _args, ctx) => listCallRecordsByIcid(ctx.services.db, r.icid),
+    }),
+    session: t.field({
+      type: CallSessionObject,
+      nullable: true,
+      resolve: async (r, _args, ctx) => (await findCallSession(ctx.services.db, r.session_id)) ?? null,
+    }),
+  }),
+});
+
+/**
+ * The columns each `CallRecord` field reads, so that a list of CDRs reads only what the query selects (most
+ * of a row is the stored CDR, which only `record`, `fwdDstNum` and `failure` need). A field missing here
+ * makes such a list read every column.
+ */
+const callRecordColumns = connectionColumns<CallRecordColumn>({
+  id: ["icid", "conflict"],
+  icid: ["icid"],
+  sessionId: ["session_id"],
+  subscriptionId: ["subscription_id"],
+  virtualNum: ["virtual_num"],
+  bindNum: ["bind_num"],
+  extendNum: ["extend_num"],
+  direction: ["direction"],
+  callerNum: ["caller_num"],
+  calleeNum: ["callee_num"],
+  fwdDstNum: ["record"],
+  callInTime: ["call_in_time"],
+  fwdAnswerTime: ["fwd_answer_time"],
+  callEndTime: ["call_end_time"],
+  talkSeconds: ["fwd_answer_time", "call_end_time"],
+  failure: ["record"],
+  recordFlag: ["record_flag"],
+  recordDomain: ["record_domain"],
+  recordObjectName: ["record_object_name"],
+  recordingDownloadUrl: ["record_domain", "record_object_name", "record_file_download_url"],
+  record: ["record"],
+  receivedAt: ["inserted_at"],
+  conflict: ["conflict"],
+  sameIcidRecords: ["icid"],
+  session: ["session_id"],
+});
+
+/** The connection type shared by every list of CDRs. */
+export const CallRecordConnection = builder.connectionObject(
+  { type: CallRecordObject, name: "CallRecordConnection" },
+  { name: "CallRecordEdge" },
+);
+
+const CallRecordFilterInput = builder.inputType("CallRecordFilter", {
+  fields: (t) => ({
+    sessionId: t.string(),
+    subscriptionId: t.string(),
+    virtualNum: t.string(),
+    bindNum: t.string(),
+    conflict: t.boolean({
+      description: "true: only CDRs kept under a reused icid (`conflict`); false: only the others.",
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  callRecord: t.field({
+    type: CallRecordObject,
+    nullable: true,
+    description:
+      "The CDR with this icid. Should the platform have reused the icid for CDRs of different content, the " +
+      "newest: see `CallRecord.sameIcidRecords` for the others.",
+    args: { icid: t.arg.string({ required: true }) },
+    resolve: async (_root, { icid }, ctx) => (await findCallRecord(ctx.services.db, icid)) ?? null,
+  }),
+  callRecords: t.connection(
+    {
+      type: CallRecordObject,
+      description: "CDRs, newest first.",
+      args: { filter: t.arg({ type: CallRecordFilterInput }) },
+      resolve: (_root, args, ctx, info) =>
+        keysetConnection("callRecord", args, (page) =>
+          listCallRecords(
+            ctx.services.db,
+            (args.filter ?? {}) as CallRecordFilter,
+            page,
+            callRecordColumns(info),
+          ),
+        ),
+    },
+    CallRecordConnection,
+  ),
+}));
+
+builder.subscriptionField("callRecords", (t) =>
+  t.field({
+    type: CallRecordObject,
+    description: "Each new CDR, once stored.",
+    args: { filter: t.arg({ type: CallRecordFilterInput }) },
+    subscribe: (_root, args, ctx) => {
+      const f = (args.filter ?? {}) as CallRecordFilter;
+      return guardStream(
+        ctx.services.pubsub.subscribe("callRecord", {
+          filter: (row) => matchesCallRecordFilter(row, f),
+        }),
+        ctx.services.logger,
+      );
+    },
+    resolve: (row) => row,
+  }),
+);
+
+builder.objectField(CallSessionObject, "records", (t) =>
+  t.field({
+    type: [CallRecordObject],
+    description: "The call's CDRs (normally one).",
+    resolve: (s, _args, ctx) => listSessionRecords(ctx.services.db, [s.session_id]),
+  }),
+);
+
+builder.objectField(BindingObject, "callRecords", (t) =>
+  t.connection(
+    {
+      type: CallRecordObject,
+      description: "CDRs of this binding, newest first.",
+      resolve: (b, args, ctx, info) =>
+        keysetConnection("callRecord", args, (page) =>
+          listCallRecords(
+            ctx.services.db,
+            { subscriptionId: b.subscription_id },
+            page,
+            callRecordColumns(info),
+          ),
+        ),
+    },
+    CallRecordConnection,
+  ),
+);

@@ -1,0 +1,192 @@
+import type { HangupReason } from "@privnum/notification-schemas";
+import { BindingObject } from "../bindings/binding.graphql.js";
+import { findBinding } from "../bindings/binding.repository.js";
+import { builder } from "../graphql/builder.js";
+import { CodeDescriptionObject } from "../graphql/code-description.js";
+import { keysetConnection } from "../graphql/connection.js";
+import { guardStream } from "../graphql/guard-stream.js";
+import { CallEventObject } from "./call-event.graphql.js";
+import { listSessionEvents } from "./call-event.repository.js";
+import {
+  type CallSessionFilter,
+  findCallSession,
+  listCallSessions,
+  matchesCallSessionFilter,
+} from "./call-session.repository.js";
+import type { CallSessionRow } from "./call-session.table.js";
+import type { StoredCallSession } from "./session-fold.js";
+
+const CallSessionStateEnum = builder.enumType("CallSessionState", {
+  description: "How far a call got. BILLED means its CDR arrived.",
+  values: {
+    RINGING: { value: "ringing" },
+    DIGITS_COLLECTED: { value: "digits-collected" },
+    FORWARDING: { value: "forwarding" },
+    ALERTING: { value: "alerting" },
+    ANSWERED: { value: "answered" },
+    ENDED: { value: "ended" },
+    BILLED: { value: "billed" },
+  } as const,
+});
+
+const CallScenarioEnum = builder.enumType("CallScenario", {
+  values: {
+    CALLEE: { value: "callee", description: "Someone called X and keyed E to reach A." },
+    CALLBACK: { value: "callback", description: "A called X and was put through to its last caller." },
+    UNKNOWN: { value: "unknown", description: "The events so far do not tell." },
+  } as const,
+});
+
+const HangupReasonObject = builder.objectRef<HangupReason>("HangupReason").implement({
+  description: "Why a call ended.",
+  fields: (t) => ({
+    source: t.exposeString("source", {
+      description: "`stateCode` (disconnect event) or `ulFailReason` (CDR).",
+    }),
+    code: t.exposeInt("code"),
+    known: t.exposeBoolean("known"),
+    description: t.exposeString("description", { nullable: true }),
+    zh: t.exposeString("zh", { nullable: true }),
+    category: t.exposeString("category", { nullable: true }),
+    stateDesc: t.exposeString("stateDesc", { nullable: true, description: "The platform's own text." }),
+  }),
+});
+
+const fold = (row: CallSessionRow) => row.session as StoredCallSession;
+const time = (value: string | undefined) => (value === undefined ? null : new Date(value));
+
+/** A call, folded from its events and CDRs. */
+export const CallSessionObject = builder.objectRef<CallSessionRow>("CallSession");
+
+builder.node(CallSessionObject, {
+  description: "One call (a platform sessionId), folded from every event and CDR stored for it.",
+  id: { resolve: (s) => s.session_id },
+  loadOne: (id, ctx) => findCallSession(ctx.services.db, id).then((row) => row ?? null),
+  fields: (t) => ({
+    sessionId: t.exposeString("session_id"),
+    state: t.field({ type: CallSessionStateEnum, resolve: (s) => fold(s).state }),
+    scenario: t.field({ type: CallScenarioEnum, resolve: (s) => fold(s).scenario }),
+    subscriptionId: t.exposeString("subscription_id", { nullable: true }),
+    virtualNum: t.exposeString("virtual_num", { nullable: true, description: "X." }),
+    bindNum: t.exposeString("bind_num", { nullable: true, description: "A." }),
+    caller: t.string({
+      nullable: true,
+      description: "Who dialled X.",
+      resolve: (s) => fold(s).caller ?? null,
+    }),
+    forwardedTo: t.string({
+      nullable: true,
+      description: "Whom X rang: A (callee scenario) or A's last caller (callback).",
+      resolve: (s) => fold(s).forwardedTo ?? null,
+    }),
+    digits: t.string({ nullable: true, resolve: (s) => fold(s).digits ?? null }),
+    extendNum: t.string({ nullable: true, resolve: (s) => fold(s).extendNum ?? null }),
+    userData: t.string({ nullable: true, resolve: (s) => fold(s).userData ?? null }),
+    startedAt: t.field({ type: "DateTime", nullable: true, resolve: (s) => time(fold(s).startedAt) }),
+    answeredAt: t.field({ type: "DateTime", nullable: true, resolve: (s) => time(fold(s).answeredAt) }),
+    endedAt: t.field({ type: "DateTime", nullable: true, resolve: (s) => time(fold(s).endedAt) }),
+    talkSeconds: t.int({ nullable: true, resolve: (s) => fold(s).talkSeconds ?? null }),
+    billedMinutes: t.int({ nullable: true, resolve: (s) => fold(s).billedMinutes ?? null }),
+    hangup: t.field({ type: HangupReasonObject, nullable: true, resolve: (s) => fold(s).hangup ?? null }),
+    forwardFailure: t.field({
+      type: CodeDescriptionObject,
+      nullable: true,
+      description: "Q.850 cause of a failed forwarded leg.",
+      resolve: (s) => fold(s).forwardFailure ?? null,
+    }),
+    eventCount: t.exposeInt("event_count"),
+    events: t.field({
+      type: [CallEventObject],
+      description: "Every stored event of the call, in the order they happened.",
+      resolve: (s, _args, ctx) => listSessionEvents(ctx.services.db, [s.session_id]),
+    }),
+    binding: t.field({
+      type: BindingObject,
+      nullable: true,
+      resolve: async (s, _args, ctx) =>
+        s.subscription_id ? ((await findBinding(ctx.services.db, s.subscription_id)) ?? null) : null,
+    }),
+    updatedAt: t.field({ type: "DateTime", resolve: (s) => s.updated_at }),
+  }),
+});
+
+/** The connection type shared by every list of calls. */
+export const CallSessionConnection = builder.connectionObject(
+  { type: CallSessionObject, name: "CallSessionConnection" },
+  { name: "CallSessionEdge" },
+);
+
+const CallSessionFilterInput = builder.inputType("CallSessionFilter", {
+  fields: (t) => ({
+    sessionId: t.string(),
+    subscriptionId: t.string(),
+    virtualNum: t.string(),
+    bindNum: t.string(),
+    states: t.field({ type: [CallSessionStateEnum] }),
+  }),
+});
+
+const toFilter = (
+  f: ({ states?: readonly string[] | null } & CallSessionFilter) | null | undefined,
+): CallSessionFilter => (f ? { ...f, statuses: f.states ?? null } : {});
+
+builder.queryFields((t) => ({
+  callSession: t.field({
+    type: CallSessionObject,
+    nullable: true,
+    args: { sessionId: t.arg.string({ required: true }) },
+    resolve: async (_root, { sessionId }, ctx) => (await findCallSession(ctx.services.db, sessionId)) ?? null,
+  }),
+  callSessions: t.connection(
+    {
+      type: CallSessionObject,
+      description: "Calls, newest first.",
+      args: { filter: t.arg({ type: CallSessionFilterInput }) },
+      resolve: (_root, args, ctx) =>
+        keysetConnection("callSession", args, (page) =>
+          listCallSessions(ctx.services.db, toFilter(args.filter), page),
+        ),
+    },
+    CallSessionConnection,
+  ),
+}));
+
+builder.subscriptionField("callSessionUpdates", (t) =>
+  t.field({
+    type: CallSessionObject,
+    description: "A call's folded state, each time an event or CDR changes it.",
+    args: { filter: t.arg({ type: CallSessionFilterInput }) },
+    subscribe: (_root, args, ctx) => {
+      const f = toFilter(args.filter);
+      return guardStream(
+        ctx.services.pubsub.subscribe("callSession", {
+          filter: (row) => matchesCallSessionFilter(row, f),
+        }),
+        ctx.services.logger,
+      );
+    },
+    resolve: (row) => row,
+  }),
+);
+
+builder.objectField(CallEventObject, "session", (t) =>
+  t.field({
+    type: CallSessionObject,
+    nullable: true,
+    resolve: async (e, _args, ctx) => (await findCallSession(ctx.services.db, e.session_id)) ?? null,
+  }),
+);
+
+builder.objectField(BindingObject, "callSessions", (t) =>
+  t.connection(
+    {
+      type: CallSessionObject,
+      description: "Calls of this binding, newest first.",
+      resolve: (b, args, ctx) =>
+        keysetConnection("callSession", args, (page) =>
+          listCallSessions(ctx.services.db, { subscriptionId: b.subscription_id }, page),
+        ),
+    },
+    CallSessionConnection,
+  ),
+);

@@ -1,0 +1,115 @@
+import { sql } from "kysely";
+import type { PageRequest } from "../bindings/binding.repository.js";
+import { toDate } from "../database/column-values.js";
+import type { Executor } from "../database/database.js";
+import type { CallSessionRow, NewCallSessionRow } from "./call-session.table.js";
+
+/** Which call sessions a reader wants; absent fields do not filter. */
+export interface CallSessionFilter {
+  sessionId?: string | null;
+  subscriptionId?: string | null;
+  virtualNum?: string | null;
+  bindNum?: string | null;
+  statuses?: readonly string[] | null;
+}
+
+/**
+ * Store the refolded state of calls (insert or replace, one statement). The caller holds the sessions'
+ * locks. `created_at` of an existing row is kept. Like `insertCallRecords`: one JSON parameter expanded by
+ * `jsonb_to_recordset` (a constant statement text, no per-element escaping in the driver), returning only
+ * what the database decides: the rest is what was sent.
+ */
+export async function upsertCallSessions(
+  tx: Executor,
+  rows: readonly NewCallSessionRow[],
+): Promise<CallSessionRow[]> {
+  if (rows.length === 0) return [];
+  const stored = await sql<{ id: number | string; session_id: string; created_at: Date | string }>`
+    insert into call_sessions (session_id, subscription_id, virtual_num, bind_num, status, started_at,
+      ended_at, session, event_count, record_count, created_at, updated_at)
+    select session_id, subscription_id, virtual_num, bind_num, status, started_at, ended_at, session,
+      event_count, record_count, created_at, updated_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(session_id text, subscription_id text,
+      virtual_num text, bind_num text, status text, started_at timestamptz, ended_at timestamptz,
+      session jsonb, event_count int4, record_count int4, created_at timestamptz, updated_at timestamptz)
+    on conflict (session_id) do update set
+      subscription_id = excluded.subscription_id,
+      virtual_num = excluded.virtual_num,
+      bind_num = excluded.bind_num,
+      status = excluded.status,
+      started_at = excluded.started_at,
+      ended_at = excluded.ended_at,
+      session = excluded.session,
+      event_count = excluded.event_count,
+      record_count = excluded.record_count,
+      updated_at = excluded.updated_at
+    returning id, session_id, created_at`.execute(tx);
+  const bySession = new Map(rows.map((row) => [row.session_id, row]));
+  return stored.rows.map((generated) => {
+    const row = bySession.get(generated.session_id)!;
+    return {
+      id: Number(generated.id),
+      session_id: row.session_id,
+      subscription_id: row.subscription_id ?? null,
+      virtual_num: row.virtual_num ?? null,
+      bind_num: row.bind_num ?? null,
+      status: row.status,
+      started_at: toDate(row.started_at),
+      ended_at: toDate(row.ended_at),
+      session: row.session,
+      event_count: row.event_count,
+      record_count: row.record_count,
+      created_at: toDate(generated.created_at)!,
+      updated_at: toDate(row.updated_at)!,
+    } satisfies CallSessionRow;
+  });
+}
+
+/** Calls by sessionId (one query). */
+export async function findCallSessions(
+  db: Executor,
+  sessionIds: readonly string[],
+): Promise<CallSessionRow[]> {
+  if (sessionIds.length === 0) return [];
+  return db
+    .selectFrom("call_sessions")
+    .selectAll()
+    .where("session_id", "=", sql<string>`any(${[...new Set(sessionIds)]}::text[])`)
+    .execute();
+}
+
+/** The call with this sessionId. */
+export async function findCallSession(db: Executor, sessionId: string): Promise<CallSessionRow | undefined> {
+  return db.selectFrom("call_sessions").selectAll().where("session_id", "=", sessionId).executeTakeFirst();
+}
+
+/** Calls matching `filter`, one keyset page (newest first). */
+export async function listCallSessions(
+  db: Executor,
+  filter: CallSessionFilter,
+  page: PageRequest,
+): Promise<CallSessionRow[]> {
+  let query = db.selectFrom("call_sessions").selectAll();
+  if (filter.sessionId) query = query.where("session_id", "=", filter.sessionId);
+  if (filter.subscriptionId) query = query.where("subscription_id", "=", filter.subscriptionId);
+  if (filter.virtualNum) query = query.where("virtual_num", "=", filter.virtualNum);
+  if (filter.bindNum) query = query.where("bind_num", "=", filter.bindNum);
+  if (filter.statuses && filter.statuses.length > 0)
+    query = query.where("status", "in", [...filter.statuses]);
+  if (page.after !== undefined) query = query.where("id", "<", page.after);
+  if (page.before !== undefined) query = query.where("id", ">", page.before);
+  return query
+    .orderBy("id", page.inverted ? "asc" : "desc")
+    .limit(page.limit)
+    .execute();
+}
+
+/** In-memory twin of the filter above, for live subscriptions. */
+export function matchesCallSessionFilter(row: CallSessionRow, filter: CallSessionFilter): boolean {
+  if (filter.sessionId && row.session_id !== filter.sessionId) return false;
+  if (filter.subscriptionId && row.subscription_id !== filter.subscriptionId) return false;
+  if (filter.virtualNum && row.virtual_num !== filter.virtualNum) return false;
+  if (filter.bindNum && row.bind_num !== filter.bindNum) return false;
+  if (filter.statuses && filter.statuses.length > 0 && !filter.statuses.includes(row.status)) return false;
+  return true;
+}

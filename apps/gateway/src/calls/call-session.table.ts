@@ -1,0 +1,26 @@
+import type { Generated, Insertable, Selectable } from "kysely";
+import type { Timestamp } from "../bindings/binding.table.js";
+
+/** One call, folded from its events and CDRs with `foldCallSession`. */
+export interface CallSessionTable {
+  /** Insertion order, used as the pagination key. */
+  id: Generated<number>;
+  session_id: string;
+  subscription_id: string | null;
+  virtual_num: string | null;
+  bind_num: string | null;
+  status: string;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  /** The folded session as `foldCallSession` returns it. */
+  session: unknown;
+  event_count: number;
+  record_count: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A row as read. */
+export type CallSessionRow = Selectable<CallSessionTable>;
+/** A row to insert. */
+export type NewCallSessionRow = Insertable<CallSessionTable>;

@@ -1,7 +1,0 @@
-import type { Timestamp } from "./binding.table.js";
-
-/** Nonces seen on signed pushes, shared by every gateway instance (replay protection). */
-export interface NonceTable {
-  key: string;
-  expires_at: Timestamp;
-}

@@ -1,0 +1,25 @@
+import type { AxeClient } from "@privnum/axe-api";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { BindingCommands } from "../bindings/binding-commands.js";
+import type { CallEventFeed } from "../calls/call-event-feed.js";
+import type { Database } from "../database/database.js";
+import type { GatewayPubSub } from "../pubsub/pubsub.js";
+
+/** Long-lived parts every resolver may use. */
+export interface GatewayServices {
+  db: Kysely<Database>;
+  feed: CallEventFeed;
+  pubsub: GatewayPubSub;
+  bindings: BindingCommands;
+  /** The platform client (throws before start). */
+  platform(): AxeClient;
+  /** The clock of binding lifetimes (the simulator's virtual clock when it is embedded). */
+  now(): Date;
+  logger: Logger;
+}
+
+/** The GraphQL context. */
+export interface GatewayContext {
+  services: GatewayServices;
+}

@@ -1,0 +1,69 @@
+import { NotFoundError, PlatformError, ValidationError } from "../shared/errors.js";
+import { builder } from "./builder.js";
+
+/** Every expected failure of a mutation implements this. */
+export const ErrorInterface = builder.interfaceRef<Error>("Error").implement({
+  description: "An expected failure, returned as a result rather than raised.",
+  fields: (t) => ({ message: t.exposeString("message") }),
+});
+
+const PlatformErrorCategoryEnum = builder.enumType("PlatformErrorCategory", {
+  description: "What kind of platform failure this is.",
+  values: {
+    AUTHENTICATION: { value: "authentication", description: "Credentials, clock or caller IP refused." },
+    INVALID_REQUEST: { value: "invalid-request", description: "The platform refused the parameters." },
+    NOT_FOUND: { value: "not-found", description: "No such binding or recording." },
+    NO_RESOURCES: {
+      value: "no-resources",
+      description: "No number or extension available (X full, E taken, X frozen).",
+    },
+    FLOW_CONTROL: { value: "flow-control", description: "Flow control; retry after about a minute." },
+    PLATFORM: { value: "platform", description: "The platform failed." },
+    TIMEOUT: { value: "timeout", description: "No answer in time; the outcome is unknown." },
+    NETWORK: { value: "network", description: "The platform could not be reached." },
+  } as const,
+});
+
+builder.objectType(PlatformError, {
+  name: "PlatformError",
+  description: "The platform refused or failed the command.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    resultcode: t.exposeString("resultcode", {
+      nullable: true,
+      description:
+        "The platform's `resultcode` (e.g. `1020167`); null when it did not answer (timeout, network).",
+    }),
+    resultdesc: t.exposeString("resultdesc", { nullable: true, description: "The platform's `resultdesc`." }),
+    httpStatus: t.exposeInt("httpStatus", { nullable: true }),
+    category: t.field({ type: PlatformErrorCategoryEnum, resolve: (error) => error.category }),
+    retryable: t.exposeBoolean("retryable", { description: "Whether repeating the command may succeed." }),
+  }),
+});
+
+const FieldErrorRef = builder.objectRef<{ field: string; message: string }>("FieldError").implement({
+  description: "One invalid input field.",
+  fields: (t) => ({
+    field: t.exposeString("field", { description: "The input field, named as on the platform." }),
+    message: t.exposeString("message"),
+  }),
+});
+
+builder.objectType(ValidationError, {
+  name: "ValidationError",
+  description: "The input was refused before reaching the platform.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    fields: t.field({ type: [FieldErrorRef], resolve: (error) => [...error.fields] }),
+  }),
+});
+
+builder.objectType(NotFoundError, {
+  name: "NotFoundError",
+  description: "The binding or recording does not exist on the platform.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    resultcode: t.exposeString("resultcode", { nullable: true }),
+    resultdesc: t.exposeString("resultdesc", { nullable: true }),
+  }),
+});

@@ -1,0 +1,208 @@
+import { maskPhoneNumber } from "@privnum/axe-api";
+import { parseNotification } from "@privnum/notification-schemas";
+import type { Verifier } from "@privnum/wsse-auth";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { Database } from "../database/database.js";
+import { isDatabaseUnavailable } from "../database/database-errors.js";
+import { GroupCommitFullError } from "./group-commit.js";
+import { createNotificationWriter, type NotificationWriterOptions } from "./notification-writer.js";
+import { readBodyWithLimit } from "./read-body.js";
+import {
+  acceptedResponse,
+  internalErrorResponse,
+  methodNotAllowedResponse,
+  notANotificationResponse,
+  platformResponse,
+  tooLargeResponse,
+  unavailableResponse,
+} from "./responses.js";
+import { keepRejectedBody, type ReceivedBody, type StoredPush } from "./store-pushes.js";
+
+/** Paths that accept pushes. The platform may send any kind to any of them. */
+export const NOTIFY_PATHS: readonly string[] = [
+  "/notify",
+  "/notify/call-events",
+  "/notify/fees",
+  "/notify/number-status",
+];
+
+/** Largest accepted body: 1 MiB (a 50-CDR fee push is about 60 KiB). */
+export const MAX_NOTIFY_BODY_BYTES = 1024 * 1024;
+
+/** Options for {@link createNotifyHandler}. */
+export interface NotifyHandlerOptions {
+  db: Kysely<Database>;
+  /** Signature check; `null` turns verification off (NOTIFY_VERIFY=false). */
+  verifier: Verifier | null;
+  logger: Logger;
+  /** @default () => new Date() */
+  now?: () => Date;
+  /** @default MAX_NOTIFY_BODY_BYTES */
+  maxBodyBytes?: number;
+  /** How pushes are stored together (see createNotificationWriter). */
+  writer?: Omit<NotificationWriterOptions, "db" | "now">;
+  /** Called after commit with what the push changed; publishes to subscribers. */
+  onStored: (push: StoredPush) => void;
+}
+
+const masked = (number: string | null) => (number === null ? null : maskPhoneNumber(number));
+
+/** One warning per CDR kept under an icid already stored with different content (numbers masked). */
+function warnReusedIcids(logger: Logger, stored: StoredPush): void {
+  for (const record of stored.records) {
+    if (!record.conflict) continue;
+    logger.warn(
+      {
+        icid: record.icid,
+        sessionId: record.session_id,
+        subscriptionId: record.subscription_id,
+        virtualNum: masked(record.virtual_num),
+        bindNum: masked(record.bind_num),
+        callerNum: masked(record.caller_num),
+        calleeNum: masked(record.callee_num),
+        recordId: record.id,
+        receivedId: stored.receivedId,
+      },
+      "a CDR reuses a stored icid with different content: kept as a separate row marked conflict",
+    );
+  }
+}
+
+/** One warning per CDR contradicting the mirrored binding of its subscriptionId (numbers masked). */
+function warnBindingConflicts(logger: Logger, stored: StoredPush): void {
+  for (const conflict of stored.bindingConflicts) {
+    logger.warn(
+      {
+        icid: conflict.icid,
+        subscriptionId: conflict.subscriptionId,
+        bindingId: conflict.bindingId,
+        mirrored: {
+          bindNum: maskPhoneNumber(conflict.mirrored.bindNum),
+          virtualNum: maskPhoneNumber(conflict.mirrored.virtualNum),
+        },
+        pushed: { bindNum: masked(conflict.pushed.bindNum), virtualNum: masked(conflict.pushed.virtualNum) },
+        receivedId: stored.receivedId,
+      },
+      "a CDR names a subscriptionId whose mirrored binding has another A or X: the binding is marked conflicting",
+    );
+  }
+}
+
+/**
+ * The webhook: read (bounded) → verify → parse → store in one transaction (shared with the pushes arriving
+ * at the same time: see createNotificationWriter) → 200 after commit → publish. Every body that arrives is
+ * kept with its verdict, including those refused for signature or content; a push the writer has no room
+ * for is answered 503 without being kept (the platform sends it again).
+ */
+export function createNotifyHandler(options: NotifyHandlerOptions): (request: Request) => Promise<Response> {
+  const { db, verifier, logger, onStored } = options;
+  const now = options.now ?? (() => new Date());
+  const maxBytes = options.maxBodyBytes ?? MAX_NOTIFY_BODY_BYTES;
+  const writer = createNotificationWriter({ ...options.writer, db, now });
+
+  async function keep(
+    body: Parameters<typeof keepRejectedBody>[1],
+    verdict: Parameters<typeof keepRejectedBody>[2],
+  ): Promise<Response | undefined> {
+    try {
+      await keepRejectedBody(db, body, verdict);
+      return undefined;
+    } catch (error) {
+      return failure(error, "keeping a rejected notification failed");
+    }
+  }
+
+  function failure(error: unknown, message: string): Response {
+    if (error instanceof GroupCommitFullError) {
+      logger.warn({ waiting: writer.waiting }, `${message}: too many pushes waiting, answering 503`);
+      return unavailableResponse();
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: error }, `${message}: database unavailable, answering 503`);
+      return unavailableResponse();
+    }
+    logger.error({ err: error }, message);
+    return internalErrorResponse();
+  }
+
+  return async function handleNotify(request: Request): Promise<Response> {
+    if (request.method !== "POST") return methodNotAllowedResponse();
+    const path = new URL(request.url).pathname;
+    const contentType = request.headers.get("content-type");
+
+    const read = await readBodyWithLimit(request, maxBytes);
+    if (!read.ok) {
+      logger.warn({ path, size: read.size }, "notification refused: body too large");
+      const kept = await keep(
+        { path, contentType, appKey: null, bytes: null, size: read.size },
+        { httpStatus: 413, reason: `body of ${read.size}+ bytes exceeds ${maxBytes}` },
+      );
+      return kept ?? tooLargeResponse(maxBytes);
+    }
+    const body: ReceivedBody = { path, contentType, appKey: null, bytes: read.bytes };
+
+    if (verifier) {
+      let verdict: Awaited<ReturnType<Verifier["verify"]>>;
+      try {
+        verdict = await verifier.verify(request.headers);
+      } catch (error) {
+        return failure(error, "verifying a notification failed");
+      }
+      if (!verdict.ok) {
+        logger.warn({ path, code: verdict.code, appKey: verdict.appKey }, "notification refused: signature");
+        const kept = await keep(
+          { ...body, appKey: verdict.appKey ?? null },
+          { httpStatus: verdict.httpStatus, reason: `${verdict.code}: ${verdict.message}` },
+        );
+        return (
+          kept ??
+          platformResponse(verdict.httpStatus, {
+            resultcode: verdict.resultcode,
+            resultdesc: verdict.resultdesc,
+          })
+        );
+      }
+      body.appKey = verdict.appKey;
+    }
+
+    const parsed = parseNotification(read.bytes);
+    if (!parsed.ok) {
+      logger.warn({ path, issues: parsed.issues.slice(0, 5) }, "notification refused: not a notification");
+      const reason = parsed.issues
+        .slice(0, 10)
+        .map((issue) => `${issue.path}: ${issue.message}`)
+        .join("; ");
+      const kept = await keep(body, { httpStatus: 400, reason: `not a notification: ${reason}` });
+      return kept ?? notANotificationResponse(parsed.issues);
+    }
+
+    let stored: StoredPush;
+    try {
+      stored = await writer.write(parsed.notification, body);
+    } catch (error) {
+      return failure(error, "storing a notification failed");
+    }
+    logger.info(
+      {
+        path,
+        kind: parsed.notification.kind,
+        verdict: stored.verdict,
+        items: stored.itemCount,
+        newEvents: stored.events.length,
+        newRecords: stored.records.length,
+        receivedId: stored.receivedId,
+      },
+      "notification stored",
+    );
+    warnReusedIcids(logger, stored);
+    warnBindingConflicts(logger, stored);
+    try {
+      onStored(stored);
+    } catch (error) {
+      // Publishing is best effort: the push is committed and live readers catch up from the table.
+      logger.error({ err: error }, "publishing a stored notification failed");
+    }
+    return acceptedResponse();
+  };
+}

@@ -1,0 +1,85 @@
+import { sql } from "kysely";
+import type { PageRequest } from "../bindings/binding.repository.js";
+import type { Executor } from "../database/database.js";
+import type {
+  NewReceivedNotificationRow,
+  NotificationVerdict,
+  ReceivedNotificationRow,
+} from "./received-notification.table.js";
+
+/** Keep one received body with its verdict; returns its id. */
+export async function insertReceivedNotification(
+  db: Executor,
+  row: NewReceivedNotificationRow,
+): Promise<number> {
+  const { id } = await db
+    .insertInto("received_notifications")
+    .values(row)
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+/**
+ * Keep several received bodies in one statement; returns their ids in input order (a multi-row insert
+ * draws its ids in row order, so sorting them restores it).
+ */
+export async function insertReceivedNotifications(
+  db: Executor,
+  rows: readonly NewReceivedNotificationRow[],
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const inserted = await db
+    .insertInto("received_notifications")
+    .values([...rows])
+    .returning("id")
+    .execute();
+  return inserted.map((row) => row.id).sort((a, b) => a - b);
+}
+
+/** A settled verdict for one kept body. */
+export interface NotificationVerdictUpdate {
+  id: number;
+  verdict: NotificationVerdict;
+  reason: string | null;
+  newItemCount: number;
+}
+
+/** Settle the verdicts of several kept bodies in one statement. */
+export async function setNotificationVerdicts(
+  db: Executor,
+  updates: readonly NotificationVerdictUpdate[],
+): Promise<void> {
+  if (updates.length === 0) return;
+  await sql`
+    update received_notifications as r
+       set verdict = u.verdict, reason = u.reason, new_item_count = u.new_item_count
+      from unnest(${updates.map((u) => u.id)}::int8[], ${updates.map((u) => u.verdict)}::text[],
+                  ${updates.map((u) => u.reason)}::text[], ${updates.map((u) => u.newItemCount)}::int4[])
+           as u(id, verdict, reason, new_item_count)
+     where r.id = u.id`.execute(db);
+}
+
+/** Which kept bodies a reader wants; absent fields do not filter. */
+export interface ReceivedNotificationFilter {
+  verdicts?: readonly NotificationVerdict[] | null;
+  kinds?: readonly string[] | null;
+}
+
+/** Kept bodies matching `filter`, one keyset page (newest first). */
+export async function listReceivedNotifications(
+  db: Executor,
+  filter: ReceivedNotificationFilter,
+  page: PageRequest,
+): Promise<ReceivedNotificationRow[]> {
+  let query = db.selectFrom("received_notifications").selectAll();
+  if (filter.verdicts && filter.verdicts.length > 0)
+    query = query.where("verdict", "in", [...filter.verdicts]);
+  if (filter.kinds && filter.kinds.length > 0) query = query.where("kind", "in", [...filter.kinds]);
+  if (page.after !== undefined) query = query.where("id", "<", page.after);
+  if (page.before !== undefined) query = query.where("id", ">", page.before);
+  return query
+    .orderBy("id", page.inverted ? "asc" : "desc")
+    .limit(page.limit)
+    .execute();
+}

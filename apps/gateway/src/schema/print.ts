@@ -1,7 +1,0 @@
-import { lexicographicSortSchema, printSchema } from "graphql";
-import { schema } from "./index.js";
-
-/** The schema as committed in `schema.graphql`. */
-export function printSchemaSdl(): string {
-  return `${printSchema(lexicographicSortSchema(schema))}\n`;
-}
