@@ -1,23 +1,24 @@
 // The gateway under test, in its own process: built with buildApp exactly as src/main.ts runs it, on the
 // database the orchestrator created for the run. Answers `start`, `stats`, `profile-start`, `profile-stop` and
 // `stop` over IPC.
-import { buildApp, type GatewayApp } from "../src/app.js";
+import { buildApp, type GatewayApp, type RunningGateway } from "../src/app.js";
 import type { GatewayConfig } from "../src/shared/config.js";
 import { startCpuProfile, stopCpuProfile } from "./lib/cpu-profiler.js";
 import { serveParent } from "./lib/ipc-server.js";
 import { readProcessStats } from "./lib/process-stats.js";
 
 let app: GatewayApp | undefined;
+let running: RunningGateway | undefined;
 
 serveParent(
   {
     async start(payload) {
       app = buildApp(payload as GatewayConfig);
-      const started = await app.start();
-      return { url: started.url, graphqlUrl: started.graphqlUrl };
+      running = await app.start();
+      return { url: running.url, graphqlUrl: running.graphqlUrl };
     },
     stats(payload) {
-      const services = app?.services;
+      const services = running?.services;
       return readProcessStats(
         (payload as { gc?: boolean } | undefined)?.gc === true,
         services ? services.feed.listenerCount() + services.pubsub.listenerCount() : 0,

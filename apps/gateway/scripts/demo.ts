@@ -33,7 +33,7 @@ const app = env.GATEWAY_URL
 const started = app ? await app.start() : undefined;
 const gatewayUrl = env.GATEWAY_URL ?? started!.url;
 console.log(
-  app ? `Started a gateway in this process at ${gatewayUrl}` : `Using the gateway at ${gatewayUrl}`,
+  started ? `Started a gateway in this process at ${gatewayUrl}` : `Using the gateway at ${gatewayUrl}`,
 );
 
 async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -165,12 +165,13 @@ try {
 
   // 3. B dials X and keys the extension; the call is answered and lasts 8 s.
   const call = { caller: B, virtualNum: X, digits: extendNum, ringSeconds: 3, talkSeconds: 8 };
-  if (app) {
-    const placed = await app.simulator!.simulateCall(call);
+  const simulator = started?.simulator;
+  if (simulator) {
+    const placed = await simulator.simulateCall(call);
     console.log(`Simulated call ${placed.sessionId}: ${show(B)} dials ${X}, keys ${extendNum}`);
     // Drive the simulator's clock a second at a time so the events arrive one by one.
     for (let s = 0; s < 20; s++) {
-      await app.simulator!.clock.advance(1000);
+      await simulator.clock.advance(1000);
       await sleep(150);
     }
   } else {

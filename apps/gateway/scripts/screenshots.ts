@@ -12,13 +12,13 @@ mkdirSync(outDir, { recursive: true });
 
 const gw = await startGateway();
 try {
-  const graphiql = await openGraphiQL(gw.app.graphqlUrl);
+  const graphiql = await openGraphiQL(gw.gateway.graphqlUrl);
   try {
     const binding = await showCreatedBinding(graphiql);
     await graphiql.screenshot(`${outDir}graphiql-query.png`);
     await showLiveCallEvent(graphiql, {
-      app: gw.app,
-      simulator: gw.app.simulator!,
+      gateway: gw.gateway,
+      simulator: gw.gateway.simulator!,
       extendNum: binding.extendNum,
     });
     await graphiql.screenshot(`${outDir}graphiql-subscription.png`);

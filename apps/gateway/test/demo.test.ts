@@ -37,7 +37,7 @@ describe("pnpm demo against a running gateway", () => {
 
   it("runs again and again: each run binds, calls, prints the events and unbinds", async () => {
     for (let run = 1; run <= 2; run++) {
-      const { code, output } = await runDemo(gw.app.url, gw.app.simulator!.url);
+      const { code, output } = await runDemo(gw.gateway.url, gw.gateway.simulator!.url);
       expect(code, `run ${run}:\n${output}`).toBe(0);
       expect(output).toMatch(/disconnect/i);
       expect(output).toMatch(/Unbound/);

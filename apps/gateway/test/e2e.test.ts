@@ -36,12 +36,12 @@ describe("end to end with the embedded simulator", () => {
   afterEach(async () => {
     // Each test ends its subscriptions; wait until the server has let go, so counts start from zero.
     await until(
-      () => gw.app.services.feed.listenerCount() + gw.app.services.pubsub.listenerCount() === 0,
+      () => gw.gateway.services.feed.listenerCount() + gw.gateway.services.pubsub.listenerCount() === 0,
       "subscriptions of the previous test to end",
     );
   });
 
-  const sim = () => gw.app.simulator!;
+  const sim = () => gw.gateway.simulator!;
 
   async function bind(bindNum: string, virtualNum: string, extra: Record<string, unknown> = {}) {
     const result = await gw.gql<{
@@ -57,7 +57,7 @@ describe("end to end with the embedded simulator", () => {
 
   it("createBinding → simulated call → callin … disconnect in order, then the CDR in callRecords", async () => {
     const binding = await bind("+8613800000101", X1, { recordFlag: true });
-    const subscribed = subscriptionCounter(gw.app);
+    const subscribed = subscriptionCounter(gw.gateway);
     const client = gw.wsClient();
     const events = collect<EventView>(client, CALL_EVENTS, { filter: { virtualNum: X1 } }, "callEvents");
     const records = collect<{ icid: string; subscriptionId: string }>(
@@ -173,7 +173,7 @@ describe("end to end with the embedded simulator", () => {
 
   it("duplicated pushes (simulator fault) give one row per event and one delivery per subscriber", async () => {
     const binding = await bind("+8613800000102", X2);
-    const subscribed = subscriptionCounter(gw.app);
+    const subscribed = subscriptionCounter(gw.gateway);
     const client = gw.wsClient();
     const events = collect<EventView>(client, CALL_EVENTS, { filter: { virtualNum: X2 } }, "callEvents");
     const records = collect<{ icid: string }>(
@@ -199,10 +199,10 @@ describe("end to end with the embedded simulator", () => {
       await events.waitFor(6);
       await records.waitFor(1);
       // Give any duplicate a chance to arrive before counting.
-      await gw.app.services.feed.catchUp();
+      await gw.gateway.services.feed.catchUp();
       expect(events.items.map((e) => e.eventType)).toEqual(FULL_CALL);
       expect(records.items).toHaveLength(1);
-      const db = gw.app.services.db;
+      const db = gw.gateway.services.db;
       const rows = await db
         .selectFrom("call_events")
         .select("event_type")
@@ -233,10 +233,10 @@ describe("end to end with the embedded simulator", () => {
   it("a subscriber that disconnects mid-call and resumes with `after` gets exactly the events it missed", async () => {
     const binding = await bind("+8613800000103", X1);
     const filter = { subscriptionId: binding.subscriptionId };
-    const baseline = gw.app.services.feed.listenerCount();
+    const baseline = gw.gateway.services.feed.listenerCount();
     const first = gw.wsClient();
     const before = collect<EventView>(first, CALL_EVENTS, { filter }, "callEvents");
-    await until(() => gw.app.services.feed.listenerCount() === baseline + 1, "the subscription");
+    await until(() => gw.gateway.services.feed.listenerCount() === baseline + 1, "the subscription");
 
     const call = await sim().simulateCall({
       caller: "+8613900000103",
@@ -251,11 +251,14 @@ describe("end to end with the embedded simulator", () => {
     const seen = await before.waitFor(3);
     expect(seen.map((e) => e.eventType)).toEqual(["COLLECT_INFO", "CALLOUT", "ALERTING"]);
     await first.dispose();
-    await until(() => gw.app.services.feed.listenerCount() === baseline, "the first subscriber to be gone");
+    await until(
+      () => gw.gateway.services.feed.listenerCount() === baseline,
+      "the first subscriber to be gone",
+    );
 
     // While nobody listens: answer and disconnect are stored.
     await sim().clock.advance(60_000);
-    const stored = await gw.app.services.db
+    const stored = await gw.gateway.services.db
       .selectFrom("call_events")
       .select("event_type")
       .where("session_id", "=", call.sessionId)
@@ -280,14 +283,14 @@ describe("end to end with the embedded simulator", () => {
     });
     await sim().clock.advance(120_000);
     await resumed.waitFor(7);
-    await gw.app.services.feed.catchUp();
+    await gw.gateway.services.feed.catchUp();
     expect(resumed.items.map((e) => e.eventType)).toEqual(["ANSWER", "DISCONNECT", ...FULL_CALL.slice(1)]);
     expect(resumed.items.slice(2).every((e) => e.sessionId === next.sessionId)).toBe(true);
     resumed.unsubscribe();
   });
 
   it("bindingChanges streams create, update, delete and expiry; number status changes stream too", async () => {
-    const subscribed = subscriptionCounter(gw.app);
+    const subscribed = subscriptionCounter(gw.gateway);
     const client = gw.wsClient();
     const changes = collect<{ kind: string; binding: { subscriptionId: string; state: string } }>(
       client,
@@ -315,8 +318,8 @@ describe("end to end with the embedded simulator", () => {
       id: other.subscriptionId,
     });
     await sim().clock.advance(5 * 60_000);
-    expect(await gw.app.services.bindings.sweepExpired()).toBeGreaterThanOrEqual(1);
-    expect(await gw.app.services.bindings.sweepExpired()).toBe(0);
+    expect(await gw.gateway.services.bindings.sweepExpired()).toBeGreaterThanOrEqual(1);
+    expect(await gw.gateway.services.bindings.sweepExpired()).toBe(0);
 
     const got = await changes.waitFor(5);
     expect(got.map((c) => [c.kind, c.binding.subscriptionId])).toEqual([
@@ -336,7 +339,7 @@ describe("end to end with the embedded simulator", () => {
   });
 
   it("an invalid cursor ends the subscription with a client error; unsubscribing releases the listener", async () => {
-    const baseline = gw.app.services.feed.listenerCount();
+    const baseline = gw.gateway.services.feed.listenerCount();
     const client = gw.wsClient();
     const bad = collect<EventView>(client, CALL_EVENTS, { after: "bm90LWEtY3Vyc29y" }, "callEvents");
     await bad.done;
@@ -366,8 +369,8 @@ describe("end to end with the embedded simulator", () => {
 
     // The socket survived both; a valid subscription works on it.
     const live = collect<EventView>(client, CALL_EVENTS, {}, "callEvents");
-    await until(() => gw.app.services.feed.listenerCount() === baseline + 1, "the subscription");
+    await until(() => gw.gateway.services.feed.listenerCount() === baseline + 1, "the subscription");
     live.unsubscribe();
-    await until(() => gw.app.services.feed.listenerCount() === baseline, "the listener to be released");
+    await until(() => gw.gateway.services.feed.listenerCount() === baseline, "the listener to be released");
   });
 });

@@ -61,7 +61,7 @@ describe.skipIf(!haveChromium && !inCi)("GraphiQL in headless Chromium", () => {
     starting = startGateway();
     gw = await starting;
     if (tornDown) return; // this hook timed out and afterAll has run: open no browser it would not close
-    opening = openGraphiQL(gw.app.graphqlUrl);
+    opening = openGraphiQL(gw.gateway.graphqlUrl);
     graphiql = await opening;
   }, 150_000);
   // Runs whether or not a test failed, and even when beforeAll timed out while the browser was still opening
@@ -104,8 +104,8 @@ describe.skipIf(!haveChromium && !inCi)("GraphiQL in headless Chromium", () => {
   it("runs a subscription over WebSocket and shows a live call event", async () => {
     expect(extendNum, "the binding of the previous test").toBeDefined();
     const { event, sessionId } = await showLiveCallEvent(graphiql!, {
-      app: gw!.app,
-      simulator: gw!.app.simulator!,
+      gateway: gw!.gateway,
+      simulator: gw!.gateway.simulator!,
       extendNum: extendNum!,
     });
     // The call's last leg: X calls A (caller X, called A), ended normally.
@@ -119,7 +119,7 @@ describe.skipIf(!haveChromium && !inCi)("GraphiQL in headless Chromium", () => {
     });
     // The subscription went over graphql-ws on the gateway's own /graphql path.
     const sockets = graphiql!.requests.filter((url) => url.startsWith("ws"));
-    expect(sockets).toEqual([gw!.app.graphqlUrl.replace(/^http/, "ws")]);
+    expect(sockets).toEqual([gw!.gateway.graphqlUrl.replace(/^http/, "ws")]);
     expect(graphiql!.foreignRequests()).toEqual([]);
   }, 150_000);
 

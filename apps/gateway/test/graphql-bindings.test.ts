@@ -127,7 +127,7 @@ describe("binding queries and mutations (in-process, embedded simulator, PGlite)
     const result = await create({ bindNum: "12345", virtualNum: X1 });
     expect(result.__typename).toBe("ValidationError");
     expect((result.fields as { field: string }[]).map((f) => f.field)).toContain("bindNum");
-    const sim = gw.app.simulator!.state();
+    const sim = gw.gateway.simulator!.state();
     expect(sim.bindings.some((b) => b.bindNum === "12345")).toBe(false);
   });
 
@@ -148,7 +148,7 @@ describe("binding queries and mutations (in-process, embedded simulator, PGlite)
   it("updateBinding changes the binding; a new bindExpiredTime restarts the expiry clock", async () => {
     const created = (await create({ bindNum: "+8613800000024", virtualNum: X1, recordFlag: false }))
       .binding as BindingView;
-    const before = gw.app.services.now();
+    const before = gw.gateway.services.now();
     const updated = await gw.gql<{
       updateBinding: { __typename: string; binding: BindingView & { recordFlag: boolean } };
     }>(UPDATE, {
@@ -169,7 +169,7 @@ describe("binding queries and mutations (in-process, embedded simulator, PGlite)
   });
 
   it("expiry is reflected in queries once the binding's time has passed", async () => {
-    const sim = gw.app.simulator!;
+    const sim = gw.gateway.simulator!;
     const created = (
       await create({ bindNum: "+8613800000025", virtualNum: X2, bindExpiredTime: 10, timeUnit: "MINUTES" })
     ).binding as BindingView;
@@ -252,7 +252,7 @@ describe("binding queries and mutations (in-process, embedded simulator, PGlite)
   });
 
   it("refuses a GraphQL request body over 256 KiB with 413 before reading it", async () => {
-    const response = await gw.app.yoga.fetch("http://gateway.test/graphql", {
+    const response = await gw.gateway.yoga.fetch("http://gateway.test/graphql", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: `{ __typename }${" ".repeat(300 * 1024)}` }),
@@ -275,7 +275,7 @@ describe("binding queries and mutations (in-process, embedded simulator, PGlite)
       if (!result.data!.bindings.pageInfo.hasNextPage) break;
       after = result.data!.bindings.pageInfo.endCursor;
     }
-    const all = await gw.app.services.db
+    const all = await gw.gateway.services.db
       .selectFrom("bindings")
       .select(["subscription_id", "id"])
       .orderBy("id", "desc")

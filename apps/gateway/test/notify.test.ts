@@ -20,14 +20,14 @@ describe("POST /notify", () => {
     options: { path?: string; headers?: Record<string, string>; sign?: boolean; method?: string } = {},
   ) {
     const raw = typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
-    return gw.app.yoga.fetch(`http://gateway.test${options.path ?? "/notify"}`, {
+    return gw.gateway.yoga.fetch(`http://gateway.test${options.path ?? "/notify"}`, {
       method: options.method ?? "POST",
       headers: { ...(options.sign === false ? {} : signedHeaders()), ...options.headers },
       ...(options.method === "GET" ? {} : { body: raw }),
     });
   }
 
-  const db = () => gw.app.services.db;
+  const db = () => gw.gateway.services.db;
   const lastKept = () =>
     db().selectFrom("received_notifications").selectAll().orderBy("id", "desc").executeTakeFirstOrThrow();
 
@@ -235,7 +235,7 @@ describe("POST /notify", () => {
         controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
       },
     });
-    const streamed = await gw.app.yoga.fetch("http://gateway.test/notify", {
+    const streamed = await gw.gateway.yoga.fetch("http://gateway.test/notify", {
       method: "POST",
       headers: signedHeaders(),
       body: stream,

@@ -116,7 +116,7 @@ async function bind(gw: TestGateway, bindNum: string, virtualNum: string): Promi
 
 /** Unbind straight on the simulator, through a client of its own: the gateway's mirror is not told. */
 async function unbindBehindTheGatewaysBack(gw: TestGateway, subscriptionIds: readonly string[]) {
-  const other = createAxeClient({ baseUrl: gw.app.simulator!.url, ...SIMULATOR_DEFAULT_APP });
+  const other = createAxeClient({ baseUrl: gw.gateway.simulator!.url, ...SIMULATOR_DEFAULT_APP });
   for (const subscriptionId of subscriptionIds) await other.deleteBinding({ subscriptionId });
 }
 
@@ -183,7 +183,7 @@ describe.each(ENGINES)("the check of the mirror against the platform ($engine)",
     const d = await bind(g, "+8613800000704", X2);
     await unbindBehindTheGatewaysBack(g, [a, c]);
 
-    const counted = subscriptionCounter(g.app);
+    const counted = subscriptionCounter(g.gateway);
     const changes = collect<BindingChangeView>(
       g.wsClient(),
       "subscription { bindingChanges { kind binding { subscriptionId virtualNum state } } }",
@@ -192,7 +192,7 @@ describe.each(ENGINES)("the check of the mirror against the platform ($engine)",
     );
     await counted(1);
 
-    const report = await g.app.services.bindings.checkAgainstPlatform();
+    const report = await g.gateway.services.bindings.checkAgainstPlatform();
     expect(report).toEqual({ checked: 4, missing: 2, failed: 0 });
 
     expect(await stateOf(g, a)).toBe("MISSING");
@@ -215,7 +215,7 @@ describe.each(ENGINES)("the check of the mirror against the platform ($engine)",
     expect(JSON.stringify(log.lines)).not.toMatch(/1700000000[12]|138000007/);
 
     // Nothing is left to find: a second check marks nothing and publishes nothing.
-    expect(await g.app.services.bindings.checkAgainstPlatform()).toEqual({
+    expect(await g.gateway.services.bindings.checkAgainstPlatform()).toEqual({
       checked: 2,
       missing: 0,
       failed: 0,
@@ -229,8 +229,8 @@ describe.each(ENGINES)("the check of the mirror against the platform ($engine)",
     const [a, b] = [await bind(g, "+8613800000711", X1), await bind(g, "+8613800000712", X1)];
     await unbindBehindTheGatewaysBack(g, [a]);
 
-    g.app.simulator!.setFaults({ api: { error500: 1 } });
-    expect(await g.app.services.bindings.checkAgainstPlatform()).toEqual({
+    g.gateway.simulator!.setFaults({ api: { error500: 1 } });
+    expect(await g.gateway.services.bindings.checkAgainstPlatform()).toEqual({
       checked: 0,
       missing: 0,
       failed: 1,
@@ -244,8 +244,8 @@ describe.each(ENGINES)("the check of the mirror against the platform ($engine)",
       }),
     ]);
 
-    g.app.simulator!.setFaults({ api: {} });
-    expect(await g.app.services.bindings.checkAgainstPlatform()).toEqual({
+    g.gateway.simulator!.setFaults({ api: {} });
+    expect(await g.gateway.services.bindings.checkAgainstPlatform()).toEqual({
       checked: 2,
       missing: 1,
       failed: 0,
@@ -258,8 +258,8 @@ describe.each(ENGINES)("the check of the mirror against the platform ($engine)",
     const a = await bind(g, "+8613800000721", X1);
     await unbindBehindTheGatewaysBack(g, [a]);
 
-    g.app.simulator!.setFaults({ api: { hang: 1, hangMs: 60_000 } });
-    expect(await g.app.services.bindings.checkAgainstPlatform()).toEqual({
+    g.gateway.simulator!.setFaults({ api: { hang: 1, hangMs: 60_000 } });
+    expect(await g.gateway.services.bindings.checkAgainstPlatform()).toEqual({
       checked: 0,
       missing: 0,
       failed: 1,
@@ -276,7 +276,7 @@ describe.each(ENGINES)("the check of the mirror against the platform ($engine)",
     // The listing of X1 answers; the v1.0 query of its second lost binding does not.
     seam.failingQueries.add(b);
 
-    expect(await g.app.services.bindings.checkAgainstPlatform()).toEqual({
+    expect(await g.gateway.services.bindings.checkAgainstPlatform()).toEqual({
       checked: 1,
       missing: 1,
       failed: 1,
@@ -295,7 +295,7 @@ describe.each(ENGINES)("the check of the mirror against the platform ($engine)",
     const [a, b] = [await bind(g, "+8613800000741", X1), await bind(g, "+8613800000742", X1)];
     seam.hiddenFromListing.add(a);
 
-    expect(await g.app.services.bindings.checkAgainstPlatform()).toEqual({
+    expect(await g.gateway.services.bindings.checkAgainstPlatform()).toEqual({
       checked: 2,
       missing: 0,
       failed: 0,
@@ -314,14 +314,14 @@ describe.each(ENGINES)("the check of the mirror against the platform ($engine)",
     await unbindBehindTheGatewaysBack(g, [a]);
     // Another writer touches the mirror row while the platform is asked about it.
     seam.beforeQuery = async () => {
-      await g.app.services.db
+      await g.gateway.services.db
         .updateTable("bindings")
         .set((eb) => ({ version: eb("version", "+", 1) }))
         .where("subscription_id", "=", a)
         .execute();
     };
 
-    expect(await g.app.services.bindings.checkAgainstPlatform()).toEqual({
+    expect(await g.gateway.services.bindings.checkAgainstPlatform()).toEqual({
       checked: 1,
       missing: 0,
       failed: 0,
@@ -329,7 +329,7 @@ describe.each(ENGINES)("the check of the mirror against the platform ($engine)",
     expect(await stateOf(g, a)).toBe("ACTIVE");
 
     seam.beforeQuery = undefined;
-    expect(await g.app.services.bindings.checkAgainstPlatform()).toEqual({
+    expect(await g.gateway.services.bindings.checkAgainstPlatform()).toEqual({
       checked: 1,
       missing: 1,
       failed: 0,
@@ -405,7 +405,7 @@ describe.each(ENGINES)("the check at start ($engine)", ({ engine, create }) => {
     // The binding is still on the platform and still ACTIVE in the mirror.
     gw = await startGateway(config());
     expect(await stateOf(gw, kept)).toBe("ACTIVE");
-    expect(await gw.app.services.bindings.checkAgainstPlatform()).toEqual({
+    expect(await gw.gateway.services.bindings.checkAgainstPlatform()).toEqual({
       checked: 1,
       missing: 0,
       failed: 0,

@@ -34,7 +34,7 @@ describe("gateway on the machine's PostgreSQL", () => {
   });
 
   function push(body: unknown) {
-    return fetch(`${gw.app.url}/notify`, {
+    return fetch(`${gw.gateway.url}/notify`, {
       method: "POST",
       headers: signedHeaders(),
       body: JSON.stringify(body),
@@ -65,7 +65,7 @@ describe("gateway on the machine's PostgreSQL", () => {
       {},
       "callEvents",
     );
-    await until(() => gw.app.services.feed.listenerCount() >= 2, "two subscribers");
+    await until(() => gw.gateway.services.feed.listenerCount() >= 2, "two subscribers");
 
     let next = 0;
     const worker = async () => {
@@ -98,7 +98,7 @@ describe("gateway on the machine's PostgreSQL", () => {
 
     await resumed.waitFor(total - beforeCut.length, 30_000);
     await steady.waitFor(total, 30_000);
-    await gw.app.services.feed.catchUp();
+    await gw.gateway.services.feed.catchUp();
 
     const joined = [...beforeCut, ...resumed.items];
     expect(joined).toHaveLength(total);
@@ -108,7 +108,7 @@ describe("gateway on the machine's PostgreSQL", () => {
 
     expect(steady.items).toHaveLength(total);
     expect(steady.items.map((e) => e.cursor)).toEqual(joined.map((e) => e.cursor));
-    const stored = await gw.app.services.db
+    const stored = await gw.gateway.services.db
       .selectFrom("call_events")
       .select("id")
       .where("session_id", "like", "race-%")
@@ -145,7 +145,7 @@ describe("gateway on the machine's PostgreSQL", () => {
     }
     const after = await push(callEvent("callin", "outage-2", new Date()));
     expect(after.status).toBe(200);
-    const rows = await gw.app.services.db
+    const rows = await gw.gateway.services.db
       .selectFrom("call_events")
       .select("session_id")
       .where("session_id", "like", "outage-%")

@@ -46,7 +46,7 @@ describe("read path: compiled queries and column selection", () => {
       );
       subscriptionId = created.data!.createBinding.binding.subscriptionId;
     }
-    const push = await gw.app.yoga.fetch("http://gateway.test/notify", {
+    const push = await gw.gateway.yoga.fetch("http://gateway.test/notify", {
       method: "POST",
       headers: signedHeaders(),
       body: JSON.stringify({
@@ -161,7 +161,7 @@ describe("read path: compiled queries and column selection", () => {
         },
       });
     const send = (text: string) =>
-      gw.app.yoga.fetch("http://gateway.test/graphql", {
+      gw.gateway.yoga.fetch("http://gateway.test/graphql", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: stream(text),

@@ -45,7 +45,7 @@ describe("a gateway restarted on the same data directory", () => {
     );
     const binding = created.data?.createBinding.binding;
     expect(binding, JSON.stringify(created)).toBeDefined();
-    const sim = g.app.simulator!;
+    const sim = g.gateway.simulator!;
     const call = await sim.simulateCall({
       caller,
       virtualNum: X,
@@ -114,7 +114,7 @@ describe("a gateway restarted on the same data directory", () => {
     expect(new Set(records.map((r) => r.icid)).size).toBe(2);
 
     // The platform still knows the first binding: it is still the binding behind its extension.
-    const platform = await gw.app.services
+    const platform = await gw.gateway.services
       .platform()
       .getBinding({ subscriptionId: first.binding.subscriptionId });
     expect(platform).toMatchObject({ bindNum: "+8613800000501", extendNum: first.binding.extendNum });

@@ -137,7 +137,7 @@ describe.each(DURABLE_ENGINES)("a restarted platform reusing IDs, gateway on $en
   it("a push with a CDR under a stored icid but of another call keeps it, and the call is billed", async () => {
     gw ??= await start();
     const post = (feeLst: unknown[]) =>
-      gw!.app.yoga.fetch("http://gateway.test/notify", {
+      gw!.gateway.yoga.fetch("http://gateway.test/notify", {
         method: "POST",
         headers: signedHeaders(),
         body: JSON.stringify({ eventType: "fee", feeLst }),

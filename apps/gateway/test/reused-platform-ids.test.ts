@@ -17,7 +17,7 @@ import {
 import { findCallSession } from "../src/calls/call-session.repository.js";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../src/database/database.js";
 import { migrationProvider } from "../src/database/migration-provider.js";
-import { storeNotification } from "../src/ingest/store-pushes.js";
+import { storeNotifications } from "../src/ingest/store-pushes.js";
 import { bindingRow } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
 import { cdr } from "./support/notifications.js";
@@ -35,12 +35,18 @@ function parsed(body: unknown): Notification {
 async function storeFees(db: DatabaseHandle["db"], feeLst: unknown[], now = T1) {
   const body = { eventType: "fee", feeLst };
   const bytes = new TextEncoder().encode(JSON.stringify(body));
-  return storeNotification(
+  const [stored] = await storeNotifications(
     db,
-    parsed(body),
-    { path: "/notify", contentType: "application/json", appKey: null, bytes },
+    [
+      {
+        notification: parsed(body),
+        body: { path: "/notify", contentType: "application/json", appKey: null, bytes },
+      },
+    ],
     now,
   );
+  if (!stored) throw new Error("no result for the push");
+  return stored;
 }
 
 describe.each(ENGINES)("platform IDs reused, on $engine", ({ create }) => {

@@ -4,6 +4,7 @@ import {
   type FeeRecord,
   foldCallSession,
 } from "@privnum/notification-schemas";
+import { isoToDate } from "../database/column-values.js";
 
 /** A folded call without its events and CDRs (those live in their own tables). */
 export type StoredCallSession = Omit<CallSession, "events" | "records">;
@@ -20,12 +21,6 @@ export interface FoldedSession {
   session: StoredCallSession;
 }
 
-function instant(value: string | undefined): Date | null {
-  if (value === undefined) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
 /** Fold a call's stored events and CDRs with `@privnum/notification-schemas`' `foldCallSession`. */
 export function foldSession(
   events: readonly CallEventNotification[],
@@ -40,8 +35,8 @@ export function foldSession(
         : undefined;
   return {
     status: session.state,
-    startedAt: instant(session.startedAt),
-    endedAt: instant(session.endedAt),
+    startedAt: isoToDate(session.startedAt),
+    endedAt: isoToDate(session.endedAt),
     subscriptionId: session.subscriptionId ?? null,
     virtualNum: session.virtualNum ?? null,
     bindNum: bindNum ?? null,

@@ -1,3 +1,4 @@
+import { AXE_ERROR_CATEGORIES, type AxeErrorCategory } from "@privnum/axe-api";
 import { NotFoundError, PlatformError, ValidationError } from "../shared/errors.js";
 import { builder } from "./builder.js";
 
@@ -7,21 +8,27 @@ export const ErrorInterface = builder.interfaceRef<Error>("Error").implement({
   fields: (t) => ({ message: t.exposeString("message") }),
 });
 
+// Every category `@privnum/axe-api` knows, described: a new one fails to compile until it is described here.
+const CATEGORY_DESCRIPTIONS: Record<AxeErrorCategory, string> = {
+  authentication: "Credentials, clock or caller IP refused.",
+  "invalid-request": "The platform refused the parameters.",
+  "not-found": "No such binding or recording.",
+  "no-resources": "No number or extension available (X full, E taken, X frozen).",
+  "flow-control": "Flow control; retry after about a minute.",
+  platform: "The platform failed.",
+  timeout: "No answer in time; the outcome is unknown.",
+  network: "The platform could not be reached.",
+};
+
 const PlatformErrorCategoryEnum = builder.enumType("PlatformErrorCategory", {
   description: "What kind of platform failure this is.",
-  values: {
-    AUTHENTICATION: { value: "authentication", description: "Credentials, clock or caller IP refused." },
-    INVALID_REQUEST: { value: "invalid-request", description: "The platform refused the parameters." },
-    NOT_FOUND: { value: "not-found", description: "No such binding or recording." },
-    NO_RESOURCES: {
-      value: "no-resources",
-      description: "No number or extension available (X full, E taken, X frozen).",
-    },
-    FLOW_CONTROL: { value: "flow-control", description: "Flow control; retry after about a minute." },
-    PLATFORM: { value: "platform", description: "The platform failed." },
-    TIMEOUT: { value: "timeout", description: "No answer in time; the outcome is unknown." },
-    NETWORK: { value: "network", description: "The platform could not be reached." },
-  } as const,
+  // AUTHENTICATION, INVALID_REQUEST, NOT_FOUND … from authentication, invalid-request, not-found …
+  values: Object.fromEntries(
+    AXE_ERROR_CATEGORIES.map((category) => [
+      category.toUpperCase().replaceAll("-", "_"),
+      { value: category, description: CATEGORY_DESCRIPTIONS[category] },
+    ]),
+  ),
 });
 
 builder.objectType(PlatformError, {

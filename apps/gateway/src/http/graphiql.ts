@@ -4,6 +4,25 @@
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { GraphiQLOptions } from "graphql-yoga";
 
+/** What GraphiQL opens with: a binding to create, its calls to watch live, and the calls so far. */
+export const GRAPHIQL_DEFAULT_QUERY = `# privnum gateway. Try: create a binding, then watch calls on X live.
+mutation Bind {
+  createBinding(input: { bindNum: "+8613800000021", virtualNum: "+8617000000001" }) {
+    __typename
+    ... on CreateBindingPayload { binding { subscriptionId virtualNum extendNum state } }
+    ... on Error { message }
+  }
+}
+
+subscription Live {
+  callEvents(filter: { virtualNum: "+8617000000001" }) { cursor eventType caller called stateCode }
+}
+
+query Calls {
+  callSessions(first: 10) { edges { node { sessionId state scenario talkSeconds } } }
+}
+`;
+
 const pages = new Map<string, string>();
 
 /**

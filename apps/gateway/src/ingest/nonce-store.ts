@@ -1,12 +1,7 @@
+import type { NonceStore } from "@privnum/wsse-auth";
 import { sql } from "kysely";
 import type { Executor } from "../database/database.js";
 import { createGroupCommit } from "./group-commit.js";
-
-/** The shape `@privnum/wsse-auth`'s verifier expects of a replay store. */
-export interface NonceStore {
-  /** Record `key` for `ttlSeconds`; resolve true when it was not already recorded (and unexpired). */
-  add(key: string, ttlSeconds: number): Promise<boolean>;
-}
 
 /** Options for {@link createDatabaseNonceStore}. */
 export interface DatabaseNonceStoreOptions {

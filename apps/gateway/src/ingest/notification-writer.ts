@@ -3,7 +3,8 @@ import type { Kysely } from "kysely";
 import type { Database } from "../database/database.js";
 import { isDatabaseUnavailable } from "../database/database-errors.js";
 import { createGroupCommit } from "./group-commit.js";
-import { type PendingPush, type ReceivedBody, type StoredPush, storeNotifications } from "./store-pushes.js";
+import { storeNotifications } from "./store-pushes.js";
+import { itemCount, type PendingPush, type ReceivedBody, type StoredPush } from "./stored-push.js";
 
 /** How one lane of the writer stores its pushes. */
 export interface WriterLaneOptions {
@@ -53,10 +54,9 @@ export interface NotificationWriter {
   readonly waiting: number;
 }
 
+/** A push's weight in a batch: its items, and at least one. */
 function itemsOf({ notification }: PendingPush): number {
-  if (notification.kind === "fee") return notification.feeLst.length;
-  if (notification.kind === "numStatus") return notification.numInfo.length;
-  return 1;
+  return Math.max(1, itemCount(notification));
 }
 
 /**

@@ -8,6 +8,7 @@ import { isDatabaseUnavailable } from "../database/database-errors.js";
 import { GroupCommitFullError } from "./group-commit.js";
 import { createNotificationWriter, type NotificationWriterOptions } from "./notification-writer.js";
 import { readBodyWithLimit } from "./read-body.js";
+import { keepRejectedBody } from "./rejected-body.js";
 import {
   acceptedResponse,
   internalErrorResponse,
@@ -17,7 +18,7 @@ import {
   tooLargeResponse,
   unavailableResponse,
 } from "./responses.js";
-import { keepRejectedBody, type ReceivedBody, type StoredPush } from "./store-pushes.js";
+import type { ReceivedBody, StoredPush } from "./stored-push.js";
 
 /** Paths that accept pushes. The platform may send any kind to any of them. */
 export const NOTIFY_PATHS: readonly string[] = [

@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SCHEMES, type Scheme } from "@privnum/wsse-auth";
 import { z } from "zod";
-
-/** Signature schemes the gateway can speak to the platform (mirrors `@privnum/wsse-auth`'s `Scheme`). */
-export const AUTH_SCHEMES = ["aksk", "wsse-hex", "wsse-raw"] as const;
 
 /** pino log levels accepted by `LOG_LEVEL`. */
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -46,7 +44,7 @@ const envSchema = z.object({
   AXE_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
   AXE_APP_KEY: z.string().min(1).max(128).optional(),
   AXE_APP_SECRET: z.string().min(1).max(256).optional(),
-  AXE_AUTH_SCHEME: z.enum(AUTH_SCHEMES).default("aksk"),
+  AXE_AUTH_SCHEME: z.enum(SCHEMES).default("aksk"),
   NOTIFY_VERIFY: booleanString.default(true),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   SIMULATOR_PORT: port.default(8788),
@@ -91,8 +89,8 @@ export type PlatformConfig =
       stateDir?: string;
     };
 
-/** A signature scheme name. */
-export type AuthScheme = (typeof AUTH_SCHEMES)[number];
+/** A signature scheme name, as `@privnum/wsse-auth` lists them. */
+export type AuthScheme = Scheme;
 
 /** The gateway's validated configuration. */
 export interface GatewayConfig {

@@ -1,6 +1,7 @@
+import type { AxeErrorCategory } from "@privnum/axe-api";
+
 /** Codes of the gateway's own errors. */
 export type GatewayErrorCode =
-  | "config-invalid"
   | "migration-failed"
   | "subscriber-too-slow"
   | "cursor-invalid"
@@ -19,20 +20,6 @@ export class GatewayError extends Error {
   constructor(code: GatewayErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
-  }
-}
-
-/** The environment did not validate; `issues` names each variable. */
-export class ConfigError extends GatewayError {
-  override name = "ConfigError";
-  readonly issues: readonly { variable: string; message: string }[];
-
-  constructor(issues: readonly { variable: string; message: string }[]) {
-    super(
-      "config-invalid",
-      `Invalid configuration: ${issues.map((i) => `${i.variable} ${i.message}`).join("; ")}`,
-    );
-    this.issues = issues;
   }
 }
 
@@ -115,24 +102,13 @@ export class DataDirInUseError extends GatewayError {
   }
 }
 
-/** Kinds of platform failure, as `@privnum/axe-api` classifies them. */
-export type PlatformErrorCategory =
-  | "authentication"
-  | "invalid-request"
-  | "not-found"
-  | "no-resources"
-  | "flow-control"
-  | "platform"
-  | "timeout"
-  | "network";
-
 /** The platform refused or failed a command; carries its `resultcode`/`resultdesc` when it answered. */
 export class PlatformError extends GatewayError {
   override name = "PlatformError";
   readonly resultcode: string | null;
   readonly resultdesc: string | null;
   readonly httpStatus: number | null;
-  readonly category: PlatformErrorCategory;
+  readonly category: AxeErrorCategory;
   readonly retryable: boolean;
 
   constructor(init: {
@@ -140,7 +116,7 @@ export class PlatformError extends GatewayError {
     resultcode?: string | undefined;
     resultdesc?: string | undefined;
     httpStatus?: number | undefined;
-    category: PlatformErrorCategory;
+    category: AxeErrorCategory;
     retryable: boolean;
     cause?: unknown;
   }) {

@@ -1,12 +1,12 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { type BuildAppOptions, buildApp, type GatewayApp } from "../../src/app.js";
+import { type BuildAppOptions, buildApp, type RunningGateway } from "../../src/app.js";
 import { type GatewayConfig, testConfig } from "../../src/shared/config.js";
 import { createLogger } from "../../src/shared/logger.js";
 
 /** A started gateway for a test file. */
 export interface TestGateway {
-  app: GatewayApp;
+  gateway: RunningGateway;
   /** Run a GraphQL operation in-process (`yoga.fetch`). */
   gql<T = Record<string, unknown>>(
     query: string,
@@ -29,12 +29,12 @@ export async function startGateway(
     ...options,
     simulator: { timeScale: 0, ...options.simulator },
   });
-  await app.start();
+  const gateway = await app.start();
   const clients: Client[] = [];
   return {
-    app,
+    gateway,
     async gql(query, variables) {
-      const response = await app.yoga.fetch("http://gateway.test/graphql", {
+      const response = await gateway.yoga.fetch("http://gateway.test/graphql", {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
         body: JSON.stringify({ query, variables }),
@@ -43,7 +43,7 @@ export async function startGateway(
     },
     wsClient() {
       const client = createClient({
-        url: app.graphqlUrl.replace(/^http/, "ws"),
+        url: gateway.graphqlUrl.replace(/^http/, "ws"),
         webSocketImpl: WebSocket,
         retryAttempts: 0,
         lazy: true,
@@ -149,8 +149,10 @@ export async function until(
  * Call before subscribing; the returned function waits until the server holds `count` more live
  * subscriptions (call-event feed listeners plus pub/sub topics) than it did at this call.
  */
-export function subscriptionCounter(app: GatewayApp): (count: number, timeoutMs?: number) => Promise<void> {
-  const live = () => app.services.feed.listenerCount() + app.services.pubsub.listenerCount();
+export function subscriptionCounter(
+  gateway: RunningGateway,
+): (count: number, timeoutMs?: number) => Promise<void> {
+  const live = () => gateway.services.feed.listenerCount() + gateway.services.pubsub.listenerCount();
   const baseline = live();
   return (count, timeoutMs) =>
     until(() => live() >= baseline + count, `${count} more live subscriptions`, timeoutMs);

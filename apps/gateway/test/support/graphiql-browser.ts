@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Simulator } from "@privnum/axe-simulator";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import type { GatewayApp } from "../../src/app.js";
+import type { RunningGateway } from "../../src/app.js";
 import { subscriptionCounter } from "./gateway.js";
 
 /** Where Debian's `chromium` package puts the browser. */
@@ -300,11 +300,11 @@ export interface ShownCallEvent {
  */
 export async function showLiveCallEvent(
   graphiql: GraphiQLBrowser,
-  gateway: { app: GatewayApp; simulator: Simulator; extendNum: string },
+  scenario: { gateway: RunningGateway; simulator: Simulator; extendNum: string },
 ): Promise<{ event: ShownCallEvent; sessionId: string }> {
   type Result = { data?: { callEvents?: ShownCallEvent } };
-  const { app, simulator, extendNum } = gateway;
-  const subscribed = subscriptionCounter(app);
+  const { gateway, simulator, extendNum } = scenario;
+  const subscribed = subscriptionCounter(gateway);
   await graphiql.setQuery(CALL_EVENTS);
   await graphiql.run();
   // GraphiQL opens its WebSocket only now; on a busy machine the browser may take a while to get there.

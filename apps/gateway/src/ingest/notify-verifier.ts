@@ -1,0 +1,48 @@
+import { createVerifier, type Verifier } from "@privnum/wsse-auth";
+import type { Kysely } from "kysely";
+import type { Database } from "../database/database.js";
+import type { PlatformConfig } from "../shared/config.js";
+import type { Logger } from "../shared/logger.js";
+import { repeatEvery } from "../shared/repeat.js";
+import { createDatabaseNonceStore } from "./nonce-store.js";
+
+/** The signature check of pushes, with the upkeep of its replay store. */
+export interface NotifyVerification {
+  /** Null when verification is turned off (NOTIFY_VERIFY=false). */
+  verifier: Verifier | null;
+  /** Stop purging expired nonces. */
+  stop(): void;
+}
+
+/** Options for {@link createNotifyVerification}. */
+export interface NotifyVerificationOptions {
+  db: Kysely<Database>;
+  platform: Pick<PlatformConfig, "appKey" | "appSecret">;
+  /** False turns verification off, with a warning. */
+  enabled: boolean;
+  /** How often expired nonces are deleted, in ms. */
+  purgeIntervalMs: number;
+  logger: Logger;
+}
+
+/**
+ * Verify pushes with the platform app's key and secret; nonces are kept in the database, so a push replayed to
+ * another instance sharing it is refused too.
+ */
+export function createNotifyVerification(options: NotifyVerificationOptions): NotifyVerification {
+  const { db, platform, logger } = options;
+  const nonceStore = createDatabaseNonceStore(db);
+  const stop = repeatEvery(
+    options.purgeIntervalMs,
+    () => nonceStore.purgeExpired(),
+    (error) => logger.warn({ err: error }, "purging nonces failed"),
+  );
+  if (!options.enabled) logger.warn("NOTIFY_VERIFY=false: pushes on /notify are NOT authenticated");
+  const verifier = options.enabled
+    ? createVerifier({
+        lookupSecret: (appKey) => (appKey === platform.appKey ? platform.appSecret : undefined),
+        nonceStore,
+      })
+    : null;
+  return { verifier, stop };
+}

@@ -1,0 +1,150 @@
+import type { CallEventNotification, FeeNotification } from "@privnum/notification-schemas";
+import { findBindings, markBindingsConflicting } from "../bindings/binding.repository.js";
+import { insertCallEvents } from "../calls/call-event.repository.js";
+import type { NewCallEventRow } from "../calls/call-event.table.js";
+import { lockCallSessions } from "../calls/call-locks.js";
+import { insertCallRecords } from "../calls/call-record.repository.js";
+import type { NewCallRecordRow } from "../calls/call-record.table.js";
+import { findCallSessions } from "../calls/call-session.repository.js";
+import type { Executor } from "../database/database.js";
+import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
+import { attributeEvent, type KnownCall, prefetchBindingLookups } from "./attribution.js";
+import type { KnownNumbers } from "./known-numbers.js";
+import { refoldSessions } from "./refold.js";
+import { contradictsBinding, eventRow, nonEmpty, recordRow, shownA } from "./row-mapping.js";
+import type { StoredPush } from "./stored-push.js";
+
+/** A call-event or CDR push of a batch, with the result it fills. */
+export interface CallPush {
+  notification: CallEventNotification | FeeNotification;
+  result: StoredPush;
+}
+
+/**
+ * Store the call events and CDRs of `pushes` (their bodies already kept): attribute each event in push
+ * order (later events of a call see what earlier ones in the same batch established), insert all new
+ * events and all new CDRs with one statement each, and refold every call they touch once.
+ * Fills `events`, `records`, `sessions` and `bindingConflicts` of each push's result. Resolves to the X
+ * numbers it added to `virtual_numbers`, to be marked known once the transaction commits.
+ */
+export async function storeCallItems(
+  tx: Executor,
+  pushes: readonly CallPush[],
+  now: Date,
+  knownNumbers: KnownNumbers,
+): Promise<string[]> {
+  const sessionIds = [
+    ...new Set(
+      pushes.flatMap(({ notification }) =>
+        notification.kind === "callEvent"
+          ? [notification.statusInfo.sessionId]
+          : notification.feeLst.map((r) => r.sessionId),
+      ),
+    ),
+  ];
+  await lockCallSessions(tx, sessionIds);
+  const sessions = new Map((await findCallSessions(tx, sessionIds)).map((s) => [s.session_id, s]));
+  const subscriptionIds = [
+    ...[...sessions.values()].flatMap((s) => (s.subscription_id ? [s.subscription_id] : [])),
+    ...pushes
+      .flatMap(({ notification }) =>
+        notification.kind === "callEvent"
+          ? [nonEmpty(notification.statusInfo.subscriptionId)]
+          : notification.feeLst.map((r) => nonEmpty(r.subscriptionId)),
+      )
+      .filter((id): id is string => id !== null),
+  ];
+  const bindings = new Map((await findBindings(tx, subscriptionIds)).map((b) => [b.subscription_id, b]));
+
+  const resolveBinding = await prefetchBindingLookups(
+    tx,
+    pushes.flatMap(({ notification }) => (notification.kind === "callEvent" ? [notification] : [])),
+    sessions,
+    bindings,
+  );
+  const known = new Map<string, KnownCall>(sessions);
+  const eventRows: NewCallEventRow[] = [];
+  const recordRows: NewCallRecordRow[] = [];
+  for (const { notification, result } of pushes) {
+    if (notification.kind === "callEvent") {
+      const sessionId = notification.statusInfo.sessionId;
+      const who = await attributeEvent(notification, known.get(sessionId), bindings, resolveBinding);
+      if (who.subscriptionId && !bindings.has(who.subscriptionId)) {
+        for (const b of await findBindings(tx, [who.subscriptionId])) bindings.set(b.subscription_id, b);
+      }
+      const before = known.get(sessionId);
+      known.set(sessionId, {
+        subscription_id: who.subscriptionId ?? before?.subscription_id ?? null,
+        virtual_num: who.virtualNum ?? before?.virtual_num ?? null,
+        bind_num: who.bindNum ?? before?.bind_num ?? null,
+      });
+      eventRows.push(eventRow(notification, who, result.receivedId));
+    } else {
+      for (const record of notification.feeLst) {
+        const call = known.get(record.sessionId);
+        const subscriptionId = nonEmpty(record.subscriptionId) ?? call?.subscription_id ?? null;
+        const binding = subscriptionId ? bindings.get(subscriptionId) : undefined;
+        const contradicted =
+          subscriptionId !== null && binding !== undefined && contradictsBinding(record, binding);
+        if (contradicted) {
+          // The platform reused the subscriptionId: this call is not the mirrored binding's.
+          result.bindingConflicts.push({
+            icid: record.icid,
+            subscriptionId,
+            bindingId: binding.id,
+            mirrored: { bindNum: binding.bind_num, virtualNum: binding.virtual_num },
+            pushed: { bindNum: shownA(record), virtualNum: nonEmpty(record.bindNum) },
+          });
+        }
+        recordRows.push(
+          recordRow(record, call, contradicted ? undefined : binding, result.receivedId, contradicted),
+        );
+      }
+    }
+  }
+
+  const events = await insertCallEvents(tx, eventRows);
+  const records = await insertCallRecords(tx, recordRows);
+  // Only CDRs stored now count: a retry of one already stored was reported the first time.
+  const storedRecordIds = new Set(records.map((r) => `${r.received_notification_id}\u0000${r.icid}`));
+  for (const { result } of pushes) {
+    result.bindingConflicts = result.bindingConflicts.filter((c) =>
+      storedRecordIds.has(`${result.receivedId}\u0000${c.icid}`),
+    );
+  }
+  const contradicted = pushes.flatMap(({ result }) => result.bindingConflicts);
+  if (contradicted.length > 0) {
+    await markBindingsConflicting(
+      tx,
+      contradicted.map((c) => c.bindingId),
+      now,
+    );
+  }
+  const contradictedSessions = new Set(
+    records.filter((r) => contradicted.some((c) => c.icid === r.icid)).map((r) => r.session_id),
+  );
+  const byReceived = new Map(pushes.map(({ result }) => [result.receivedId, result]));
+  for (const event of events) byReceived.get(event.received_notification_id)?.events.push(event);
+  for (const record of records) byReceived.get(record.received_notification_id)?.records.push(record);
+
+  const unseen = [
+    ...new Set([...events, ...records].flatMap((r) => (r.virtual_num ? [r.virtual_num] : []))),
+  ].filter((n) => !knownNumbers.has(n));
+  await rememberVirtualNumbers(tx, unseen, now);
+
+  const changed = [...new Set([...events.map((e) => e.session_id), ...records.map((r) => r.session_id)])];
+  const refolded = await refoldSessions(tx, changed, {
+    before: sessions,
+    inserted: { events, records },
+    bindings,
+    contradicted: contradictedSessions,
+    now,
+  });
+  // Each call's new state goes with the last push that changed it.
+  const lastPush = new Map<string, StoredPush>();
+  for (const { result } of pushes) {
+    for (const item of [...result.events, ...result.records]) lastPush.set(item.session_id, result);
+  }
+  for (const session of refolded) lastPush.get(session.session_id)?.sessions.push(session);
+  return unseen;
+}
