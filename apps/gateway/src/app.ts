@@ -1,64 +1,26 @@
 // The composition root: builds each part of the gateway, in the order the data flows, and nothing else.
 // Where each part lives and how they connect: docs/architecture.md.
-import type { Simulator } from "@privnum/axe-simulator";
+
+import type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
 import { createBindingCommands } from "./bindings/binding-commands.js";
-import { startPlatformCheck } from "./bindings/platform-check.js";
+import { startBindingUpkeep } from "./bindings/binding-upkeep.js";
 import { createCallEventFeed } from "./calls/call-event-feed.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import type { GatewayServices } from "./graphql/context.js";
 import { attachGraphQLWebSocket } from "./http/graphql-websocket.js";
 import { listenHttp } from "./http/http-server.js";
-import { createGatewayYoga, type GatewayYoga } from "./http/yoga.js";
+import { createGatewayYoga } from "./http/yoga.js";
 import { useNotifyRoute } from "./ingest/notify-route.js";
 import { createNotifyVerification } from "./ingest/notify-verifier.js";
 import { publishStoredPush } from "./ingest/publish-stored-push.js";
 import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repository.js";
-import { createPlatformLink, type PlatformLinkOptions } from "./platform/platform-link.js";
+import { createPlatformLink } from "./platform/platform-link.js";
 import { createGatewayPubSub } from "./pubsub/pubsub.js";
 import type { GatewayConfig } from "./shared/config.js";
 import { createLogger, type Logger } from "./shared/logger.js";
-import { repeatEvery } from "./shared/repeat.js";
 import { createShutdownStack } from "./shared/shutdown-stack.js";
 
-/** Options beyond the environment, for tests, scripts and embedding. */
-export interface BuildAppOptions extends PlatformLinkOptions {
-  /** Logger. @default a pino logger at `config.logLevel` writing to stdout */
-  logger?: Logger;
-  /** Clock of binding lifetimes and mirror timestamps. @default the embedded simulator's clock, or the wall clock */
-  now?: () => Date;
-  /** How often to look for call events stored by other instances, in ms. @default 1000 */
-  feedPollIntervalMs?: number;
-  /** How often to look for bindings that lapsed, in ms (0 = never; call `services.bindings.sweepExpired`). @default 15000 */
-  expirySweepIntervalMs?: number;
-  /** How often to purge expired nonces, in ms. @default 60000 */
-  noncePurgeIntervalMs?: number;
-}
-
-/** A started gateway. Immutable; `stop` is safe to call more than once. */
-export interface RunningGateway {
-  /** Base URL, e.g. `http://127.0.0.1:4000`. */
-  readonly url: string;
-  /** The GraphQL endpoint (HTTP; the same path serves WebSocket). */
-  readonly graphqlUrl: string;
-  /** The embedded simulator's URL; undefined with a remote platform. */
-  readonly simulatorUrl: string | undefined;
-  /** The Yoga instance, for in-process requests (`yoga.fetch`). */
-  readonly yoga: GatewayYoga;
-  readonly services: GatewayServices;
-  /** The embedded simulator; undefined with a remote platform. */
-  readonly simulator: Simulator | undefined;
-  /** Stop listening (closing WebSockets), stop the simulator, close the database. */
-  stop(): Promise<void>;
-}
-
-/** A gateway ready to start. */
-export interface GatewayApp {
-  /** Bind the ports, open and migrate the database, start the platform link and serve. */
-  start(): Promise<RunningGateway>;
-  /** Stop what `start` started (waiting for a start in progress). Safe to call at any time, and twice. */
-  stop(): Promise<void>;
-  readonly logger: Logger;
-}
+export type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
 
 /** Assemble the gateway from its configuration. Nothing runs until `start()`. */
 export function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): GatewayApp {
@@ -111,14 +73,15 @@ async function startGateway(
     // Requests in flight (and subscriptions over HTTP) end before the feed and the database close.
     open.defer(() => http.close());
     const bindingsLogger = logger.child({ component: "bindings" });
+    const platformClient = platform.client;
     const bindings = createBindingCommands({
       db,
       pubsub,
       now,
       logger: bindingsLogger,
-      platform: platform.client,
+      platform: platformClient,
     });
-    const services: GatewayServices = { db, feed, pubsub, bindings, now, logger, platform: platform.client };
+    const services: GatewayServices = { db, feed, pubsub, bindings, now, logger, platform: platformClient };
 
     const verification = createNotifyVerification({
       db,
@@ -145,31 +108,15 @@ async function startGateway(
     await platform.start(`${http.url}/notify`);
     await rememberServedVirtualNumbers(db, platform.servedVirtualNumbers(), now());
 
-    const sweepMs = options.expirySweepIntervalMs ?? 15_000;
-    if (sweepMs > 0) {
-      open.defer(
-        repeatEvery(sweepMs, bindings.sweepExpired, (error) =>
-          logger.warn({ err: error }, "expiry sweep failed"),
-        ),
-      );
-    }
-    // Bindings lost on the platform behind the mirror's back (docs/axe-platform.md §7): found in the background.
-    const platformCheck = startPlatformCheck(bindings.checkAgainstPlatform, bindingsLogger);
-    open.defer(() => platformCheck.stop());
+    open.defer(startBindingUpkeep(bindings, options.expirySweepIntervalMs ?? 15_000, bindingsLogger));
 
     const simulator = platform.simulator();
-    logger.info(
-      {
-        url: http.url,
-        database: config.database.kind,
-        platform: config.platform.kind,
-        simulatorUrl: simulator?.url,
-      },
-      "gateway started",
-    );
+    const { url } = http;
+    const started = { url, database: config.database.kind, platform: config.platform.kind };
+    logger.info({ ...started, simulatorUrl: simulator?.url }, "gateway started");
     return Object.freeze({
-      url: http.url,
-      graphqlUrl: `${http.url}/graphql`,
+      url,
+      graphqlUrl: `${url}/graphql`,
       simulatorUrl: simulator?.url,
       yoga,
       services,

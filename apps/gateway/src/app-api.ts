@@ -1,0 +1,47 @@
+import type { Simulator } from "@privnum/axe-simulator";
+import type { GatewayServices } from "./graphql/context.js";
+import type { GatewayYoga } from "./http/yoga.js";
+import type { PlatformLinkOptions } from "./platform/platform-link.js";
+import type { Logger } from "./shared/logger.js";
+
+// What embedders, tests and scripts see of the gateway: the options of buildApp (app.ts), and what it starts.
+
+/** Options beyond the environment, for tests, scripts and embedding. */
+export interface BuildAppOptions extends PlatformLinkOptions {
+  /** Logger. @default a pino logger at `config.logLevel` writing to stdout */
+  logger?: Logger;
+  /** Clock of binding lifetimes and mirror timestamps. @default the embedded simulator's clock, or the wall clock */
+  now?: () => Date;
+  /** How often to look for call events stored by other instances, in ms. @default 1000 */
+  feedPollIntervalMs?: number;
+  /** How often to look for bindings that lapsed, in ms (0 = never; call `services.bindings.sweepExpired`). @default 15000 */
+  expirySweepIntervalMs?: number;
+  /** How often to purge expired nonces, in ms. @default 60000 */
+  noncePurgeIntervalMs?: number;
+}
+
+/** A started gateway. Immutable; `stop` is safe to call more than once. */
+export interface RunningGateway {
+  /** Base URL, e.g. `http://127.0.0.1:4000`. */
+  readonly url: string;
+  /** The GraphQL endpoint (HTTP; the same path serves WebSocket). */
+  readonly graphqlUrl: string;
+  /** The embedded simulator's URL; undefined with a remote platform. */
+  readonly simulatorUrl: string | undefined;
+  /** The Yoga instance, for in-process requests (`yoga.fetch`). */
+  readonly yoga: GatewayYoga;
+  readonly services: GatewayServices;
+  /** The embedded simulator; undefined with a remote platform. */
+  readonly simulator: Simulator | undefined;
+  /** Stop listening (closing WebSockets), stop the simulator, close the database. */
+  stop(): Promise<void>;
+}
+
+/** A gateway ready to start. */
+export interface GatewayApp {
+  /** Bind the ports, open and migrate the database, start the platform link and serve. */
+  start(): Promise<RunningGateway>;
+  /** Stop what `start` started (waiting for a start in progress). Safe to call at any time, and twice. */
+  stop(): Promise<void>;
+  readonly logger: Logger;
+}
