@@ -2,6 +2,7 @@ import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { toDate } from "../database/column-values.js";
 import type { Database, Executor } from "../database/database.js";
 import { createQueryShapeCache } from "../database/query-shape-cache.js";
+import type { PageRequest } from "../shared/pagination.js";
 import type { BindingRow, BindingTable, NewBindingRow } from "./binding.table.js";
 
 /** Lifecycle state of a mirrored binding, derived from its timestamps at a given instant. */
@@ -19,15 +20,6 @@ export interface BindingFilter {
   states?: readonly BindingState[] | null;
   /** true: only rows found sharing their subscriptionId with another binding (`conflict_at`); false: the others. */
   conflict?: boolean | null;
-}
-
-/** Keyset page request: rows with id below `before`/above `after`, newest first unless `inverted`. */
-export interface PageRequest {
-  after?: number | undefined;
-  before?: number | undefined;
-  limit: number;
-  /** Oldest first (used for backward pagination). */
-  inverted?: boolean;
 }
 
 /** The state of a binding row at `now`. */

@@ -1,7 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { Timestamp } from "../database/timestamp.js";
 
-/** Time as stored: read as a Date, written as a Date or ISO string. */
-export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A nullable time that an insert may leave out (null). */
 type OptionalTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 

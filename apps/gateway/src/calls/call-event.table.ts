@@ -1,5 +1,5 @@
 import type { Generated, Insertable, Selectable } from "kysely";
-import type { Timestamp } from "../bindings/binding.table.js";
+import type { Timestamp } from "../database/timestamp.js";
 
 /** One call event notification item (callin … disconnect), deduplicated on session + type + timestamp. */
 export interface CallEventTable {

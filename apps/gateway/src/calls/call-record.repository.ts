@@ -1,8 +1,8 @@
 import { type SelectQueryBuilder, sql } from "kysely";
-import type { PageRequest } from "../bindings/binding.repository.js";
 import { toDate } from "../database/column-values.js";
 import type { Database, Executor } from "../database/database.js";
 import { createQueryShapeCache } from "../database/query-shape-cache.js";
+import type { PageRequest } from "../shared/pagination.js";
 import type { CallRecordRow, CallRecordTable, NewCallRecordRow } from "./call-record.table.js";
 
 /** Which call records a reader wants; absent fields do not filter. */

@@ -1,5 +1,5 @@
 import type { Generated, Insertable, Selectable } from "kysely";
-import type { Timestamp } from "../bindings/binding.table.js";
+import type { Timestamp } from "../database/timestamp.js";
 
 /**
  * One CDR (fee notification item), unique on the platform's `icid` together with its content: an identical

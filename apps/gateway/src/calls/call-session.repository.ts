@@ -1,7 +1,7 @@
 import { sql } from "kysely";
-import type { PageRequest } from "../bindings/binding.repository.js";
 import { toDate } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
+import type { PageRequest } from "../shared/pagination.js";
 import type { CallSessionRow, NewCallSessionRow } from "./call-session.table.js";
 
 /** Which call sessions a reader wants; absent fields do not filter. */

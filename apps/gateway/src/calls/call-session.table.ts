@@ -1,5 +1,5 @@
 import type { Generated, Insertable, Selectable } from "kysely";
-import type { Timestamp } from "../bindings/binding.table.js";
+import type { Timestamp } from "../database/timestamp.js";
 
 /** One call, folded from its events and CDRs with `foldCallSession`. */
 export interface CallSessionTable {

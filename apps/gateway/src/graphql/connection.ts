@@ -1,8 +1,8 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from "@pothos/plugin-relay";
 import { GraphQLError } from "graphql";
-import type { PageRequest } from "../bindings/binding.repository.js";
 import { type CursorKind, decodeCursor, encodeCursor } from "../shared/cursor.js";
 import { CursorError } from "../shared/errors.js";
+import type { PageRequest } from "../shared/pagination.js";
 
 /** Relay connection arguments as Pothos passes them. */
 export interface ConnectionArgs {

@@ -1,4 +1,4 @@
-import type { Timestamp } from "../bindings/binding.table.js";
+import type { Timestamp } from "../database/timestamp.js";
 
 /** Nonces seen on signed pushes, shared by every gateway instance (replay protection). */
 export interface NonceTable {

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
-import type { PageRequest } from "../bindings/binding.repository.js";
 import type { Executor } from "../database/database.js";
+import type { PageRequest } from "../shared/pagination.js";
 import type {
   NewReceivedNotificationRow,
   NotificationVerdict,

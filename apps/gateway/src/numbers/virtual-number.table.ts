@@ -1,5 +1,5 @@
 import type { Insertable, Selectable } from "kysely";
-import type { Timestamp } from "../bindings/binding.table.js";
+import type { Timestamp } from "../database/timestamp.js";
 
 /** Latest known status of one X number. */
 export interface VirtualNumberTable {

@@ -6,11 +6,11 @@ import {
   type Simulator,
   type SimulatorConfig,
 } from "@privnum/axe-simulator";
-import { probePort } from "../http/port-probe.js";
 import type { ServedVirtualNumber } from "../numbers/virtual-number.repository.js";
 import type { GatewayConfig } from "../shared/config.js";
 import { isPortInUse, NotStartedError, PortInUseError } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
+import { probePort } from "./port-probe.js";
 
 /** Settings of the platform link beyond the environment, for tests, scripts and embedding. */
 export interface PlatformLinkOptions {
