@@ -3,8 +3,12 @@ import pg from "pg";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../src/database/database.js";
 import type { DatabaseConfig } from "../../src/shared/config.js";
 
-/** The machine's PostgreSQL server (trust auth), used to create throwaway databases. */
-export const POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+/**
+ * The PostgreSQL server tests create throwaway databases on: `PRIVNUM_TEST_POSTGRES_URL`, by default the
+ * machine's own (trust auth).
+ */
+export const POSTGRES_ADMIN_URL =
+  process.env.PRIVNUM_TEST_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** A database created for one test file and dropped after it. */
 export interface TestDatabase {
