@@ -1,4 +1,4 @@
-import { isScheme, type Scheme } from "@privnum/wsse-auth";
+import { isScheme, SCHEMES, type Scheme } from "@privnum/wsse-auth";
 import { type RetryOptions, resolveRetryOptions } from "./backoff.js";
 import { DEFAULT_BASE_URL, normalizeBaseUrl } from "./base-url.js";
 import { executeCreate } from "./create-binding.js";
@@ -74,6 +74,11 @@ export interface AxeClient {
   getRecordingDownloadUrl(input: RecordingRef, options?: CallOptions): Promise<string>;
 }
 
+// `"aksk", "wsse-hex", or "wsse-raw"`: written from the scheme list, so a new scheme shows up here too.
+const SCHEME_CHOICES = new Intl.ListFormat("en", { type: "disjunction" }).format(
+  SCHEMES.map((scheme) => `"${scheme}"`),
+);
+
 function validateOptions(options: AxeClientOptions): ExecuteConfig {
   const issues: ValidationIssue[] = [];
   if (typeof options !== "object" || options === null) {
@@ -86,8 +91,7 @@ function validateOptions(options: AxeClientOptions): ExecuteConfig {
   if (typeof appSecret !== "string" || appSecret.length === 0) {
     issues.push({ field: "appSecret", message: "must be a non-empty string" });
   }
-  if (!isScheme(scheme))
-    issues.push({ field: "scheme", message: 'must be "aksk", "wsse-hex" or "wsse-raw"' });
+  if (!isScheme(scheme)) issues.push({ field: "scheme", message: `must be ${SCHEME_CHOICES}` });
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
     issues.push({ field: "timeoutMs", message: "must be a whole number of milliseconds from 1 to 600000" });
   }

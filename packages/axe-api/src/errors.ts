@@ -1,16 +1,8 @@
-/** What kind of failure an `AxeApiError` is; the discriminant of the error family. */
-export type AxeErrorCategory =
-  | "authentication"
-  | "invalid-request"
-  | "not-found"
-  | "no-resources"
-  | "flow-control"
-  | "platform"
-  | "timeout"
-  | "network";
-
-/** Every category, in a stable order (handy for exhaustive tests and switch helpers). */
-export const AXE_ERROR_CATEGORIES: readonly AxeErrorCategory[] = [
+/**
+ * Every kind of failure an `AxeApiError` can be, in a stable order (handy for exhaustive tests and switch
+ * helpers). The one list: {@link AxeErrorCategory} derives from it.
+ */
+export const AXE_ERROR_CATEGORIES = Object.freeze([
   "authentication",
   "invalid-request",
   "not-found",
@@ -19,7 +11,10 @@ export const AXE_ERROR_CATEGORIES: readonly AxeErrorCategory[] = [
   "platform",
   "timeout",
   "network",
-];
+] as const);
+
+/** What kind of failure an `AxeApiError` is; the discriminant of the error family. */
+export type AxeErrorCategory = (typeof AXE_ERROR_CATEGORIES)[number];
 
 /** Fields every `AxeApiError` is built from. */
 export interface AxeApiErrorInit {

@@ -1,8 +1,8 @@
+import { maskPhoneNumbersInText } from "@privnum/notification-schemas";
 import { computeDelay, type RetryOptions, sleep } from "./backoff.js";
 import { isAmbiguous, isRetryable } from "./classify.js";
 import { type AxeApiError, createAxeApiError } from "./errors.js";
 import type { AxeRetryEvent } from "./hooks.js";
-import { maskPhoneNumbersInText } from "./mask.js";
 import {
   type AttemptFailure,
   type AttemptResult,

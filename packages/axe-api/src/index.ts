@@ -1,3 +1,6 @@
+// The one mask of privnum, owned by @privnum/notification-schemas; re-exported under the names this package has
+// always had.
+export { maskPhoneNumber, maskPhoneNumbersInText } from "@privnum/notification-schemas";
 export type { Scheme } from "@privnum/wsse-auth";
 export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from "./backoff.js";
 export { DEFAULT_BASE_URL } from "./base-url.js";
@@ -28,7 +31,6 @@ export type {
   AxeResponseEvent,
   AxeRetryEvent,
 } from "./hooks.js";
-export { maskPhoneNumber, maskPhoneNumbersInText } from "./mask.js";
 export type {
   AreaMatchMode,
   AxeOperation,

@@ -1,9 +1,11 @@
+import { maskPhoneNumbersInText, maskPhoneNumbersInValue } from "@privnum/notification-schemas";
 import { type Scheme, signUsernameToken } from "@privnum/wsse-auth";
 import { parseRetryAfter } from "./backoff.js";
 import { categorize, type HttpMethod } from "./classify.js";
 import type { AxeErrorCategory } from "./errors.js";
 import type { AxeHooks, AxeLogger } from "./hooks.js";
-import { maskError, maskPhoneNumbersInText, maskValue, redactHeaders } from "./mask.js";
+import { maskError } from "./mask-error.js";
+import { redactHeaders } from "./redact-headers.js";
 import type { AxeOperation } from "./types.js";
 import { toQuery, type WireBody } from "./wire.js";
 
@@ -196,7 +198,7 @@ export async function sendAttempt(
     const event = {
       ...base,
       headers: redactHeaders(headers),
-      ...(request.body === undefined ? {} : { body: maskValue(request.body) }),
+      ...(request.body === undefined ? {} : { body: maskPhoneNumbersInValue(request.body) }),
     };
     observe(config, "onRequest", () => config.hooks?.onRequest?.(event));
     observe(config, "logger", () =>
@@ -286,7 +288,7 @@ export async function sendAttempt(
       durationMs: Math.round((performance.now() - started) * 100) / 100,
       ...(resultcode === undefined ? {} : { resultcode }),
       ...(resultdesc === undefined ? {} : { resultdesc }),
-      ...(json === undefined ? {} : { body: maskValue(json) }),
+      ...(json === undefined ? {} : { body: maskPhoneNumbersInValue(json) }),
     };
     observe(config, "onResponse", () => config.hooks?.onResponse?.(event));
     observe(config, "logger", () =>

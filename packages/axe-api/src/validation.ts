@@ -1,3 +1,4 @@
+import { STRICT_PHONE_NUMBER_PATTERN } from "@privnum/notification-schemas";
 import { z } from "zod";
 import { AxeValidationError, type ValidationIssue } from "./errors.js";
 import type {
@@ -10,7 +11,6 @@ import type {
 
 // Messages never echo the rejected value: it may be a phone number, and these messages end up in logs.
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 // 1–4 digits, not all zeros: the platform's ranges are 1–9, 01–99, 001–999, 0001–9999
 // (docs/axe-platform.md §1.2).
 const EXTENSION = /^(?!0+$)\d{1,4}$/;
@@ -28,7 +28,10 @@ const required = (type: string) => ({
 
 const e164 = z
   .string(required("a string"))
-  .regex(E164, "must be an E.164 number: + then 7–15 digits starting with the country code (+86…)");
+  .regex(
+    STRICT_PHONE_NUMBER_PATTERN,
+    "must be an E.164 number: + then 6–15 digits starting with the country code (+86…)",
+  );
 const extendNum = z
   .string(required("a string"))
   .regex(EXTENSION, "must be 1–4 digits and not all zeros (1–9, 01–99, 001–999 or 0001–9999)");

@@ -31,6 +31,16 @@ describe("createAxeClient options", () => {
     ).toEqual(["appKey", "appSecret", "scheme", "timeoutMs", "fetch", "baseUrl", "retry.maxAttempts"]);
   });
 
+  it("lists the schemes of @privnum/wsse-auth when the scheme is unknown", () => {
+    let issues: unknown = [];
+    try {
+      createAxeClient({ appKey: "k", appSecret: "s", scheme: "md5" as never });
+    } catch (error) {
+      issues = (error as AxeValidationError).issues;
+    }
+    expect(issues).toEqual([{ field: "scheme", message: 'must be "aksk", "wsse-hex", or "wsse-raw"' }]);
+  });
+
   it("never puts the secret into the error", () => {
     let message = "";
     try {

@@ -1,7 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { createAxeApiError } from "../src/errors.js";
 import {
+  AXE_ERROR_CATEGORIES,
   AxeAuthenticationError,
   AxeFlowControlError,
   AxeInvalidRequestError,
@@ -295,5 +297,25 @@ describe("answers the simulator does not produce", () => {
     );
     expect(error).toBeInstanceOf(AxePlatformError);
     expect((error as Error).message).toMatch(/answer exceeds 1048576 bytes/);
+  });
+});
+
+describe("AXE_ERROR_CATEGORIES", () => {
+  it("is frozen and builds, for each category, the subclass of that category", () => {
+    expect(Object.isFrozen(AXE_ERROR_CATEGORIES)).toBe(true);
+    const classes = AXE_ERROR_CATEGORIES.map(
+      (category) =>
+        createAxeApiError({ category, message: "m", retryable: false, requestId: "r" }).constructor,
+    );
+    expect(classes).toEqual([
+      AxeAuthenticationError,
+      AxeInvalidRequestError,
+      AxeNotFoundError,
+      AxeNoResourcesError,
+      AxeFlowControlError,
+      AxePlatformError,
+      AxeTimeoutError,
+      AxeNetworkError,
+    ]);
   });
 });

@@ -52,11 +52,19 @@ describe("validateCreateBinding", () => {
     ["8613800000021", "no +"],
     ["+86 138 0000 0021", "spaces"],
     ["+0613800000021", "leading zero country code"],
-    ["+86138", "too short"],
-    ["+8613800000021999", "too long"],
+    ["+86138", "too short (5 digits)"],
+    ["+8613800000021999", "too long (16 digits)"],
+    ["+86138****0021", "masked"],
   ])("rejects bindNum %s (%s) naming the field", (bindNum) => {
     expect(fields(() => validateCreateBinding({ bindNum, virtualNum: X }))).toEqual(["bindNum"]);
   });
+
+  it.each(["+861380", "+861380000002199"])(
+    "accepts bindNum %s, at the edges of the strict rule (6 and 15 digits)",
+    (bindNum) => {
+      expect(validateCreateBinding({ bindNum, virtualNum: X }).bindNum).toBe(bindNum);
+    },
+  );
 
   it("requires bindNum and one of virtualNum or areaCode", () => {
     const issues = issuesOf(() => validateCreateBinding({}));

@@ -1,7 +1,7 @@
+import { isStrictPhoneNumber } from "@privnum/notification-schemas";
 import { z } from "zod";
-import { isE164 } from "./phone.js";
 
-const e164 = z.string().max(32).refine(isE164, "invalid E.164 number");
+const e164 = z.string().max(32).refine(isStrictPhoneNumber, "invalid E.164 number");
 const toneName = z
   .string()
   .min(1)

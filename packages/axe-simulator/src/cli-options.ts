@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { isScheme, SCHEMES } from "@privnum/wsse-auth";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_APP } from "./config.js";
 import { SimulatorConfigError } from "./errors.js";
@@ -6,8 +7,6 @@ import type { AppConfig, Scheme, SimulatorConfig, VirtualNumberConfig } from "./
 
 /** Port the CLI listens on when neither `--port` nor the config file sets one. */
 export const CLI_DEFAULT_PORT = 8788;
-
-const SCHEME_CHOICES = ["aksk", "wsse-hex", "wsse-raw"];
 
 function integer(min: number, max: number) {
   return (value: string): number => {
@@ -40,8 +39,7 @@ function virtualNumberList(value: string): VirtualNumberConfig[] {
 function schemeList(value: string): Scheme[] {
   const list = value.split(",").map((s) => s.trim());
   for (const s of list) {
-    if (!SCHEME_CHOICES.includes(s))
-      throw new InvalidArgumentError(`unknown scheme ${s}; use ${SCHEME_CHOICES.join(", ")}`);
+    if (!isScheme(s)) throw new InvalidArgumentError(`unknown scheme ${s}; use ${SCHEMES.join(", ")}`);
   }
   return list as Scheme[];
 }
@@ -100,7 +98,7 @@ export function buildCommand(): Command {
     )
     .option(
       "--schemes <list>",
-      "accepted auth schemes, comma-separated (default: aksk,wsse-hex,wsse-raw)",
+      `accepted auth schemes, comma-separated (default: ${SCHEMES.join(",")})`,
       schemeList,
     )
     .option("--notify-url <url>", "URL receiving every push of the first app")
@@ -111,9 +109,7 @@ export function buildCommand(): Command {
       "URL receiving X number status (default: call-event URL, then --notify-url)",
     )
     .addOption(
-      new Option("--push-scheme <scheme>", "scheme signing the pushes (default: aksk)").choices(
-        SCHEME_CHOICES,
-      ),
+      new Option("--push-scheme <scheme>", "scheme signing the pushes (default: aksk)").choices(SCHEMES),
     )
     .option("--no-recording", "the first app has recording disabled")
     .option(

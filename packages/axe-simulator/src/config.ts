@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
-import type { Scheme } from "@privnum/wsse-auth";
+import { isStrictPhoneNumber } from "@privnum/notification-schemas";
+import { SCHEMES } from "@privnum/wsse-auth";
 import { z } from "zod";
 import { provinceOfCity } from "./city-provinces.js";
 import { type InputIssue, SimulatorConfigError } from "./errors.js";
-import { isE164 } from "./phone.js";
 import type {
   AppConfig,
   AuthConfig,
@@ -25,7 +25,7 @@ export const DEFAULT_APP: Readonly<AppConfig> = Object.freeze({
   extensionDigits: 4,
 });
 
-const schemeSchema = z.enum(["aksk", "wsse-hex", "wsse-raw"]);
+const schemeSchema = z.enum(SCHEMES);
 const rate = z.number().min(0).max(1);
 const httpUrl = z
   .string()
@@ -38,7 +38,12 @@ const httpUrl = z
       return false;
     }
   }, "must be an http(s) URL");
-const e164 = z.string().refine(isE164, "must be E.164 with a leading + (e.g. +8617000000001)");
+const e164 = z
+  .string()
+  .refine(
+    isStrictPhoneNumber,
+    "must be E.164: + then 6–15 digits, the country code first (e.g. +8617000000001)",
+  );
 const cityCode = z.string().regex(/^\d{1,32}$/, "must be 1-32 digits");
 
 const virtualNumberSchema = z.union([
@@ -157,8 +162,6 @@ export function toIssues(error: z.ZodError): InputIssue[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 }
 
-const ALL_SCHEMES: Scheme[] = ["aksk", "wsse-hex", "wsse-raw"];
-
 function resolveApp(app: AppConfig): ResolvedAppConfig {
   const virtualNumbers = app.virtualNumbers.map((entry) => {
     const n = typeof entry === "string" ? { number: entry } : { ...entry };
@@ -171,7 +174,7 @@ function resolveApp(app: AppConfig): ResolvedAppConfig {
   });
   return {
     ...app,
-    schemes: [...new Set(app.schemes ?? ALL_SCHEMES)],
+    schemes: [...new Set(app.schemes ?? SCHEMES)],
     extensionDigits: app.extensionDigits ?? 4,
     virtualNumbers,
     recordingEnabled: app.recordingEnabled ?? true,

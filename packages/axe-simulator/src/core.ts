@@ -1,3 +1,4 @@
+import { isStrictPhoneNumber } from "@privnum/notification-schemas";
 import { z } from "zod";
 import { Authenticator } from "./authenticator.js";
 import { BindingService } from "./binding-service.js";
@@ -9,7 +10,6 @@ import { faultSchema, type ResolvedConfig, toIssues } from "./config.js";
 import { SimulatorInputError } from "./errors.js";
 import { Lockout } from "./lockout.js";
 import { NumberRegistry } from "./number-registry.js";
-import { isE164 } from "./phone.js";
 import { PushDispatcher } from "./push-dispatcher.js";
 import { createRandomStream, type RandomStream } from "./random.js";
 import { RecordingStore } from "./recordings.js";
@@ -27,7 +27,12 @@ import type {
   SimulatorState,
 } from "./types.js";
 
-const e164 = z.string().refine(isE164, "must be E.164 with a leading + (e.g. +8613800000021)");
+const e164 = z
+  .string()
+  .refine(
+    isStrictPhoneNumber,
+    "must be E.164: + then 6–15 digits, the country code first (e.g. +8613800000021)",
+  );
 
 /** Input of `simulateCall` (also the body of `POST /simulator/calls`). */
 export const simulateCallSchema = z.strictObject({

@@ -1,18 +1,8 @@
 /**
- * E.164 with a leading `+`: country code not starting with 0, 6–15 digits in all (docs/axe-platform.md §1.2).
- */
-const E164 = /^\+[1-9]\d{5,14}$/;
-
-/**
  * A mainland fixed line: `+86` followed by an area code without its leading 0 — `10` (Beijing) or one starting
  * with 2–9. Mainland mobile numbers start with 13–19, so `+8610…` is a fixed line although it starts with 1.
  */
 const CHINA_FIXED_LINE = /^\+86(?:10|[2-9])/;
-
-/** True for a well-formed E.164 number with `+`. */
-export function isE164(value: string): boolean {
-  return E164.test(value);
-}
 
 /**
  * True for a mainland-China fixed line. Fixed lines may not call X (stateCode 8023,

@@ -42,6 +42,13 @@ describe("CreateAXEBinding (POST /rest/caas/extendnumber/v1.0)", () => {
     expect(taken.body).toEqual({ resultcode: "1020167", resultdesc: "No idle extend Number." });
   });
 
+  it("binds numbers of 6 and of 15 digits, the edges of the strict phone-number rule", async () => {
+    sim = await startSimulator();
+    await bind(sim, { bindNum: "+861380" });
+    await bind(sim, { bindNum: "+861380000002199" });
+    expect(sim.state().bindings.map((binding) => binding.bindNum)).toEqual(["+861380", "+861380000002199"]);
+  });
+
   it("gives one A one extension per X: a second bind is 1013102", async () => {
     sim = await startSimulator();
     await bind(sim, { bindNum: A });
@@ -71,6 +78,9 @@ describe("CreateAXEBinding (POST /rest/caas/extendnumber/v1.0)", () => {
     [{ bindNum: A, extendNum: "12a4" }, "extendNum"],
     [{ bindNum: "13800000021" }, "bindNum"],
     [{ bindNum: "+86 13800000021" }, "bindNum"],
+    [{ bindNum: "+86138" }, "bindNum"],
+    [{ bindNum: "+8613800000021999" }, "bindNum"],
+    [{ bindNum: "+86138****0021" }, "bindNum"],
     [{}, "bindNum"],
     [{ bindNum: A, virtualNum: "8617000000001" }, "virtualNum"],
     [{ bindNum: A, virtualNum: undefined }, "virtualNum"],

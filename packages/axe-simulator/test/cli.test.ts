@@ -280,6 +280,12 @@ describe("axe-simulator CLI", () => {
     ]) {
       expect(() => parse(bad), bad.join(" ")).toThrow();
     }
+    // The scheme lists come from @privnum/wsse-auth.
+    expect(() => parse(["--schemes", "aksk,md5"])).toThrow(
+      "unknown scheme md5; use aksk, wsse-hex, wsse-raw",
+    );
+    expect(() => parse(["--push-scheme", "md5"])).toThrow("Allowed choices are aksk, wsse-hex, wsse-raw");
+    expect(buildCommand().helpInformation()).toContain("(default: aksk,wsse-hex,wsse-raw)");
   });
 
   it("pushes to --notify-url and guards the control API with --control-token", async () => {

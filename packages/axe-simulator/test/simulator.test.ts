@@ -150,6 +150,23 @@ describe("createSimulator", () => {
     }
   });
 
+  it("holds virtual numbers to the strict phone-number rule, saying what it is", () => {
+    const configWith = (number: string) => ({
+      apps: [{ appKey: "k", appSecret: "s", virtualNumbers: [{ number }] }],
+    });
+    expect(() => createSimulator(configWith("+123456"))).not.toThrow();
+    try {
+      createSimulator(configWith("+12345"));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(SimulatorConfigError);
+      expect((error as SimulatorConfigError).issues).toContainEqual({
+        path: "apps.0.virtualNumbers.0.number",
+        message: expect.stringContaining("+ then 6–15 digits"),
+      });
+    }
+  });
+
   it("reports every request and push through the logger, without numbers or secrets", async () => {
     const lines: unknown[] = [];
     sim = await startSimulator({ logger: (e) => lines.push(e) });

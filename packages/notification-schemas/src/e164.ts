@@ -1,33 +1,34 @@
-/** E.164 with the leading `+`: a country code that does not start with 0, at most 15 digits in all. */
-export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
+// The names phone numbers had before src/phone-number.ts owned them, kept so that code using them still works.
 
-/** The same, with `*` allowed in place of digits, as in Huawei's documentation (`+86138****0021`). */
-export const MASKED_E164_PATTERN = /^\+[1-9][\d*]{1,14}$/;
+import {
+  isLenientPhoneNumber,
+  isUnmaskedPushedNumber,
+  LENIENT_PHONE_NUMBER_PATTERN,
+  UNMASKED_PUSHED_NUMBER_PATTERN,
+} from "./phone-number.js";
 
 /**
- * Whether `value` is an E.164 number with a leading `+` ({@link E164_PATTERN}); `lenient` also accepts
- * masked digits ({@link MASKED_E164_PATTERN}). A character loop rather than the regex: it runs for every
- * number of every CDR.
+ * E.164 with the leading `+`, digits only, 2–15 digits: what the push parsers accept when `lenient` is not set.
+ *
+ * @deprecated Use `STRICT_PHONE_NUMBER_PATTERN` for numbers clients send (6–15 digits) or
+ * {@link LENIENT_PHONE_NUMBER_PATTERN} for numbers the platform pushes (also admits `*`). This one keeps its
+ * old meaning.
+ */
+export const E164_PATTERN: RegExp = UNMASKED_PUSHED_NUMBER_PATTERN;
+
+/**
+ * E.164 with `*` allowed in place of digits, as in Huawei's documentation (`+86138****0021`).
+ *
+ * @deprecated The same RegExp as {@link LENIENT_PHONE_NUMBER_PATTERN}; use that name.
+ */
+export const MASKED_E164_PATTERN: RegExp = LENIENT_PHONE_NUMBER_PATTERN;
+
+/**
+ * Whether `value` matches {@link E164_PATTERN}; with `lenient`, {@link MASKED_E164_PATTERN}.
+ *
+ * @deprecated Use `isStrictPhoneNumber` for numbers clients send, {@link isLenientPhoneNumber} for
+ * numbers the platform pushes (what `isE164(value, true)` checks).
  */
 export function isE164(value: string, lenient = false): boolean {
-  const length = value.length;
-  if (length < 3 || length > 16 || value.charCodeAt(0) !== 43 /* + */) return false;
-  const first = value.charCodeAt(1);
-  if (first < 49 || first > 57) return false;
-  for (let i = 2; i < length; i++) {
-    const c = value.charCodeAt(i);
-    if ((c < 48 || c > 57) && !((lenient && c === 42) /* * */)) return false;
-  }
-  return true;
-}
-
-/**
- * Masks the middle of a phone number for logs, keeping the country code and operator prefix and the last
- * four digits, as the platform's documentation does: `+8613812340021` → `+86138****0021`.
- */
-export function maskPhoneNumber(value: string): string {
-  if (value.length <= 8) return "*".repeat(value.length);
-  const head = value.startsWith("+") ? 6 : 5;
-  const keep = Math.min(head, value.length - 8);
-  return `${value.slice(0, keep)}${"*".repeat(value.length - keep - 4)}${value.slice(-4)}`;
+  return lenient ? isLenientPhoneNumber(value) : isUnmaskedPushedNumber(value);
 }

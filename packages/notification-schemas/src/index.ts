@@ -12,7 +12,7 @@ export { CALL_SESSION_STATES, foldCallSession } from "./call-session.js";
 export type { CodeInfo, CodeLookup, KnownCode, UnknownCode } from "./code-table.js";
 export type { DirectionInfo, FeeDirection } from "./direction.table.js";
 export { describeDirection, FEE_DIRECTIONS } from "./direction.table.js";
-export { E164_PATTERN, isE164, MASKED_E164_PATTERN, maskPhoneNumber } from "./e164.js";
+export { E164_PATTERN, isE164, MASKED_E164_PATTERN } from "./e164.js";
 export type { CallSessionErrorCode } from "./errors.js";
 export { CallSessionError, ParseOptionsError } from "./errors.js";
 export type { ParseIssue, ParseIssueCode, ParseResult } from "./issues.js";
@@ -39,6 +39,18 @@ export {
   parseNotification,
   parseNumStatusNotification,
 } from "./parse.js";
+export type { PhoneNumberKey } from "./phone-number.js";
+export {
+  isLenientPhoneNumber,
+  isPhoneNumberKey,
+  isStrictPhoneNumber,
+  LENIENT_PHONE_NUMBER_PATTERN,
+  maskPhoneNumber,
+  maskPhoneNumbersInText,
+  maskPhoneNumbersInValue,
+  PHONE_NUMBER_KEYS,
+  STRICT_PHONE_NUMBER_PATTERN,
+} from "./phone-number.js";
 export { isPlatformTime, PLATFORM_TIME_PATTERN, platformTimeToIso } from "./platform-time.js";
 export type { Q850Cause } from "./q850.table.js";
 export { describeQ850Cause, Q850_CAUSES } from "./q850.table.js";

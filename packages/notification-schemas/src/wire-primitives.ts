@@ -1,6 +1,11 @@
 import * as z from "zod";
-import { E164_PATTERN, isE164, MASKED_E164_PATTERN } from "./e164.js";
 import type { ParseIssueCode } from "./issues.js";
+import {
+  isLenientPhoneNumber,
+  isUnmaskedPushedNumber,
+  LENIENT_PHONE_NUMBER_PATTERN,
+  UNMASKED_PUSHED_NUMBER_PATTERN,
+} from "./phone-number.js";
 import { isPlatformTime, PLATFORM_TIME_PATTERN } from "./platform-time.js";
 
 // The building blocks of the wire schemas.
@@ -66,34 +71,40 @@ export const optionalPlatformTime = (options?: FieldOptions): Field<z.ZodOptiona
   format: stringFormat(isTimeOrEmpty, TIME_PROBLEM),
 });
 
-const STRICT_NUMBER = invalid(
+// Every pushed number is held to the lenient rule's lengths (2–15 after the +), never to the strict rule's 6–15:
+// a push that fails to parse is refused and its data lost, so a short number the platform sends must not fail
+// the whole push. Only the `*` of masked numbers depends on the `lenient` option.
+const UNMASKED_NUMBER = invalid(
   "expected an E.164 number with a leading + and the country code, e.g. +8613800000000",
 );
 const MASKED_NUMBER = invalid("expected an E.164 number with a leading + (digits may be masked with *)");
-const isStrict = (value: string) => isE164(value, false);
-const isMasked = (value: string) => isE164(value, true);
-const isStrictOrEmpty = (value: string) => value === "" || isE164(value, false);
-const isMaskedOrEmpty = (value: string) => value === "" || isE164(value, true);
+const isUnmaskedOrEmpty = (value: string) => value === "" || isUnmaskedPushedNumber(value);
+const isMaskedOrEmpty = (value: string) => value === "" || isLenientPhoneNumber(value);
+const numberPattern = (lenient: boolean) =>
+  (lenient ? LENIENT_PHONE_NUMBER_PATTERN : UNMASKED_PUSHED_NUMBER_PATTERN).source;
 
-/** An E.164 number (`+8613800000000`); `lenient` also accepts masked digits (`+86138****0021`). */
+/** A pushed E.164 number (`+8613800000000`); `lenient` also accepts masked digits (`+86138****0021`). */
 export const phoneNumber = (lenient: boolean, options?: FieldOptions): Field<z.ZodString> => ({
-  schema: described(z.string(), { pattern: (lenient ? MASKED_E164_PATTERN : E164_PATTERN).source }, options),
-  format: lenient ? stringFormat(isMasked, MASKED_NUMBER) : stringFormat(isStrict, STRICT_NUMBER),
+  schema: described(z.string(), { pattern: numberPattern(lenient) }, options),
+  format: lenient
+    ? stringFormat(isLenientPhoneNumber, MASKED_NUMBER)
+    : stringFormat(isUnmaskedPushedNumber, UNMASKED_NUMBER),
 });
 
-/** An E.164 number that may be absent or empty (not set). */
+/** A pushed E.164 number that may be absent or empty (not set). */
 export const optionalPhoneNumber = (
   lenient: boolean,
   options?: FieldOptions,
-): Field<z.ZodOptional<z.ZodString>> => {
-  const pattern = (lenient ? MASKED_E164_PATTERN : E164_PATTERN).source.slice(1, -1);
-  return {
-    schema: described(z.string(), { pattern: `^(?:|${pattern})$` }, options).optional(),
-    format: lenient
-      ? stringFormat(isMaskedOrEmpty, MASKED_NUMBER)
-      : stringFormat(isStrictOrEmpty, STRICT_NUMBER),
-  };
-};
+): Field<z.ZodOptional<z.ZodString>> => ({
+  schema: described(
+    z.string(),
+    { pattern: `^(?:|${numberPattern(lenient).slice(1, -1)})$` },
+    options,
+  ).optional(),
+  format: lenient
+    ? stringFormat(isMaskedOrEmpty, MASKED_NUMBER)
+    : stringFormat(isUnmaskedOrEmpty, UNMASKED_NUMBER),
+});
 
 /** Whether `value` is an integer code: a safe integer, or a string of at most 15 digits (optionally signed). */
 export function isIntegerCode(value: unknown): value is number | string {

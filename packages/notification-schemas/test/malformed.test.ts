@@ -243,6 +243,17 @@ describe("call event fields", () => {
     if (caller !== "") expect(issues[0]?.message).not.toContain(caller);
   });
 
+  it.each([
+    ["2 digits", "+12"],
+    ["5 digits", "+12345"],
+    ["15 digits", "+123456789012345"],
+  ])("accepts a pushed number of %s in both modes, shorter than the strict rule allows", (_name, number) => {
+    const body = callin();
+    statusInfoOf(body).caller = number;
+    expect(expectOk(parseCallEvent(body)).statusInfo.caller).toBe(number);
+    expect(expectOk(parseCallEvent(body, { lenient: true })).statusInfo.caller).toBe(number);
+  });
+
   it("accepts masked numbers in lenient mode only", () => {
     const body = callin();
     statusInfoOf(body).caller = "+86139****9000";

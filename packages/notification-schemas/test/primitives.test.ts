@@ -2,12 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   callEventWireSchema,
-  E164_PATTERN,
   feeWireSchema,
-  isE164,
   isPlatformTime,
-  MASKED_E164_PATTERN,
-  maskPhoneNumber,
   PLATFORM_TIME_PATTERN,
   platformTimeToIso,
 } from "../src/index.js";
@@ -19,48 +15,6 @@ import { fixtureText } from "./helpers.js";
 
 const fromChars = (chars: string, maxLength: number) =>
   fc.array(fc.constantFrom(...chars.split("")), { maxLength }).map((list) => list.join(""));
-
-describe("isE164", () => {
-  it("agrees with E164_PATTERN and MASKED_E164_PATTERN", () => {
-    fc.assert(
-      fc.property(fromChars("+0123456789* -", 18), (value) => {
-        expect(isE164(value)).toBe(E164_PATTERN.test(value));
-        expect(isE164(value, true)).toBe(MASKED_E164_PATTERN.test(value));
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it("accepts numbers with a country code and masked numbers only when lenient", () => {
-    expect(isE164("+8613800138000")).toBe(true);
-    expect(isE164("+8675528000001")).toBe(true);
-    expect(isE164("+86138****0021")).toBe(false);
-    expect(isE164("+86138****0021", true)).toBe(true);
-    expect(isE164("13800138000")).toBe(false);
-    expect(isE164("+0613800138000")).toBe(false);
-  });
-});
-
-describe("maskPhoneNumber", () => {
-  it("keeps the country code, operator prefix and last four digits", () => {
-    expect(maskPhoneNumber("+8613812340021")).toBe("+86138****0021");
-    expect(maskPhoneNumber("+8675528000001")).toBe("+86755****0001");
-    expect(maskPhoneNumber("13812340021")).toBe("138****0021");
-    expect(maskPhoneNumber("+861234")).toBe("*******");
-  });
-
-  it("never shows more than the first six and last four characters", () => {
-    fc.assert(
-      fc.property(fromChars("+0123456789", 20), (value) => {
-        const masked = maskPhoneNumber(value);
-        expect(masked).toHaveLength(value.length);
-        expect(masked.replaceAll("*", "").length).toBeLessThanOrEqual(
-          Math.max(0, Math.min(10, value.length - 4)),
-        );
-      }),
-    );
-  });
-});
 
 describe("isPlatformTime", () => {
   it("agrees with Date on the calendar and with PLATFORM_TIME_PATTERN on the format", () => {

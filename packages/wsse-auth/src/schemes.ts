@@ -1,11 +1,13 @@
 /**
- * A PasswordDigest scheme: `aksk` is the current platform's HMAC-SHA256; `wsse-hex` and `wsse-raw` are the two
- * legacy WSSE variants found in Huawei's Python and PHP samples (docs/axe-platform.md §2, §16.1).
+ * Every supported PasswordDigest scheme, in order of preference (current platform first): `aksk` is the current
+ * platform's HMAC-SHA256; `wsse-hex` and `wsse-raw` are the two legacy WSSE variants found in Huawei's Python
+ * and PHP samples (docs/axe-platform.md §2, §16.1). The one list of schemes: {@link Scheme} and
+ * {@link isScheme} derive from it, and other packages take it from here.
  */
-export type Scheme = "aksk" | "wsse-hex" | "wsse-raw";
+export const SCHEMES = Object.freeze(["aksk", "wsse-hex", "wsse-raw"] as const);
 
-/** Every supported scheme, in order of preference (current platform first). */
-export const SCHEMES: readonly Scheme[] = Object.freeze(["aksk", "wsse-hex", "wsse-raw"] as const);
+/** A PasswordDigest scheme: one of {@link SCHEMES}. */
+export type Scheme = (typeof SCHEMES)[number];
 
 /** The family named by the `Authorization` header: `AKSK …` or `WSSE …`. */
 export type AuthorizationKind = "AKSK" | "WSSE";
@@ -15,7 +17,7 @@ export type TokenHeaderName = "X-AKSK" | "X-WSSE";
 
 /** True when `value` is one of {@link SCHEMES}. */
 export function isScheme(value: unknown): value is Scheme {
-  return value === "aksk" || value === "wsse-hex" || value === "wsse-raw";
+  return (SCHEMES as readonly unknown[]).includes(value);
 }
 
 /** The `Authorization` family a scheme is sent under. */
