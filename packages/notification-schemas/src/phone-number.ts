@@ -99,8 +99,7 @@ const MASK = "****";
  *
  * - 8 or more: up to 5 leading digits (country code and carrier prefix), `****`, the last 4; at least 4
  *   digits are always hidden, so 8 digits keep no leading digit;
- * - 6 or 7: `****` and the last 2;
- * - 1 to 5: `****` alone;
+ * - 1 to 7 (short numbers): `****` and the last 2 digits only;
  * - none: the value unchanged (`""` stays `""`).
  *
  * @example
@@ -109,7 +108,7 @@ const MASK = "****";
  * maskPhoneNumber("13800000021"); // "138****0021" (national form, no +)
  * maskPhoneNumber("+12345678"); // "+****5678"
  * maskPhoneNumber("+1234567"); // "+****67"
- * maskPhoneNumber("+12345"); // "+****"
+ * maskPhoneNumber("+12345"); // "+****45"
  */
 export function maskPhoneNumber(value: string): string {
   const plus = value.startsWith("+") ? "+" : "";
@@ -119,8 +118,7 @@ export function maskPhoneNumber(value: string): string {
     const lead = Math.min(5, n - 8);
     return `${plus}${digits.slice(0, lead)}${MASK}${digits.slice(n - 4)}`;
   }
-  if (n >= 6) return `${plus}${MASK}${digits.slice(n - 2)}`;
-  return n === 0 ? value : `${plus}${MASK}`;
+  return n === 0 ? value : `${plus}${MASK}${digits.slice(-2)}`;
 }
 
 // `+` or its query-string form `%2B` followed by digits, or a bare run of 11 or more digits (a national mobile or
