@@ -1,5 +1,5 @@
 // A load generator, in its own process so that its CPU is its own (and reported): runs the open-model jobs
-// of bench/lib/jobs.ts, P3's fan-out, and holds P4's idle sockets, as the orchestrator asks over IPC.
+// of lib/jobs.ts, P3's fan-out, and holds P4's idle sockets, as the orchestrator asks over IPC.
 import { runOpenLoad } from "@privnum/bench-kit/open-load";
 import { signUsernameToken } from "@privnum/wsse-auth";
 import { runFanOut } from "./lib/fan-out.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CpuProfile, profileText, summariseProfile } from "../bench/lib/profile-summary.js";
+import { type CpuProfile, profileText, summariseProfile } from "../src/lib/profile-summary.js";
 
 const PNPM = "file:///repo/node_modules/.pnpm";
 

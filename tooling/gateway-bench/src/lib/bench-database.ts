@@ -1,8 +1,8 @@
 // Fresh databases on the machine's PostgreSQL for one bench run, dropped at the end whatever happens.
 import { randomBytes } from "node:crypto";
+import { migrateToLatest, openDatabase } from "@privnum/gateway";
 import { sql } from "kysely";
 import pg from "pg";
-import { migrateToLatest, openDatabase } from "../../src/database/database.js";
 import { benchBindingRows } from "./push-bodies.js";
 
 /** The machine's PostgreSQL (trust auth); only ever reached on 127.0.0.1. */

@@ -2,7 +2,7 @@
 // docs/axe-platform.md §8 and §16.1 describe and as the simulator sends them, over a fixed set of bindings
 // the orchestrator stores first. Every body is a pure function of its index, so the gateway runs and the raw
 // baselines store the same rows, and a later phase can start past the indexes an earlier one used.
-import type { NewBindingRow } from "../../src/bindings/binding.table.js";
+import type { NewBindingRow } from "@privnum/gateway";
 
 /** Bindings stored before the run (the pushes' CDRs and events refer to them). */
 export const BENCH_BINDING_COUNT = 1000;

@@ -1,4 +1,4 @@
-// The child's side of bench/lib/child-process.ts: answer the parent's requests, and never outlive it.
+// The child's side of lib/child-process.ts: answer the parent's requests, and never outlive it.
 import type { IpcReply, IpcRequest } from "./child-process.js";
 
 /** Handlers by request type; `stop` is handled here (after `onStop`). */
@@ -14,7 +14,8 @@ export interface ServeParentOptions {
 
 /** Answer the parent's requests until it asks to stop, disconnects, or `maxLifetimeMs` passes. */
 export function serveParent(handlers: IpcHandlers, options: ServeParentOptions): void {
-  if (!process.send) throw new Error("a bench child must be started by bench/index.ts (no IPC channel)");
+  if (!process.send)
+    throw new Error("a bench child must be started by the orchestrator, src/index.ts (no IPC channel)");
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

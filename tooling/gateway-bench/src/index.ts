@@ -1,9 +1,9 @@
-// The gateway's benchmarks (issue 7: P1 ingest, P2 call events, P3 fan-out, P4 memory per subscriber, P6
-// reads), each against a raw baseline measured in the same run. Run with `pnpm bench` (or `pnpm bench:quick`
-// for the reduced scale) at the repository root, or `pnpm bench` here.
+// The gateway's benchmarks (P1 ingest, P2 call events, P3 fan-out, P4 memory per subscriber, P6 reads), each
+// against a raw baseline measured in the same run. Run with `pnpm bench` (or `pnpm bench:quick` for the reduced
+// scale) at the repository root, or `pnpm bench` in this package.
 //
-// Every server under test and the load generator run in their own processes (bench/serve-*.ts,
-// bench/load-worker.ts), on the machine's PostgreSQL in databases created for the run and dropped after it.
+// Every server under test and the load generator run in their own processes (serve-*.ts,
+// load-worker.ts), on the machine's PostgreSQL in databases created for the run and dropped after it.
 // Traffic stays on 127.0.0.1; every process has a bounded life and stops by itself if this one goes away.
 //
 // Diagnostics (not used by `pnpm bench`): BENCH_ONLY=P1,P3 runs a subset; BENCH_CPU_PROF=<dir> writes a
@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BenchFigure, isQuick, reportSuite } from "@privnum/bench-kit";
-import { parseConfig } from "../src/shared/config.js";
+import { parseConfig } from "@privnum/gateway";
 import {
   createBenchDatabase,
   dropAllBenchDatabases,

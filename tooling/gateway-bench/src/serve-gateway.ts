@@ -1,8 +1,7 @@
-// The gateway under test, in its own process: built with buildApp exactly as src/main.ts runs it, on the
-// database the orchestrator created for the run. Answers `start`, `stats`, `profile-start`, `profile-stop` and
-// `stop` over IPC.
-import { buildApp, type GatewayApp, type RunningGateway } from "../src/app.js";
-import type { GatewayConfig } from "../src/shared/config.js";
+// The gateway under test, in its own process: its build (`@privnum/gateway`), started with buildApp exactly as
+// its dist/main.mjs does, on the database the orchestrator created for the run. Answers `start`, `stats`,
+// `profile-start`, `profile-stop` and `stop` over IPC.
+import { buildApp, type GatewayApp, type GatewayConfig, type RunningGateway } from "@privnum/gateway";
 import { startCpuProfile, stopCpuProfile } from "./lib/cpu-profiler.js";
 import { serveParent } from "./lib/ipc-server.js";
 import { readProcessStats } from "./lib/process-stats.js";
