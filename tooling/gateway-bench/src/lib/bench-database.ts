@@ -5,8 +5,9 @@ import { sql } from "kysely";
 import pg from "pg";
 import { benchBindingRows } from "./push-bodies.js";
 
-/** The machine's PostgreSQL (trust auth); only ever reached on 127.0.0.1. */
-export const POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+/** The PostgreSQL the run creates its databases on: `PRIVNUM_BENCH_POSTGRES_URL`, by default the machine's (trust auth). */
+export const POSTGRES_ADMIN_URL =
+  process.env.PRIVNUM_BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** A database created for this run. */
 export interface BenchDatabase {
