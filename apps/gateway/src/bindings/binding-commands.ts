@@ -1,11 +1,5 @@
-import {
-  type AxeClient,
-  type Binding,
-  type BindingChanges,
-  type BindingRef,
-  type CreateBindingInput,
-  maskPhoneNumber,
-} from "@privnum/axe-api";
+import type { AxeClient, Binding, BindingChanges, BindingRef, CreateBindingInput } from "@privnum/axe-api";
+import { maskPhoneNumber } from "@privnum/notification-schemas";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../database/database.js";

@@ -1,4 +1,5 @@
-import { type AxeClient, isAxeApiError, maskPhoneNumber } from "@privnum/axe-api";
+import { type AxeClient, isAxeApiError } from "@privnum/axe-api";
+import { maskPhoneNumber } from "@privnum/notification-schemas";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../database/database.js";

@@ -1,5 +1,4 @@
-import { maskPhoneNumber } from "@privnum/axe-api";
-import { parseNotification } from "@privnum/notification-schemas";
+import { maskPhoneNumber, parseNotification } from "@privnum/notification-schemas";
 import type { Verifier } from "@privnum/wsse-auth";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { STRICT_PHONE_NUMBER_PATTERN } from "@privnum/notification-schemas";
 import { SCHEMES, type Scheme } from "@privnum/wsse-auth";
 import { z } from "zod";
 
@@ -20,9 +21,6 @@ const booleanString = z
   .transform((value) => ["true", "1", "yes", "on"].includes(value));
 
 const port = z.coerce.number().int().min(0).max(65_535);
-
-/** An E.164 number as the platform writes it (docs/axe-platform.md §1.2). */
-const E164 = /^\+[1-9]\d{5,14}$/;
 
 /** Most X numbers `AXE_VIRTUAL_NUMBERS` may list. */
 export const MAX_VIRTUAL_NUMBERS = 10_000;
@@ -57,7 +55,10 @@ const envSchema = z.object({
         .array(
           z
             .string()
-            .regex(E164, { error: "must list E.164 numbers such as +8617000000001, comma-separated" }),
+            // What a client may send: the strict rule of @privnum/notification-schemas.
+            .regex(STRICT_PHONE_NUMBER_PATTERN, {
+              error: "must list E.164 numbers such as +8617000000001 (+ then 6–15 digits), comma-separated",
+            }),
         )
         .max(MAX_VIRTUAL_NUMBERS, { error: `lists at most ${MAX_VIRTUAL_NUMBERS} numbers` }),
     )

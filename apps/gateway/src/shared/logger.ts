@@ -1,21 +1,8 @@
-import { maskPhoneNumber, maskPhoneNumbersInText } from "@privnum/axe-api";
+import { isPhoneNumberKey, maskPhoneNumber, maskPhoneNumbersInText } from "@privnum/notification-schemas";
 import pino, { type Logger } from "pino";
 
 export type { Logger } from "pino";
 
-// Keys that hold a phone number (platform and gateway spellings alike).
-const PHONE_KEYS = new Set([
-  "bindNum",
-  "virtualNum",
-  "callbackNum",
-  "caller",
-  "called",
-  "callerNum",
-  "calleeNum",
-  "fwdDisplayNum",
-  "fwdDstNum",
-  "number",
-]);
 // Keys whose values are credentials: never written, whatever they hold.
 const SECRET_KEY = /secret|password|authorization|aksk|wsse|digest|token|cookie/i;
 const MAX_DEPTH = 6;
@@ -29,7 +16,7 @@ function scrub(value: unknown, depth: number): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     if (SECRET_KEY.test(key)) out[key] = "[redacted]";
-    else if (PHONE_KEYS.has(key) && typeof item === "string") out[key] = maskPhoneNumber(item);
+    else if (isPhoneNumberKey(key) && typeof item === "string") out[key] = maskPhoneNumber(item);
     else out[key] = scrub(item, depth + 1);
   }
   return out;
