@@ -5,6 +5,8 @@ import { getIntrospectionQuery } from "graphql";
 import { createSchema, createYoga } from "graphql-yoga";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useQueryJit } from "../src/http/query-jit.js";
+import { createGatewayYoga, type GatewayYoga, type GatewayYogaOptions } from "../src/http/yoga.js";
+import { createLogger } from "../src/shared/logger.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 import { cdr, signedHeaders } from "./support/notifications.js";
 
@@ -150,34 +152,62 @@ describe("read path: compiled queries and column selection", () => {
     expect(result.errors).toBeUndefined();
   });
 
+  /** A JSON body, as one declared-length string or as a stream of 64 KiB chunks with no declared length. */
+  const post = (yoga: GatewayYoga, text: string, streamed: boolean) =>
+    yoga.fetch("http://gateway.test/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: streamed
+        ? new ReadableStream<Uint8Array>({
+            start(controller) {
+              const bytes = new TextEncoder().encode(text);
+              for (let at = 0; at < bytes.length; at += 64 * 1024)
+                controller.enqueue(bytes.slice(at, at + 64 * 1024));
+              controller.close();
+            },
+          })
+        : text,
+      duplex: "half",
+    } as RequestInit);
+  const oversized = JSON.stringify({ query: `{ __typename }${" ".repeat(300 * 1024)}` });
+
   it("a streamed GraphQL body (no declared length) over 256 KiB is refused with 413; a small one is served", async () => {
-    const stream = (text: string) =>
-      new ReadableStream<Uint8Array>({
-        start(controller) {
-          const bytes = new TextEncoder().encode(text);
-          for (let at = 0; at < bytes.length; at += 64 * 1024)
-            controller.enqueue(bytes.slice(at, at + 64 * 1024));
-          controller.close();
-        },
-      });
-    const send = (text: string) =>
-      gw.gateway.yoga.fetch("http://gateway.test/graphql", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: stream(text),
-        duplex: "half",
-      } as RequestInit);
-    const big = await send(JSON.stringify({ query: `{ __typename }${" ".repeat(300 * 1024)}` }));
+    const big = await post(gw.gateway.yoga, oversized, true);
     expect(big.status).toBe(413);
-    const small = await send(JSON.stringify({ query: "{ __typename }" }));
+    const small = await post(gw.gateway.yoga, JSON.stringify({ query: "{ __typename }" }), true);
     expect(small.status).toBe(200);
     expect(await small.json()).toEqual({ data: { __typename: "Query" } });
+  });
+
+  it("the variants scripts/compare-request-cpu.ts measures answer as the gateway does", async () => {
+    const variant = (options: Partial<GatewayYogaOptions>) =>
+      createGatewayYoga({
+        services: gw.gateway.services,
+        logger: createLogger({ level: "silent" }),
+        routes: [],
+        ...options,
+      });
+    const yogasLimit = variant({ bodyLimit: "yoga" });
+    for (const streamed of [false, true]) {
+      expect((await post(yogasLimit, oversized, streamed)).status).toBe(413);
+      const small = await post(yogasLimit, JSON.stringify({ query: "{ __typename }" }), streamed);
+      expect(await small.json()).toEqual({ data: { __typename: "Query" } });
+    }
+    const page = JSON.stringify({
+      query: `{ callRecords { edges { node { ...AllCallRecord } } } } ${CALL_RECORD}`,
+    });
+    const expected = await (await post(gw.gateway.yoga, page, false)).json();
+    expect(expected.data.callRecords.edges).toHaveLength(3);
+    const interpreted = variant({ queryExecution: null });
+    for (let run = 0; run < 3; run++)
+      expect(await (await post(interpreted, page, false)).json()).toEqual(expected);
   });
 });
 
 describe("useQueryJit", () => {
   const schema = createSchema({
-    typeDefs: "type Query { ok: String, broken: String, list: [Int!]! } type Mutation { touch: Int }",
+    typeDefs:
+      "type Query { ok: String, broken: String, list: [Int!]!, twice(n: Int!): Int } type Mutation { touch: Int }",
     resolvers: {
       Query: {
         ok: () => "yes",
@@ -185,26 +215,39 @@ describe("useQueryJit", () => {
           throw new Error("secret detail");
         },
         list: () => [1, 2, 3],
+        twice: (_: unknown, { n }: { n: number }) => 2 * n,
       },
       Mutation: { touch: () => 1 },
     },
   });
+  const plain = createYoga({ schema, maskedErrors: true, logging: false });
+  const compiled = createYoga({ schema, maskedErrors: true, logging: false, plugins: [useQueryJit()] });
+  const ask = async (yoga: typeof plain, query: string, variables?: Record<string, unknown>) => {
+    const response = await yoga.fetch("http://x/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: await response.json() };
+  };
 
   it("answers like graphql-js, masking unexpected errors the same way, compiling only queries", async () => {
-    const plain = createYoga({ schema, maskedErrors: true, logging: false });
-    const compiled = createYoga({ schema, maskedErrors: true, logging: false, plugins: [useQueryJit()] });
-    const ask = async (yoga: typeof plain, query: string) => {
-      const response = await yoga.fetch("http://x/graphql", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query }),
-      });
-      return { status: response.status, body: await response.json() };
-    };
     for (const query of ["{ ok list }", "{ ok broken }", "mutation { touch }"]) {
       const expected = await ask(plain, query);
       for (let run = 0; run < 3; run++) expect(await ask(compiled, query)).toEqual(expected);
     }
     expect(JSON.stringify(await ask(compiled, "{ broken }"))).not.toContain("secret detail");
+  });
+
+  // What @envelop/graphql-jit would change: it answers these 200, in graphql-jit's words, without locations.
+  it("answers variables graphql-jit refuses as graphql-js does, with 400, every run", async () => {
+    const query = "query($n: Int!) { twice(n: $n) }";
+    for (const variables of [{ n: "twenty" }, {}]) {
+      const expected = await ask(plain, query, variables);
+      expect(expected.status).toBe(400);
+      expect(expected.body.errors[0].locations).toEqual([{ line: 1, column: 7 }]);
+      for (let run = 0; run < 3; run++) expect(await ask(compiled, query, variables)).toEqual(expected);
+    }
+    expect(await ask(compiled, query, { n: 21 })).toEqual({ status: 200, body: { data: { twice: 42 } } });
   });
 });

@@ -16,13 +16,38 @@ export interface GatewayYogaOptions {
   logger: Logger;
   /** Routes served beside /graphql (the webhook), as Yoga plugins. */
   routes: Plugin[];
+  /**
+   * Where the GraphQL body limit is kept: `plugin` (useRequestSizeLimit) or `yoga` (Yoga's own
+   * `maxRequestBodySize`). Only scripts/compare-request-cpu.ts sets it, to measure one against the other.
+   * @default "plugin"
+   */
+  bodyLimit?: "plugin" | "yoga";
+  /**
+   * What runs queries: a plugin, or null for graphql-js alone. Only scripts/compare-request-cpu.ts sets it.
+   * @default useQueryJit
+   */
+  queryExecution?: Plugin | null;
 }
 
 /** Largest GraphQL request body accepted over HTTP. */
 const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
 
 /** Yoga set up for the gateway: schema, error masking, offline GraphiQL, logging and request limits. */
-export function createGatewayYoga({ services, logger, routes }: GatewayYogaOptions): GatewayYoga {
+export function createGatewayYoga({
+  services,
+  logger,
+  routes,
+  bodyLimit = "plugin",
+  queryExecution,
+}: GatewayYogaOptions): GatewayYoga {
+  // Queries run compiled (graphql-jit); mutations and subscriptions stay on graphql-js.
+  const execution =
+    queryExecution === undefined
+      ? useQueryJit({
+          onCompileError: (errors) =>
+            logger.warn({ errors: errors.map((e) => e.message) }, "graphql-jit could not compile a query"),
+        })
+      : queryExecution;
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -34,8 +59,9 @@ export function createGatewayYoga({ services, logger, routes }: GatewayYogaOptio
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
     },
     renderGraphiQL: renderOfflineGraphiQL,
-    // The body limit is useRequestSizeLimit's (below): Yoga's own pipes every body through a counting stream.
-    maxRequestBodySize: false,
+    // The body limit is useRequestSizeLimit's (below): Yoga's own costs CPU on every request
+    // (docs/performance-notes.md).
+    maxRequestBodySize: bodyLimit === "yoga" ? MAX_GRAPHQL_BODY_BYTES : false,
     logging: {
       // Yoga logs a few debug lines per request: build them only when they are written.
       debug: (...args) => {
@@ -48,12 +74,10 @@ export function createGatewayYoga({ services, logger, routes }: GatewayYogaOptio
     },
     context: (): GatewayContext => ({ services }),
     plugins: [
-      useRequestSizeLimit({ path: "/graphql", maxBytes: MAX_GRAPHQL_BODY_BYTES }),
-      // Queries run compiled (graphql-jit); mutations and subscriptions stay on graphql-js.
-      useQueryJit({
-        onCompileError: (errors) =>
-          logger.warn({ errors: errors.map((e) => e.message) }, "graphql-jit could not compile a query"),
-      }),
+      ...(bodyLimit === "plugin"
+        ? [useRequestSizeLimit({ path: "/graphql", maxBytes: MAX_GRAPHQL_BODY_BYTES })]
+        : []),
+      ...(execution ? [execution] : []),
       // `callEvents` fields resolve from the event alone: one execution per event serves every subscriber.
       useSharedSubscriptionEvents({ fields: ["callEvents"] }),
       ...routes,
