@@ -5,7 +5,6 @@
 //
 //   body-limit   useRequestSizeLimit against Yoga's own maxRequestBodySize
 //   query-jit    useQueryJit against @envelop/graphql-jit (queries only) and against graphql-js alone
-//   timestamps   the gateway's timestamptz parser against the driver's own
 //
 //   --http            send over real HTTP connections on 127.0.0.1 rather than through yoga.fetch
 //   --rounds N        rounds (20); --batch N requests per arm, workload and round (200);
@@ -20,7 +19,6 @@ import { useGraphQlJit } from "@envelop/graphql-jit";
 import { getOperationAST } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { buildApp } from "../src/app.js";
-import type { GatewayServices } from "../src/graphql/context.js";
 import { createGatewayYoga, type GatewayYogaOptions } from "../src/http/yoga.js";
 import { testConfig } from "../src/shared/config.js";
 import { createLogger } from "../src/shared/logger.js";
@@ -28,9 +26,8 @@ import { formatResults, runInterleaved } from "./request-cpu/interleaved-rounds.
 import { createMeasureDatabase, seedPages } from "./request-cpu/measure-database.js";
 import { readWorkloads } from "./request-cpu/read-workloads.js";
 import { httpSender, inProcessSender, type RequestSender } from "./request-cpu/request-senders.js";
-import { timestampParserDatabases } from "./request-cpu/timestamp-parser-databases.js";
 
-const EXPERIMENTS = ["body-limit", "query-jit", "timestamps"] as const;
+const EXPERIMENTS = ["body-limit", "query-jit"] as const;
 type Experiment = (typeof EXPERIMENTS)[number];
 
 const { values, positionals } = parseArgs({
@@ -99,24 +96,11 @@ try {
     arms.set("useRequestSizeLimit", await arm());
     arms.set("useRequestSizeLimit (again)", await arm());
     arms.set("Yoga's maxRequestBodySize", await arm({ bodyLimit: "yoga" }));
-  } else if (experiment === "query-jit") {
+  } else {
     arms.set("useQueryJit", await arm());
     arms.set("useQueryJit (again)", await arm());
     arms.set("@envelop/graphql-jit", await arm({ queryExecution: useGraphQlJit({}, isQuery) as Plugin }));
     arms.set("graphql-js", await arm({ queryExecution: null }));
-  } else {
-    const parsers = timestampParserDatabases(database.url);
-    const again = timestampParserDatabases(database.url);
-    closers.push(
-      () => parsers.gateway.destroy(),
-      () => parsers.driver.destroy(),
-      () => again.gateway.destroy(),
-    );
-    closers.push(() => again.driver.destroy());
-    const on = (db: GatewayServices["db"]) => arm({ services: { ...gateway.services, db } });
-    arms.set("gateway's parser", await on(parsers.gateway));
-    arms.set("gateway's parser (again)", await on(again.gateway));
-    arms.set("driver's parser", await on(parsers.driver));
   }
 
   const results = await runInterleaved(

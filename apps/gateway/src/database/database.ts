@@ -12,7 +12,6 @@ import type { ReceivedNotificationTable } from "../notifications/received-notifi
 import type { VirtualNumberTable } from "../numbers/virtual-number.table.js";
 import type { DatabaseConfig } from "../shared/config.js";
 import { migrationProvider } from "./migration-provider.js";
-import { createTimestamptzParser } from "./timestamp-parser.js";
 
 /** Every table of the gateway, as Kysely sees them. */
 export interface Database {
@@ -37,8 +36,6 @@ export interface DatabaseHandle {
 }
 
 const INT8_OID = 20;
-const TIMESTAMPTZ_OID = 1184;
-const parseTimestamptz = createTimestamptzParser(pg.types.getTypeParser(TIMESTAMPTZ_OID, "text"));
 
 /** Options for {@link openDatabase}. */
 export interface OpenDatabaseOptions {
@@ -60,13 +57,13 @@ export async function openDatabase(
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
       // bigint columns (ids, stream positions) stay far below 2^53; read them as numbers, as PGlite does,
-      // and do it per pool rather than through pg's global type registry. Timestamps are read by a
-      // faster parser of the same results (see timestamp-parser.ts).
+      // and do it per pool rather than through pg's global type registry. Timestamps are read by the
+      // driver's own parser: a faster one of ours saved no CPU a whole request shows
+      // (docs/performance-notes.md).
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") => {
           if (format === "binary") return pg.types.getTypeParser(oid, format);
           if (oid === INT8_OID) return (value: string) => Number(value);
-          if (oid === TIMESTAMPTZ_OID) return parseTimestamptz;
           return pg.types.getTypeParser(oid, format);
         }) as typeof pg.types.getTypeParser,
       },
