@@ -23,10 +23,10 @@ export interface CallRecordFilter {
  *
  * The rows travel as one JSON parameter expanded by `jsonb_to_recordset`: the statement text is the same for
  * every push (cheap for Postgres to parse and plan), the driver sends the JSON as it is (with an array
- * parameter per column it escapes every CDR's JSON element by element: a tenth of a push's CPU in the
- * profile), and only the generated columns come back, the rest being what was sent (reading 50 CDRs back
- * and parsing them again cost about 1 ms of CPU per push). The content hash is computed by the database from
- * the canonical jsonb text, so it does not depend on how the JSON was spelled.
+ * parameter per column it escapes every CDR's JSON element by element, a visible share of a push's CPU), and
+ * only the generated columns come back, the rest being what was sent (reading 50 CDRs back and parsing them
+ * again is CPU spent on every push); docs/performance-notes.md has the figures. The content hash is computed
+ * by the database from the canonical jsonb text, so it does not depend on how the JSON was spelled.
  */
 export async function insertCallRecords(
   tx: Executor,

@@ -26,8 +26,9 @@ query Calls {
 const pages = new Map<string, string>();
 
 /**
- * Yoga's `renderGraphiQL`: the bundled, offline GraphiQL page. The page is about 9 MB of inlined assets, so each
- * distinct set of options is rendered once and the same string is served after that.
+ * Yoga's `renderGraphiQL`: the bundled, offline GraphiQL page. Every asset is inlined, which makes the page
+ * large (docs/performance-notes.md), so each distinct set of options is rendered once and the same string is
+ * served after that.
  */
 export function renderOfflineGraphiQL(options: GraphiQLOptions): string {
   const key = JSON.stringify(options);

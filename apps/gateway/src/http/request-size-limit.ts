@@ -50,8 +50,8 @@ function limitStreamedBody(
  * Refuse GraphQL requests whose body exceeds `maxBytes` with 413: at once when the declared length is over,
  * and while reading when no length is declared (a chunked body). A body with a valid declared length needs no
  * counting: Node's HTTP parser delivers exactly that many bytes. This replaces Yoga's own limit
- * (`maxRequestBodySize`, turn it off), which pipes every body through a counting stream, a cost paid on every
- * request. A GraphQL document this large is never legitimate here.
+ * (`maxRequestBodySize`, turn it off), which pipes every body through a counting stream, a cost every request
+ * pays (docs/performance-notes.md). A GraphQL document this large is never legitimate here.
  */
 export function useRequestSizeLimit(options: RequestSizeLimitOptions): Plugin {
   return {

@@ -23,8 +23,8 @@ export interface NotificationWriterOptions {
   now?: () => Date;
   /**
    * Call events and number statuses: small, many, and awaited live. One transaction at a time: pushes that
-   * arrive meanwhile go in the next one, which halves the CPU per event under load compared with two
-   * (measured with the bench's P2 on 2 cores: about 2.3 ms of gateway CPU per event against 4.2).
+   * arrive meanwhile go in the next one, which takes about half the CPU per event under load that two at a
+   * time take, and holds more events per second (docs/performance-notes.md).
    * @default { concurrency: 1, maxBatchPushes: 64, maxBatchItems: 200 }
    */
   events?: WriterLaneOptions;
