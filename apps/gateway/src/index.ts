@@ -9,6 +9,8 @@
 export { type BuildAppOptions, buildApp, type GatewayApp, type RunningGateway } from "./app.js";
 /** A row of the `bindings` table as read (`BindingRow`) and as inserted (`NewBindingRow`), e.g. to seed it. */
 export type { BindingRow, NewBindingRow } from "./bindings/binding.table.js";
+/** The mirror row the gateway stores for a platform binding: seed the table with the rows the gateway writes. */
+export { bindingRowFromPlatform, type MirrorTimes } from "./bindings/binding-row.js";
 /**
  * Open the gateway's database (PostgreSQL or PGlite) without migrating it, and apply its migrations, as
  * `start()` does: a program that writes rows the gateway reads gets the same tables and column parsers.

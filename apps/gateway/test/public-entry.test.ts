@@ -7,6 +7,7 @@ import { bindingRow } from "./support/bindings.js";
 describe("@privnum/gateway", () => {
   it("exports at run time exactly the functions src/index.ts documents", () => {
     expect(Object.keys(gateway).sort()).toEqual([
+      "bindingRowFromPlatform",
       "buildApp",
       "loadConfigFromEnv",
       "migrateToLatest",

@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import type { RunningGateway } from "../../src/app.js";
 import type { NewBindingRow } from "../../src/bindings/binding.table.js";
+import { bindingRowFromPlatform } from "../../src/bindings/binding-row.js";
 
 /** A database created for this run. */
 export interface MeasureDatabase {
@@ -50,27 +51,14 @@ const aNumber = (n: number) => `+86138${String(n).padStart(8, "0")}`;
 const platformTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 
 function bindingRow(n: number, now: Date): NewBindingRow {
-  return {
-    subscription_id: subscriptionId(n),
-    virtual_num: xNumber(n),
-    extend_num: extension(n),
-    bind_num: aNumber(n),
-    area_code: null,
-    display_num_mode: "0",
-    record_flag: false,
-    record_hint_tone: null,
-    callback_tone: null,
-    callback_num: null,
-    time_unit: "hours",
-    bind_expired_time: null,
-    callback_expired_time: null,
-    user_data: null,
-    expires_at: null,
-    created_at: now,
-    updated_at: now,
-    deleted_at: null,
-    expiry_announced_at: null,
-  };
+  const binding = {
+    subscriptionId: subscriptionId(n),
+    virtualNum: xNumber(n),
+    extendNum: extension(n),
+    bindNum: aNumber(n),
+    displayNumMode: "0",
+  } as const;
+  return bindingRowFromPlatform(binding, { createdAt: now, updatedAt: now, expiresAt: null });
 }
 
 function cdr(i: number) {

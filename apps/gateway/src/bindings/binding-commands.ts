@@ -1,4 +1,4 @@
-import type { AxeClient, Binding, BindingChanges, BindingRef, CreateBindingInput } from "@privnum/axe-api";
+import type { AxeClient, BindingChanges, BindingRef, CreateBindingInput } from "@privnum/axe-api";
 import { maskPhoneNumber } from "@privnum/notification-schemas";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
@@ -17,6 +17,7 @@ import {
   supersedeBindingsOnExtension,
 } from "./binding.repository.js";
 import type { BindingRow, NewBindingRow } from "./binding.table.js";
+import { bindingRowFromPlatform } from "./binding-row.js";
 import { computeExpiresAt, type TimeUnit } from "./expiry.js";
 import {
   createPlatformCheck,
@@ -71,35 +72,6 @@ export function toBindingRef(selector: BindingSelector): BindingRef {
     fields.push({ field: "extendNum", message: "required together with virtualNum" });
   }
   throw new ValidationError(fields);
-}
-
-function rowFromPlatform(
-  binding: Binding,
-  times: { createdAt: Date; updatedAt: Date; expiresAt: Date | null },
-  previous?: BindingRow,
-): NewBindingRow {
-  return {
-    subscription_id: binding.subscriptionId,
-    virtual_num: binding.virtualNum,
-    extend_num: binding.extendNum,
-    bind_num: binding.bindNum,
-    area_code: previous?.area_code ?? null,
-    display_num_mode: binding.displayNumMode ?? null,
-    record_flag: binding.recordFlag ?? false,
-    record_hint_tone: binding.recordHintTone ?? null,
-    callback_tone: binding.callbackTone ?? null,
-    callback_num: binding.callbackNum ?? null,
-    time_unit: binding.timeUnit ?? previous?.time_unit ?? "hours",
-    bind_expired_time: binding.bindExpiredTime ?? null,
-    callback_expired_time: binding.callbackExpiredTime ?? null,
-    user_data: binding.userData ?? null,
-    expires_at: times.expiresAt,
-    created_at: previous?.created_at ?? times.createdAt,
-    updated_at: times.updatedAt,
-    deleted_at: null,
-    expiry_announced_at: null,
-    platform_missing_at: null,
-  };
 }
 
 /** Create the command handlers behind the binding mutations. */
@@ -240,7 +212,7 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
             : computeExpiresAt(at, fresh.timeUnit ?? "hours", fresh.bindExpiredTime);
       const mirrored = await mirrorBinding(
         db,
-        rowFromPlatform(fresh, { createdAt: at, updatedAt: at, expiresAt }, previous),
+        bindingRowFromPlatform(fresh, { createdAt: at, updatedAt: at, expiresAt }, previous),
         at,
       );
       warnSuperseded(mirrored);

@@ -2,7 +2,7 @@
 // docs/axe-platform.md §8 and §16.1 describe and as the simulator sends them, over a fixed set of bindings
 // the orchestrator stores first. Every body is a pure function of its index, so the gateway runs and the raw
 // baselines store the same rows, and a later phase can start past the indexes an earlier one used.
-import type { NewBindingRow } from "@privnum/gateway";
+import { bindingRowFromPlatform, type NewBindingRow } from "@privnum/gateway";
 
 /** Bindings stored before the run (the pushes' CDRs and events refer to them). */
 export const BENCH_BINDING_COUNT = 1000;
@@ -23,30 +23,10 @@ export function benchBinding(k: number) {
 
 /** The mirror rows of every bench binding, as the gateway stores them after `createBinding`. */
 export function benchBindingRows(now: Date): NewBindingRow[] {
-  return Array.from({ length: BENCH_BINDING_COUNT }, (_, k) => {
-    const b = benchBinding(k);
-    return {
-      subscription_id: b.subscriptionId,
-      virtual_num: b.virtualNum,
-      extend_num: b.extendNum,
-      bind_num: b.bindNum,
-      area_code: null,
-      display_num_mode: "0",
-      record_flag: false,
-      record_hint_tone: null,
-      callback_tone: null,
-      callback_num: null,
-      time_unit: "hours",
-      bind_expired_time: null,
-      callback_expired_time: null,
-      user_data: null,
-      expires_at: null,
-      created_at: now,
-      updated_at: now,
-      deleted_at: null,
-      expiry_announced_at: null,
-    };
-  });
+  const times = { createdAt: now, updatedAt: now, expiresAt: null };
+  return Array.from({ length: BENCH_BINDING_COUNT }, (_, k) =>
+    bindingRowFromPlatform({ ...benchBinding(k), displayNumMode: "0" }, times),
+  );
 }
 
 function platformTime(ms: number): string {
