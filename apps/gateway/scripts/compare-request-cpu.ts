@@ -19,9 +19,11 @@ import { useGraphQlJit } from "@envelop/graphql-jit";
 import { getOperationAST } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { buildApp } from "../src/app.js";
+import { createOriginPolicy } from "../src/http/origin-policy.js";
 import { createGatewayYoga, type GatewayYogaOptions } from "../src/http/yoga.js";
 import { testConfig } from "../src/shared/config.js";
 import { createLogger } from "../src/shared/logger.js";
+import { testAuthentication } from "../test/support/authentication.js";
 import { formatResults, runInterleaved } from "./request-cpu/interleaved-rounds.js";
 import { createMeasureDatabase, seedPages } from "./request-cpu/measure-database.js";
 import { readWorkloads } from "./request-cpu/read-workloads.js";
@@ -82,7 +84,16 @@ try {
 
   /** An arm: the gateway's Yoga with `variant` applied, reached the chosen way. */
   const arm = async (variant: Partial<GatewayYogaOptions> = {}): Promise<RequestSender> => {
-    const yoga = createGatewayYoga({ services: gateway.services, logger, routes: [], ...variant });
+    const yoga = createGatewayYoga({
+      services: gateway.services,
+      logger,
+      routes: [],
+      // As the gateway checks its callers: the senders present the test admin key.
+      authentication: testAuthentication(),
+      origins: createOriginPolicy([]),
+      production: false,
+      ...variant,
+    });
     const sender = values.http ? await httpSender(yoga, options.inFlight) : inProcessSender(yoga);
     closers.push(() => sender.close());
     return sender;

@@ -2,22 +2,27 @@
 //
 // By default it builds a gateway in this process (in-memory PGlite, embedded simulator with its clock driven
 // by the demo). To use a gateway that is already running (`pnpm start`), set GATEWAY_URL and SIMULATOR_URL,
-// e.g. GATEWAY_URL=http://127.0.0.1:4000 SIMULATOR_URL=http://127.0.0.1:8788 pnpm demo
+// and GATEWAY_KEY to an operator key (`pnpm start` prints one), e.g.
+// GATEWAY_URL=http://127.0.0.1:4000 SIMULATOR_URL=http://127.0.0.1:8788 GATEWAY_KEY=<operator key> pnpm demo
 import { setTimeout as sleep } from "node:timers/promises";
 import { maskPhoneNumber } from "@privnum/axe-api";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { z } from "zod";
 import { buildApp } from "../src/app.js";
-import { testConfig } from "../src/shared/config.js";
+import { TEST_API_KEYS, testConfig } from "../src/shared/config.js";
 import { createLogger } from "../src/shared/logger.js";
 
 const env = z
   .object({
     GATEWAY_URL: z.url().optional(),
     SIMULATOR_URL: z.url().optional(),
+    GATEWAY_KEY: z.string().min(1).optional(),
   })
   .refine((e) => !e.GATEWAY_URL || e.SIMULATOR_URL, { message: "SIMULATOR_URL is required with GATEWAY_URL" })
+  .refine((e) => !e.GATEWAY_URL || e.GATEWAY_KEY, {
+    message: "GATEWAY_KEY (an operator key; `pnpm start` prints one) is required with GATEWAY_URL",
+  })
   .parse(process.env);
 
 const A = "+8613800000021";
@@ -32,6 +37,8 @@ const app = env.GATEWAY_URL
     });
 const started = app ? await app.start() : undefined;
 const gatewayUrl = env.GATEWAY_URL ?? started!.url;
+// The in-process gateway knows the test keys; a running one, the key given.
+const authorization = `Bearer ${env.GATEWAY_KEY ?? TEST_API_KEYS.operator}`;
 console.log(
   started ? `Started a gateway in this process at ${gatewayUrl}` : `Using the gateway at ${gatewayUrl}`,
 );
@@ -39,7 +46,7 @@ console.log(
 async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch(`${gatewayUrl}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization },
     body: JSON.stringify({ query, variables }),
   });
   const result = (await response.json()) as { data?: T; errors?: { message: string }[] };
@@ -51,6 +58,7 @@ const client = createClient({
   url: `${gatewayUrl.replace(/^http/, "ws")}/graphql`,
   webSocketImpl: WebSocket,
   retryAttempts: 0,
+  connectionParams: { authorization },
 });
 
 type Event = {

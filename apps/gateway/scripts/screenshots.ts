@@ -4,13 +4,15 @@
 //   graphiql-subscription.png  callEvents on X, showing the live DISCONNECT of a simulated call
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { testConfig } from "../src/shared/config.js";
 import { startGateway } from "../test/support/gateway.js";
 import { openGraphiQL, showCreatedBinding, showLiveCallEvent } from "../test/support/graphiql-browser.js";
 
 const outDir = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
 mkdirSync(outDir, { recursive: true });
 
-const gw = await startGateway();
+// Development keys on a loopback host: GraphiQL opens with the operator's key in place.
+const gw = await startGateway({ auth: { ...testConfig().auth, devKeys: true } });
 try {
   const graphiql = await openGraphiQL(gw.gateway.graphqlUrl);
   try {

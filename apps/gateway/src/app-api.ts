@@ -1,4 +1,5 @@
 import type { Simulator } from "@privnum/axe-simulator";
+import type { DevKeys } from "./auth/dev-keys.js";
 import type { GatewayServices } from "./graphql/context.js";
 import type { GatewayYoga } from "./http/yoga.js";
 import type { PlatformLinkOptions } from "./platform/platform-link.js";
@@ -33,6 +34,8 @@ export interface RunningGateway {
   readonly services: GatewayServices;
   /** The embedded simulator; undefined with a remote platform. */
   readonly simulator: Simulator | undefined;
+  /** The development keys (no API key or JWT setting, outside production); undefined otherwise. */
+  readonly devKeys: DevKeys | undefined;
   /** Stop listening (closing WebSockets), stop the simulator, close the database. */
   stop(): Promise<void>;
 }

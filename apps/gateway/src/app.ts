@@ -2,13 +2,16 @@
 // Where each part lives and how they connect: docs/architecture.md.
 
 import type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
+import { loadAccess } from "./auth/access.js";
 import { createBindingCommands } from "./bindings/binding-commands.js";
 import { startBindingUpkeep } from "./bindings/binding-upkeep.js";
 import { createCallEventFeed } from "./calls/call-event-feed.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import type { GatewayServices } from "./graphql/context.js";
+import { useAuthentication } from "./http/authentication.js";
 import { attachGraphQLWebSocket } from "./http/graphql-websocket.js";
 import { listenHttp } from "./http/http-server.js";
+import { createOriginPolicy } from "./http/origin-policy.js";
 import { createGatewayYoga } from "./http/yoga.js";
 import { useNotifyRoute } from "./ingest/notify-route.js";
 import { createNotifyVerification } from "./ingest/notify-verifier.js";
@@ -18,6 +21,7 @@ import { createPlatformLink } from "./platform/platform-link.js";
 import { createGatewayPubSub } from "./pubsub/pubsub.js";
 import type { GatewayConfig } from "./shared/config.js";
 import { createLogger, type Logger } from "./shared/logger.js";
+import { isLoopbackHost } from "./shared/loopback-host.js";
 import { createShutdownStack } from "./shared/shutdown-stack.js";
 
 export type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
@@ -58,6 +62,7 @@ async function startGateway(
     open.defer(() => http.close());
     const platform = createPlatformLink(config, options, logger);
     await platform.checkPort();
+    const access = await loadAccess(config.auth, config.dataDir);
     const database = await openMigratedDatabase(config.database, logger);
     open.defer(() => database.close());
 
@@ -97,8 +102,21 @@ async function startGateway(
       logger: logger.child({ component: "notify" }),
       onStored: (push) => publishStoredPush(push, { feed, pubsub }),
     });
-    const yoga = createGatewayYoga({ services, logger, routes: [notifyRoute] });
-    const webSocket = attachGraphQLWebSocket(http.server, yoga);
+    const origins = createOriginPolicy(config.auth.corsOrigins);
+    const { authenticator, devKeys } = access;
+    const yoga = createGatewayYoga({
+      services,
+      logger,
+      routes: [notifyRoute],
+      authentication: useAuthentication(authenticator),
+      origins,
+      production: config.production,
+      // Only a page that nobody else can load may carry a key.
+      ...(devKeys && isLoopbackHost(config.host)
+        ? { graphiqlAuthorization: `Bearer ${devKeys.operator}` }
+        : {}),
+    });
+    const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins });
     open.defer(() => webSocket.close());
     http.serve(yoga);
 
@@ -121,6 +139,7 @@ async function startGateway(
       yoga,
       services,
       simulator,
+      devKeys,
       stop: () => open.close(),
     });
   } catch (error) {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { GATEWAY_VARIABLES, parseConfig } from "../src/shared/config.js";
 
+const KEY_A = "aaaaaaaaaaaaaaaaaaaaaaaa-A_1";
+const KEY_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+const SECRET = "s".repeat(32);
+
+function issuesOf(env: Record<string, string>) {
+  const result = parseConfig(env);
+  return result.ok ? [] : result.issues;
+}
+
 describe("parseConfig", () => {
   it("defaults to an embedded simulator, PGlite under ./.data and verified pushes", () => {
     const result = parseConfig({});
@@ -22,6 +31,8 @@ describe("parseConfig", () => {
         notifyVerify: true,
         logLevel: "info",
         virtualNumbers: [],
+        production: false,
+        auth: { apiKeys: [], jwt: undefined, devKeys: true, corsOrigins: [] },
       },
     });
   });
@@ -39,6 +50,13 @@ describe("parseConfig", () => {
       LOG_LEVEL: "debug",
       SIMULATOR_PORT: "0",
       AXE_VIRTUAL_NUMBERS: "+8617000000001, +8675528000001,+8617000000001",
+      NODE_ENV: "production",
+      GATEWAY_API_KEYS: `ci=${KEY_A}:operator, ${KEY_B}:viewer`,
+      GATEWAY_JWT_SECRET: SECRET,
+      GATEWAY_JWT_ISSUER: "https://id.example.com",
+      GATEWAY_JWT_AUDIENCE: "privnum",
+      GATEWAY_JWT_ROLE_CLAIM: "privnum_role",
+      GATEWAY_CORS_ORIGINS: "https://console.example.com, http://localhost:5173",
     });
     expect(result).toEqual({
       ok: true,
@@ -57,6 +75,21 @@ describe("parseConfig", () => {
         notifyVerify: false,
         logLevel: "debug",
         virtualNumbers: ["+8617000000001", "+8675528000001"],
+        production: true,
+        auth: {
+          apiKeys: [
+            { name: "ci", key: KEY_A, role: "operator" },
+            { key: KEY_B, role: "viewer" },
+          ],
+          jwt: {
+            secret: SECRET,
+            issuer: "https://id.example.com",
+            audience: "privnum",
+            roleClaim: "privnum_role",
+          },
+          devKeys: false,
+          corsOrigins: ["https://console.example.com", "http://localhost:5173"],
+        },
       },
     });
   });
@@ -116,6 +149,91 @@ describe("parseConfig", () => {
     expect(postgres.ok && postgres.config.platform).toMatchObject({
       kind: "embedded-simulator",
       stateDir: "/srv/gw/simulator",
+    });
+  });
+
+  describe("authentication settings", () => {
+    it("stops on a malformed GATEWAY_API_KEYS entry with one line that names it and not the key", () => {
+      const issues = issuesOf({ GATEWAY_API_KEYS: `ci=${KEY_A}:operator,shortkey:viewer` });
+      expect(issues).toEqual([{ variable: "GATEWAY_API_KEYS", message: expect.stringMatching(/^entry 2/) }]);
+      expect(issues[0]?.message).not.toContain("shortkey");
+      expect(issues[0]?.message).not.toMatch(/\n/);
+    });
+
+    it("accepts JWKS instead of a secret, defaulting the role claim to `role`", () => {
+      const result = parseConfig({ GATEWAY_JWKS_URL: "https://id.example.com/.well-known/jwks.json" });
+      expect(result.ok && result.config.auth).toEqual({
+        apiKeys: [],
+        jwt: { jwksUrl: "https://id.example.com/.well-known/jwks.json", roleClaim: "role" },
+        devKeys: false,
+        corsOrigins: [],
+      });
+    });
+
+    it("refuses a secret and a JWKS together, a short secret, and JWT options without either", () => {
+      expect(
+        issuesOf({ GATEWAY_JWT_SECRET: SECRET, GATEWAY_JWKS_URL: "https://id.example.com/jwks" }),
+      ).toEqual([
+        { variable: "GATEWAY_JWKS_URL", message: "cannot be set together with GATEWAY_JWT_SECRET" },
+      ]);
+      expect(issuesOf({ GATEWAY_JWT_SECRET: "too-short" })).toEqual([
+        { variable: "GATEWAY_JWT_SECRET", message: "must be at least 32 characters (HS256)" },
+      ]);
+      expect(issuesOf({ GATEWAY_JWT_ISSUER: "x", GATEWAY_JWT_ROLE_CLAIM: "r" })).toEqual([
+        { variable: "GATEWAY_JWT_ISSUER", message: "needs GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL" },
+        { variable: "GATEWAY_JWT_ROLE_CLAIM", message: "needs GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL" },
+      ]);
+    });
+
+    it("takes exact origins only: no wildcard, no path", () => {
+      for (const value of [
+        "*",
+        "https://console.example.com/",
+        "https://console.example.com/app",
+        "console.example.com",
+      ]) {
+        expect(issuesOf({ GATEWAY_CORS_ORIGINS: value })).toEqual([
+          {
+            variable: expect.stringMatching(/^GATEWAY_CORS_ORIGINS/),
+            message: expect.stringMatching(/origins such as/),
+          },
+        ]);
+      }
+    });
+
+    it("in production, refuses to start without credentials or with the embedded simulator", () => {
+      expect(issuesOf({ NODE_ENV: "production" })).toEqual([
+        {
+          variable: "GATEWAY_API_KEYS",
+          message: "(or GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL) is required when NODE_ENV=production",
+        },
+        {
+          variable: "AXE_BASE_URL",
+          message:
+            "is required when NODE_ENV=production: the embedded simulator's control API has no authentication",
+        },
+      ]);
+      const withKeys = { NODE_ENV: "production", GATEWAY_API_KEYS: `${KEY_A}:admin` };
+      expect(issuesOf(withKeys).map((issue) => issue.variable)).toEqual(["AXE_BASE_URL"]);
+    });
+
+    it("generates development keys only when nothing is configured, outside production", () => {
+      const devKeys = (env: Record<string, string>) => {
+        const result = parseConfig(env);
+        return result.ok && result.config.auth.devKeys;
+      };
+      expect(devKeys({})).toBe(true);
+      expect(devKeys({ GATEWAY_API_KEYS: `${KEY_A}:viewer` })).toBe(false);
+      expect(devKeys({ GATEWAY_JWT_SECRET: SECRET })).toBe(false);
+      expect(
+        devKeys({
+          NODE_ENV: "production",
+          GATEWAY_JWT_SECRET: SECRET,
+          AXE_BASE_URL: "https://example.com",
+          AXE_APP_KEY: "k",
+          AXE_APP_SECRET: "s",
+        }),
+      ).toBe(false);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_API_KEYS } from "../src/shared/config.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 
 const GATEWAY_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -10,7 +11,12 @@ function runDemo(gatewayUrl: string, simulatorUrl: string): Promise<{ code: numb
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
       cwd: GATEWAY_DIR,
-      env: { ...process.env, GATEWAY_URL: gatewayUrl, SIMULATOR_URL: simulatorUrl },
+      env: {
+        ...process.env,
+        GATEWAY_URL: gatewayUrl,
+        SIMULATOR_URL: simulatorUrl,
+        GATEWAY_KEY: TEST_API_KEYS.operator,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

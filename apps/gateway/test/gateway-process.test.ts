@@ -1,10 +1,11 @@
 // The gateway as a service: the built dist/main.mjs (and the pnpm script that runs it) in real child
 // processes, on a fresh PostgreSQL database (fast to start) and a temporary DATA_DIR.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEV_KEYS_FILE_NAME } from "../src/auth/dev-keys.js";
 import { LOCK_FILE_NAME } from "../src/process/data-dir-lock.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
 import {
@@ -137,6 +138,111 @@ describe("the start banner", () => {
       expect(started).toBeLessThan(first);
       gateway.child.kill("SIGTERM");
       expect((await gateway.exited).code).toBe(0);
+    },
+    PROCESS_TIMEOUT,
+  );
+});
+
+describe("credentials at start", () => {
+  const keysIn = (stdout: string) => {
+    const key = (role: string) => new RegExp(`^${role} key: ([A-Za-z0-9_-]+)$`, "m").exec(stdout)?.[1];
+    return { operator: key("operator"), viewer: key("viewer"), admin: key("admin") };
+  };
+  const ask = async (port: number, authorization: string | undefined, query: string) => {
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify({ query }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it(
+    "prints working development keys when nothing is configured, the same after a restart",
+    async () => {
+      const dataDir = newDataDir();
+      const first = track(spawnBuiltGateway(env(dataDir)));
+      await first.waitForOutput("admin key:");
+      const keys = keysIn(first.stdout());
+      expect(Object.values(keys).every((key) => key && key.length >= 24)).toBe(true);
+      expect(statSync(join(dataDir, DEV_KEYS_FILE_NAME)).mode & 0o777).toBe(0o600);
+      const { port } = bannerPorts(first.stdout());
+      const asOperator = await ask(port, `Bearer ${keys.operator}`, "{ virtualNumbers { number } }");
+      expect(asOperator).toMatchObject({
+        status: 200,
+        body: { data: { virtualNumbers: expect.any(Array) } },
+      });
+      const asViewer = await ask(
+        port,
+        `Bearer ${keys.viewer}`,
+        "{ receivedNotifications(first: 1) { edges { cursor } } }",
+      );
+      expect(asViewer.body).toMatchObject({ errors: [{ extensions: { code: "FORBIDDEN" } }] });
+      const asAdmin = await ask(
+        port,
+        `Bearer ${keys.admin}`,
+        "{ receivedNotifications(first: 1) { edges { cursor } } }",
+      );
+      expect(asAdmin.body.errors).toBeUndefined();
+      expect((await ask(port, undefined, "{ virtualNumbers { number } }")).status).toBe(401);
+      // The keys go to the terminal only, never into the log lines.
+      const logLines = first
+        .stdout()
+        .split("\n")
+        .filter((line) => line.startsWith("{"));
+      for (const key of Object.values(keys)) expect(logLines.join("\n")).not.toContain(key);
+      first.child.kill("SIGTERM");
+      expect((await first.exited).code).toBe(0);
+
+      const second = track(spawnBuiltGateway(env(dataDir)));
+      await second.waitForOutput("admin key:");
+      expect(keysIn(second.stdout())).toEqual(keys);
+      second.child.kill("SIGTERM");
+      expect((await second.exited).code).toBe(0);
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
+    "prints no development key once keys are configured",
+    async () => {
+      const gateway = track(
+        spawnBuiltGateway(env(newDataDir(), { GATEWAY_API_KEYS: `ops=${"k".repeat(32)}:operator` })),
+      );
+      await gateway.waitForOutput("Simulator:");
+      expect(gateway.stdout()).not.toMatch(/key:/);
+      const { port } = bannerPorts(gateway.stdout());
+      expect((await ask(port, `Bearer ${"k".repeat(32)}`, "{ virtualNumbers { number } }")).status).toBe(200);
+      gateway.child.kill("SIGTERM");
+      expect((await gateway.exited).code).toBe(0);
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
+    "refuses a production start without credentials, or with the embedded simulator, one line each",
+    async () => {
+      const dataDir = newDataDir();
+      const bare = track(
+        spawnBuiltGateway({ DATA_DIR: dataDir, PORT: "0", SIMULATOR_PORT: "0", NODE_ENV: "production" }),
+      );
+      expect((await bare.exited).code).toBe(1);
+      expect(bare.stderr()).toBe(
+        "config: GATEWAY_API_KEYS (or GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL) is required when NODE_ENV=production\n" +
+          "config: AXE_BASE_URL is required when NODE_ENV=production: the embedded simulator's control API has no authentication\n",
+      );
+      const malformed = track(
+        spawnBuiltGateway({
+          DATA_DIR: dataDir,
+          PORT: "0",
+          SIMULATOR_PORT: "0",
+          GATEWAY_API_KEYS: "ops=tinykey:operator",
+        }),
+      );
+      expect((await malformed.exited).code).toBe(1);
+      expect(malformed.stderr()).toMatch(/^config: GATEWAY_API_KEYS entry 1: [^\n]+\n$/);
+      expect(malformed.stderr()).not.toContain("tinykey");
+      expect(readdirSync(dataDir)).toEqual([]);
     },
     PROCESS_TIMEOUT,
   );

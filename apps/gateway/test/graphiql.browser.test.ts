@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testConfig } from "../src/shared/config.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 import {
   BROWSER_DATA_DIR_PREFIX,
@@ -58,7 +59,8 @@ describe.skipIf(!haveChromium && !inCi)("GraphiQL in headless Chromium", () => {
   // A gateway (PGlite in memory) and a browser both start here: give them more than one default hook's time.
   beforeAll(async () => {
     if (!haveChromium) throw new ChromiumMissingError(CHROMIUM_PATH);
-    starting = startGateway();
+    // Development keys on a loopback host: GraphiQL opens with the operator's key in place.
+    starting = startGateway({ auth: { ...testConfig().auth, devKeys: true } });
     gw = await starting;
     if (tornDown) return; // this hook timed out and afterAll has run: open no browser it would not close
     opening = openGraphiQL(gw.gateway.graphqlUrl);

@@ -23,7 +23,7 @@ describe("POST /notify", () => {
     return gw.gateway.yoga.fetch(`http://gateway.test${options.path ?? "/notify"}`, {
       method: options.method ?? "POST",
       headers: { ...(options.sign === false ? {} : signedHeaders()), ...options.headers },
-      ...(options.method === "GET" ? {} : { body: raw }),
+      ...(options.method === "GET" ? {} : { body: raw as BodyInit }),
     });
   }
 

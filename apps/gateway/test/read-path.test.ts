@@ -4,9 +4,11 @@
 import { getIntrospectionQuery } from "graphql";
 import { createSchema, createYoga } from "graphql-yoga";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOriginPolicy } from "../src/http/origin-policy.js";
 import { useQueryJit } from "../src/http/query-jit.js";
 import { createGatewayYoga, type GatewayYoga, type GatewayYogaOptions } from "../src/http/yoga.js";
 import { createLogger } from "../src/shared/logger.js";
+import { ADMIN_AUTHORIZATION, testAuthentication } from "./support/authentication.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 import { cdr, signedHeaders } from "./support/notifications.js";
 
@@ -156,7 +158,7 @@ describe("read path: compiled queries and column selection", () => {
   const post = (yoga: GatewayYoga, text: string, streamed: boolean) =>
     yoga.fetch("http://gateway.test/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: ADMIN_AUTHORIZATION },
       body: streamed
         ? new ReadableStream<Uint8Array>({
             start(controller) {
@@ -185,6 +187,9 @@ describe("read path: compiled queries and column selection", () => {
         services: gw.gateway.services,
         logger: createLogger({ level: "silent" }),
         routes: [],
+        authentication: testAuthentication(),
+        origins: createOriginPolicy([]),
+        production: false,
         ...options,
       });
     const yogasLimit = variant({ bodyLimit: "yoga" });

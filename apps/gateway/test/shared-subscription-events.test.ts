@@ -9,7 +9,7 @@ interface Tick {
 }
 
 /** A Yoga server with two subscriptions over one in-memory source, counting field resolutions. */
-function setUp() {
+function setUp(partitionBy?: (context: unknown) => string) {
   const channels = new Set<EventChannel<Tick>>();
   const resolved = { label: 0 };
   const open = () => {
@@ -37,11 +37,11 @@ function setUp() {
         },
       },
     }),
-    plugins: [useSharedSubscriptionEvents({ fields: ["ticks"] })],
+    plugins: [useSharedSubscriptionEvents({ fields: ["ticks"], ...(partitionBy ? { partitionBy } : {}) })],
   });
   // As graphql-ws runs an operation in the gateway: through the enveloped parse and subscribe.
-  const subscribe = async (query: string, variables: Record<string, unknown> = {}) => {
-    const { parse, subscribe: run, schema, contextFactory } = yoga.getEnveloped({});
+  const subscribe = async (query: string, variables: Record<string, unknown> = {}, role = "") => {
+    const { parse, subscribe: run, schema, contextFactory } = yoga.getEnveloped({ role });
     const result = await run({
       schema,
       document: parse(query),
@@ -88,6 +88,18 @@ describe("useSharedSubscriptionEvents", () => {
     }
     // One execution per distinct request on `ticks`, one per subscriber on `otherTicks`.
     expect(resolved.label).toBe(4);
+  });
+
+  it("executes once per partition: subscribers of different roles never share a result", async () => {
+    const { subscribe, publish, resolved } = setUp((context) => (context as { role: string }).role);
+    const viewers = await Promise.all([1, 2].map(() => subscribe(TICKS, { p: "#" }, "viewer")));
+    const operators = await Promise.all([1, 2].map(() => subscribe(TICKS, { p: "#" }, "operator")));
+    publish({ n: 5 });
+    for (const subscriber of [...viewers, ...operators]) {
+      expect((await subscriber.next()).value).toEqual({ data: { ticks: { n: 5, label: "#5" } } });
+    }
+    // One execution for the two viewers, one for the two operators.
+    expect(resolved.label).toBe(2);
   });
 
   it("lets the source go as soon as a subscriber leaves, even while it waits for an event", async () => {

@@ -3,6 +3,7 @@
 import { Agent, createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { GatewayYoga } from "../../src/http/yoga.js";
+import { ADMIN_AUTHORIZATION as authorization } from "../../test/support/authentication.js";
 
 /** Sends one body; rejects unless the answer is 200 without errors. */
 export type SendRequest = (body: string) => Promise<void>;
@@ -27,6 +28,7 @@ export function inProcessSender(yoga: GatewayYoga): RequestSender {
         headers: {
           "content-type": "application/json",
           accept: "application/graphql-response+json",
+          authorization,
           "content-length": String(Buffer.byteLength(body)),
         },
         body,
@@ -43,7 +45,11 @@ export async function httpSender(yoga: GatewayYoga, connections: number): Promis
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const headers = { "content-type": "application/json", accept: "application/graphql-response+json" };
+  const headers = {
+    "content-type": "application/json",
+    accept: "application/graphql-response+json",
+    authorization,
+  };
   return {
     send: (body) =>
       new Promise((resolve, reject) => {

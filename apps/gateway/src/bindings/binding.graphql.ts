@@ -3,6 +3,8 @@ import { builder } from "../graphql/builder.js";
 import { keysetConnection } from "../graphql/connection.js";
 import { guardStream } from "../graphql/guard-stream.js";
 import { definedFields } from "../graphql/input-helpers.js";
+import { audited } from "../graphql/mutation-audit.js";
+import { shownPhoneNumber, shownText } from "../graphql/phone-numbers.js";
 import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
 import type { BindingChangeEvent } from "../pubsub/pubsub.js";
@@ -72,9 +74,15 @@ builder.node(BindingObject, {
     ),
   fields: (t) => ({
     subscriptionId: t.exposeString("subscription_id", { description: "The platform's binding ID." }),
-    virtualNum: t.exposeString("virtual_num", { description: "X, the privacy number (E.164)." }),
+    virtualNum: t.string({
+      description: "X, the privacy number (E.164).",
+      resolve: (b, _args, ctx) => shownPhoneNumber(ctx, b.virtual_num),
+    }),
     extendNum: t.exposeString("extend_num", { description: "E, the extension the caller keys." }),
-    bindNum: t.exposeString("bind_num", { description: "A, the protected real number (E.164)." }),
+    bindNum: t.string({
+      description: "A, the protected real number (E.164).",
+      resolve: (b, _args, ctx) => shownPhoneNumber(ctx, b.bind_num),
+    }),
     areaCode: t.exposeString("area_code", {
       nullable: true,
       description: "City code used to pick X, if any.",
@@ -83,7 +91,10 @@ builder.node(BindingObject, {
     recordFlag: t.exposeBoolean("record_flag"),
     recordHintTone: t.exposeString("record_hint_tone", { nullable: true }),
     callbackTone: t.exposeString("callback_tone", { nullable: true }),
-    callbackNum: t.exposeString("callback_num", { nullable: true }),
+    callbackNum: t.string({
+      nullable: true,
+      resolve: (b, _args, ctx) => shownPhoneNumber(ctx, b.callback_num),
+    }),
     timeUnit: t.field({
       type: TimeUnitEnum,
       description: "Unit of the lifetimes, as given at create (the platform keeps reporting that one).",
@@ -94,7 +105,7 @@ builder.node(BindingObject, {
       description: "Lifetime as given at create, in `timeUnit`; 0 or null never expires.",
     }),
     callbackExpiredTime: t.exposeInt("callback_expired_time", { nullable: true }),
-    userData: t.exposeString("user_data", { nullable: true }),
+    userData: t.string({ nullable: true, resolve: (b, _args, ctx) => shownText(ctx, b.user_data) }),
     expiresAt: t.field({
       type: "DateTime",
       nullable: true,
@@ -337,9 +348,10 @@ builder.mutationFields((t) => ({
       directResult: true,
       union: { name: "CreateBindingResult" },
     },
-    resolve: async (_root, { input }, ctx) => ({
-      binding: await ctx.services.bindings.create(definedFields(input) as CreateBindingInput),
-    }),
+    resolve: (_root, { input }, ctx) =>
+      audited(ctx, "createBinding", input, async () => ({
+        binding: await ctx.services.bindings.create(definedFields(input) as CreateBindingInput),
+      })),
   }),
   updateBinding: t.field({
     type: UpdateBindingPayload,
@@ -349,15 +361,16 @@ builder.mutationFields((t) => ({
       directResult: true,
       union: { name: "UpdateBindingResult" },
     },
-    resolve: async (_root, { input }, ctx) => {
-      const { subscriptionId, virtualNum, extendNum, ...changes } = input;
-      return {
-        binding: await ctx.services.bindings.update(
-          { subscriptionId, virtualNum, extendNum },
-          definedFields(changes) as BindingChanges,
-        ),
-      };
-    },
+    resolve: (_root, { input }, ctx) =>
+      audited(ctx, "updateBinding", input, async () => {
+        const { subscriptionId, virtualNum, extendNum, ...changes } = input;
+        return {
+          binding: await ctx.services.bindings.update(
+            { subscriptionId, virtualNum, extendNum },
+            definedFields(changes) as BindingChanges,
+          ),
+        };
+      }),
   }),
   deleteBinding: t.field({
     type: DeleteBindingPayload,
@@ -367,7 +380,8 @@ builder.mutationFields((t) => ({
       directResult: true,
       union: { name: "DeleteBindingResult" },
     },
-    resolve: (_root, { input }, ctx) => ctx.services.bindings.delete(input),
+    resolve: (_root, { input }, ctx) =>
+      audited(ctx, "deleteBinding", input, () => ctx.services.bindings.delete(input)),
   }),
 }));
 

@@ -4,6 +4,7 @@ import { builder } from "../graphql/builder.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { cursorArg } from "../graphql/connection.js";
 import { guardStream } from "../graphql/guard-stream.js";
+import { shownJson, shownPhoneNumber, shownText } from "../graphql/phone-numbers.js";
 import { encodeCursor } from "../shared/cursor.js";
 import { lastStreamPosition } from "./call-event.repository.js";
 import type { CallEventRow } from "./call-event.table.js";
@@ -46,10 +47,18 @@ export const CallEventObject = builder.objectRef<CallEventRow>("CallEvent").impl
       description:
         "The binding. `callin` carries none in the callee scenario (the extension is not keyed yet).",
     }),
-    virtualNum: t.exposeString("virtual_num", { nullable: true, description: "X." }),
-    bindNum: t.exposeString("bind_num", { nullable: true, description: "A, once the binding is known." }),
-    caller: t.exposeString("caller", { nullable: true }),
-    called: t.exposeString("called", { nullable: true }),
+    virtualNum: t.string({
+      nullable: true,
+      description: "X.",
+      resolve: (e, _args, ctx) => shownPhoneNumber(ctx, e.virtual_num),
+    }),
+    bindNum: t.string({
+      nullable: true,
+      description: "A, once the binding is known.",
+      resolve: (e, _args, ctx) => shownPhoneNumber(ctx, e.bind_num),
+    }),
+    caller: t.string({ nullable: true, resolve: (e, _args, ctx) => shownPhoneNumber(ctx, e.caller) }),
+    called: t.string({ nullable: true, resolve: (e, _args, ctx) => shownPhoneNumber(ctx, e.called) }),
     digitInfo: t.exposeString("digit_info", { nullable: true, description: "Keyed digits (`collectInfo`)." }),
     stateCode: t.exposeInt("state_code", { nullable: true, description: "Hang-up reason (`disconnect`)." }),
     stateDesc: t.exposeString("state_desc", { nullable: true }),
@@ -58,12 +67,12 @@ export const CallEventObject = builder.objectRef<CallEventRow>("CallEvent").impl
       nullable: true,
       resolve: (e) => (e.state_code === null ? null : describeStateCode(e.state_code)),
     }),
-    userData: t.exposeString("user_data", { nullable: true }),
+    userData: t.string({ nullable: true, resolve: (e, _args, ctx) => shownText(ctx, e.user_data) }),
     receivedAt: t.field({ type: "DateTime", resolve: (e) => e.inserted_at }),
     statusInfo: t.field({
       type: "JSON",
       description: "The event's `statusInfo`, normalised, with any fields the platform added.",
-      resolve: (e) => (e.event as { statusInfo?: unknown }).statusInfo ?? null,
+      resolve: (e, _args, ctx) => shownJson(ctx, (e.event as { statusInfo?: unknown }).statusInfo ?? null),
     }),
   }),
 });

@@ -5,6 +5,7 @@ import { builder } from "../graphql/builder.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { keysetConnection } from "../graphql/connection.js";
 import { guardStream } from "../graphql/guard-stream.js";
+import { shownJson, shownPhoneNumber } from "../graphql/phone-numbers.js";
 import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
 import { NotFoundError, PlatformError } from "../shared/errors.js";
@@ -57,16 +58,27 @@ builder.node(CallRecordObject, {
     icid: t.exposeString("icid"),
     sessionId: t.exposeString("session_id"),
     subscriptionId: t.exposeString("subscription_id", { nullable: true }),
-    virtualNum: t.exposeString("virtual_num", { nullable: true, description: "X (the CDR's `bindNum`)." }),
-    bindNum: t.exposeString("bind_num", { nullable: true, description: "A." }),
+    virtualNum: t.string({
+      nullable: true,
+      description: "X (the CDR's `bindNum`).",
+      resolve: (r, _args, ctx) => shownPhoneNumber(ctx, r.virtual_num),
+    }),
+    bindNum: t.string({
+      nullable: true,
+      description: "A.",
+      resolve: (r, _args, ctx) => shownPhoneNumber(ctx, r.bind_num),
+    }),
     extendNum: t.exposeString("extend_num", { nullable: true }),
     direction: t.exposeInt("direction", {
       nullable: true,
       description: "0 someone called A; 1 A called back; 2 abnormal (no binding).",
     }),
-    callerNum: t.exposeString("caller_num", { nullable: true }),
-    calleeNum: t.exposeString("callee_num", { nullable: true }),
-    fwdDstNum: t.string({ nullable: true, resolve: (r) => record(r).fwdDstNum ?? null }),
+    callerNum: t.string({ nullable: true, resolve: (r, _args, ctx) => shownPhoneNumber(ctx, r.caller_num) }),
+    calleeNum: t.string({ nullable: true, resolve: (r, _args, ctx) => shownPhoneNumber(ctx, r.callee_num) }),
+    fwdDstNum: t.string({
+      nullable: true,
+      resolve: (r, _args, ctx) => shownPhoneNumber(ctx, record(r).fwdDstNum),
+    }),
     callInTime: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.call_in_time }),
     fwdAnswerTime: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.fwd_answer_time }),
     callEndTime: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.call_end_time }),
@@ -118,7 +130,7 @@ builder.node(CallRecordObject, {
     record: t.field({
       type: "JSON",
       description: "The CDR as parsed (platform field names), with the original under `raw`.",
-      resolve: (r) => r.record,
+      resolve: (r, _args, ctx) => shownJson(ctx, r.record),
     }),
     receivedAt: t.field({ type: "DateTime", resolve: (r) => r.inserted_at }),
     conflict: t.exposeBoolean("conflict", {

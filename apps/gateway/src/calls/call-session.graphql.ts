@@ -5,6 +5,7 @@ import { builder } from "../graphql/builder.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { keysetConnection } from "../graphql/connection.js";
 import { guardStream } from "../graphql/guard-stream.js";
+import { shownPhoneNumber, shownText } from "../graphql/phone-numbers.js";
 import { CallEventObject } from "./call-event.graphql.js";
 import { listSessionEvents } from "./call-event.repository.js";
 import {
@@ -67,21 +68,29 @@ builder.node(CallSessionObject, {
     state: t.field({ type: CallSessionStateEnum, resolve: (s) => fold(s).state }),
     scenario: t.field({ type: CallScenarioEnum, resolve: (s) => fold(s).scenario }),
     subscriptionId: t.exposeString("subscription_id", { nullable: true }),
-    virtualNum: t.exposeString("virtual_num", { nullable: true, description: "X." }),
-    bindNum: t.exposeString("bind_num", { nullable: true, description: "A." }),
+    virtualNum: t.string({
+      nullable: true,
+      description: "X.",
+      resolve: (s, _args, ctx) => shownPhoneNumber(ctx, s.virtual_num),
+    }),
+    bindNum: t.string({
+      nullable: true,
+      description: "A.",
+      resolve: (s, _args, ctx) => shownPhoneNumber(ctx, s.bind_num),
+    }),
     caller: t.string({
       nullable: true,
       description: "Who dialled X.",
-      resolve: (s) => fold(s).caller ?? null,
+      resolve: (s, _args, ctx) => shownPhoneNumber(ctx, fold(s).caller),
     }),
     forwardedTo: t.string({
       nullable: true,
       description: "Whom X rang: A (callee scenario) or A's last caller (callback).",
-      resolve: (s) => fold(s).forwardedTo ?? null,
+      resolve: (s, _args, ctx) => shownPhoneNumber(ctx, fold(s).forwardedTo),
     }),
     digits: t.string({ nullable: true, resolve: (s) => fold(s).digits ?? null }),
     extendNum: t.string({ nullable: true, resolve: (s) => fold(s).extendNum ?? null }),
-    userData: t.string({ nullable: true, resolve: (s) => fold(s).userData ?? null }),
+    userData: t.string({ nullable: true, resolve: (s, _args, ctx) => shownText(ctx, fold(s).userData) }),
     startedAt: t.field({ type: "DateTime", nullable: true, resolve: (s) => time(fold(s).startedAt) }),
     answeredAt: t.field({ type: "DateTime", nullable: true, resolve: (s) => time(fold(s).answeredAt) }),
     endedAt: t.field({ type: "DateTime", nullable: true, resolve: (s) => time(fold(s).endedAt) }),

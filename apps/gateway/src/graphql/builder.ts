@@ -1,11 +1,16 @@
 import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import { GraphQLError } from "graphql";
+import { hasRole } from "../auth/roles.js";
 import type { GatewayContext } from "./context.js";
 
-/** The one SchemaBuilder; each file under `schema/` adds its domain's types and fields to it. */
+/** The one SchemaBuilder; each domain's `*.graphql.ts` adds its types and fields to it. */
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
+  // A caller holds the scopes of its role and of every role below it: admin ⊇ operator ⊇ viewer.
+  AuthScopes: { viewer: boolean; operator: boolean; admin: boolean };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
@@ -15,7 +20,25 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin],
+  // Scope checks first, so that no other plugin's wrapper runs for a caller who may not use the field.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],
+  scopeAuth: {
+    // A subscription is refused when it is made, not at its first event.
+    authorizeOnSubscribe: true,
+    authScopes: ({ caller }) => ({
+      viewer: hasRole(caller.role, "viewer"),
+      operator: hasRole(caller.role, "operator"),
+      admin: hasRole(caller.role, "admin"),
+    }),
+    unauthorizedError: (_parent, { caller, services }, info) => {
+      const field = `${info.parentType.name}.${info.fieldName}`;
+      const { actor, role, via } = caller;
+      services.logger.warn({ audit: "refused", actor, role, via, field }, `${field} refused to ${actor}`);
+      return new GraphQLError(`The ${role} role may not use ${field}.`, {
+        extensions: { code: "FORBIDDEN" },
+      });
+    },
+  },
   defaultFieldNullability: false,
   relay: {
     cursorType: "String",

@@ -1,6 +1,7 @@
 import type { AxeClient } from "@privnum/axe-api";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
+import type { Caller } from "../auth/caller.js";
 import type { BindingCommands } from "../bindings/binding-commands.js";
 import type { CallEventFeed } from "../calls/call-event-feed.js";
 import type { Database } from "../database/database.js";
@@ -22,4 +23,6 @@ export interface GatewayServices {
 /** The GraphQL context. */
 export interface GatewayContext {
   services: GatewayServices;
+  /** Who sent the operation: checked before anything runs (http/authentication.ts, http/graphql-websocket.ts). */
+  caller: Caller;
 }

@@ -1,5 +1,16 @@
 import { builder } from "./builder.js";
 
-builder.queryType({ description: "Bindings, calls and call records, read from the gateway's database." });
-builder.mutationType({ description: "Binding commands, sent to the platform through `@privnum/axe-api`." });
-builder.subscriptionType({ description: "Live changes, published after they are committed." });
+// Who may use the root fields: every role reads and subscribes, operators change bindings. A field can ask
+// for more (`receivedNotifications` is the admin's), never for less.
+builder.queryType({
+  description: "Bindings, calls and call records, read from the gateway's database.",
+  authScopes: { viewer: true },
+});
+builder.mutationType({
+  description: "Binding commands, sent to the platform through `@privnum/axe-api`.",
+  authScopes: { operator: true },
+});
+builder.subscriptionType({
+  description: "Live changes, published after they are committed.",
+  authScopes: { viewer: true },
+});

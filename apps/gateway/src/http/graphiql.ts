@@ -23,6 +23,29 @@ query Calls {
 }
 `;
 
+/**
+ * GraphiQL's options. With `authorization` (a development key, on a loopback host only), every request it
+ * sends carries it: queries and mutations as a header, subscriptions in graphql-ws's `connectionParams`,
+ * which the bundled GraphiQL hands to its WebSocket client.
+ */
+export function graphiqlOptions(authorization: string | undefined): GraphiQLOptions {
+  const options: GraphiQLOptions = {
+    subscriptionsProtocol: "WS",
+    title: "privnum gateway",
+    defaultQuery: authorization ? GRAPHIQL_DEFAULT_QUERY : `${SIGN_IN_HINT}${GRAPHIQL_DEFAULT_QUERY}`,
+  };
+  if (!authorization) return options;
+  return Object.assign(options, {
+    additionalHeaders: { authorization },
+    connectionParams: { authorization },
+  });
+}
+
+const SIGN_IN_HINT = `# Every operation needs a key: put {"authorization": "Bearer <key>"} under Headers (below).
+# Subscriptions from this page carry a key only when the gateway runs with development keys on a
+# loopback HOST; elsewhere, subscribe from a client that sends connectionParams.authorization.
+`;
+
 const pages = new Map<string, string>();
 
 /**

@@ -1,11 +1,24 @@
 import type { Server } from "node:http";
 import { type ExecutionArgs, GraphQLError } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
+import { CloseCode } from "graphql-ws";
+import { type Extra, useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
+import type { Authenticator } from "../auth/authenticator.js";
+import { AuthenticationError, type Caller } from "../auth/caller.js";
+import type { OriginPolicy } from "./origin-policy.js";
 import type { GatewayYoga } from "./yoga.js";
 
 /** Largest WebSocket message accepted (a subscribe message with its query and variables). */
 const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** Longest delay `setTimeout` keeps (about 24.8 days); a later expiry is reached in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** What the gateway keeps on each socket, beside graphql-ws's own `Extra`. */
+interface SocketExtra extends Extra {
+  caller?: Caller;
+  expiryTimer?: NodeJS.Timeout;
+}
 
 /** graphql-ws served on the same server and path as GraphQL over HTTP. */
 export interface GraphQLWebSocket {
@@ -13,23 +26,76 @@ export interface GraphQLWebSocket {
   close(): Promise<void>;
 }
 
+/** What {@link attachGraphQLWebSocket} needs. */
+export interface GraphQLWebSocketOptions {
+  server: Server;
+  yoga: GatewayYoga;
+  /** Checks `connectionParams.authorization` at `connection_init`. */
+  authenticator: Authenticator;
+  /** Which pages may open a socket (the upgrade's `Origin`). */
+  origins: OriginPolicy;
+}
+
+/** Close `socket` with 4403 when `caller`'s credentials expire (a JWT's `exp`). */
+function closeAtExpiry(extra: SocketExtra, expiresAt: number): void {
+  const wait = expiresAt - Date.now();
+  if (wait <= 0) {
+    extra.socket.close(CloseCode.Forbidden, "Forbidden: the JWT has expired");
+    return;
+  }
+  extra.expiryTimer = setTimeout(() => closeAtExpiry(extra, expiresAt), Math.min(wait, MAX_TIMER_MS));
+  extra.expiryTimer.unref();
+}
+
 /**
  * The graphql-ws adapter: every operation runs through Yoga's envelop, so its plugins (error masking,
- * parse and validate caches, context) apply exactly as over HTTP. Built on graphql-ws's own `useServer` for
- * `ws`, following the recipe of Yoga's documentation for graphql-ws.
+ * parse and validate caches, the caller's role) apply exactly as over HTTP. Built on graphql-ws's own
+ * `useServer` for `ws`, following the recipe of Yoga's documentation for graphql-ws.
+ *
+ * A socket is authenticated once, at `connection_init`, with the same credentials as HTTP's `Authorization`
+ * (in `connectionParams.authorization`); missing or bad credentials close it with 4403, as does the expiry of
+ * its JWT. The upgrade of a page from an origin the gateway does not allow is refused with 403.
  */
-export function attachGraphQLWebSocket(server: Server, yoga: GatewayYoga): GraphQLWebSocket {
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: MAX_MESSAGE_BYTES });
+export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocket {
+  const { server, yoga, authenticator, origins } = options;
+  const wsServer = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    maxPayload: MAX_MESSAGE_BYTES,
+    verifyClient: ({ origin, req }, allow) =>
+      origins.allows(origin, req.headers.host)
+        ? allow(true)
+        : allow(false, 403, "Origin not allowed (GATEWAY_CORS_ORIGINS)"),
+  });
   const disposable = useServer(
     {
+      onConnect: async (ctx) => {
+        const extra = ctx.extra as SocketExtra;
+        const authorization = ctx.connectionParams?.authorization;
+        try {
+          extra.caller = await authenticator.authenticate(
+            typeof authorization === "string" ? authorization : null,
+          );
+        } catch (error) {
+          if (!(error instanceof AuthenticationError)) throw error;
+          // graphql-ws closes with 4403 "Forbidden"; the reason says why, for the client's developer.
+          extra.socket.close(CloseCode.Forbidden, `Forbidden: ${error.message}`.slice(0, 120));
+          return false;
+        }
+        if (extra.caller.expiresAt !== undefined) closeAtExpiry(extra, extra.caller.expiresAt);
+        return true;
+      },
+      onClose: (ctx) => clearTimeout((ctx.extra as SocketExtra).expiryTimer),
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {
+        const { caller } = ctx.extra as SocketExtra;
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
+          caller,
         });
         let document: ExecutionArgs["document"];
         try {

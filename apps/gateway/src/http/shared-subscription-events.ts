@@ -12,9 +12,15 @@ import type { Plugin } from "graphql-yoga";
 export interface SharedSubscriptionEventsOptions {
   /**
    * Subscription root fields whose events may be shared: every field their payloads select must resolve
-   * from the event alone, never from the subscriber's context (no per-user data, no per-user checks).
+   * from the event and from what `partitionBy` names alone, never from anything else of the subscriber's
+   * context (no per-user data, no per-user checks).
    */
   fields: readonly string[];
+  /**
+   * What, in a subscriber's context, changes what the shared fields resolve to (the caller's role, which
+   * decides masking and access): subscribers share an execution only when this agrees. @default none
+   */
+  partitionBy?: (contextValue: unknown) => string;
 }
 
 type Cached = ExecutionResult | Promise<ExecutionResult>;
@@ -25,13 +31,13 @@ const resultsByEvent = new WeakMap<object, Map<string, Cached>>();
 const documentIds = new WeakMap<object, number>();
 let nextDocumentId = 1;
 
-function sharingKey(args: ExecutionArgs): string {
+function sharingKey(args: ExecutionArgs, partition: string): string {
   let id = documentIds.get(args.document);
   if (id === undefined) {
     id = nextDocumentId++;
     documentIds.set(args.document, id);
   }
-  return `${id}\u0000${args.operationName ?? ""}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+  return `${partition}\u0000${id}\u0000${args.operationName ?? ""}\u0000${JSON.stringify(args.variableValues ?? {})}`;
 }
 
 function executeOnce(payload: unknown, key: string, args: ExecutionArgs): Cached {
@@ -80,7 +86,7 @@ function mapEvents(
 
 /**
  * Executes each event of the given subscriptions once for all the subscribers that asked the same thing
- * (same document, operation and variables), instead of once per subscriber: with a thousand subscribers on
+ * (same document, operation, variables and partition, e.g. role), instead of once per subscriber: with a thousand subscribers on
  * `callEvents`, resolving and completing the selected fields of every event a thousand times was the
  * largest cost of the fan-out after the socket writes. Other subscriptions run as before. Masking and the other plugins'
  * result hooks still apply to each subscriber's results.
@@ -96,7 +102,7 @@ export function useSharedSubscriptionEvents(options: SharedSubscriptionEventsOpt
       setSubscribeFn(async (subscribeArgs: ExecutionArgs) => {
         const source = await createSourceEventStream(subscribeArgs);
         if (!(Symbol.asyncIterator in source)) return source;
-        const key = sharingKey(subscribeArgs);
+        const key = sharingKey(subscribeArgs, options.partitionBy?.(subscribeArgs.contextValue) ?? "");
         return mapEvents(source as AsyncIterableIterator<unknown>, (payload) =>
           executeOnce(payload, key, subscribeArgs),
         );

@@ -1,14 +1,24 @@
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import type { Caller } from "../auth/caller.js";
 import type { GatewayContext, GatewayServices } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
 import type { Logger } from "../shared/logger.js";
-import { GRAPHIQL_DEFAULT_QUERY, renderOfflineGraphiQL } from "./graphiql.js";
+import type { HttpAuthentication } from "./authentication.js";
+import { useCsrfPrevention } from "./csrf-prevention.js";
+import { graphiqlOptions, renderOfflineGraphiQL } from "./graphiql.js";
+import { useIntrospectionPolicy } from "./introspection-policy.js";
+import type { OriginPolicy } from "./origin-policy.js";
 import { useQueryJit } from "./query-jit.js";
 import { useRequestSizeLimit } from "./request-size-limit.js";
 import { useSharedSubscriptionEvents } from "./shared-subscription-events.js";
 
 /** The gateway's Yoga instance: GraphQL over HTTP (and, through graphql-websocket.ts, over WebSocket). */
-export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
+export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
+
+/** What reaches the context besides the request: over WebSocket, the caller authenticated at `connection_init`. */
+export interface ServerContext {
+  caller?: Caller;
+}
 
 /** What {@link createGatewayYoga} needs. */
 export interface GatewayYogaOptions {
@@ -16,6 +26,14 @@ export interface GatewayYogaOptions {
   logger: Logger;
   /** Routes served beside /graphql (the webhook), as Yoga plugins. */
   routes: Plugin[];
+  /** Who may run operations over HTTP. */
+  authentication: HttpAuthentication;
+  /** Which browser pages may call the gateway. */
+  origins: OriginPolicy;
+  /** `NODE_ENV=production`: no introspection for viewers. */
+  production: boolean;
+  /** The `Authorization` value GraphiQL sends (a development key on a loopback host); absent: none. */
+  graphiqlAuthorization?: string;
   /**
    * Where the GraphQL body limit is kept: `plugin` (useRequestSizeLimit) or `yoga` (Yoga's own
    * `maxRequestBodySize`). Only scripts/compare-request-cpu.ts sets it, to measure one against the other.
@@ -37,6 +55,10 @@ export function createGatewayYoga({
   services,
   logger,
   routes,
+  authentication,
+  origins,
+  production,
+  graphiqlAuthorization,
   bodyLimit = "plugin",
   queryExecution,
 }: GatewayYogaOptions): GatewayYoga {
@@ -48,16 +70,13 @@ export function createGatewayYoga({
             logger.warn({ errors: errors.map((e) => e.message) }, "graphql-jit could not compile a query"),
         })
       : queryExecution;
-  return createYoga<Record<string, unknown>, GatewayContext>({
+  return createYoga<ServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: "/graphql",
     maskedErrors: true,
     landingPage: false,
-    graphiql: {
-      subscriptionsProtocol: "WS",
-      title: "privnum gateway",
-      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
-    },
+    graphiql: graphiqlOptions(graphiqlAuthorization),
+    cors: (request) => origins.cors(request),
     renderGraphiQL: renderOfflineGraphiQL,
     // The body limit is useRequestSizeLimit's (below): Yoga's own costs CPU on every request
     // (docs/performance-notes.md).
@@ -72,14 +91,25 @@ export function createGatewayYoga({
       error: (...args) =>
         logger.error({ err: args.find((a) => a instanceof Error), yoga: args.map(String).join(" ") }),
     },
-    context: (): GatewayContext => ({ services }),
+    context: ({ request, caller }): GatewayContext => ({
+      services,
+      caller: caller ?? authentication.callerOf(request),
+    }),
     plugins: [
+      // Refusals first: a form post, then a request without credentials, learns nothing more.
+      useCsrfPrevention(),
+      authentication.plugin,
       ...(bodyLimit === "plugin"
         ? [useRequestSizeLimit({ path: "/graphql", maxBytes: MAX_GRAPHQL_BODY_BYTES })]
         : []),
       ...(execution ? [execution] : []),
-      // `callEvents` fields resolve from the event alone: one execution per event serves every subscriber.
-      useSharedSubscriptionEvents({ fields: ["callEvents"] }),
+      useIntrospectionPolicy({ production }),
+      // `callEvents` fields resolve from the event and the caller's role alone: one execution per event and
+      // role serves every subscriber.
+      useSharedSubscriptionEvents({
+        fields: ["callEvents"],
+        partitionBy: (context) => (context as GatewayContext).caller.role,
+      }),
       ...routes,
     ],
   });

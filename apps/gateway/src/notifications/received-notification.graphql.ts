@@ -21,7 +21,10 @@ const VerdictEnum = builder.enumType("NotificationVerdict", {
 const ReceivedNotificationObject = builder
   .objectRef<ReceivedNotificationRow>("ReceivedNotification")
   .implement({
-    description: "A body that reached /notify, kept with its verdict (nothing is dropped silently).",
+    description:
+      "A body that reached /notify, kept with its verdict (nothing is dropped silently). Admins only.",
+    // Raw bodies hold whole phone numbers and signatures: also through `node` or any field that may return one.
+    authScopes: { admin: true },
     fields: (t) => ({
       receivedAt: t.field({ type: "DateTime", resolve: (n) => n.received_at }),
       path: t.exposeString("path"),
@@ -62,8 +65,8 @@ builder.queryField("receivedNotifications", (t) =>
   t.connection(
     {
       type: ReceivedNotificationObject,
-      description:
-        "Bodies received on /notify, newest first: for operators (rejected pushes, unknown kinds).",
+      description: "Bodies received on /notify, newest first: for admins (rejected pushes, unknown kinds).",
+      authScopes: { admin: true },
       args: { filter: t.arg({ type: ReceivedNotificationFilterInput }) },
       resolve: (_root, args, ctx) =>
         keysetConnection("receivedNotification", args, (page) =>

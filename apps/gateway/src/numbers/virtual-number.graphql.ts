@@ -2,6 +2,7 @@ import { describeNumStatus, describeNumStatusCause } from "@privnum/notification
 import { builder } from "../graphql/builder.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { guardStream } from "../graphql/guard-stream.js";
+import { shownPhoneNumber } from "../graphql/phone-numbers.js";
 import { listVirtualNumbers } from "./virtual-number.repository.js";
 import type { VirtualNumberRow } from "./virtual-number.table.js";
 
@@ -24,7 +25,7 @@ const VirtualNumberObject = builder.objectRef<VirtualNumberRow>("VirtualNumber")
     "An X number the gateway serves (listed in `AXE_VIRTUAL_NUMBERS`, or one of the embedded simulator's) or has " +
     "seen (in a binding, a call, or a status push).",
   fields: (t) => ({
-    number: t.exposeString("number"),
+    number: t.string({ resolve: (n, _args, ctx) => shownPhoneNumber(ctx, n.number) }),
     status: t.field({
       type: VirtualNumberStatusEnum,
       nullable: true,

@@ -1,12 +1,15 @@
-/** Where a started gateway can be reached, as `GatewayApp.start()` reports it. */
-export interface StartedUrls {
+import type { DevKeys } from "../auth/dev-keys.js";
+
+/** Where a started gateway can be reached, and its development keys, as `GatewayApp.start()` reports them. */
+export interface StartedGateway {
   url: string;
   graphqlUrl: string;
   simulatorUrl: string | undefined;
+  devKeys: DevKeys | undefined;
 }
 
 /** The lines printed once the gateway has started, as one block (ending in a newline) to write at once. */
-export function formatStartBanner({ url, graphqlUrl, simulatorUrl }: StartedUrls): string {
+export function formatStartBanner({ url, graphqlUrl, simulatorUrl, devKeys }: StartedGateway): string {
   const lines = [
     `privnum gateway listening on ${url}`,
     `  GraphiQL:   ${graphqlUrl}`,
@@ -15,6 +18,16 @@ export function formatStartBanner({ url, graphqlUrl, simulatorUrl }: StartedUrls
   ];
   if (simulatorUrl) {
     lines.push(`  Simulator:  ${simulatorUrl} (embedded; control API at ${simulatorUrl}/simulator/state)`);
+  }
+  if (devKeys) {
+    // Unindented, one per line: easy to copy, and to pick out of the output by a script.
+    lines.push(
+      "Development keys (no GATEWAY_API_KEYS or GATEWAY_JWT_* set; kept under DATA_DIR, same after a restart):",
+      `operator key: ${devKeys.operator}`,
+      `viewer key: ${devKeys.viewer}`,
+      `admin key: ${devKeys.admin}`,
+      `  Send one as \`Authorization: Bearer <key>\` (WebSocket: connectionParams.authorization).`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

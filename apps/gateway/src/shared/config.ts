@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { STRICT_PHONE_NUMBER_PATTERN } from "@privnum/notification-schemas";
 import { SCHEMES, type Scheme } from "@privnum/wsse-auth";
 import { z } from "zod";
+import { type ApiKeyEntry, parseApiKeys } from "../auth/api-keys.js";
+import type { JwtSettings } from "../auth/jwt.js";
 
 /** pino log levels accepted by `LOG_LEVEL`. */
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -27,6 +29,22 @@ export const MAX_VIRTUAL_NUMBERS = 10_000;
 
 // A variable set to "" (e.g. `PORT=` in a shell or an env file) means unset: the default applies.
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+/** Shortest `GATEWAY_JWT_SECRET`: HS256 wants a key of at least 256 bits. */
+export const MIN_JWT_SECRET_LENGTH = 32;
+
+const origins = z
+  .string()
+  .max(10_000)
+  .transform((list) => list.split(",").map((entry) => entry.trim()))
+  .pipe(
+    z.array(
+      z.string().refine((entry) => URL.canParse(entry) && new URL(entry).origin === entry, {
+        error:
+          "must list origins such as https://console.example.com (scheme, host and port only, no path or *), comma-separated",
+      }),
+    ),
+  );
 
 /** The default of `DATA_DIR`, relative to the working directory. */
 export const DEFAULT_DATA_DIR = "./.data";
@@ -63,6 +81,17 @@ const envSchema = z.object({
         .max(MAX_VIRTUAL_NUMBERS, { error: `lists at most ${MAX_VIRTUAL_NUMBERS} numbers` }),
     )
     .optional(),
+  NODE_ENV: z.string().optional(),
+  GATEWAY_API_KEYS: z.string().max(100_000).optional(),
+  GATEWAY_JWT_SECRET: z
+    .string()
+    .min(MIN_JWT_SECRET_LENGTH, { error: `must be at least ${MIN_JWT_SECRET_LENGTH} characters (HS256)` })
+    .optional(),
+  GATEWAY_JWKS_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  GATEWAY_JWT_ISSUER: z.string().max(1000).optional(),
+  GATEWAY_JWT_AUDIENCE: z.string().max(1000).optional(),
+  GATEWAY_JWT_ROLE_CLAIM: z.string().min(1).max(200).optional(),
+  GATEWAY_CORS_ORIGINS: origins.optional(),
 });
 
 /** Every environment variable the gateway reads. */
@@ -93,6 +122,21 @@ export type PlatformConfig =
 /** A signature scheme name, as `@privnum/wsse-auth` lists them. */
 export type AuthScheme = Scheme;
 
+/** Who may call the gateway, and from which browser pages. */
+export interface AuthConfig {
+  /** `GATEWAY_API_KEYS`: `name=key:role` entries. @default [] */
+  apiKeys: readonly ApiKeyEntry[];
+  /** `GATEWAY_JWT_SECRET` or `GATEWAY_JWKS_URL` with their options; undefined = JWTs are refused. */
+  jwt: JwtSettings | undefined;
+  /**
+   * Generate a viewer, an operator and an admin key, kept under `dataDir` and printed at start: set when no
+   * API key and no JWT setting is given, outside production.
+   */
+  devKeys: boolean;
+  /** Origins whose pages may call the gateway (CORS and WebSocket upgrades), besides its own. @default [] */
+  corsOrigins: readonly string[];
+}
+
 /** The gateway's validated configuration. */
 export interface GatewayConfig {
   /** TCP port of the HTTP + WebSocket server (0 = any free port). @default 4000 */
@@ -115,6 +159,9 @@ export interface GatewayConfig {
    * numbers are added to these). @default []
    */
   virtualNumbers: readonly string[];
+  /** `NODE_ENV=production`: credentials required, no embedded simulator, no introspection for viewers. */
+  production: boolean;
+  auth: AuthConfig;
 }
 
 /** One problem found in the environment. */
@@ -143,7 +190,13 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       if (!env[variable]) issues.push({ variable, message: "is required when AXE_BASE_URL is set" });
     }
   }
-  if (!parsed.success || issues.length > 0) return { ok: false, issues };
+  const production = env.NODE_ENV === "production";
+  const apiKeys = env.GATEWAY_API_KEYS
+    ? parseApiKeys(env.GATEWAY_API_KEYS)
+    : { ok: true as const, entries: [] };
+  if (!apiKeys.ok) issues.push({ variable: "GATEWAY_API_KEYS", message: apiKeys.message });
+  issues.push(...authIssues(env, production));
+  if (!parsed.success || issues.length > 0 || !apiKeys.ok) return { ok: false, issues };
   const e = parsed.data;
   const platform: PlatformConfig =
     e.AXE_BASE_URL !== undefined
@@ -176,8 +229,57 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       notifyVerify: e.NOTIFY_VERIFY,
       logLevel: e.LOG_LEVEL,
       virtualNumbers: [...new Set(e.AXE_VIRTUAL_NUMBERS ?? [])],
+      production,
+      auth: {
+        apiKeys: apiKeys.entries,
+        jwt: jwtSettings(e),
+        devKeys: !production && apiKeys.entries.length === 0 && !e.GATEWAY_JWT_SECRET && !e.GATEWAY_JWKS_URL,
+        corsOrigins: [...new Set(e.GATEWAY_CORS_ORIGINS ?? [])],
+      },
     },
   };
+}
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+function jwtSettings(e: ParsedEnv): JwtSettings | undefined {
+  const key =
+    e.GATEWAY_JWT_SECRET !== undefined ? { secret: e.GATEWAY_JWT_SECRET } : { jwksUrl: e.GATEWAY_JWKS_URL };
+  if (key.secret === undefined && key.jwksUrl === undefined) return undefined;
+  return {
+    ...key,
+    ...(e.GATEWAY_JWT_ISSUER !== undefined ? { issuer: e.GATEWAY_JWT_ISSUER } : {}),
+    ...(e.GATEWAY_JWT_AUDIENCE !== undefined ? { audience: e.GATEWAY_JWT_AUDIENCE } : {}),
+    roleClaim: e.GATEWAY_JWT_ROLE_CLAIM ?? "role",
+  };
+}
+
+/** The rules between the authentication settings, and those of production; checked on the raw values. */
+function authIssues(env: Record<string, string | undefined>, production: boolean): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const jwt = Boolean(env.GATEWAY_JWT_SECRET || env.GATEWAY_JWKS_URL);
+  if (env.GATEWAY_JWT_SECRET && env.GATEWAY_JWKS_URL) {
+    issues.push({ variable: "GATEWAY_JWKS_URL", message: "cannot be set together with GATEWAY_JWT_SECRET" });
+  }
+  for (const variable of ["GATEWAY_JWT_ISSUER", "GATEWAY_JWT_AUDIENCE", "GATEWAY_JWT_ROLE_CLAIM"] as const) {
+    if (env[variable] && !jwt) {
+      issues.push({ variable, message: "needs GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL" });
+    }
+  }
+  if (production && !env.GATEWAY_API_KEYS && !jwt) {
+    issues.push({
+      variable: "GATEWAY_API_KEYS",
+      message: "(or GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL) is required when NODE_ENV=production",
+    });
+  }
+  if (production && !env.AXE_BASE_URL) {
+    issues.push({
+      variable: "AXE_BASE_URL",
+      message:
+        "is required when NODE_ENV=production: the embedded simulator's control API has no authentication",
+    });
+  }
+  return issues;
 }
 
 /** Read and validate `process.env`: the only place in the gateway that touches the environment. */
@@ -199,6 +301,21 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     notifyVerify: true,
     logLevel: "silent",
     virtualNumbers: [],
+    production: false,
+    auth: { apiKeys: TEST_API_KEY_ENTRIES, jwt: undefined, devKeys: false, corsOrigins: [] },
     ...overrides,
   };
 }
+
+/** The API keys of {@link testConfig}, one per role. Known to every test: never use them elsewhere. */
+export const TEST_API_KEYS = Object.freeze({
+  viewer: "test-viewer-key-0000000000000000",
+  operator: "test-operator-key-00000000000000",
+  admin: "test-admin-key-000000000000000000",
+});
+
+const TEST_API_KEY_ENTRIES: readonly ApiKeyEntry[] = Object.freeze(
+  (["viewer", "operator", "admin"] as const).map((role) =>
+    Object.freeze({ name: `test-${role}`, key: TEST_API_KEYS[role], role }),
+  ),
+);

@@ -1,19 +1,30 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { type BuildAppOptions, buildApp, type RunningGateway } from "../../src/app.js";
-import { type GatewayConfig, testConfig } from "../../src/shared/config.js";
+import type { Role } from "../../src/auth/roles.js";
+import { type GatewayConfig, TEST_API_KEYS, testConfig } from "../../src/shared/config.js";
 import { createLogger } from "../../src/shared/logger.js";
+
+/** Whose credentials a test request carries: a role's test key, a raw `Authorization` value, or none. */
+export type As = Role | { authorization: string } | null;
+
+/** The `Authorization` value for `as` (undefined: send none). */
+export function authorizationFor(as: As): string | undefined {
+  if (as === null) return undefined;
+  return typeof as === "string" ? `Bearer ${TEST_API_KEYS[as]}` : as.authorization;
+}
 
 /** A started gateway for a test file. */
 export interface TestGateway {
   gateway: RunningGateway;
-  /** Run a GraphQL operation in-process (`yoga.fetch`). */
+  /** Run a GraphQL operation in-process (`yoga.fetch`), as `as` (default: the admin's test key). */
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
+    as?: As,
   ): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
-  /** A real graphql-ws client on the gateway's port (closed by `stop`). */
-  wsClient(): Client;
+  /** A real graphql-ws client on the gateway's port, as `as` (default: the admin's test key; closed by `stop`). */
+  wsClient(as?: As): Client;
   stop(): Promise<void>;
 }
 
@@ -33,20 +44,27 @@ export async function startGateway(
   const clients: Client[] = [];
   return {
     gateway,
-    async gql(query, variables) {
+    async gql(query, variables, as = "admin") {
+      const authorization = authorizationFor(as);
       const response = await gateway.yoga.fetch("http://gateway.test/graphql", {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+        headers: {
+          "content-type": "application/json",
+          accept: "application/graphql-response+json",
+          ...(authorization ? { authorization } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as never;
     },
-    wsClient() {
+    wsClient(as = "admin") {
+      const authorization = authorizationFor(as);
       const client = createClient({
         url: gateway.graphqlUrl.replace(/^http/, "ws"),
         webSocketImpl: WebSocket,
         retryAttempts: 0,
         lazy: true,
+        connectionParams: authorization ? { authorization } : {},
       });
       clients.push(client);
       return client;

@@ -1,0 +1,28 @@
+import type { AuthConfig } from "../shared/config.js";
+import { createApiKeyVerifier } from "./api-keys.js";
+import { type Authenticator, createAuthenticator } from "./authenticator.js";
+import { type DevKeys, devKeyEntries, loadOrCreateDevKeys } from "./dev-keys.js";
+import { createJwtVerifier } from "./jwt.js";
+
+/** Who may call a started gateway. */
+export interface Access {
+  authenticator: Authenticator;
+  /** The development keys, when no credential is configured (printed at start); else undefined. */
+  devKeys: DevKeys | undefined;
+}
+
+/**
+ * The gateway's credentials from its configuration: the configured API keys and JWT settings, or, when none
+ * is configured (outside production only, see config.ts), development keys kept under `dataDir`.
+ */
+export async function loadAccess(auth: AuthConfig, dataDir: string): Promise<Access> {
+  const devKeys = auth.devKeys ? await loadOrCreateDevKeys(dataDir) : undefined;
+  const entries = devKeys ? [...auth.apiKeys, ...devKeyEntries(devKeys)] : auth.apiKeys;
+  return {
+    authenticator: createAuthenticator({
+      ...(entries.length > 0 ? { apiKeys: createApiKeyVerifier(entries) } : {}),
+      ...(auth.jwt ? { jwt: createJwtVerifier(auth.jwt) } : {}),
+    }),
+    devKeys,
+  };
+}
