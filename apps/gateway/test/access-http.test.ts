@@ -2,7 +2,7 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { TEST_API_KEYS, testConfig } from "../src/shared/config.js";
-import { startGateway, type TestGateway } from "./support/gateway.js";
+import { startGateway, type TestGateway, until } from "./support/gateway.js";
 
 // Browsers and credentials: CORS, the WebSocket upgrade's Origin, CSRF, and JWTs on both transports.
 
@@ -207,6 +207,32 @@ describe("JWTs", () => {
     expect(key.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
+  it("ends a subscription over HTTP (server-sent events) when its JWT expires, saying why", async () => {
+    const soon = await token({ role: "viewer" }, Date.now() + 2_000);
+    const response = await fetch(gw.gateway.graphqlUrl, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        authorization: `Bearer ${soon}`,
+      },
+      body: JSON.stringify({ query: "subscription { bindingChanges { kind } }" }),
+    });
+    expect(response.status).toBe(200);
+    // The stream ends by itself: read it to its end.
+    const text = await response.text();
+    const events = [...text.matchAll(/^data: (.+)$/gm)].map(
+      (m) => JSON.parse(m[1]!) as { errors?: unknown[] },
+    );
+    expect(events.at(-1)?.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/expired/),
+        extensions: { code: "UNAUTHENTICATED" },
+      }),
+    ]);
+    await until(() => gw.gateway.services.pubsub.listenerCount() === 0, "the subscription to let go");
+  });
+
   it("closes a socket with 4403 when its JWT expires, and refuses an expired one at connection_init", async () => {
     const url = gw.gateway.graphqlUrl.replace(/^http/, "ws");
     // A raw socket speaking graphql-ws: connection_init with the JWT, then wait for the close.
@@ -214,7 +240,9 @@ describe("JWTs", () => {
       new Promise<{ code: number; reason: string; opened: boolean }>((resolve, reject) => {
         let opened = false;
         const socket = new WebSocket(url, "graphql-transport-ws");
-        socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: { authorization } })));
+        socket.on("open", () =>
+          socket.send(JSON.stringify({ type: "connection_init", payload: { authorization } })),
+        );
         socket.on("message", (data) => {
           if (JSON.parse(String(data)).type === "connection_ack") opened = true;
         });

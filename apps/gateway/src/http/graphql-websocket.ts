@@ -5,19 +5,18 @@ import { type Extra, useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Authenticator } from "../auth/authenticator.js";
 import { AuthenticationError, type Caller } from "../auth/caller.js";
+import { type WaitUntil, waitUntil } from "../shared/wait-until.js";
 import type { OriginPolicy } from "./origin-policy.js";
 import type { GatewayYoga } from "./yoga.js";
 
 /** Largest WebSocket message accepted (a subscribe message with its query and variables). */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
-/** Longest delay `setTimeout` keeps (about 24.8 days); a later expiry is reached in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /** What the gateway keeps on each socket, beside graphql-ws's own `Extra`. */
 interface SocketExtra extends Extra {
   caller?: Caller;
-  expiryTimer?: NodeJS.Timeout;
+  /** The wait for the caller's JWT to expire, if it has one. */
+  expiry?: WaitUntil;
 }
 
 /** graphql-ws served on the same server and path as GraphQL over HTTP. */
@@ -36,15 +35,12 @@ export interface GraphQLWebSocketOptions {
   origins: OriginPolicy;
 }
 
-/** Close `socket` with 4403 when `caller`'s credentials expire (a JWT's `exp`). */
+/** Close the socket with 4403 once its caller's credentials expire (a JWT's `exp`). */
 function closeAtExpiry(extra: SocketExtra, expiresAt: number): void {
-  const wait = expiresAt - Date.now();
-  if (wait <= 0) {
-    extra.socket.close(CloseCode.Forbidden, "Forbidden: the JWT has expired");
-    return;
-  }
-  extra.expiryTimer = setTimeout(() => closeAtExpiry(extra, expiresAt), Math.min(wait, MAX_TIMER_MS));
-  extra.expiryTimer.unref();
+  extra.expiry = waitUntil(expiresAt);
+  void extra.expiry.done.then(() =>
+    extra.socket.close(CloseCode.Forbidden, "Forbidden: the JWT has expired"),
+  );
 }
 
 /**
@@ -85,7 +81,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
         if (extra.caller.expiresAt !== undefined) closeAtExpiry(extra, extra.caller.expiresAt);
         return true;
       },
-      onClose: (ctx) => clearTimeout((ctx.extra as SocketExtra).expiryTimer),
+      onClose: (ctx) => (ctx.extra as SocketExtra).expiry?.cancel(),
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {

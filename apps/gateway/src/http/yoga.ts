@@ -4,6 +4,7 @@ import type { GatewayContext, GatewayServices } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
 import type { Logger } from "../shared/logger.js";
 import type { HttpAuthentication } from "./authentication.js";
+import { useCredentialExpiry } from "./credential-expiry.js";
 import { useCsrfPrevention } from "./csrf-prevention.js";
 import { graphiqlOptions, renderOfflineGraphiQL } from "./graphiql.js";
 import { useIntrospectionPolicy } from "./introspection-policy.js";
@@ -104,6 +105,7 @@ export function createGatewayYoga({
         : []),
       ...(execution ? [execution] : []),
       useIntrospectionPolicy({ production }),
+      useCredentialExpiry(),
       // `callEvents` fields resolve from the event and the caller's role alone: one execution per event and
       // role serves every subscriber.
       useSharedSubscriptionEvents({
