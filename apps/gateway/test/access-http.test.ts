@@ -258,3 +258,54 @@ describe("JWTs", () => {
     expect(late.reason).toMatch(/expired/);
   });
 });
+
+describe("introspection", () => {
+  const INTROSPECT = "{ __schema { queryType { name } } }";
+  for (const production of [false, true]) {
+    it(`is ${production ? "refused to viewers only" : "open to every role"} ${production ? "in" : "outside"} production`, async () => {
+      const gw = await startGateway({ production });
+      try {
+        const viewer = await gw.gql(INTROSPECT, {}, "viewer");
+        if (production) {
+          expect(viewer.errors).toEqual([expect.objectContaining({ extensions: { code: "FORBIDDEN" } })]);
+          expect(viewer.data).toBeUndefined();
+          // __typename is not introspection of the schema.
+          expect((await gw.gql("{ __typename }", {}, "viewer")).data).toEqual({ __typename: "Query" });
+        } else {
+          expect(viewer.data).toEqual({ __schema: { queryType: { name: "Query" } } });
+        }
+        const operator = await gw.gql(
+          `query { ...on Query { __type(name: "Binding") { name } } }`,
+          {},
+          "operator",
+        );
+        expect(operator.data).toEqual({ __type: { name: "Binding" } });
+      } finally {
+        await gw.stop();
+      }
+    });
+  }
+});
+
+describe("GraphiQL with development keys", () => {
+  it("opens on a loopback host with the operator's development key for queries and subscriptions, and no other key", async () => {
+    const gw = await startGateway({ auth: { ...testConfig().auth, devKeys: true } });
+    try {
+      const keys = gw.gateway.devKeys!;
+      const html = await (await fetch(gw.gateway.graphqlUrl, { headers: { accept: "text/html" } })).text();
+      expect(html).toContain(`"additionalHeaders":{"authorization":"Bearer ${keys.operator}"}`);
+      expect(html).toContain(`"connectionParams":{"authorization":"Bearer ${keys.operator}"}`);
+      expect(html).not.toContain(keys.viewer);
+      expect(html).not.toContain(keys.admin);
+      // The development keys work beside the configured ones.
+      const asViewer = await gw.gql(
+        "{ virtualNumbers { number } }",
+        {},
+        { authorization: `Bearer ${keys.viewer}` },
+      );
+      expect(asViewer.errors).toBeUndefined();
+    } finally {
+      await gw.stop();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { type BuildAppOptions, buildApp, type RunningGateway } from "../../src/app.js";
@@ -33,7 +34,8 @@ export async function startGateway(
   config: Partial<GatewayConfig> = {},
   options: BuildAppOptions = {},
 ): Promise<TestGateway> {
-  const app = buildApp(testConfig(config), {
+  const resolved = testConfig(config);
+  const app = buildApp(resolved, {
     logger: createLogger({ level: "silent" }),
     feedPollIntervalMs: 200,
     expirySweepIntervalMs: 0,
@@ -72,6 +74,9 @@ export async function startGateway(
     async stop() {
       await Promise.all(clients.map((client) => client.dispose()));
       await app.stop();
+      // What the gateway kept under the data directory it was given here (development keys …); a directory
+      // the test chose stays, for a restart on the same data.
+      if (config.dataDir === undefined) rmSync(resolved.dataDir, { recursive: true, force: true });
     },
   };
 }
