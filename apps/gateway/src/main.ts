@@ -1,5 +1,6 @@
 // Runs the gateway: `pnpm start` runs the build of this file (dist/main.mjs). Everything else lives in app.ts.
 import { buildApp } from "./app.js";
+import { DevKeysFileError } from "./auth/dev-keys.js";
 import { acquireDataDirLock } from "./process/data-dir-lock.js";
 import { formatStartBanner } from "./process/start-banner.js";
 import { loadConfigFromEnv } from "./shared/config.js";
@@ -71,7 +72,7 @@ try {
   if (!stopping) {
     await app.stop().catch(() => {});
     await lock.release();
-    if (error instanceof PortInUseError) {
+    if (error instanceof PortInUseError || error instanceof DevKeysFileError) {
       console.error(error.message);
     } else {
       app.logger.fatal({ err: error }, "gateway failed to start");

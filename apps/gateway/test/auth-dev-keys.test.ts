@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApiKeyVerifier, parseApiKeys } from "../src/auth/api-keys.js";
-import { DEV_KEYS_FILE_NAME, devKeyEntries, loadOrCreateDevKeys } from "../src/auth/dev-keys.js";
+import {
+  DEV_KEYS_FILE_NAME,
+  DevKeysFileError,
+  devKeyEntries,
+  loadOrCreateDevKeys,
+} from "../src/auth/dev-keys.js";
 
 const dirs: string[] = [];
 function newDir(): string {
@@ -57,7 +62,7 @@ describe("loadOrCreateDevKeys", () => {
     const text = `{"version":1,"viewer":"${VALID_KEY}"`;
     const path = withFile(dataDir, text);
     await expect(loadOrCreateDevKeys(dataDir)).rejects.toThrow(
-      new Error(`The dev keys file ${path} is not valid JSON; delete it to get new keys.`),
+      new DevKeysFileError(`The development keys file ${path} is not valid JSON; delete it to get new keys.`),
     );
     expect(readFileSync(path, "utf8")).toBe(text);
   });
@@ -83,7 +88,7 @@ describe("loadOrCreateDevKeys", () => {
         (e: unknown) => e as Error,
       );
       expect(error?.message).toBe(
-        `The dev keys file ${path} does not hold three distinct keys of the API key format (version 1); delete it to get new keys.`,
+        `The development keys file ${path} does not hold three distinct keys of the API key format (version 1); delete it to get new keys.`,
       );
       expect(error?.message).not.toContain(VALID_KEY);
       expect(readFileSync(path, "utf8")).toBe(text);

@@ -1,6 +1,6 @@
 // The gateway as a service: the built dist/main.mjs (and the pnpm script that runs it) in real child
 // processes, on a fresh PostgreSQL database (fast to start) and a temporary DATA_DIR.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -199,6 +199,21 @@ describe("credentials at start", () => {
       expect(keysIn(second.stdout())).toEqual(keys);
       second.child.kill("SIGTERM");
       expect((await second.exited).code).toBe(0);
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
+    "stops with one line on a development keys file it cannot use, and leaves the file alone",
+    async () => {
+      const dataDir = newDataDir();
+      writeFileSync(join(dataDir, DEV_KEYS_FILE_NAME), "{ not json");
+      const gateway = track(spawnBuiltGateway(env(dataDir)));
+      expect((await gateway.exited).code).toBe(1);
+      expect(gateway.stderr()).toBe(
+        `The development keys file ${join(dataDir, DEV_KEYS_FILE_NAME)} is not valid JSON; delete it to get new keys.\n`,
+      );
+      expect(readFileSync(join(dataDir, DEV_KEYS_FILE_NAME), "utf8")).toBe("{ not json");
     },
     PROCESS_TIMEOUT,
   );

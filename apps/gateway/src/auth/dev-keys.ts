@@ -9,6 +9,11 @@ import { ROLES } from "./roles.js";
 /** Name of the dev keys file inside the data directory. */
 export const DEV_KEYS_FILE_NAME = "dev-keys.json";
 
+/** The development keys file exists but holds no usable keys: the user deletes it (one line, no stack). */
+export class DevKeysFileError extends Error {
+  override name = "DevKeysFileError";
+}
+
 /** One development API key per role. */
 export interface DevKeys {
   viewer: string;
@@ -54,12 +59,14 @@ async function readDevKeys(path: string): Promise<DevKeys | undefined> {
     parsed = JSON.parse(text);
   } catch {
     // JSON.parse's message may quote the file, keys included: it stays out.
-    throw new Error(`The dev keys file ${path} is not valid JSON; delete it to get new keys.`);
+    throw new DevKeysFileError(
+      `The development keys file ${path} is not valid JSON; delete it to get new keys.`,
+    );
   }
   const keys = devKeysIn(parsed);
   if (keys === undefined) {
-    throw new Error(
-      `The dev keys file ${path} does not hold three distinct keys of the API key format (version 1); delete it to get new keys.`,
+    throw new DevKeysFileError(
+      `The development keys file ${path} does not hold three distinct keys of the API key format (version 1); delete it to get new keys.`,
     );
   }
   return keys;
