@@ -108,7 +108,7 @@ async function startGateway(
       services,
       logger,
       routes: [notifyRoute],
-      authentication: useAuthentication(authenticator),
+      authentication: useAuthentication(authenticator, logger),
       origins,
       production: config.production,
       // Only a page that nobody else can load may carry a key.
@@ -116,7 +116,7 @@ async function startGateway(
         ? { graphiqlAuthorization: `Bearer ${devKeys.operator}` }
         : {}),
     });
-    const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins });
+    const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins, logger });
     open.defer(() => webSocket.close());
     http.serve(yoga);
 

@@ -1,7 +1,11 @@
-import { SignJWT } from "jose";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { TEST_API_KEYS, testConfig } from "../src/shared/config.js";
+import { createLogger } from "../src/shared/logger.js";
 import { startGateway, type TestGateway, until } from "./support/gateway.js";
 
 // Browsers and credentials: CORS, the WebSocket upgrade's Origin, CSRF, and JWTs on both transports.
@@ -304,6 +308,52 @@ describe("GraphiQL with development keys", () => {
         { authorization: `Bearer ${keys.viewer}` },
       );
       expect(asViewer.errors).toBeUndefined();
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
+describe("a JWKS the gateway cannot reach", () => {
+  it("refuses the JWT with 401 and warns the operator, naming no token", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    // A port that was free a moment ago: nothing answers there.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const gw = await startGateway(
+      {
+        auth: {
+          apiKeys: [],
+          jwt: { jwksUrl: `http://127.0.0.1:${port}/jwks.json`, roleClaim: "role" },
+          devKeys: false,
+          corsOrigins: [],
+        },
+      },
+      { logger: createLogger({ level: "info", destination }) },
+    );
+    try {
+      const { privateKey } = await generateKeyPair("ES256");
+      const jwt = await new SignJWT({ role: "admin" })
+        .setProtectedHeader({ alg: "ES256", kid: "k1" })
+        .setExpirationTime("1h")
+        .sign(privateKey);
+      const result = await gw.gql("{ virtualNumbers { number } }", {}, { authorization: `Bearer ${jwt}` });
+      expect(result.errors).toEqual([
+        expect.objectContaining({
+          message: "The JWT could not be checked: the gateway could not fetch its key set.",
+          extensions: { code: "UNAUTHENTICATED" },
+        }),
+      ]);
+      expect(lines).toContainEqual(expect.objectContaining({ level: 40, reason: "invalid-token" }));
+      expect(JSON.stringify(lines)).not.toContain(jwt);
     } finally {
       await gw.stop();
     }

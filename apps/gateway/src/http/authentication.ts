@@ -2,6 +2,22 @@ import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Authenticator } from "../auth/authenticator.js";
 import { AuthenticationError, type Caller } from "../auth/caller.js";
+import type { Logger } from "../shared/logger.js";
+
+/**
+ * Logs a refused credential: a warning when the gateway could not check it (a JWKS it could not fetch: the
+ * operator must know), else at debug (clients get it wrong all day long). Never the credential itself.
+ */
+export function logRefusal(logger: Logger | undefined, error: AuthenticationError): void {
+  if (error.cause !== undefined) {
+    logger?.warn(
+      { err: error.cause, reason: error.reason },
+      `credentials could not be checked: ${error.message}`,
+    );
+  } else {
+    logger?.debug({ reason: error.reason }, `credentials refused: ${error.message}`);
+  }
+}
 
 /** GraphQL over HTTP, authenticated: {@link useAuthentication}'s plugin and what it found for each request. */
 export interface HttpAuthentication {
@@ -16,7 +32,7 @@ export interface HttpAuthentication {
  * errors: 401 with `WWW-Authenticate`. Pages (GraphiQL), the webhook and the health check are answered
  * before this runs. Over WebSocket, graphql-websocket.ts checks the same credentials at `connection_init`.
  */
-export function useAuthentication(authenticator: Authenticator): HttpAuthentication {
+export function useAuthentication(authenticator: Authenticator, logger?: Logger): HttpAuthentication {
   const callers = new WeakMap<Request, Caller>();
   return {
     plugin: {
@@ -25,6 +41,7 @@ export function useAuthentication(authenticator: Authenticator): HttpAuthenticat
           callers.set(request, await authenticator.authenticate(request.headers.get("authorization")));
         } catch (error) {
           if (!(error instanceof AuthenticationError)) throw error;
+          logRefusal(logger, error);
           throw new GraphQLError(error.message, {
             extensions: {
               code: "UNAUTHENTICATED",

@@ -5,7 +5,9 @@ import { type Extra, useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Authenticator } from "../auth/authenticator.js";
 import { AuthenticationError, type Caller } from "../auth/caller.js";
+import type { Logger } from "../shared/logger.js";
 import { type WaitUntil, waitUntil } from "../shared/wait-until.js";
+import { logRefusal } from "./authentication.js";
 import type { OriginPolicy } from "./origin-policy.js";
 import type { GatewayYoga } from "./yoga.js";
 
@@ -33,6 +35,7 @@ export interface GraphQLWebSocketOptions {
   authenticator: Authenticator;
   /** Which pages may open a socket (the upgrade's `Origin`). */
   origins: OriginPolicy;
+  logger?: Logger;
 }
 
 /** Close the socket with 4403 once its caller's credentials expire (a JWT's `exp`). */
@@ -53,7 +56,7 @@ function closeAtExpiry(extra: SocketExtra, expiresAt: number): void {
  * its JWT. The upgrade of a page from an origin the gateway does not allow is refused with 403.
  */
 export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocket {
-  const { server, yoga, authenticator, origins } = options;
+  const { server, yoga, authenticator, origins, logger } = options;
   const wsServer = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -74,6 +77,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
           );
         } catch (error) {
           if (!(error instanceof AuthenticationError)) throw error;
+          logRefusal(logger, error);
           // graphql-ws closes with 4403 "Forbidden"; the reason says why, for the client's developer.
           extra.socket.close(CloseCode.Forbidden, `Forbidden: ${error.message}`.slice(0, 120));
           return false;
