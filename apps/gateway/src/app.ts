@@ -21,7 +21,6 @@ import { createPlatformLink } from "./platform/platform-link.js";
 import { createGatewayPubSub } from "./pubsub/pubsub.js";
 import type { GatewayConfig } from "./shared/config.js";
 import { createLogger, type Logger } from "./shared/logger.js";
-import { isLoopbackHost } from "./shared/loopback-host.js";
 import { createShutdownStack } from "./shared/shutdown-stack.js";
 
 export type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
@@ -62,7 +61,7 @@ async function startGateway(
     open.defer(() => http.close());
     const platform = createPlatformLink(config, options, logger);
     await platform.checkPort();
-    const access = await loadAccess(config.auth, config.dataDir);
+    const { authenticator, devKeys, graphiqlAuthorization } = await loadAccess(config);
     const database = await openMigratedDatabase(config.database, logger);
     open.defer(() => database.close());
 
@@ -103,7 +102,6 @@ async function startGateway(
       onStored: (push) => publishStoredPush(push, { feed, pubsub }),
     });
     const origins = createOriginPolicy(config.auth.corsOrigins);
-    const { authenticator, devKeys } = access;
     const yoga = createGatewayYoga({
       services,
       logger,
@@ -111,10 +109,7 @@ async function startGateway(
       authentication: useAuthentication(authenticator, logger),
       origins,
       production: config.production,
-      // Only a page that nobody else can load may carry a key.
-      ...(devKeys && isLoopbackHost(config.host)
-        ? { graphiqlAuthorization: `Bearer ${devKeys.operator}` }
-        : {}),
+      graphiqlAuthorization,
     });
     const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins, logger });
     open.defer(() => webSocket.close());

@@ -33,8 +33,8 @@ export interface GatewayYogaOptions {
   origins: OriginPolicy;
   /** `NODE_ENV=production`: no introspection for viewers. */
   production: boolean;
-  /** The `Authorization` value GraphiQL sends (a development key on a loopback host); absent: none. */
-  graphiqlAuthorization?: string;
+  /** The `Authorization` value GraphiQL sends (a development key on a loopback host); undefined: none. */
+  graphiqlAuthorization?: string | undefined;
   /**
    * Where the GraphQL body limit is kept: `plugin` (useRequestSizeLimit) or `yoga` (Yoga's own
    * `maxRequestBodySize`). Only scripts/compare-request-cpu.ts sets it, to measure one against the other.
