@@ -431,6 +431,45 @@ describe("phone numbers by role", () => {
     for (const number of [X, A, CALLER]) expect(viewerText).not.toContain(number.slice(1));
   });
 
+  it("refuses a viewer's filter on bindNum everywhere, which would reveal the masked digits; lets an operator", async () => {
+    const queries = [
+      "query($n: String!) { bindings(filter: { bindNum: $n }) { edges { cursor } } }",
+      "query($n: String!) { callRecords(filter: { bindNum: $n }) { edges { cursor } } }",
+      "query($n: String!) { callSessions(filter: { bindNum: $n }) { edges { cursor } } }",
+    ];
+    for (const document of queries) {
+      const asViewer = await gw.gql(document, { n: A }, "viewer");
+      expect(asViewer.errors, document).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/bindNum/),
+          extensions: { code: "FORBIDDEN" },
+        }),
+      ]);
+      const asOperator = await gw.gql<Record<string, { edges: unknown[] }>>(document, { n: A }, "operator");
+      expect(asOperator.errors, document).toBeUndefined();
+      expect(Object.values(asOperator.data!)[0]!.edges.length, document).toBeGreaterThan(0);
+      // Without bindNum, the viewer reads the same list.
+      expect(
+        (await gw.gql(document.replace("bindNum", "virtualNum"), { n: X }, "viewer")).errors,
+      ).toBeUndefined();
+    }
+    const subscriptions = [
+      ["bindingChanges", "subscription($n: String!) { bindingChanges(filter: { bindNum: $n }) { kind } }"],
+      ["callEvents", "subscription($n: String!) { callEvents(filter: { bindNum: $n }) { cursor } }"],
+      ["callRecords", "subscription($n: String!) { callRecords(filter: { bindNum: $n }) { icid } }"],
+      [
+        "callSessionUpdates",
+        "subscription($n: String!) { callSessionUpdates(filter: { bindNum: $n }) { sessionId } }",
+      ],
+    ] as const;
+    const client = gw.wsClient("viewer");
+    for (const [field, document] of subscriptions) {
+      const refused = collect(client, document, { n: A }, field);
+      await refused.done;
+      expect(refused.errors, field).toEqual([expect.objectContaining({ extensions: { code: "FORBIDDEN" } })]);
+    }
+  });
+
   it("masks binding changes for a viewer", async () => {
     const subscribed = subscriptionCounter(gw.gateway);
     const changes = collect<{ binding: { bindNum: string; callbackNum: string | null } }>(

@@ -4,7 +4,12 @@ import { keysetConnection } from "../graphql/connection.js";
 import { guardStream } from "../graphql/guard-stream.js";
 import { definedFields } from "../graphql/input-helpers.js";
 import { audited } from "../graphql/mutation-audit.js";
-import { shownPhoneNumber, shownText } from "../graphql/phone-numbers.js";
+import {
+  refuseNumberSearchByViewer,
+  shownPhoneNumber,
+  shownText,
+  VIEWER_MAY_NOT_FILTER,
+} from "../graphql/phone-numbers.js";
 import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
 import type { BindingChangeEvent } from "../pubsub/pubsub.js";
@@ -200,7 +205,7 @@ export const BindingConnection = builder.connectionObject(
 const BindingFilterInput = builder.inputType("BindingFilter", {
   fields: (t) => ({
     virtualNum: t.string(),
-    bindNum: t.string(),
+    bindNum: t.string({ description: VIEWER_MAY_NOT_FILTER }),
     extendNum: t.string(),
     states: t.field({
       type: [BindingStateEnum],
@@ -240,8 +245,9 @@ builder.queryFields((t) => ({
       description:
         "Bindings, newest first. Without `filter.states`, only active ones (every state with `filter.conflict`).",
       args: { filter: t.arg({ type: BindingFilterInput }) },
-      resolve: (_root, args, ctx, info) =>
-        keysetConnection("binding", args, (page) =>
+      resolve: (_root, args, ctx, info) => {
+        refuseNumberSearchByViewer(ctx, args.filter);
+        return keysetConnection("binding", args, (page) =>
           listBindings(
             ctx.services.db,
             { ...args.filter, states: args.filter?.states as BindingState[] | undefined },
@@ -249,7 +255,8 @@ builder.queryFields((t) => ({
             ctx.services.now(),
             bindingColumns(info),
           ),
-        ),
+        );
+      },
     },
     BindingConnection,
   ),
@@ -395,7 +402,11 @@ const BindingChangeObject = builder.objectRef<BindingChangeEvent>("BindingChange
 });
 
 const BindingChangeFilterInput = builder.inputType("BindingChangeFilter", {
-  fields: (t) => ({ subscriptionId: t.string(), virtualNum: t.string(), bindNum: t.string() }),
+  fields: (t) => ({
+    subscriptionId: t.string(),
+    virtualNum: t.string(),
+    bindNum: t.string({ description: VIEWER_MAY_NOT_FILTER }),
+  }),
 });
 
 builder.subscriptionField("bindingChanges", (t) =>
@@ -406,6 +417,7 @@ builder.subscriptionField("bindingChanges", (t) =>
       "start found missing on the platform.",
     args: { filter: t.arg({ type: BindingChangeFilterInput }) },
     subscribe: (_root, args, ctx) => {
+      refuseNumberSearchByViewer(ctx, args.filter);
       const f = args.filter;
       return guardStream(
         ctx.services.pubsub.subscribe("bindingChange", {

@@ -4,7 +4,13 @@ import { builder } from "../graphql/builder.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { cursorArg } from "../graphql/connection.js";
 import { guardStream } from "../graphql/guard-stream.js";
-import { shownJson, shownPhoneNumber, shownText } from "../graphql/phone-numbers.js";
+import {
+  refuseNumberSearchByViewer,
+  shownJson,
+  shownPhoneNumber,
+  shownText,
+  VIEWER_MAY_NOT_FILTER,
+} from "../graphql/phone-numbers.js";
 import { encodeCursor } from "../shared/cursor.js";
 import { lastStreamPosition } from "./call-event.repository.js";
 import type { CallEventRow } from "./call-event.table.js";
@@ -83,7 +89,7 @@ const CallEventFilterInput = builder.inputType("CallEventFilter", {
     sessionId: t.string(),
     subscriptionId: t.string(),
     virtualNum: t.string(),
-    bindNum: t.string(),
+    bindNum: t.string({ description: VIEWER_MAY_NOT_FILTER }),
     eventTypes: t.field({ type: [CallEventTypeEnum] }),
   }),
 });
@@ -100,6 +106,7 @@ builder.subscriptionField("callEvents", (t) =>
     },
     subscribe: async (_root, args, ctx) => {
       const filter = args.filter ?? {};
+      refuseNumberSearchByViewer(ctx, filter);
       if ((filter.eventTypes?.length ?? 0) > 6) {
         throw new GraphQLError("eventTypes lists at most the 6 event types.", {
           extensions: { code: "BAD_USER_INPUT" },

@@ -5,7 +5,12 @@ import { builder } from "../graphql/builder.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { keysetConnection } from "../graphql/connection.js";
 import { guardStream } from "../graphql/guard-stream.js";
-import { shownJson, shownPhoneNumber } from "../graphql/phone-numbers.js";
+import {
+  refuseNumberSearchByViewer,
+  shownJson,
+  shownPhoneNumber,
+  VIEWER_MAY_NOT_FILTER,
+} from "../graphql/phone-numbers.js";
 import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
 import { NotFoundError, PlatformError } from "../shared/errors.js";
@@ -197,7 +202,7 @@ const CallRecordFilterInput = builder.inputType("CallRecordFilter", {
     sessionId: t.string(),
     subscriptionId: t.string(),
     virtualNum: t.string(),
-    bindNum: t.string(),
+    bindNum: t.string({ description: VIEWER_MAY_NOT_FILTER }),
     conflict: t.boolean({
       description: "true: only CDRs kept under a reused icid (`conflict`); false: only the others.",
     }),
@@ -219,15 +224,17 @@ builder.queryFields((t) => ({
       type: CallRecordObject,
       description: "CDRs, newest first.",
       args: { filter: t.arg({ type: CallRecordFilterInput }) },
-      resolve: (_root, args, ctx, info) =>
-        keysetConnection("callRecord", args, (page) =>
+      resolve: (_root, args, ctx, info) => {
+        refuseNumberSearchByViewer(ctx, args.filter);
+        return keysetConnection("callRecord", args, (page) =>
           listCallRecords(
             ctx.services.db,
             (args.filter ?? {}) as CallRecordFilter,
             page,
             callRecordColumns(info),
           ),
-        ),
+        );
+      },
     },
     CallRecordConnection,
   ),
@@ -239,6 +246,7 @@ builder.subscriptionField("callRecords", (t) =>
     description: "Each new CDR, once stored.",
     args: { filter: t.arg({ type: CallRecordFilterInput }) },
     subscribe: (_root, args, ctx) => {
+      refuseNumberSearchByViewer(ctx, args.filter);
       const f = (args.filter ?? {}) as CallRecordFilter;
       return guardStream(
         ctx.services.pubsub.subscribe("callRecord", {

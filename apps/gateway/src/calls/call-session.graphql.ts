@@ -5,7 +5,12 @@ import { builder } from "../graphql/builder.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { keysetConnection } from "../graphql/connection.js";
 import { guardStream } from "../graphql/guard-stream.js";
-import { shownPhoneNumber, shownText } from "../graphql/phone-numbers.js";
+import {
+  refuseNumberSearchByViewer,
+  shownPhoneNumber,
+  shownText,
+  VIEWER_MAY_NOT_FILTER,
+} from "../graphql/phone-numbers.js";
 import { CallEventObject } from "./call-event.graphql.js";
 import { listSessionEvents } from "./call-event.repository.js";
 import {
@@ -130,7 +135,7 @@ const CallSessionFilterInput = builder.inputType("CallSessionFilter", {
     sessionId: t.string(),
     subscriptionId: t.string(),
     virtualNum: t.string(),
-    bindNum: t.string(),
+    bindNum: t.string({ description: VIEWER_MAY_NOT_FILTER }),
     states: t.field({ type: [CallSessionStateEnum] }),
   }),
 });
@@ -151,10 +156,12 @@ builder.queryFields((t) => ({
       type: CallSessionObject,
       description: "Calls, newest first.",
       args: { filter: t.arg({ type: CallSessionFilterInput }) },
-      resolve: (_root, args, ctx) =>
-        keysetConnection("callSession", args, (page) =>
+      resolve: (_root, args, ctx) => {
+        refuseNumberSearchByViewer(ctx, args.filter);
+        return keysetConnection("callSession", args, (page) =>
           listCallSessions(ctx.services.db, toFilter(args.filter), page),
-        ),
+        );
+      },
     },
     CallSessionConnection,
   ),
@@ -166,6 +173,7 @@ builder.subscriptionField("callSessionUpdates", (t) =>
     description: "A call's folded state, each time an event or CDR changes it.",
     args: { filter: t.arg({ type: CallSessionFilterInput }) },
     subscribe: (_root, args, ctx) => {
+      refuseNumberSearchByViewer(ctx, args.filter);
       const f = toFilter(args.filter);
       return guardStream(
         ctx.services.pubsub.subscribe("callSession", {
