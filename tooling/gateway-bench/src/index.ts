@@ -4,6 +4,8 @@
 //
 // Every server under test and the load generator run in their own processes (serve-*.ts,
 // load-worker.ts), on the machine's PostgreSQL in databases created for the run and dropped after it.
+// The gateway gets an operator API key generated for the run; the load generator presents it on every GraphQL
+// request and graphql-ws socket, as a job parameter over IPC like the platform's signing credentials.
 // Traffic stays on 127.0.0.1; every process has a bounded life and stops by itself if this one goes away.
 //
 // Diagnostics (not used by `pnpm bench`): BENCH_ONLY=P1,P3 runs a subset; BENCH_CPU_PROF=<dir> writes a
@@ -21,6 +23,12 @@ import {
 } from "./lib/bench-database.js";
 import { startChild, stopAllChildren } from "./lib/child-process.js";
 import type { BenchContext, Scale, ServerHandle, ServerKind } from "./lib/context.js";
+import {
+  type ApiKeyEntry,
+  apiKeysSetting,
+  bearerAuthorization,
+  generateApiKey,
+} from "./lib/gateway-api-keys.js";
 import { busyShare, readCpuTicks } from "./lib/machine-load.js";
 import type { ProcessStats } from "./lib/process-stats.js";
 import type { ProfileSummary } from "./lib/profile-summary.js";
@@ -111,16 +119,23 @@ async function main(): Promise<BenchFigure[]> {
   const { receivedNotificationId } = await prepareBaselineDatabase(baselineDb);
   figures.push(await measureRoundTrip(baselineDb.url));
   log(`PostgreSQL round trip: ${figures.at(-1)!.value} µs of client CPU per query`);
+  // The load reads and subscribes as an operator (full numbers, as the frontend does), with a key made for
+  // this run alone. Given explicitly, it also keeps the gateway from writing development keys to a data dir.
+  const operator: ApiKeyEntry = { name: "bench-operator", key: generateApiKey(), role: "operator" };
   const parsed = parseConfig({
     PORT: "0",
     HOST: "127.0.0.1",
     DATABASE_URL: gatewayDb.url,
     SIMULATOR_PORT: "0",
     LOG_LEVEL: "info",
+    GATEWAY_API_KEYS: apiKeysSetting([operator]),
   });
+  // The issues never quote a key (the gateway's parser names entries by position).
   if (!parsed.ok) throw new Error(`gateway config: ${JSON.stringify(parsed.issues)}`);
   const config = parsed.config;
   if (config.platform.kind !== "embedded-simulator") throw new Error("the bench runs the embedded simulator");
+  if (config.auth.devKeys)
+    throw new Error("the gateway would generate development keys: the bench passes its own");
 
   let servers = 0;
   const startServer = async (kind: ServerKind, profile = false): Promise<ServerHandle> => {
@@ -167,6 +182,7 @@ async function main(): Promise<BenchFigure[]> {
     baselineDatabaseUrl: baselineDb.url,
     baselineReceivedId: receivedNotificationId,
     credentials: { appKey: config.platform.appKey, appSecret: config.platform.appSecret },
+    gatewayAuthorization: bearerAuthorization(operator.key),
     worker,
     startServer: (kind) => startServer(kind),
     async profileGateway<T>(during: () => Promise<T>) {

@@ -48,7 +48,11 @@ async function driverFor(job: LoadJob): Promise<Driver> {
     }
     case "graphql-reads": {
       const http = createHttpClient(job.url, { accept: graphqlAnswered });
-      const headers = { "content-type": "application/json", accept: "application/graphql-response+json" };
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json",
+        ...(job.authorization ? { authorization: job.authorization } : {}),
+      };
       const { cursor } = job;
       const fixed = JSON.stringify({ query: job.query });
       return {
@@ -86,8 +90,7 @@ let subscriberErrors = 0;
 async function openSockets(job: OpenSocketsJob): Promise<OpenSocketsResult> {
   const result = await openMany(job.count, job.concurrency, () =>
     openSubscriber(
-      job.target,
-      job.wsUrl,
+      job,
       () => {},
       () => subscriberErrors++,
     ),

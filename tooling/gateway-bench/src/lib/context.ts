@@ -56,7 +56,13 @@ export interface BenchContext {
   baselineDatabaseUrl: string;
   /** The one `received_notifications` row the baselines' rows refer to. */
   baselineReceivedId: number;
+  /** The platform app that signs pushes to `/notify`. */
   credentials: Credentials;
+  /**
+   * `Authorization` value of the run's operator API key: every GraphQL request and graphql-ws socket to the
+   * gateway carries it (never logged). The bare baselines take none.
+   */
+  gatewayAuthorization: string;
   /** The load generator. */
   worker: BenchChild;
   /**

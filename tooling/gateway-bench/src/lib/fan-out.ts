@@ -59,7 +59,7 @@ export async function runFanOut(job: FanOutJob): Promise<FanOutResult> {
     let id = 0;
     const opened = await openMany(job.subscribers, 50, () => {
       const own = id++;
-      return openSubscriber(job.target, job.wsUrl, (key) => onEvent(own, key), onError);
+      return openSubscriber(job, (key) => onEvent(own, key), onError);
     });
     subscribers = opened.opened;
     if (opened.failed > 0) {

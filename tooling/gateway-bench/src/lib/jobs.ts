@@ -63,6 +63,8 @@ export interface RawEventInsertJob extends OpenModel {
 export interface GraphqlReadJob extends OpenModel {
   kind: "graphql-reads";
   url: string;
+  /** `Authorization` header of every request: the gateway's API key; absent for the bare Yoga baseline. */
+  authorization?: string;
   query: string;
   cursor?: { prefix: string; low: number; high: number };
 }
@@ -79,6 +81,8 @@ export interface FanOutJob {
   /** HTTP base of the server (pushes go to `/notify`, or `/publish` on the bare server). */
   url: string;
   wsUrl: string;
+  /** graphql-ws `connectionParams.authorization` of every subscriber on the gateway (the bare server has none). */
+  authorization?: string;
   credentials: Credentials;
   subscribers: number;
   rate: number;
@@ -113,6 +117,8 @@ export interface FanOutResult {
 export interface OpenSocketsJob {
   target: SocketTarget;
   wsUrl: string;
+  /** graphql-ws `connectionParams.authorization` of every socket on the gateway (the bare server has none). */
+  authorization?: string;
   count: number;
   /** Sockets opening at once. */
   concurrency: number;

@@ -1,5 +1,5 @@
-// WebSocket subscribers for P3 and P4: real graphql-ws clients on the gateway, plain `ws` sockets on the
-// bare baseline server.
+// WebSocket subscribers for P3 and P4: real graphql-ws clients on the gateway, authenticated at
+// `connection_init` as a frontend would be, and plain `ws` sockets on the bare baseline server.
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import type { SocketTarget } from "./jobs.js";
@@ -34,18 +34,27 @@ export function keyOfPush(push: { statusInfo: Record<string, unknown> }): EventK
   return `${push.statusInfo.sessionId}|${push.statusInfo.timestamp}`;
 }
 
+/** Where a subscriber connects; `authorization` is what a gateway socket presents at `connection_init`. */
+export interface SocketServer {
+  target: SocketTarget;
+  wsUrl: string;
+  authorization?: string | undefined;
+}
+
 /**
  * Open one subscriber and resolve once the server accepted the connection (graphql-ws `connection_ack`,
  * or the socket's `open` on the bare server). `onEvent` receives each event's key; `onError` any failure
- * after that.
+ * after that. The gateway refuses a socket without valid credentials (close code 4403): that rejects.
  */
 export function openSubscriber(
-  target: SocketTarget,
-  wsUrl: string,
+  { target, wsUrl, authorization }: SocketServer,
   onEvent: (key: EventKey) => void,
   onError: (error: unknown) => void,
 ): Promise<Subscriber> {
   if (!wsUrl.startsWith("ws://127.0.0.1:")) throw new Error(`bench traffic stays on 127.0.0.1 (${wsUrl})`);
+  if (target === "gateway" && !authorization) {
+    throw new Error("a gateway subscriber needs an Authorization value for connection_init");
+  }
   if (target === "bare") {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(wsUrl, { handshakeTimeout: CONNECT_TIMEOUT_MS });
@@ -66,6 +75,7 @@ export function openSubscriber(
     const client = createClient({
       url: wsUrl,
       webSocketImpl: WebSocket,
+      connectionParams: { authorization },
       retryAttempts: 0,
       lazy: true,
       connectionAckWaitTimeout: CONNECT_TIMEOUT_MS,

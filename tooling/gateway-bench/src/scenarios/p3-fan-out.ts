@@ -23,6 +23,7 @@ async function fanOut(
     target,
     url: server.url,
     wsUrl: server.wsUrl,
+    ...(target === "gateway" ? { authorization: ctx.gatewayAuthorization } : {}),
     credentials: ctx.credentials,
     subscribers: ctx.scale.fanOutSubscribers,
     rate: EVENTS_PER_S,
@@ -76,7 +77,7 @@ export async function benchFanOut(ctx: BenchContext): Promise<BenchFigure[]> {
     profiled = ` ${profileText(profile, `while it fans out ${EVENTS_PER_S} events/s to ${subscribers} subscribers (subscribing included)`)}`;
   }
   const common =
-    `${subscribers} subscribers, ${EVENTS_PER_S} events/s for ${ctx.scale.fanOutMs / 1000} s: ` +
+    `${subscribers} subscribers (each authenticated with an operator API key), ${EVENTS_PER_S} events/s for ${ctx.scale.fanOutMs / 1000} s: ` +
     `${rate(m.received)} of ${rate(m.expected)} deliveries received, ${m.duplicates} duplicates; ` +
     `e2e ${latencyText(m.latency)}; push ack ${latencyText(m.ack)}; gateway CPU ${percent(measured.serverCpu)} of a core, ` +
     `generator CPU ${percent(m.generatorCpu)} (it holds every subscriber). ` +

@@ -1,9 +1,9 @@
-// P4 — memory per idle subscriber: ramp graphql-ws sockets, each holding one `callEvents` subscription, on a
-// freshly started gateway, reading the process's RSS after a full collection at each step; against a bare
-// `ws` server holding the same number of plain sockets.
+// P4 — memory per idle subscriber: ramp graphql-ws sockets, each authenticated at `connection_init` and holding
+// one `callEvents` subscription, on a freshly started gateway, reading the process's RSS after a full collection
+// at each step; against a bare `ws` server holding the same number of plain sockets.
 import type { BenchFigure } from "@privnum/bench-kit";
 import type { BenchContext, ServerHandle } from "../lib/context.js";
-import type { OpenSocketsResult, SocketTarget } from "../lib/jobs.js";
+import type { OpenSocketsJob, OpenSocketsResult, SocketTarget } from "../lib/jobs.js";
 
 const KIB = 1024;
 /** Sockets opened and closed before the first reading, so that start-up allocations are not counted. */
@@ -28,7 +28,13 @@ async function ramp(ctx: BenchContext, server: ServerHandle, target: SocketTarge
   const open = (count: number) =>
     ctx.worker.request<OpenSocketsResult>(
       "open-sockets",
-      { target, wsUrl: server.wsUrl, count, concurrency: 100 },
+      {
+        target,
+        wsUrl: server.wsUrl,
+        ...(target === "gateway" ? { authorization: ctx.gatewayAuthorization } : {}),
+        count,
+        concurrency: 100,
+      } satisfies OpenSocketsJob,
       180_000,
     );
   await open(WARM_UP_SOCKETS);
@@ -122,8 +128,8 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<BenchFigure[]>
       note:
         `${reachedText}${ctx.quick ? " (bench:quick scale; the full run ramps to 10,000)" : ""}. ` +
         `RSS after a full GC, growth over the ramp divided by sockets; slope of the ramp ${slopeKb(measured.points).toFixed(1)} KB/socket ` +
-        `(baseline ${slopeKb(baseline.points).toFixed(1)}). The gateway has no authentication yet, so these sockets are ` +
-        "unauthenticated; the figure must be measured again once connection_init carries credentials.",
+        `(baseline ${slopeKb(baseline.points).toFixed(1)}). Each gateway socket authenticated at connection_init with ` +
+        "an operator API key, so its caller is part of the figure; the bare server's sockets present no credential.",
     },
   ];
 }

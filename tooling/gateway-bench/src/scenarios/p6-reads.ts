@@ -12,6 +12,8 @@ import { profileAtCapacity } from "../lib/profiled-step.js";
 const TARGET_RPS = 2000;
 const P99_MS = 50;
 const PAGE = 20;
+/** What a read job asks, and with which credential. */
+type ReadQuery = Pick<GraphqlReadJob, "query" | "cursor" | "authorization">;
 /** Requests before a server's first measured step (fewer in `bench:quick`, which must fit its 2 minutes). */
 const warmUpRequests = (quick: boolean) => (quick ? 1500 : 3000);
 
@@ -55,7 +57,7 @@ function coreBound(measured: Capacity, baseline: Capacity): string {
 
 export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
   const maxInFlight = (r: number) => Math.ceil((r * P99_MS * 4) / 1000) + 20;
-  const search = (server: ServerHandle, job: Pick<GraphqlReadJob, "query" | "cursor">): Promise<Capacity> =>
+  const search = (server: ServerHandle, job: ReadQuery): Promise<Capacity> =>
     findCapacity({
       startRate: TARGET_RPS,
       maxSteps: ctx.scale.searchSteps,
@@ -74,7 +76,7 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
     });
   // Warm-up by request count, not time: V8 compiles a server's hot paths only after a few thousand requests,
   // and a first step run on unoptimised code would put a cold start into the capacity.
-  const warm = (server: ServerHandle, job: Pick<GraphqlReadJob, "query" | "cursor">, rate: number) =>
+  const warm = (server: ServerHandle, job: ReadQuery, rate: number) =>
     measuredRun(ctx, server, {
       kind: "graphql-reads",
       url: server.url,
@@ -92,8 +94,19 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
   const maxRecord = await queryValue(ctx.gatewayDatabaseUrl, "select max(id) as value from call_records");
   const records = await queryValue(ctx.gatewayDatabaseUrl, "select count(*) as value from call_records");
   if (maxBinding <= PAGE || maxRecord <= PAGE) throw new Error("P6 needs the bindings and CDRs stored by P1");
-  const bindingsJob = { query: BINDINGS_PAGE, cursor: { prefix: "b", low: PAGE + 1, high: maxBinding } };
-  const recordsJob = { query: CALL_RECORDS_PAGE, cursor: { prefix: "cr", low: PAGE + 1, high: maxRecord } };
+  // The gateway's requests carry the run's operator key (full numbers, as the frontend reads them); the bare
+  // baseline's carry none.
+  const authorization = ctx.gatewayAuthorization;
+  const bindingsJob = {
+    query: BINDINGS_PAGE,
+    cursor: { prefix: "b", low: PAGE + 1, high: maxBinding },
+    authorization,
+  };
+  const recordsJob = {
+    query: CALL_RECORDS_PAGE,
+    cursor: { prefix: "cr", low: PAGE + 1, high: maxRecord },
+    authorization,
+  };
 
   ctx.log("P6 baseline: bare Yoga { __typename } (req/s)");
   const bare = await ctx.startServer("bare-yoga");
@@ -116,7 +129,7 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
     const capacity = c.best?.result.throughput ?? 0;
     return capacity >= TARGET_RPS && baselineCapacity > 0 && capacity / baselineCapacity >= 0.4;
   };
-  const profile = (c: Capacity, job: Pick<GraphqlReadJob, "query" | "cursor">) =>
+  const profile = (c: Capacity, job: ReadQuery) =>
     profileAtCapacity(
       ctx,
       isMet(c),
@@ -153,7 +166,8 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
         target: "≥ 2,000 req/s at p99 ≤ 50 ms and ≥ 40% of baseline",
         met: isMet(c),
         note:
-          `${best}. Each request pages from a random keyset position. Baseline at its capacity: ` +
+          `${best}. Each request pages from a random keyset position and carries an operator API key (the bare ` +
+          `baseline's none). Baseline at its capacity: ` +
           `${baseline.best ? `${latencyText(baseline.best.result.latency)}, server CPU ${percent(baseline.best.extra["server cpu"] ?? 0)}, generator CPU ${percent(baseline.best.result.generatorCpu)}` : "none held"}. ` +
           `${coreBound(c, baseline)} ${profiled}`,
       },
