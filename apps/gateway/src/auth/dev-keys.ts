@@ -1,8 +1,9 @@
 // API keys for development, one per role, kept in the data directory so that they survive a restart.
 // They are written once and never overwritten: a user may have handed them out.
-import { randomBytes, randomUUID } from "node:crypto";
-import { link, mkdir, open, readFile, unlink } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { createFileExclusively, readFileIfExists } from "../shared/exclusive-file.js";
 import { type ApiKeyEntry, isApiKey } from "./api-keys.js";
 import { ROLES } from "./roles.js";
 
@@ -31,7 +32,10 @@ export async function loadOrCreateDevKeys(dataDir: string): Promise<DevKeys> {
   const existing = await readDevKeys(path);
   if (existing !== undefined) return existing;
   const keys: DevKeys = { viewer: newKey(), operator: newKey(), admin: newKey() };
-  if (await createExclusively(path, `${JSON.stringify({ version: 1, ...keys }, null, 2)}\n`)) return keys;
+  // Readable by this user alone; never replacing a file that appeared meanwhile.
+  if (await createFileExclusively(path, `${JSON.stringify({ version: 1, ...keys }, null, 2)}\n`, 0o600)) {
+    return keys;
+  }
   // Another process created the file in the meantime: its keys are the ones in use.
   return (await readDevKeys(path))!;
 }
@@ -47,13 +51,8 @@ function newKey(): string {
 }
 
 async function readDevKeys(path: string): Promise<DevKeys | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  const text = await readFileIfExists(path);
+  if (text === undefined) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -80,28 +79,4 @@ function devKeysIn(value: unknown): DevKeys | undefined {
   if (!keys.every((key) => typeof key === "string" && isApiKey(key))) return undefined;
   if (new Set(keys).size !== keys.length) return undefined;
   return { viewer: viewer as string, operator: operator as string, admin: admin as string };
-}
-
-// Written in full (mode 0600, synced) to a private file in the same directory, then hard-linked to `path`:
-// the file appears whole or not at all, and `link` fails rather than replace one that exists.
-async function createExclusively(path: string, text: string): Promise<boolean> {
-  const temporary = `${path}.${randomUUID()}.tmp`;
-  try {
-    const handle = await open(temporary, "wx", 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return await link(temporary, path).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === "EEXIST") return false;
-        throw error;
-      },
-    );
-  } finally {
-    await unlink(temporary).catch(() => {});
-  }
 }

@@ -4,9 +4,10 @@
 // SIGKILL would keep a restarted one out for the whole stale period. A kernel lock (flock) would be ideal but
 // needs a native addon. A pid file plus a liveness check of the pid frees the directory at once.
 import { randomUUID } from "node:crypto";
-import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DataDirInUseError } from "../shared/errors.js";
+import { createFileExclusively, readFileIfExists } from "../shared/exclusive-file.js";
 
 /** Name of the lock file inside the data directory. */
 export const LOCK_FILE_NAME = "gateway.pid";
@@ -54,30 +55,14 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
   throw new DataDirInUseError(dataDir, current?.pid ?? 0);
 }
 
-// Written in full to a private file, then hard-linked to the lock's name: `link` fails if the name exists,
-// so the lock appears atomically and is never seen half-written.
-async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
-  const temporary = `${path}.${owner.token}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(owner)}\n`);
-  try {
-    await link(temporary, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
-  } finally {
-    await unlink(temporary).catch(() => {});
-  }
+// Created whole or not at all, never over an existing lock.
+function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
+  return createFileExclusively(path, `${JSON.stringify(owner)}\n`);
 }
 
 async function readOwner(path: string): Promise<LockOwner | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  const text = await readFileIfExists(path);
+  if (text === undefined) return undefined;
   try {
     const parsed = JSON.parse(text) as Partial<LockOwner>;
     if (Number.isInteger(parsed.pid) && typeof parsed.token === "string") {
