@@ -36,6 +36,8 @@ export interface RunningGateway {
   readonly simulator: Simulator | undefined;
   /** The development keys (no API key or JWT setting, outside production); undefined otherwise. */
   readonly devKeys: DevKeys | undefined;
+  /** Database statements run since the start (for tests that bound the work of a request). */
+  databaseQueryCount(): number;
   /** Stop listening (closing WebSockets), stop the simulator, close the database. */
   stop(): Promise<void>;
 }

@@ -135,6 +135,7 @@ async function startGateway(
       services,
       simulator,
       devKeys,
+      databaseQueryCount: database.queryCount,
       stop: () => open.close(),
     });
   } catch (error) {

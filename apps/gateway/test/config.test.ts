@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GATEWAY_VARIABLES, parseConfig } from "../src/shared/config.js";
+import { DEFAULT_LIMITS, GATEWAY_VARIABLES, parseConfig } from "../src/shared/config.js";
 
 const KEY_A = "aaaaaaaaaaaaaaaaaaaaaaaa-A_1";
 const KEY_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -33,6 +33,8 @@ describe("parseConfig", () => {
         virtualNumbers: [],
         production: false,
         auth: { apiKeys: [], jwt: undefined, devKeys: true, corsOrigins: [] },
+        limits: DEFAULT_LIMITS,
+        metricsToken: undefined,
       },
     });
   });
@@ -57,6 +59,18 @@ describe("parseConfig", () => {
       GATEWAY_JWT_AUDIENCE: "privnum",
       GATEWAY_JWT_ROLE_CLAIM: "privnum_role",
       GATEWAY_CORS_ORIGINS: "https://console.example.com, http://localhost:5173",
+      GRAPHQL_MAX_DEPTH: "9",
+      GRAPHQL_MAX_ALIASES: "5",
+      GRAPHQL_MAX_TOKENS: "900",
+      GRAPHQL_MAX_DIRECTIVES: "7",
+      GRAPHQL_MAX_COST: "3000",
+      GRAPHQL_MAX_PLATFORM_CALLS: "4",
+      SUBSCRIPTION_MAX_REPLAY: "500",
+      WS_MAX_SUBSCRIPTIONS_PER_SOCKET: "10",
+      WS_MAX_SOCKETS: "300",
+      NOTIFY_RETENTION_DAYS: "7",
+      TRUSTED_PROXIES: "10.0.0.1, 10.1.0.0/16",
+      METRICS_TOKEN: "metrics-token-0123456789",
     });
     expect(result).toEqual({
       ok: true,
@@ -90,6 +104,19 @@ describe("parseConfig", () => {
           devKeys: false,
           corsOrigins: ["https://console.example.com", "http://localhost:5173"],
         },
+        limits: {
+          graphql: {
+            maxDepth: 9,
+            maxAliases: 5,
+            maxTokens: 900,
+            maxDirectives: 7,
+            maxCost: 3000,
+            maxPlatformCalls: 4,
+          },
+          subscriptions: { maxReplayEvents: 500, maxPerSocket: 10, maxSockets: 300 },
+          notify: { retentionDays: 7, trustedProxies: ["10.0.0.1", "10.1.0.0/16"] },
+        },
+        metricsToken: "metrics-token-0123456789",
       },
     });
   });

@@ -31,6 +31,8 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseConfig["kind"];
+  /** Statements run so far (each query Kysely sent, whether it succeeded or failed). */
+  queryCount(): number;
   /** Close the pool (or PGlite). Idempotent. */
   close(): Promise<void>;
 }
@@ -51,6 +53,12 @@ export async function openDatabase(
   options: OpenDatabaseOptions = {},
 ): Promise<DatabaseHandle> {
   let closed = false;
+  let queries = 0;
+  // Kysely calls `log` once per statement, after it ran: the count tests and metrics read.
+  const log = () => {
+    queries += 1;
+  };
+  const queryCount = () => queries;
   if (config.kind === "postgres") {
     const pool = new pg.Pool({
       connectionString: config.url,
@@ -73,10 +81,11 @@ export async function openDatabase(
     // unheard 'error' event throws. The query in flight, if any, still fails; the pool reconnects later.
     pool.on("error", () => {});
     pool.on("connect", (client) => client.on("error", () => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
     return {
       db,
       kind: "postgres",
+      queryCount,
       close: async () => {
         if (closed) return;
         closed = true;
@@ -87,10 +96,11 @@ export async function openDatabase(
   const inMemory = config.dataDir.startsWith("memory://");
   if (!inMemory) await mkdir(config.dataDir, { recursive: true });
   const pglite = await PGlite.create(inMemory ? undefined : config.dataDir);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log });
   return {
     db,
     kind: "pglite",
+    queryCount,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -46,6 +46,54 @@ const origins = z
     ),
   );
 
+const positiveInt = z.coerce.number().int().min(1).max(1_000_000_000);
+
+/** The limits that apply when their variables are unset. */
+export const DEFAULT_LIMITS: LimitsConfig = Object.freeze({
+  graphql: Object.freeze({
+    maxDepth: 12,
+    maxAliases: 15,
+    maxTokens: 2000,
+    maxDirectives: 50,
+    maxCost: 5000,
+    maxPlatformCalls: 20,
+  }),
+  subscriptions: Object.freeze({ maxReplayEvents: 10_000, maxPerSocket: 100, maxSockets: 20_000 }),
+  notify: Object.freeze({ retentionDays: 30, trustedProxies: Object.freeze([]) as readonly string[] }),
+});
+
+/** What one request, socket or client may cost the gateway. */
+export interface LimitsConfig {
+  graphql: {
+    /** `GRAPHQL_MAX_DEPTH`: deepest field nesting of a document. */
+    maxDepth: number;
+    /** `GRAPHQL_MAX_ALIASES`: most aliases in a document. */
+    maxAliases: number;
+    /** `GRAPHQL_MAX_TOKENS`: most tokens in a document. */
+    maxTokens: number;
+    /** `GRAPHQL_MAX_DIRECTIVES`: most directives in a document. */
+    maxDirectives: number;
+    /** `GRAPHQL_MAX_COST`: highest cost of an operation, list sizes multiplied through nesting. */
+    maxCost: number;
+    /** `GRAPHQL_MAX_PLATFORM_CALLS`: most platform requests one GraphQL request may cause. */
+    maxPlatformCalls: number;
+  };
+  subscriptions: {
+    /** `SUBSCRIPTION_MAX_REPLAY`: most stored events one resuming subscription replays. */
+    maxReplayEvents: number;
+    /** `WS_MAX_SUBSCRIPTIONS_PER_SOCKET`: most subscriptions open on one socket. */
+    maxPerSocket: number;
+    /** `WS_MAX_SOCKETS`: most open WebSockets. */
+    maxSockets: number;
+  };
+  notify: {
+    /** `NOTIFY_RETENTION_DAYS`: kept notification bodies older than this are deleted. */
+    retentionDays: number;
+    /** `TRUSTED_PROXIES`: peers whose `X-Forwarded-For` names the client. */
+    trustedProxies: readonly string[];
+  };
+}
+
 /** The default of `DATA_DIR`, relative to the working directory. */
 export const DEFAULT_DATA_DIR = "./.data";
 
@@ -92,6 +140,27 @@ const envSchema = z.object({
   GATEWAY_JWT_AUDIENCE: z.string().max(1000).optional(),
   GATEWAY_JWT_ROLE_CLAIM: z.string().min(1).max(200).optional(),
   GATEWAY_CORS_ORIGINS: origins.optional(),
+  // Limits (docs: the gateway README, "Limits"). Each area keeps its variables together.
+  // GraphQL documents and the work one request may cause.
+  GRAPHQL_MAX_DEPTH: positiveInt.default(DEFAULT_LIMITS.graphql.maxDepth),
+  GRAPHQL_MAX_ALIASES: positiveInt.default(DEFAULT_LIMITS.graphql.maxAliases),
+  GRAPHQL_MAX_TOKENS: positiveInt.default(DEFAULT_LIMITS.graphql.maxTokens),
+  GRAPHQL_MAX_DIRECTIVES: positiveInt.default(DEFAULT_LIMITS.graphql.maxDirectives),
+  GRAPHQL_MAX_COST: positiveInt.default(DEFAULT_LIMITS.graphql.maxCost),
+  GRAPHQL_MAX_PLATFORM_CALLS: positiveInt.default(DEFAULT_LIMITS.graphql.maxPlatformCalls),
+  // Subscriptions and sockets.
+  SUBSCRIPTION_MAX_REPLAY: positiveInt.default(DEFAULT_LIMITS.subscriptions.maxReplayEvents),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.default(DEFAULT_LIMITS.subscriptions.maxPerSocket),
+  WS_MAX_SOCKETS: positiveInt.default(DEFAULT_LIMITS.subscriptions.maxSockets),
+  // The webhook.
+  NOTIFY_RETENTION_DAYS: positiveInt.default(DEFAULT_LIMITS.notify.retentionDays),
+  TRUSTED_PROXIES: z
+    .string()
+    .max(10_000)
+    .transform((list) => list.split(",").map((entry) => entry.trim()))
+    .optional(),
+  // Operations.
+  METRICS_TOKEN: z.string().min(16, { error: "must be at least 16 characters" }).max(1000).optional(),
 });
 
 /** Every environment variable the gateway reads. */
@@ -162,6 +231,9 @@ export interface GatewayConfig {
   /** `NODE_ENV=production`: credentials required, no embedded simulator, no introspection for viewers. */
   production: boolean;
   auth: AuthConfig;
+  limits: LimitsConfig;
+  /** `METRICS_TOKEN`: Bearer token for `/metrics` (besides an admin's credentials) off a loopback host. */
+  metricsToken: string | undefined;
 }
 
 /** One problem found in the environment. */
@@ -236,6 +308,23 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         devKeys: !production && apiKeys.entries.length === 0 && !e.GATEWAY_JWT_SECRET && !e.GATEWAY_JWKS_URL,
         corsOrigins: [...new Set(e.GATEWAY_CORS_ORIGINS ?? [])],
       },
+      limits: {
+        graphql: {
+          maxDepth: e.GRAPHQL_MAX_DEPTH,
+          maxAliases: e.GRAPHQL_MAX_ALIASES,
+          maxTokens: e.GRAPHQL_MAX_TOKENS,
+          maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+          maxCost: e.GRAPHQL_MAX_COST,
+          maxPlatformCalls: e.GRAPHQL_MAX_PLATFORM_CALLS,
+        },
+        subscriptions: {
+          maxReplayEvents: e.SUBSCRIPTION_MAX_REPLAY,
+          maxPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+          maxSockets: e.WS_MAX_SOCKETS,
+        },
+        notify: { retentionDays: e.NOTIFY_RETENTION_DAYS, trustedProxies: e.TRUSTED_PROXIES ?? [] },
+      },
+      metricsToken: e.METRICS_TOKEN,
     },
   };
 }
@@ -303,6 +392,8 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     virtualNumbers: [],
     production: false,
     auth: { apiKeys: TEST_API_KEY_ENTRIES, jwt: undefined, devKeys: false, corsOrigins: [] },
+    limits: DEFAULT_LIMITS,
+    metricsToken: undefined,
     ...overrides,
   };
 }
