@@ -1,6 +1,6 @@
-// The gateway's benchmarks (P1 ingest, P2 call events, P3 fan-out, P4 memory per subscriber, P6 reads), each
-// against a raw baseline measured in the same run. Run with `pnpm bench` (or `pnpm bench:quick` for the reduced
-// scale) at the repository root, or `pnpm bench` in this package.
+// The gateway's benchmarks (P1 ingest, P2 call events, P3 fan-out, P4 memory per subscriber, P6 reads, P7 the
+// webhook while costly queries are refused), each against a raw baseline measured in the same run. Run with
+// `pnpm bench` (or `pnpm bench:quick` for the reduced scale) at the repository root, or `pnpm bench` in this package.
 //
 // Every server under test and the load generator run in their own processes (serve-*.ts,
 // load-worker.ts), on the machine's PostgreSQL in databases created for the run and dropped after it.
@@ -38,6 +38,7 @@ import { benchCallEvents } from "./scenarios/p2-call-events.js";
 import { benchFanOut } from "./scenarios/p3-fan-out.js";
 import { benchIdleMemory } from "./scenarios/p4-idle-memory.js";
 import { benchReads } from "./scenarios/p6-reads.js";
+import { benchNotifyUnderAbuse } from "./scenarios/p7-notify-under-abuse.js";
 
 const FULL: Scale = {
   stepMs: 5000,
@@ -68,7 +69,7 @@ const DEADLINE_MS = 15 * 60_000;
 
 const quick = isQuick();
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "P1,P2,P3,P4,P6")
+  (process.env.BENCH_ONLY ?? "P1,P2,P3,P4,P6,P7")
     .split(",")
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean),
@@ -202,6 +203,7 @@ async function main(): Promise<BenchFigure[]> {
   if (only.has("P2")) figures.push(...(await benchCallEvents(ctx)));
   if (only.has("P3")) figures.push(...(await benchFanOut(ctx)));
   if (only.has("P6")) figures.push(...(await benchReads(ctx)));
+  if (only.has("P7")) figures.push(...(await benchNotifyUnderAbuse(ctx)));
   await gateway.stop();
   if (only.has("P4")) figures.push(...(await benchIdleMemory(ctx)));
   await worker.stop();

@@ -47,7 +47,11 @@ async function driverFor(job: LoadJob): Promise<Driver> {
       return { send: (k) => inserter.send(job.first + k), close: () => {} };
     }
     case "graphql-reads": {
-      const http = createHttpClient(job.url, { accept: graphqlAnswered });
+      const { refusedWith } = job;
+      const accept = refusedWith
+        ? (answer: HttpAnswer) => answer.body.includes(`"code":"${refusedWith}"`)
+        : graphqlAnswered;
+      const http = createHttpClient(job.url, { accept });
       const headers: Record<string, string> = {
         "content-type": "application/json",
         accept: "application/graphql-response+json",

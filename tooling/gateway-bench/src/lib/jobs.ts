@@ -67,6 +67,11 @@ export interface GraphqlReadJob extends OpenModel {
   authorization?: string;
   query: string;
   cursor?: { prefix: string; low: number; high: number };
+  /**
+   * A request counts as served when the gateway refused it with this error code (`extensions.code`), instead of
+   * when it answered without errors: P7 sends documents the gateway must refuse.
+   */
+  refusedWith?: string;
 }
 
 /** Any open-model job; each answers with bench-kit's {@link OpenLoadResult}. */
