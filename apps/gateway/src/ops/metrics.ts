@@ -2,10 +2,8 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { CallEventRow } from "../calls/call-event.table.js";
 import type { DatabaseHandle } from "../database/database.js";
 import type { StoredPush } from "../ingest/stored-push.js";
+import type { HttpRoute } from "./http-route.js";
 import { processMetricsRegistry } from "./process-metrics.js";
-
-/** The fixed set of route labels of the HTTP metrics: never the raw path. */
-export type HttpRoute = "graphql" | "notify" | "healthz" | "readyz" | "metrics" | "health" | "other";
 
 /** What the WebSocket gauges read (the value `attachGraphQLWebSocket` returns). */
 export interface WebSocketCounts {
@@ -26,6 +24,8 @@ export interface GatewayMetrics {
   exposition(): Promise<string>;
   /** An HTTP request answered with `status` (undefined: the connection closed before the answer was sent). */
   observeHttp(method: string, route: HttpRoute, status: number | undefined, seconds: number): void;
+  /** `/notify` answered a push with `status`, not 2xx: a refusal (signature, content, size, unavailable …). */
+  observeNotifyRefusal(status: number): void;
   /** A GraphQL operation ran (a subscription: until its stream was set up). Labels must be bounded. */
   observeOperation(type: string, name: string, seconds: number): void;
   /** GraphQL errors answered, by their (bounded) code. */
@@ -57,8 +57,7 @@ function statusClass(status: number | undefined): string {
 }
 
 /** Why `/notify` refused a push, from the status it answered: a small fixed set. */
-function refusalReason(status: number | undefined): string {
-  if (status === undefined) return "aborted";
+function refusalReason(status: number): string {
   return NOTIFY_REFUSAL_REASONS[status] ?? (status < 500 ? "client" : "server");
 }
 
@@ -183,13 +182,9 @@ export function createGatewayMetrics(database: DatabaseStats): GatewayMetrics {
         { method: KNOWN_METHODS.has(upper) ? upper : "OTHER", route, status_class: statusClass(status) },
         seconds,
       );
-      if (route === "notify" && (status === undefined || status < 200 || status > 299)) {
-        notifyVerdicts.inc({
-          verdict: "rejected",
-          reason: refusalReason(status),
-          status: String(status ?? "none"),
-        });
-      }
+    },
+    observeNotifyRefusal(status) {
+      notifyVerdicts.inc({ verdict: "rejected", reason: refusalReason(status), status: String(status) });
     },
     observeOperation(type, name, seconds) {
       operationDuration.observe({ operation_type: type, operation_name: name }, seconds);

@@ -7,6 +7,7 @@ import { useHealthRoute } from "./health-route.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
 import { createMetricsAccess } from "./metrics-access.js";
 import { useMetricsRoute } from "./metrics-route.js";
+import { useNotifyRefusalMetrics } from "./notify-refusal-metrics.js";
 import { createReadiness } from "./readiness.js";
 import { useReadinessRoute } from "./readiness-route.js";
 
@@ -26,7 +27,7 @@ export interface OperationsOptions {
 export interface Operations {
   /** This gateway's metrics (observers for the feed, the webhook, HTTP and WebSocket). */
   metrics: GatewayMetrics;
-  /** `/healthz`, `/readyz` and `/metrics`, as Yoga plugins. */
+  /** `/healthz`, `/readyz` and `/metrics`, and the count of `/notify`'s refusals, as Yoga plugins. */
   routes: Plugin[];
   /** The Yoga plugin recording GraphQL operations and errors. */
   graphqlMetrics: Plugin;
@@ -39,7 +40,12 @@ export function createOperations(options: OperationsOptions): Operations {
   const access = createMetricsAccess(options);
   return {
     metrics,
-    routes: [useHealthRoute(), useReadinessRoute(readiness), useMetricsRoute({ metrics, access })],
+    routes: [
+      useHealthRoute(),
+      useReadinessRoute(readiness),
+      useMetricsRoute({ metrics, access }),
+      useNotifyRefusalMetrics(metrics),
+    ],
     graphqlMetrics: useGraphQLMetrics(metrics),
   };
 }
