@@ -13,11 +13,11 @@ import { attachGraphQLWebSocket } from "./http/graphql-websocket.js";
 import { listenHttp } from "./http/http-server.js";
 import { createOriginPolicy } from "./http/origin-policy.js";
 import { createGatewayYoga } from "./http/yoga.js";
+import { NOTIFY_PATHS } from "./ingest/notify-handler.js";
 import { useNotifyRoute } from "./ingest/notify-route.js";
 import { createNotifyVerification } from "./ingest/notify-verifier.js";
 import { publishStoredPush } from "./ingest/publish-stored-push.js";
 import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repository.js";
-import { observeHttpRequests } from "./ops/http-metrics.js";
 import { createOperations } from "./ops/operations.js";
 import { createPlatformLink } from "./platform/platform-link.js";
 import { createGatewayPubSub } from "./pubsub/pubsub.js";
@@ -71,6 +71,7 @@ async function startGateway(
       metricsToken: config.metricsToken,
       authenticator,
       database,
+      notifyPaths: NOTIFY_PATHS,
     });
     const { metrics } = operations;
 
@@ -128,7 +129,7 @@ async function startGateway(
     const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins, logger });
     open.defer(() => webSocket.close());
     metrics.watchWebSocket(webSocket);
-    http.serve(observeHttpRequests(yoga, metrics));
+    http.serve(operations.observeHttpRequests(yoga));
 
     await feed.start();
     // The embedded simulator starts once pushes can be stored: a restarted one delivers at once what fell due.

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { CallEventRow } from "../calls/call-event.table.js";
 import type { DatabaseHandle } from "../database/database.js";
-import type { StoredPush } from "../ingest/stored-push.js";
+import type { NotificationVerdict } from "../notifications/received-notification.table.js";
 import type { HttpRoute } from "./http-route.js";
 import { processMetricsRegistry } from "./process-metrics.js";
 
@@ -9,6 +9,17 @@ import { processMetricsRegistry } from "./process-metrics.js";
 export interface WebSocketCounts {
   readonly openSockets: number;
   readonly openSubscriptions: number;
+}
+
+/** What the metrics read of a stored push (ingest's `StoredPush` has it). */
+export interface StoredPushCounts {
+  verdict: NotificationVerdict;
+  /** Items the push carried. */
+  itemCount: number;
+  /** What of them was new: call events, CDRs, X-number statuses. */
+  events: readonly unknown[];
+  records: readonly unknown[];
+  numbers: readonly unknown[];
 }
 
 /** What the database metrics read. */
@@ -31,7 +42,7 @@ export interface GatewayMetrics {
   /** GraphQL errors answered, by their (bounded) code. */
   countGraphQLErrors(codes: readonly string[]): void;
   /** A push was stored (200): its verdict and the items of it that were already stored. */
-  observeStoredPush(push: StoredPush): void;
+  observeStoredPush(push: StoredPushCounts): void;
   /** A call event was handed to subscribers: its lag since it was stored. */
   observeHandedOff(row: CallEventRow): void;
   /** Read the WebSocket gauges from `counts` from now on. */

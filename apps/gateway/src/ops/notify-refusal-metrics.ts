@@ -1,5 +1,5 @@
 import type { Plugin } from "graphql-yoga";
-import { routeOf } from "./http-route.js";
+import type { RouteOf } from "./http-route.js";
 import type { GatewayMetrics } from "./metrics.js";
 
 /**
@@ -7,7 +7,7 @@ import type { GatewayMetrics } from "./metrics.js";
  * (accepted and duplicate pushes are counted where they are stored: the `onStored` callback). Yoga runs
  * `onResponse` for answers ended early too, which is how the webhook answers, over HTTP and in-process alike.
  */
-export function useNotifyRefusalMetrics(metrics: GatewayMetrics): Plugin {
+export function useNotifyRefusalMetrics(metrics: GatewayMetrics, routeOf: RouteOf): Plugin {
   return {
     onResponse({ request, response }) {
       if (response.status >= 200 && response.status < 300) return;

@@ -4,6 +4,8 @@ import type { DatabaseHandle } from "../database/database.js";
 import { databaseReadiness } from "./database-readiness.js";
 import { useGraphQLMetrics } from "./graphql-metrics.js";
 import { useHealthRoute } from "./health-route.js";
+import { observeHttpRequests, type RequestHandler } from "./http-metrics.js";
+import { createRouteOf } from "./http-route.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
 import { createMetricsAccess } from "./metrics-access.js";
 import { useMetricsRoute } from "./metrics-route.js";
@@ -21,6 +23,8 @@ export interface OperationsOptions {
   authenticator: Authenticator;
   /** The open, migrated database: readiness looks at it, the metrics read its pool and statement count. */
   database: DatabaseHandle;
+  /** The webhook's paths, counted as the `notify` route. */
+  notifyPaths: readonly string[];
 }
 
 /** The operations side of a gateway, for app.ts to wire in. */
@@ -31,6 +35,8 @@ export interface Operations {
   routes: Plugin[];
   /** The Yoga plugin recording GraphQL operations and errors. */
   graphqlMetrics: Plugin;
+  /** Wrap the server's handler so that every HTTP request is measured. */
+  observeHttpRequests(handler: RequestHandler): RequestHandler;
 }
 
 /** Build the probes and the metrics of one gateway. */
@@ -38,14 +44,16 @@ export function createOperations(options: OperationsOptions): Operations {
   const metrics = createGatewayMetrics(options.database);
   const readiness = createReadiness({ checks: [databaseReadiness(options.database.db)] });
   const access = createMetricsAccess(options);
+  const routeOf = createRouteOf(options.notifyPaths);
   return {
     metrics,
     routes: [
       useHealthRoute(),
       useReadinessRoute(readiness),
       useMetricsRoute({ metrics, access }),
-      useNotifyRefusalMetrics(metrics),
+      useNotifyRefusalMetrics(metrics, routeOf),
     ],
     graphqlMetrics: useGraphQLMetrics(metrics),
+    observeHttpRequests: (handler) => observeHttpRequests(handler, metrics, routeOf),
   };
 }
