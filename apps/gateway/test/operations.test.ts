@@ -76,6 +76,7 @@ describe("probes and metrics of a gateway on a loopback address", () => {
       body: JSON.stringify({ query: "query Probe { virtualNumbers { number } }" }),
     });
     expect(query.status).toBe(200);
+    expect(await query.json()).toEqual({ data: { virtualNumbers: expect.any(Array) } });
     const forbidden = await gw.gql(
       `mutation Forbidden { createBinding(input: { bindNum: "+8613800000777", virtualNum: "${X}" }) { __typename } }`,
       {},
@@ -97,7 +98,10 @@ describe("probes and metrics of a gateway on a loopback address", () => {
 
     const body = JSON.stringify(callEvent("callin", "s-metrics", T0));
     const push = (headers: Record<string, string>) =>
-      fetch(`${url}/notify`, { method: "POST", headers, body }).then((r) => r.status);
+      fetch(`${url}/notify`, { method: "POST", headers, body }).then(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      });
     expect(await push(signedHeaders())).toBe(200);
     expect(await push(signedHeaders())).toBe(200);
     expect(await push(signedHeaders({ appSecret: "not-the-secret" }))).toBe(401);
