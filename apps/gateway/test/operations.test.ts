@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { createYoga } from "graphql-yoga";
 import { Migrator } from "kysely";
 import pg from "pg";
@@ -375,6 +376,29 @@ describe("readiness", () => {
       await handle.close();
     }
     expect(await databaseReadiness(handle.db).run()).toEqual({ state: "unready", detail: "unreachable" });
+  });
+
+  it("answers within its timeout when the database accepts connections and never answers", async () => {
+    // A silent peer: it takes the TCP connection and never says a word, as a stalled link does.
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    const handle = await openDatabase(
+      { kind: "postgres", url: `postgres://postgres@127.0.0.1:${port}/privnum` },
+      { connectionTimeoutMillis: 60_000 },
+    );
+    try {
+      const readiness = createReadiness({ checks: [databaseReadiness(handle.db)], timeoutMs: 500 });
+      expect(await readiness.report()).toEqual({
+        status: "unready",
+        checks: [{ name: "database", state: "unready", detail: "no answer within 500 ms" }],
+      });
+    } finally {
+      for (const socket of held) socket.destroy();
+      await handle.close();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it("finds a database that was never migrated unready", async () => {
