@@ -13,10 +13,12 @@ import { attachGraphQLWebSocket } from "./http/graphql-websocket.js";
 import { listenHttp } from "./http/http-server.js";
 import { createOriginPolicy } from "./http/origin-policy.js";
 import { createGatewayYoga } from "./http/yoga.js";
+import { NOTIFY_PATHS } from "./ingest/notify-handler.js";
 import { useNotifyRoute } from "./ingest/notify-route.js";
 import { createNotifyVerification } from "./ingest/notify-verifier.js";
 import { publishStoredPush } from "./ingest/publish-stored-push.js";
 import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repository.js";
+import { createOperations } from "./ops/operations.js";
 import { createPlatformLink } from "./platform/platform-link.js";
 import { createGatewayPubSub } from "./pubsub/pubsub.js";
 import type { GatewayConfig } from "./shared/config.js";
@@ -64,6 +66,14 @@ async function startGateway(
     const { authenticator, devKeys, graphiqlAuthorization } = await loadAccess(config);
     const database = await openMigratedDatabase(config.database, logger);
     open.defer(() => database.close());
+    const operations = createOperations({
+      host: config.host,
+      metricsToken: config.metricsToken,
+      authenticator,
+      database,
+      notifyPaths: NOTIFY_PATHS,
+    });
+    const { metrics } = operations;
 
     const { db } = database;
     const now = options.now ?? platform.now;
@@ -71,6 +81,7 @@ async function startGateway(
     const feed = createCallEventFeed({
       db,
       logger: logger.child({ component: "feed" }),
+      onHandedOff: metrics.observeHandedOff,
       ...(options.feedPollIntervalMs !== undefined ? { pollIntervalMs: options.feedPollIntervalMs } : {}),
     });
     open.defer(() => feed.stop());
@@ -99,21 +110,26 @@ async function startGateway(
       db,
       verifier: verification.verifier,
       logger: logger.child({ component: "notify" }),
-      onStored: (push) => publishStoredPush(push, { feed, pubsub }),
+      onStored: (push) => {
+        metrics.observeStoredPush(push);
+        publishStoredPush(push, { feed, pubsub });
+      },
     });
     const origins = createOriginPolicy(config.auth.corsOrigins);
     const yoga = createGatewayYoga({
       services,
       logger,
-      routes: [notifyRoute],
+      routes: [notifyRoute, ...operations.routes],
       authentication: useAuthentication(authenticator, logger),
       origins,
       production: config.production,
       graphiqlAuthorization,
+      metrics: operations.graphqlMetrics,
     });
     const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins, logger });
     open.defer(() => webSocket.close());
-    http.serve(yoga);
+    metrics.watchWebSocket(webSocket);
+    http.serve(operations.observeHttpRequests(yoga));
 
     await feed.start();
     // The embedded simulator starts once pushes can be stored: a restarted one delivers at once what fell due.

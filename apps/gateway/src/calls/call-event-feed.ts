@@ -17,6 +17,8 @@ export interface CallEventFeedOptions {
   pollIntervalMs?: number;
   /** Rows read per query. @default 500 */
   batchSize?: number;
+  /** Called with each row once it has been handed to the listeners (not when there were none): for metrics. */
+  onHandedOff?: (row: CallEventRow) => void;
 }
 
 /** The in-process fan-out of the call event stream. */
@@ -45,7 +47,7 @@ export interface CallEventFeed {
  * receives n after n+1, and events stored by other instances arrive too.
  */
 export function createCallEventFeed(options: CallEventFeedOptions): CallEventFeed {
-  const { db, logger } = options;
+  const { db, logger, onHandedOff } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const batchSize = options.batchSize ?? 500;
   const listeners = new Set<CallEventListener>();
@@ -78,6 +80,7 @@ export function createCallEventFeed(options: CallEventFeedOptions): CallEventFee
               logger.error({ err: error }, "call event listener failed");
             }
           }
+          if (onHandedOff && listeners.size > 0) onHandedOff(row);
         }
         if (rows.length < batchSize) break;
       }

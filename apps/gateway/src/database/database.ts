@@ -33,6 +33,8 @@ export interface DatabaseHandle {
   kind: DatabaseConfig["kind"];
   /** Statements run so far (each query Kysely sent, whether it succeeded or failed). */
   queryCount(): number;
+  /** Connections of the pool (Postgres); undefined for PGlite, which has one connection and no pool. */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
   /** Close the pool (or PGlite). Idempotent. */
   close(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export async function openDatabase(
       db,
       kind: "postgres",
       queryCount,
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       close: async () => {
         if (closed) return;
         closed = true;
@@ -101,6 +104,7 @@ export async function openDatabase(
     db,
     kind: "pglite",
     queryCount,
+    poolStats: () => undefined,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import { type ExecutionArgs, GraphQLError } from "graphql";
-import { CloseCode } from "graphql-ws";
+import { CloseCode, type Context } from "graphql-ws";
 import { type Extra, useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Authenticator } from "../auth/authenticator.js";
@@ -23,6 +23,10 @@ interface SocketExtra extends Extra {
 
 /** graphql-ws served on the same server and path as GraphQL over HTTP. */
 export interface GraphQLWebSocket {
+  /** WebSocket connections open now (authenticated or still before `connection_init`). */
+  readonly openSockets: number;
+  /** Subscriptions (streaming operations) running now, over every socket. */
+  readonly openSubscriptions: number;
   /** Close every socket (1001 "Going away") and stop accepting new ones. Idempotent. */
   close(): Promise<void>;
 }
@@ -66,6 +70,8 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
         ? allow(true)
         : allow(false, 403, "Origin not allowed (GATEWAY_CORS_ORIGINS)"),
   });
+  // The contexts of acknowledged sockets, to count their running subscriptions.
+  const connected = new Set<Context>();
   const disposable = useServer(
     {
       onConnect: async (ctx) => {
@@ -83,9 +89,13 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
           return false;
         }
         if (extra.caller.expiresAt !== undefined) closeAtExpiry(extra, extra.caller.expiresAt);
+        connected.add(ctx);
         return true;
       },
-      onClose: (ctx) => (ctx.extra as SocketExtra).expiry?.cancel(),
+      onClose: (ctx) => {
+        connected.delete(ctx);
+        (ctx.extra as SocketExtra).expiry?.cancel();
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {
@@ -122,6 +132,18 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
   );
   let closing: Promise<void> | undefined;
   return {
+    get openSockets() {
+      return wsServer.clients.size;
+    },
+    get openSubscriptions() {
+      // graphql-ws keeps each operation of a socket under its id: null while it starts, the result stream
+      // once it is a subscription; a query or mutation is removed as soon as its one result is sent.
+      let open = 0;
+      for (const ctx of connected) {
+        for (const operation of Object.values(ctx.subscriptions)) if (operation !== null) open += 1;
+      }
+      return open;
+    },
     close() {
       closing ??= (async () => {
         for (const client of wsServer.clients) client.close(1001, "Going away");

@@ -35,6 +35,8 @@ export interface GatewayYogaOptions {
   production: boolean;
   /** The `Authorization` value GraphiQL sends (a development key on a loopback host); undefined: none. */
   graphiqlAuthorization?: string | undefined;
+  /** Records each operation and error (src/ops/graphql-metrics.ts); none when undefined. */
+  metrics?: Plugin | undefined;
   /**
    * Where the GraphQL body limit is kept: `plugin` (useRequestSizeLimit) or `yoga` (Yoga's own
    * `maxRequestBodySize`). Only scripts/compare-request-cpu.ts sets it, to measure one against the other.
@@ -60,6 +62,7 @@ export function createGatewayYoga({
   origins,
   production,
   graphiqlAuthorization,
+  metrics,
   bodyLimit = "plugin",
   queryExecution,
 }: GatewayYogaOptions): GatewayYoga {
@@ -112,6 +115,7 @@ export function createGatewayYoga({
         fields: ["callEvents"],
         partitionBy: (context) => (context as GatewayContext).caller.role,
       }),
+      ...(metrics ? [metrics] : []),
       ...routes,
     ],
   });

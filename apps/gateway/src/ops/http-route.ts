@@ -1,0 +1,30 @@
+import { HEALTHZ_PATH } from "./health-route.js";
+import { METRICS_PATH } from "./metrics-route.js";
+import { READYZ_PATH } from "./readiness-route.js";
+
+/** The fixed set of route labels of the HTTP metrics: never the raw path. */
+export type HttpRoute = "graphql" | "notify" | "healthz" | "readyz" | "metrics" | "health" | "other";
+
+/** Classifies request targets into {@link HttpRoute}s. */
+export type RouteOf = (target: string | undefined) => HttpRoute;
+
+/**
+ * The route of a request target (path, with or without a query): one of a few fixed values, whatever is sent.
+ * `notifyPaths` are the webhook's paths (given by the composition root, which owns ingest/).
+ */
+export function createRouteOf(notifyPaths: readonly string[]): RouteOf {
+  const routes = new Map<string, HttpRoute>([
+    ["/graphql", "graphql"],
+    ...notifyPaths.map((path): [string, HttpRoute] => [path, "notify"]),
+    [HEALTHZ_PATH, "healthz"],
+    [READYZ_PATH, "readyz"],
+    [METRICS_PATH, "metrics"],
+    // Yoga's own health check.
+    ["/health", "health"],
+  ]);
+  return (target) => {
+    const path = (target ?? "/").split("?", 1)[0]!;
+    const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
+    return routes.get(trimmed) ?? "other";
+  };
+}
