@@ -7,6 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { callEventStreamLock } from "../src/calls/call-locks.js";
 import { type Database, type DatabaseHandle, openDatabase } from "../src/database/database.js";
 import { isDatabaseUnavailable } from "../src/database/database-errors.js";
+import { openMigratedDatabase } from "../src/database/open-migrated-database.js";
+import { createLogger } from "../src/shared/logger.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
 import { until } from "./support/gateway.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
@@ -173,5 +175,35 @@ describe("a PostgreSQL connection", () => {
     await handle.close();
     // The statement was abandoned with its connection, not left waiting for the link.
     expect(isDatabaseUnavailable(await stuck)).toBe(true);
+  });
+
+  it("does not cut migrations short: they wait out another instance's migration lock beyond the statement timeouts", async () => {
+    // Kysely's migration lock, held by "another instance" for longer than every statement timeout below.
+    const migrationLock = "3853314791062309107";
+    await admin.query("select pg_advisory_lock($1::bigint)", [migrationLock]);
+    const unlock = setTimeout(() => {
+      void admin.query("select pg_advisory_unlock($1::bigint)", [migrationLock]);
+    }, 2500);
+    try {
+      const handle = await openMigratedDatabase(
+        { kind: "postgres", url: viaProxy() },
+        createLogger({ level: "silent" }),
+        { ...TIMEOUTS, statementTimeoutMillis: 500, lockTimeoutMillis: 300, queryTimeoutMillis: 800 },
+      );
+      handles.push(handle);
+      // Migrated, and the serving pool keeps its timeouts.
+      const tables = await sql<{ n: number }>`
+        select count(*)::int as n from information_schema.tables where table_name = 'call_events'`.execute(
+        handle.db,
+      );
+      expect(tables.rows[0]!.n).toBe(1);
+      const timeout = await sql<{
+        setting: string;
+      }>`select current_setting('statement_timeout') as setting`.execute(handle.db);
+      expect(timeout.rows[0]!.setting).toBe("500ms");
+    } finally {
+      clearTimeout(unlock);
+      await admin.query("select pg_advisory_unlock_all()");
+    }
   });
 });
