@@ -47,8 +47,8 @@ const INT8_OID = 20;
  * How long the gateway waits on PostgreSQL, in ms. Each guards against one way a database or its link can
  * hang: a connection that cannot be made, a statement or lock that takes too long (ended by the server), a
  * session left in a transaction by a client that gave up (ended by the server, releasing its locks), and a
- * link that goes silent (the client abandons the statement and destroys the connection). For the four pg
- * passes on (connection, statement, lock, idle in transaction) and the query timeout, 0 means none.
+ * link that goes silent (the client abandons the statement and destroys the connection). For the
+ * connection, statement, lock, idle-in-transaction and query timeouts, 0 means none.
  */
 export interface DatabaseTimeouts {
   /** Wait for a connection (new, or free in a full pool) before failing. */
@@ -82,7 +82,7 @@ export const DEFAULT_DATABASE_TIMEOUTS: Readonly<DatabaseTimeouts> = Object.free
   lockTimeoutMillis: 5000,
   idleInTransactionTimeoutMillis: 10_000,
   queryTimeoutMillis: 20_000,
-  idleTimeoutMillis: 30_000,
+  idleTimeoutMillis: 10_000,
   keepAliveInitialDelayMillis: 10_000,
   closeTimeoutMillis: 3000,
 });

@@ -167,6 +167,8 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): Grou
             () => waiting.reject(new GroupCommitTimeoutError(maxWaitMs, drop(waiting))),
             maxWaitMs,
           );
+          // Whoever awaits the item keeps the process alive, not its deadline.
+          timer.unref();
         }
         queue.push(waiting);
         pump();
