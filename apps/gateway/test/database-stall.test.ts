@@ -148,7 +148,7 @@ describe("the webhook on a PostgreSQL link that fails", () => {
     }
     // Sent and answered while the link was silent: refused with Retry-After, none accepted.
     const duringStall = answers.filter((a) => a.sentAt > stalledAt && a.answeredAt < resumedAt);
-    expect(duringStall.length).toBeGreaterThanOrEqual(8);
+    expect(duringStall.length).toBeGreaterThanOrEqual(4);
     for (const answer of duringStall) {
       expect(answer.status, answer.id).toBe(503);
       expect(answer.retryAfter).toMatch(/^\d+$/);
