@@ -1,5 +1,6 @@
 import type { Simulator } from "@privnum/axe-simulator";
 import type { DevKeys } from "./auth/dev-keys.js";
+import type { OpenDatabaseOptions } from "./database/database.js";
 import type { GatewayServices } from "./graphql/context.js";
 import type { GatewayYoga } from "./http/yoga.js";
 import type { PlatformLinkOptions } from "./platform/platform-link.js";
@@ -19,6 +20,15 @@ export interface BuildAppOptions extends PlatformLinkOptions {
   expirySweepIntervalMs?: number;
   /** How often to purge expired nonces, in ms. @default 60000 */
   noncePurgeIntervalMs?: number;
+  /** The pool's size and timeouts (PostgreSQL). @default DEFAULT_DATABASE_TIMEOUTS, 10 connections */
+  database?: OpenDatabaseOptions;
+  /**
+   * Longest a push waits on the database, in ms, for its nonce check and again for its commit; then it is
+   * answered 503 with Retry-After. @default DEFAULT_COMMIT_TIMEOUT_MS
+   */
+  notifyTimeoutMs?: number;
+  /** Longest each step of `stop` is waited for, in ms. @default DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS */
+  shutdownStepTimeoutMs?: number;
 }
 
 /** A started gateway. Immutable; `stop` is safe to call more than once. */

@@ -56,16 +56,18 @@ async function startGateway(
   options: BuildAppOptions,
   logger: Logger,
 ): Promise<RunningGateway> {
-  const open = createShutdownStack();
+  const open = createShutdownStack(
+    options.shutdownStepTimeoutMs !== undefined ? { stepTimeoutMs: options.shutdownStepTimeoutMs } : {},
+  );
   try {
     // Both ports first, so that a taken one fails the start before the database is created or migrated.
     const http = await listenHttp(config.host, config.port);
-    open.defer(() => http.close());
+    open.defer(() => http.close(), "the HTTP server");
     const platform = createPlatformLink(config, options, logger);
     await platform.checkPort();
     const { authenticator, devKeys, graphiqlAuthorization } = await loadAccess(config);
-    const database = await openMigratedDatabase(config.database, logger);
-    open.defer(() => database.close());
+    const database = await openMigratedDatabase(config.database, logger, options.database);
+    open.defer(() => database.close(), "the database");
     const operations = createOperations({
       host: config.host,
       metricsToken: config.metricsToken,
@@ -84,9 +86,9 @@ async function startGateway(
       onHandedOff: metrics.observeHandedOff,
       ...(options.feedPollIntervalMs !== undefined ? { pollIntervalMs: options.feedPollIntervalMs } : {}),
     });
-    open.defer(() => feed.stop());
+    open.defer(() => feed.stop(), "the call-event feed");
     // Requests in flight (and subscriptions over HTTP) end before the feed and the database close.
-    open.defer(() => http.close());
+    open.defer(() => http.close(), "the HTTP server");
     const bindingsLogger = logger.child({ component: "bindings" });
     const platformClient = platform.client;
     const bindings = createBindingCommands({
@@ -103,13 +105,17 @@ async function startGateway(
       platform: config.platform,
       enabled: config.notifyVerify,
       purgeIntervalMs: options.noncePurgeIntervalMs ?? 60_000,
+      ...(options.notifyTimeoutMs !== undefined ? { nonceTimeoutMs: options.notifyTimeoutMs } : {}),
       logger,
     });
-    open.defer(verification.stop);
+    open.defer(verification.stop, "the nonce purge");
     const notifyRoute = useNotifyRoute({
       db,
       verifier: verification.verifier,
       logger: logger.child({ component: "notify" }),
+      ...(options.notifyTimeoutMs !== undefined
+        ? { writer: { commitTimeoutMs: options.notifyTimeoutMs } }
+        : {}),
       onStored: (push) => {
         metrics.observeStoredPush(push);
         publishStoredPush(push, { feed, pubsub });
@@ -127,17 +133,20 @@ async function startGateway(
       metrics: operations.graphqlMetrics,
     });
     const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins, logger });
-    open.defer(() => webSocket.close());
+    open.defer(() => webSocket.close(), "the WebSocket server");
     metrics.watchWebSocket(webSocket);
     http.serve(operations.observeHttpRequests(yoga));
 
     await feed.start();
     // The embedded simulator starts once pushes can be stored: a restarted one delivers at once what fell due.
-    open.defer(() => platform.stop());
+    open.defer(() => platform.stop(), "the platform link");
     await platform.start(`${http.url}/notify`);
     await rememberServedVirtualNumbers(db, platform.servedVirtualNumbers(), now());
 
-    open.defer(startBindingUpkeep(bindings, options.expirySweepIntervalMs ?? 15_000, bindingsLogger));
+    open.defer(
+      startBindingUpkeep(bindings, options.expirySweepIntervalMs ?? 15_000, bindingsLogger),
+      "the binding upkeep",
+    );
 
     const simulator = platform.simulator();
     const { url } = http;

@@ -1,4 +1,8 @@
 // Runs the gateway: `pnpm start` runs the build of this file (dist/main.mjs). Everything else lives in app.ts.
+//
+// Exit codes: 0 after a clean stop on SIGINT or SIGTERM; 1 when the configuration is invalid, the start
+// failed, a stop step failed or overran its bound (app.ts), or the whole stop overran STOP_DEADLINE_MS, or
+// on a second signal more than REPEATED_SIGNAL_WINDOW_MS after the first. The process stops in every case.
 import { buildApp } from "./app.js";
 import { DevKeysFileError } from "./auth/dev-keys.js";
 import { acquireDataDirLock } from "./process/data-dir-lock.js";
@@ -36,6 +40,10 @@ const app = buildApp(config);
 // times within moments. Signals within this window of the first are that same request.
 const REPEATED_SIGNAL_WINDOW_MS = 2000;
 
+// The longest a stop may take, whatever it waits for (a database link gone silent, a step that hangs): each
+// step is bounded on its own (shutdown-stack.ts), and this bounds them all.
+const STOP_DEADLINE_MS = 15_000;
+
 let stopping = false;
 let firstSignalAt = 0;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -48,6 +56,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     stopping = true;
     firstSignalAt = performance.now();
     app.logger.info({ signal }, "stopping");
+    setTimeout(() => {
+      app.logger.error({ deadlineMs: STOP_DEADLINE_MS }, "stop overran its deadline: exiting now");
+      void flushLogs(app.logger).then(() => process.exit(1));
+    }, STOP_DEADLINE_MS);
     // A clean stop exits 0, so that pnpm, which runs `pnpm start`, reports no failure.
     app
       .stop()

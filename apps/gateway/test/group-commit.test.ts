@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createGroupCommit, GroupCommitFullError } from "../src/ingest/group-commit.js";
+import {
+  createGroupCommit,
+  GroupCommitFullError,
+  GroupCommitTimeoutError,
+} from "../src/ingest/group-commit.js";
 
 /** A run whose batches finish only when the test says so. */
 function controlledRun<T>() {
@@ -128,5 +132,49 @@ describe("createGroupCommit", () => {
     await control.finishNext();
     await expect(big).resolves.toBe("done 40");
     await expect(Promise.all(small)).resolves.toEqual(["done 6", "done 4"]);
+  });
+
+  it("with maxWaitMs, drops an item still queued when its time is up: it rejects and never runs", async () => {
+    const control = controlledRun<number>();
+    const group = createGroupCommit({ run: control.run, maxBatch: 10, maxWaiting: 100, maxWaitMs: 50 });
+    const first = group.submit(1).catch((error: unknown) => error);
+    const queued = group.submit(2).catch((error: unknown) => error);
+    const dropped = await queued;
+    expect(dropped).toBeInstanceOf(GroupCommitTimeoutError);
+    expect((dropped as GroupCommitTimeoutError).dropped).toBe(true);
+    expect(group.waiting).toBe(0);
+    // The batch in progress rejects its item too, once its time is up; finishing it later changes nothing.
+    const late = await first;
+    expect(late).toBeInstanceOf(GroupCommitTimeoutError);
+    expect((late as GroupCommitTimeoutError).dropped).toBe(false);
+    await control.finishNext();
+    // The dropped item was never handed to a batch; the queue serves new items as before.
+    const next = group.submit(3);
+    await control.finishNext();
+    await expect(next).resolves.toBe("done 3");
+    expect(control.batches).toEqual([[1], [3]]);
+  });
+
+  it("with maxWaitMs, frees the dropped item's size for new items", async () => {
+    const control = controlledRun<number>();
+    const group = createGroupCommit({
+      run: control.run,
+      maxBatch: 10,
+      maxWaiting: 100,
+      size: (n: number) => n,
+      maxWaitingSize: 10,
+      maxWaitMs: 50,
+    });
+    const running = group.submit(1).catch(() => {});
+    const waiting = [group.submit(6).catch(() => {}), group.submit(4).catch(() => {})];
+    await expect(group.submit(1)).rejects.toBeInstanceOf(GroupCommitFullError);
+    await Promise.all(waiting);
+    // Both dropped (6 + 4): room again for a full 10, although the batch in progress has not finished.
+    const fresh = [
+      group.submit(9).catch((error: unknown) => error),
+      group.submit(1).catch((error: unknown) => error),
+    ];
+    expect(group.waiting).toBe(2);
+    await Promise.all([running, ...fresh]);
   });
 });

@@ -19,6 +19,12 @@ export interface GroupCommitOptions<T, R> {
   size?: (item: T) => number;
   /** Most total size waiting; an item that would exceed it is refused like one beyond `maxWaiting`. */
   maxWaitingSize?: number;
+  /**
+   * Longest an item waits for its result, from `submit`; then `submit` rejects with
+   * {@link GroupCommitTimeoutError}. An item still queued is dropped (its work never runs); one in a batch
+   * in progress is left to finish, its result unheard. @default Infinity
+   */
+  maxWaitMs?: number;
 }
 
 /** Accepts items and completes each once the batch that carried it is done. */
@@ -37,10 +43,26 @@ export class GroupCommitFullError extends Error {
   }
 }
 
+/** An item got no result within `maxWaitMs`. */
+export class GroupCommitTimeoutError extends Error {
+  override name = "GroupCommitTimeoutError";
+  /** Whether the item was still queued (dropped, its work never ran) rather than in a batch in progress. */
+  readonly dropped: boolean;
+  constructor(waitedMs: number, dropped: boolean) {
+    super(
+      dropped
+        ? `no batch took the item within ${waitedMs} ms: it was dropped`
+        : `the batch carrying the item did not finish within ${waitedMs} ms`,
+    );
+    this.dropped = dropped;
+  }
+}
+
 interface Waiting<T, R> {
   item: T;
   weight: number;
   size: number;
+  /** Settles once: by its batch, or by its timeout, whichever comes first. */
   resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
@@ -58,6 +80,7 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): Grou
   const maxWeight = options.maxWeight ?? Number.POSITIVE_INFINITY;
   const sizeOf = options.size ?? (() => 0);
   const maxWaitingSize = options.maxWaitingSize ?? Number.POSITIVE_INFINITY;
+  const maxWaitMs = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
   let waitingSize = 0;
   let queue: Waiting<T, R>[] = [];
   let head = 0;
@@ -93,6 +116,15 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): Grou
     }
   }
 
+  /** Take `waiting` out of the queue if it is still there; whether it was. */
+  function drop(waiting: Waiting<T, R>): boolean {
+    const at = queue.indexOf(waiting, head);
+    if (at < 0) return false;
+    queue.splice(at, 1);
+    waitingSize -= waiting.size;
+    return true;
+  }
+
   function pump(): void {
     while (running < concurrency && head < queue.length) {
       const batch = takeBatch();
@@ -113,7 +145,32 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): Grou
       }
       waitingSize += size;
       return new Promise<R>((resolve, reject) => {
-        queue.push({ item, weight: weigh(item), size, resolve, reject });
+        let timer: NodeJS.Timeout | undefined;
+        let settled = false;
+        const once =
+          <A>(settle: (value: A) => void) =>
+          (value: A) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            settle(value);
+          };
+        const waiting: Waiting<T, R> = {
+          item,
+          weight: weigh(item),
+          size,
+          resolve: once(resolve),
+          reject: once(reject),
+        };
+        if (Number.isFinite(maxWaitMs)) {
+          timer = setTimeout(
+            () => waiting.reject(new GroupCommitTimeoutError(maxWaitMs, drop(waiting))),
+            maxWaitMs,
+          );
+          // Whoever awaits the item keeps the process alive, not its deadline.
+          timer.unref();
+        }
+        queue.push(waiting);
         pump();
       });
     },

@@ -1,7 +1,8 @@
 import type { NonceStore } from "@privnum/wsse-auth";
 import { sql } from "kysely";
 import type { Executor } from "../database/database.js";
-import { createGroupCommit } from "./group-commit.js";
+import { DatabaseTimeoutError } from "../database/database-errors.js";
+import { createGroupCommit, GroupCommitTimeoutError } from "./group-commit.js";
 
 /** Options for {@link createDatabaseNonceStore}. */
 export interface DatabaseNonceStoreOptions {
@@ -11,6 +12,12 @@ export interface DatabaseNonceStoreOptions {
   concurrency?: number;
   /** Checks waiting beyond which `add` rejects (GroupCommitFullError). @default 10000 */
   maxWaiting?: number;
+  /**
+   * Longest a check waits for its statement, in ms; then `add` rejects with `DatabaseTimeoutError` (the push
+   * is answered 503 and sent again). A check still queued is dropped, so its nonce stays unused.
+   * @default 5000
+   */
+  checkTimeoutMs?: number;
 }
 
 interface NonceCheck {
@@ -50,16 +57,21 @@ export function createDatabaseNonceStore(
   options: DatabaseNonceStoreOptions = {},
 ): NonceStore & { purgeExpired(): Promise<number> } {
   const now = options.now ?? (() => new Date());
+  const checkTimeoutMs = options.checkTimeoutMs ?? 5000;
   const group = createGroupCommit<NonceCheck, boolean>({
     concurrency: options.concurrency ?? 1,
     maxBatch: 500,
     maxWaiting: options.maxWaiting ?? 10_000,
+    maxWaitMs: checkTimeoutMs,
     run: (checks) => recordNonces(db, checks, now()),
   });
   return {
     add(key, ttlSeconds) {
       const expiresAt = new Date(now().getTime() + Math.max(1, ttlSeconds) * 1000);
-      return group.submit({ key, expiresAt });
+      return group.submit({ key, expiresAt }).catch((error: unknown) => {
+        if (!(error instanceof GroupCommitTimeoutError)) throw error;
+        throw new DatabaseTimeoutError("checking a nonce", checkTimeoutMs, { cause: error });
+      });
     },
     /** Delete expired nonces; returns how many were removed. */
     async purgeExpired() {

@@ -1,8 +1,8 @@
 import type { Notification } from "@privnum/notification-schemas";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/database.js";
-import { isDatabaseUnavailable } from "../database/database-errors.js";
-import { createGroupCommit } from "./group-commit.js";
+import { DatabaseTimeoutError, isDatabaseUnavailable } from "../database/database-errors.js";
+import { createGroupCommit, GroupCommitTimeoutError } from "./group-commit.js";
 import { storeNotifications } from "./store-pushes.js";
 import { itemCount, type PendingPush, type ReceivedBody, type StoredPush } from "./stored-push.js";
 
@@ -44,7 +44,18 @@ export interface NotificationWriterOptions {
    * @default 64 MiB
    */
   maxWaitingBytes?: number;
+  /**
+   * Longest a push waits for its commit, in ms; then `write` rejects with `DatabaseTimeoutError` (answered
+   * 503). A push still queued is dropped, never stored later; one whose transaction is under way may still
+   * commit, which is harmless: the platform sends it again and the copy is recognised as a duplicate.
+   * Bounds the wait on a stalled database, and on PGlite's single connection when it is busy.
+   * @default DEFAULT_COMMIT_TIMEOUT_MS
+   */
+  commitTimeoutMs?: number;
 }
+
+/** How long a push waits for its commit unless told otherwise: a few seconds, well within a webhook timeout. */
+export const DEFAULT_COMMIT_TIMEOUT_MS = 5000;
 
 /** Stores pushes, each resolving after the commit that made it durable. */
 export interface NotificationWriter {
@@ -75,6 +86,7 @@ export function createNotificationWriter(options: NotificationWriterOptions): No
   const now = options.now ?? (() => new Date());
   const maxWaiting = options.maxWaiting ?? 5000;
   const maxWaitingSize = options.maxWaitingBytes ?? 64 * 1024 * 1024;
+  const commitTimeoutMs = options.commitTimeoutMs ?? DEFAULT_COMMIT_TIMEOUT_MS;
 
   async function storeEach(batch: readonly PendingPush[]): Promise<(StoredPush | Error)[]> {
     const results: (StoredPush | Error)[] = [];
@@ -106,6 +118,7 @@ export function createNotificationWriter(options: NotificationWriterOptions): No
       maxWaiting,
       size: (push) => push.body.bytes.byteLength,
       maxWaitingSize,
+      maxWaitMs: commitTimeoutMs,
       run: storeBatch,
     });
   const events = lane({ concurrency: 1, maxBatchPushes: 64, maxBatchItems: 200 }, options.events);
@@ -113,7 +126,15 @@ export function createNotificationWriter(options: NotificationWriterOptions): No
 
   return {
     async write(notification, body) {
-      const outcome = await (notification.kind === "fee" ? records : events).submit({ notification, body });
+      let outcome: StoredPush | Error;
+      try {
+        outcome = await (notification.kind === "fee" ? records : events).submit({ notification, body });
+      } catch (error) {
+        if (error instanceof GroupCommitTimeoutError) {
+          throw new DatabaseTimeoutError("storing a push", commitTimeoutMs, { cause: error });
+        }
+        throw error;
+      }
       if (outcome instanceof Error) throw outcome;
       return outcome;
     },

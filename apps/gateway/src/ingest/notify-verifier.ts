@@ -22,6 +22,8 @@ export interface NotifyVerificationOptions {
   enabled: boolean;
   /** How often expired nonces are deleted, in ms. */
   purgeIntervalMs: number;
+  /** Longest a nonce check waits for the database, in ms (then the push is answered 503). @default 5000 */
+  nonceTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -31,7 +33,10 @@ export interface NotifyVerificationOptions {
  */
 export function createNotifyVerification(options: NotifyVerificationOptions): NotifyVerification {
   const { db, platform, logger } = options;
-  const nonceStore = createDatabaseNonceStore(db);
+  const nonceStore = createDatabaseNonceStore(
+    db,
+    options.nonceTimeoutMs !== undefined ? { checkTimeoutMs: options.nonceTimeoutMs } : {},
+  );
   const stop = repeatEvery(
     options.purgeIntervalMs,
     () => nonceStore.purgeExpired(),
