@@ -19,10 +19,7 @@ import {
   type BindingState,
   bindingState,
   findActiveBindingByExtension,
-  findBinding,
-  findBindingById,
   listBindings,
-  listBindingsBySubscription,
 } from "./binding.repository.js";
 import type { BindingRow } from "./binding.table.js";
 
@@ -70,13 +67,15 @@ builder.node(BindingObject, {
   description: "A binding X + E → A, mirrored from the platform. Field names are the platform's.",
   // The current row of a subscriptionId is its bare ID; a superseded row is `subscriptionId#rowId`.
   id: { resolve: (b) => rowNodeId(b.subscription_id, b.id, b.superseded_at === null) },
-  loadOne: (id, ctx) =>
-    loadRowNode(
+  loadWithoutCache: (id, ctx, info) => {
+    const { loaders } = ctx.execution(info);
+    return loadRowNode(
       id,
-      (rowId) => findBindingById(ctx.services.db, rowId),
+      async (rowId) => (await loaders.bindingByRowId.load(rowId)) ?? undefined,
       (row) => row.subscription_id,
-      (subscriptionId) => findBinding(ctx.services.db, subscriptionId),
-    ),
+      async (subscriptionId) => (await loaders.binding.load(subscriptionId)) ?? undefined,
+    );
+  },
   fields: (t) => ({
     subscriptionId: t.exposeString("subscription_id", { description: "The platform's binding ID." }),
     virtualNum: t.string({
@@ -158,7 +157,8 @@ builder.node(BindingObject, {
       description:
         "Every binding mirrored under this subscriptionId, oldest first (this one included; more than one " +
         "only when the platform reused the ID).",
-      resolve: (b, _args, ctx) => listBindingsBySubscription(ctx.services.db, b.subscription_id),
+      resolve: (b, _args, ctx, info) =>
+        ctx.execution(info).loaders.bindingsBySubscriptionId.load(b.subscription_id),
     }),
   }),
 });
@@ -227,8 +227,8 @@ builder.queryFields((t) => ({
       "The binding with this subscriptionId, in any state. Should the platform have reused the ID for " +
       "another binding, the current (newest) one: see `Binding.sameSubscriptionIdBindings` for the others.",
     args: { subscriptionId: t.arg.string({ required: true }) },
-    resolve: async (_root, { subscriptionId }, ctx) =>
-      (await findBinding(ctx.services.db, subscriptionId)) ?? null,
+    resolve: (_root, { subscriptionId }, ctx, info) =>
+      ctx.execution(info).loaders.binding.load(subscriptionId),
   }),
   bindingByExtension: t.field({
     type: BindingObject,
