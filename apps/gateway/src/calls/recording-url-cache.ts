@@ -1,5 +1,4 @@
 import type { AxeClient, RecordingRef } from "@privnum/axe-api";
-import type { PlatformCallBudget } from "../graphql/platform-call-budget.js";
 
 /**
  * How long a download URL from GetRecordingDownloadUrl stays valid: 3 days (docs/axe-platform.md §9, the
@@ -25,13 +24,21 @@ export interface RecordingToAsk extends RecordingRef {
 }
 
 /**
+ * What a platform request is charged to (a GraphQL execution's budget, graphql/platform-call-budget.ts):
+ * `spend` throws when no call is left.
+ */
+export interface PlatformCallAllowance {
+  spend(): void;
+}
+
+/**
  * Recording download URLs, shared across requests: a URL asked from the platform is reused while it is
  * valid, and concurrent asks for one recording share one platform request. Only a real platform request
- * takes from the asking execution's {@link PlatformCallBudget}; failures are not kept.
+ * is charged to the asker's {@link PlatformCallAllowance}; failures are not kept.
  */
 export interface RecordingUrlCache {
   /** The download URL of `recording`: cached, joined to an ask under way, or asked now (spending `budget`). */
-  downloadUrl(recording: RecordingToAsk, budget: PlatformCallBudget): Promise<string>;
+  downloadUrl(recording: RecordingToAsk, budget: PlatformCallAllowance): Promise<string>;
   /** URLs held now. */
   readonly size: number;
 }
