@@ -39,6 +39,7 @@ describe.each(ENGINES)("batched relations on $engine", ({ create }) => {
   let database: TestDatabase;
   let gw: TestGateway;
   const subscriptionIds: string[] = [];
+  const extendNums: string[] = [];
   const sessionIds: string[] = [];
 
   async function push(body: unknown) {
@@ -58,13 +59,16 @@ describe.each(ENGINES)("batched relations on $engine", ({ create }) => {
       { feedPollIntervalMs: 3_600_000, noncePurgeIntervalMs: 3_600_000 },
     );
     for (let b = 0; b < BINDINGS; b++) {
-      const created = await gw.gql<{ createBinding: { binding: { subscriptionId: string } } }>(
+      const created = await gw.gql<{
+        createBinding: { binding: { subscriptionId: string; extendNum: string } };
+      }>(
         `mutation($input: CreateBindingInput!) {
-          createBinding(input: $input) { ... on CreateBindingPayload { binding { subscriptionId } } }
+          createBinding(input: $input) { ... on CreateBindingPayload { binding { subscriptionId extendNum } } }
         }`,
         { input: { bindNum: `+86138000010${String(b).padStart(2, "0")}`, virtualNum: X } },
       );
       subscriptionIds.push(created.data!.createBinding.binding.subscriptionId);
+      extendNums.push(created.data!.createBinding.binding.extendNum);
     }
     const records = [];
     for (const [b, subscriptionId] of subscriptionIds.entries()) {
@@ -341,12 +345,31 @@ describe.each(ENGINES)("batched relations on $engine", ({ create }) => {
         ${aliases("binding", "subscriptionId", subscriptionIds, "subscriptionId")}
         ${aliases("callSession", "sessionId", sessionIds, "sessionId")}
         ${aliases("callRecord", "icid", ["icid-batch-0-0", "icid-batch-1-1", "no-such-icid"], "icid")}
+        ${extendNums.map((e, i) => `byExtension${i}: bindingByExtension(virtualNum: "${X}", extendNum: "${e}") { subscriptionId }`).join("\n")}
+        noExtension: bindingByExtension(virtualNum: "${X}", extendNum: "9999") { subscriptionId }
       }`,
     );
-    expect(roots.statements).toBe(3);
+    expect(roots.statements).toBe(4);
+    expect(roots.data.byExtension7).toEqual({ subscriptionId: subscriptionIds[7] });
+    expect(roots.data.noExtension).toBeNull();
     expect(roots.data.binding11).toEqual({ subscriptionId: subscriptionIds[11] });
     expect(roots.data.callSession35).toEqual({ sessionId: sessionIds[35] });
     expect(roots.data.callRecord2).toBeNull();
+  });
+
+  it("each field of a mutation reads relations anew, after the fields before it changed them", async () => {
+    const field = (alias: string, userData: string) =>
+      `${alias}: updateBinding(input: { subscriptionId: $id, userData: "${userData}" }) {
+        ... on UpdateBindingPayload { binding { sameSubscriptionIdBindings { userData } } }
+      }`;
+    const result = await gw.gql<
+      Record<string, { binding: { sameSubscriptionIdBindings: { userData: string }[] } }>
+    >(`mutation($id: String!) { ${field("first", "one")} ${field("second", "two")} }`, {
+      id: subscriptionIds[1],
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.first!.binding.sameSubscriptionIdBindings).toEqual([{ userData: "one" }]);
+    expect(result.data!.second!.binding.sameSubscriptionIdBindings).toEqual([{ userData: "two" }]);
   });
 
   it("a subscription's relations are read anew for each event, and masked for each role", async () => {

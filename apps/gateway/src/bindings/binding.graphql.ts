@@ -3,6 +3,7 @@ import { builder } from "../graphql/builder.js";
 import { keysetConnection } from "../graphql/connection.js";
 import { guardStream } from "../graphql/guard-stream.js";
 import { definedFields } from "../graphql/input-helpers.js";
+import { extensionKey } from "../graphql/loaders.js";
 import { audited } from "../graphql/mutation-audit.js";
 import {
   refuseNumberSearchByViewer,
@@ -14,13 +15,7 @@ import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
 import type { BindingChangeEvent } from "../pubsub/pubsub.js";
 import { NotFoundError, PlatformError, ValidationError } from "../shared/errors.js";
-import {
-  type BindingColumn,
-  type BindingState,
-  bindingState,
-  findActiveBindingByExtension,
-  listBindings,
-} from "./binding.repository.js";
+import { type BindingColumn, type BindingState, bindingState, listBindings } from "./binding.repository.js";
 import type { BindingRow } from "./binding.table.js";
 
 /** The GraphQL `BindingState` enum. */
@@ -235,9 +230,8 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "The active binding on X + E: whom a caller keying E on X reaches.",
     args: { virtualNum: t.arg.string({ required: true }), extendNum: t.arg.string({ required: true }) },
-    resolve: async (_root, { virtualNum, extendNum }, ctx) =>
-      (await findActiveBindingByExtension(ctx.services.db, virtualNum, extendNum, ctx.services.now())) ??
-      null,
+    resolve: (_root, { virtualNum, extendNum }, ctx, info) =>
+      ctx.execution(info).loaders.activeBindingByExtension.load(extensionKey(virtualNum, extendNum)),
   }),
   bindings: t.connection(
     {

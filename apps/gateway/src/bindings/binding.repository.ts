@@ -209,6 +209,37 @@ export async function findActiveBindingByExtension(
     .executeTakeFirst();
 }
 
+/** X + E: where a caller reaches a binding. */
+export interface Extension {
+  virtualNum: string;
+  extendNum: string;
+}
+
+/**
+ * The active bindings on these X + E pairs at `now`, in one query (see {@link findActiveBindingByExtension}):
+ * every active row of the pairs, newest first, so that the first row of a pair is its answer.
+ */
+export async function listActiveBindingsByExtensions(
+  db: Executor,
+  extensions: readonly Extension[],
+  now: Date,
+): Promise<BindingRow[]> {
+  if (extensions.length === 0) return [];
+  return db
+    .selectFrom("bindings")
+    .selectAll()
+    .where((eb) =>
+      eb.or(
+        extensions.map((x) =>
+          eb.and([eb("virtual_num", "=", x.virtualNum), eb("extend_num", "=", x.extendNum)]),
+        ),
+      ),
+    )
+    .where((eb) => stateCondition(eb, "active", now))
+    .orderBy("id", "desc")
+    .execute();
+}
+
 /** The current bindings of these subscriptionIds, in any state (one query). */
 export async function findBindings(db: Executor, subscriptionIds: readonly string[]): Promise<BindingRow[]> {
   if (subscriptionIds.length === 0) return [];

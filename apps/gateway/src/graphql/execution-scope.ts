@@ -14,6 +14,8 @@ export interface ExecutionScope {
 /** What {@link createExecutionScopes} needs. */
 export interface ExecutionScopeOptions {
   db: Executor;
+  /** The clock of binding lifetimes. */
+  now: () => Date;
   /** `GRAPHQL_MAX_PLATFORM_CALLS`: the budget of each execution. */
   maxPlatformCalls: number;
 }
@@ -41,12 +43,13 @@ function rootFieldOf(path: ResponsePath): string | number {
  */
 export function createExecutionScopes({
   db,
+  now,
   maxPlatformCalls,
 }: ExecutionScopeOptions): (info: GraphQLResolveInfo) => ExecutionScope {
   const byRoot = new WeakMap<object, Scope>();
   let withoutRoot: Scope | undefined;
   const create = (): Scope => ({
-    loaders: createLoaders(db),
+    loaders: createLoaders(db, now),
     platformCalls: createPlatformCallBudget(maxPlatformCalls),
   });
   return (info) => {
@@ -67,7 +70,7 @@ export function createExecutionScopes({
       const rootField = rootFieldOf(info.path);
       if (scope.rootField !== rootField) {
         scope.rootField = rootField;
-        scope.loaders = createLoaders(db);
+        scope.loaders = createLoaders(db, now);
       }
     }
     return scope;

@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import {
   findBindings,
   findBindingsByIds,
+  listActiveBindingsByExtensions,
   listBindingsBySubscriptions,
 } from "../bindings/binding.repository.js";
 import type { BindingRow } from "../bindings/binding.table.js";
@@ -37,6 +38,8 @@ export interface Loaders {
   binding: DataLoader<string, BindingRow | null>;
   /** The binding mirrored as a row id. */
   bindingByRowId: DataLoader<number, BindingRow | null>;
+  /** The active binding on X + E (`X\u0000E`) at the loader's `now`: whom a caller keying E on X reaches. */
+  activeBindingByExtension: DataLoader<string, BindingRow | null>;
   /** Every binding mirrored under a subscriptionId, oldest first. */
   bindingsBySubscriptionId: DataLoader<string, BindingRow[]>;
   /** The call with a sessionId. */
@@ -133,8 +136,13 @@ function pageEach<Column extends string, Row>(
   );
 }
 
-/** Fresh loaders reading from `db`. */
-export function createLoaders(db: Executor): Loaders {
+/** The key of {@link Loaders.activeBindingByExtension}. */
+export function extensionKey(virtualNum: string, extendNum: string): string {
+  return `${virtualNum}\u0000${extendNum}`;
+}
+
+/** Fresh loaders reading from `db`; `now` is the clock of binding lifetimes. */
+export function createLoaders(db: Executor, now: () => Date): Loaders {
   return {
     binding: oneEach(
       (ids) => findBindings(db, ids),
@@ -144,6 +152,19 @@ export function createLoaders(db: Executor): Loaders {
       (ids) => findBindingsByIds(db, ids),
       (row) => row.id,
     ),
+    activeBindingByExtension: new DataLoader(async (keys) => {
+      const extensions = keys.map((key) => {
+        const [virtualNum, extendNum] = key.split("\u0000") as [string, string];
+        return { virtualNum, extendNum };
+      });
+      const newestFirst = await listActiveBindingsByExtensions(db, extensions, now());
+      const byKey = new Map<string, BindingRow>();
+      for (const row of newestFirst) {
+        const key = extensionKey(row.virtual_num, row.extend_num);
+        if (!byKey.has(key)) byKey.set(key, row);
+      }
+      return keys.map((key) => byKey.get(key) ?? null);
+    }),
     bindingsBySubscriptionId: allEach(
       (ids) => listBindingsBySubscriptions(db, ids),
       (row) => row.subscription_id,

@@ -98,6 +98,7 @@ export function createGatewayYoga({
       caller: caller ?? authentication.callerOf(request),
       execution: createExecutionScopes({
         db: services.db,
+        now: services.now,
         maxPlatformCalls: services.maxPlatformCallsPerExecution,
       }),
     }),
