@@ -63,7 +63,7 @@ const keyOf = ({ recordDomain, fileName }: RecordingRef) => `${recordDomain}\u00
 
 /**
  * A {@link RecordingUrlCache}. The least-recently-used order is a `Map`'s insertion order (a hit moves its
- * entry to the end): the only bounded cache installed for the gateway is DataLoader's per-request one.
+ * entry to the end): a few lines, where an LRU package would be a dependency the gateway does not have.
  */
 export function createRecordingUrlCache({
   platform,
