@@ -311,6 +311,30 @@ describe.each(ENGINES)("batched relations on $engine", ({ create }) => {
     }
   });
 
+  it("the probe's binding → callSessions(first: 100), two levels deep: one query per level", async () => {
+    const data = await sameCountForAnyNumberOfParents<{
+      callSessions: Edges<{
+        binding: { callSessions: Edges<{ sessionId: string; binding: { callSessions: Edges<unknown> } }> };
+      }>;
+    }>(
+      `query($n: Int) { callSessions(first: $n) { edges { node { binding {
+        callSessions(first: 100) { edges { node { sessionId binding {
+          callSessions(first: 100) { edges { node { sessionId } } }
+        } } } }
+      } } } } }`,
+      // The page; the bindings; their calls; (the bindings of those, all loaded already); their calls (the
+      // same page as before, already loaded).
+      3,
+      allSessions,
+    );
+    for (const { node } of data.callSessions.edges) {
+      expect(node.binding.callSessions.edges).toHaveLength(SESSIONS_PER_BINDING);
+      for (const inner of node.binding.callSessions.edges) {
+        expect(inner.node.binding.callSessions.edges).toHaveLength(SESSIONS_PER_BINDING);
+      }
+    }
+  });
+
   it("node lookups and aliased root fields: one query per type, whatever the number of IDs", async () => {
     const ids = await counted<{
       callRecords: Edges<{ id: string; session: { id: string } }>;
