@@ -6,6 +6,7 @@ import { loadAccess } from "./auth/access.js";
 import { createBindingCommands } from "./bindings/binding-commands.js";
 import { startBindingUpkeep } from "./bindings/binding-upkeep.js";
 import { createCallEventFeed } from "./calls/call-event-feed.js";
+import { createRecordingUrlCache } from "./calls/recording-url-cache.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import type { GatewayServices } from "./graphql/context.js";
 import { useAuthentication } from "./http/authentication.js";
@@ -98,7 +99,17 @@ async function startGateway(
       logger: bindingsLogger,
       platform: platformClient,
     });
-    const services: GatewayServices = { db, feed, pubsub, bindings, now, logger, platform: platformClient };
+    const services: GatewayServices = {
+      db,
+      feed,
+      pubsub,
+      bindings,
+      now,
+      logger,
+      platform: platformClient,
+      recordingUrls: createRecordingUrlCache({ platform: platformClient, now }),
+      maxPlatformCallsPerExecution: config.limits.graphql.maxPlatformCalls,
+    };
 
     const verification = createNotifyVerification({
       db,

@@ -3,6 +3,7 @@ import { builder } from "../graphql/builder.js";
 import { keysetConnection } from "../graphql/connection.js";
 import { guardStream } from "../graphql/guard-stream.js";
 import { definedFields } from "../graphql/input-helpers.js";
+import { extensionKey } from "../graphql/loaders.js";
 import { audited } from "../graphql/mutation-audit.js";
 import {
   refuseNumberSearchByViewer,
@@ -14,16 +15,7 @@ import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
 import type { BindingChangeEvent } from "../pubsub/pubsub.js";
 import { NotFoundError, PlatformError, ValidationError } from "../shared/errors.js";
-import {
-  type BindingColumn,
-  type BindingState,
-  bindingState,
-  findActiveBindingByExtension,
-  findBinding,
-  findBindingById,
-  listBindings,
-  listBindingsBySubscription,
-} from "./binding.repository.js";
+import { type BindingColumn, type BindingState, bindingState, listBindings } from "./binding.repository.js";
 import type { BindingRow } from "./binding.table.js";
 
 /** The GraphQL `BindingState` enum. */
@@ -70,13 +62,15 @@ builder.node(BindingObject, {
   description: "A binding X + E → A, mirrored from the platform. Field names are the platform's.",
   // The current row of a subscriptionId is its bare ID; a superseded row is `subscriptionId#rowId`.
   id: { resolve: (b) => rowNodeId(b.subscription_id, b.id, b.superseded_at === null) },
-  loadOne: (id, ctx) =>
-    loadRowNode(
+  loadWithoutCache: (id, ctx, info) => {
+    const { loaders } = ctx.execution(info);
+    return loadRowNode(
       id,
-      (rowId) => findBindingById(ctx.services.db, rowId),
+      async (rowId) => (await loaders.bindingByRowId.load(rowId)) ?? undefined,
       (row) => row.subscription_id,
-      (subscriptionId) => findBinding(ctx.services.db, subscriptionId),
-    ),
+      async (subscriptionId) => (await loaders.binding.load(subscriptionId)) ?? undefined,
+    );
+  },
   fields: (t) => ({
     subscriptionId: t.exposeString("subscription_id", { description: "The platform's binding ID." }),
     virtualNum: t.string({
@@ -158,7 +152,8 @@ builder.node(BindingObject, {
       description:
         "Every binding mirrored under this subscriptionId, oldest first (this one included; more than one " +
         "only when the platform reused the ID).",
-      resolve: (b, _args, ctx) => listBindingsBySubscription(ctx.services.db, b.subscription_id),
+      resolve: (b, _args, ctx, info) =>
+        ctx.execution(info).loaders.bindingsBySubscriptionId.load(b.subscription_id),
     }),
   }),
 });
@@ -227,17 +222,16 @@ builder.queryFields((t) => ({
       "The binding with this subscriptionId, in any state. Should the platform have reused the ID for " +
       "another binding, the current (newest) one: see `Binding.sameSubscriptionIdBindings` for the others.",
     args: { subscriptionId: t.arg.string({ required: true }) },
-    resolve: async (_root, { subscriptionId }, ctx) =>
-      (await findBinding(ctx.services.db, subscriptionId)) ?? null,
+    resolve: (_root, { subscriptionId }, ctx, info) =>
+      ctx.execution(info).loaders.binding.load(subscriptionId),
   }),
   bindingByExtension: t.field({
     type: BindingObject,
     nullable: true,
     description: "The active binding on X + E: whom a caller keying E on X reaches.",
     args: { virtualNum: t.arg.string({ required: true }), extendNum: t.arg.string({ required: true }) },
-    resolve: async (_root, { virtualNum, extendNum }, ctx) =>
-      (await findActiveBindingByExtension(ctx.services.db, virtualNum, extendNum, ctx.services.now())) ??
-      null,
+    resolve: (_root, { virtualNum, extendNum }, ctx, info) =>
+      ctx.execution(info).loaders.activeBindingByExtension.load(extensionKey(virtualNum, extendNum)),
   }),
   bindings: t.connection(
     {

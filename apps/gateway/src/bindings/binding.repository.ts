@@ -167,9 +167,28 @@ export async function listBindingsBySubscription(
     .execute();
 }
 
-/** The binding mirrored as row `id`. */
-export async function findBindingById(db: Executor, id: number): Promise<BindingRow | undefined> {
-  return db.selectFrom("bindings").selectAll().where("id", "=", id).executeTakeFirst();
+/** Every row mirrored under each of these subscriptionIds, oldest first (one query; see {@link listBindingsBySubscription}). */
+export async function listBindingsBySubscriptions(
+  db: Executor,
+  subscriptionIds: readonly string[],
+): Promise<BindingRow[]> {
+  if (subscriptionIds.length === 0) return [];
+  return db
+    .selectFrom("bindings")
+    .selectAll()
+    .where("subscription_id", "=", sql<string>`any(${[...new Set(subscriptionIds)]}::text[])`)
+    .orderBy("id")
+    .execute();
+}
+
+/** The bindings mirrored as these row ids (one query; ids without a row are left out). */
+export async function findBindingsByIds(db: Executor, ids: readonly number[]): Promise<BindingRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom("bindings")
+    .selectAll()
+    .where("id", "=", sql<number>`any(${[...new Set(ids)]}::int8[])`)
+    .execute();
 }
 
 /** The active binding on X + E at `now` (the newest, should the mirror hold stale rows). */
@@ -188,6 +207,37 @@ export async function findActiveBindingByExtension(
     .orderBy("id", "desc")
     .limit(1)
     .executeTakeFirst();
+}
+
+/** X + E: where a caller reaches a binding. */
+export interface Extension {
+  virtualNum: string;
+  extendNum: string;
+}
+
+/**
+ * The active bindings on these X + E pairs at `now`, in one query (see {@link findActiveBindingByExtension}):
+ * every active row of the pairs, newest first, so that the first row of a pair is its answer.
+ */
+export async function listActiveBindingsByExtensions(
+  db: Executor,
+  extensions: readonly Extension[],
+  now: Date,
+): Promise<BindingRow[]> {
+  if (extensions.length === 0) return [];
+  return db
+    .selectFrom("bindings")
+    .selectAll()
+    .where((eb) =>
+      eb.or(
+        extensions.map((x) =>
+          eb.and([eb("virtual_num", "=", x.virtualNum), eb("extend_num", "=", x.extendNum)]),
+        ),
+      ),
+    )
+    .where((eb) => stateCondition(eb, "active", now))
+    .orderBy("id", "desc")
+    .execute();
 }
 
 /** The current bindings of these subscriptionIds, in any state (one query). */

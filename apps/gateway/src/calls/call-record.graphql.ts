@@ -17,16 +17,11 @@ import { NotFoundError, PlatformError } from "../shared/errors.js";
 import {
   type CallRecordColumn,
   type CallRecordFilter,
-  findCallRecord,
-  findCallRecordById,
   listCallRecords,
-  listCallRecordsByIcid,
-  listSessionRecords,
   matchesCallRecordFilter,
 } from "./call-record.repository.js";
 import type { CallRecordRow } from "./call-record.table.js";
 import { CallSessionObject } from "./call-session.graphql.js";
-import { findCallSession } from "./call-session.repository.js";
 
 const record = (row: CallRecordRow) => row.record as FeeRecord;
 
@@ -52,13 +47,15 @@ builder.node(CallRecordObject, {
     "an icid for a different CDR (see `conflict`).",
   // The first CDR of an icid is its bare icid; one kept under a reused icid is `icid#rowId`.
   id: { resolve: (r) => rowNodeId(r.icid, r.id, !r.conflict) },
-  loadOne: (id, ctx) =>
-    loadRowNode(
+  loadWithoutCache: (id, ctx, info) => {
+    const { loaders } = ctx.execution(info);
+    return loadRowNode(
       id,
-      (rowId) => findCallRecordById(ctx.services.db, rowId),
+      async (rowId) => (await loaders.callRecordByRowId.load(rowId)) ?? undefined,
       (row) => row.icid,
-      async (icid) => (await listCallRecordsByIcid(ctx.services.db, icid))[0],
-    ),
+      async (icid) => (await loaders.callRecordsByIcid.load(icid))[0],
+    );
+  },
   fields: (t) => ({
     icid: t.exposeString("icid"),
     sessionId: t.exposeString("session_id"),
@@ -111,18 +108,21 @@ builder.node(CallRecordObject, {
       type: RecordingDownloadUrlObject,
       nullable: true,
       description:
-        "The recording's download address (asked from the platform on each query); null when not recorded.",
+        "The recording's download address; null when not recorded. Asked from the platform and reused while " +
+        "valid; a request asks the platform at most GRAPHQL_MAX_PLATFORM_CALLS times, beyond which the field " +
+        "is null with a PLATFORM_CALL_LIMIT error.",
       errors: {
         types: [PlatformError, NotFoundError],
         directResult: true,
         union: { name: "RecordingDownloadUrlResult" },
       },
-      resolve: async (r, _args, ctx) => {
+      resolve: async (r, _args, ctx, info) => {
         if (r.record_domain && r.record_object_name) {
           try {
-            const url = await ctx.services
-              .platform()
-              .getRecordingDownloadUrl({ recordDomain: r.record_domain, fileName: r.record_object_name });
+            const url = await ctx.services.recordingUrls.downloadUrl(
+              { recordDomain: r.record_domain, fileName: r.record_object_name, cdrReceivedAt: r.inserted_at },
+              ctx.execution(info).platformCalls,
+            );
             return { url, source: "platform" };
           } catch (error) {
             throw toCommandError(error);
@@ -148,12 +148,12 @@ builder.node(CallRecordObject, {
       description:
         "Every CDR stored under this icid, oldest first (this one included; more than one only when the " +
         "platform reused the icid).",
-      resolve: (r, _args, ctx) => listCallRecordsByIcid(ctx.services.db, r.icid),
+      resolve: (r, _args, ctx, info) => ctx.execution(info).loaders.callRecordsByIcid.load(r.icid),
     }),
     session: t.field({
       type: CallSessionObject,
       nullable: true,
-      resolve: async (r, _args, ctx) => (await findCallSession(ctx.services.db, r.session_id)) ?? null,
+      resolve: (r, _args, ctx, info) => ctx.execution(info).loaders.callSession.load(r.session_id),
     }),
   }),
 });
@@ -183,7 +183,7 @@ const callRecordColumns = connectionColumns<CallRecordColumn>({
   recordFlag: ["record_flag"],
   recordDomain: ["record_domain"],
   recordObjectName: ["record_object_name"],
-  recordingDownloadUrl: ["record_domain", "record_object_name", "record_file_download_url"],
+  recordingDownloadUrl: ["record_domain", "record_object_name", "record_file_download_url", "inserted_at"],
   record: ["record"],
   receivedAt: ["inserted_at"],
   conflict: ["conflict"],
@@ -217,7 +217,8 @@ builder.queryFields((t) => ({
       "The CDR with this icid. Should the platform have reused the icid for CDRs of different content, the " +
       "newest: see `CallRecord.sameIcidRecords` for the others.",
     args: { icid: t.arg.string({ required: true }) },
-    resolve: async (_root, { icid }, ctx) => (await findCallRecord(ctx.services.db, icid)) ?? null,
+    resolve: async (_root, { icid }, ctx, info) =>
+      (await ctx.execution(info).loaders.callRecordsByIcid.load(icid)).at(-1) ?? null,
   }),
   callRecords: t.connection(
     {
@@ -263,7 +264,7 @@ builder.objectField(CallSessionObject, "records", (t) =>
   t.field({
     type: [CallRecordObject],
     description: "The call's CDRs (normally one).",
-    resolve: (s, _args, ctx) => listSessionRecords(ctx.services.db, [s.session_id]),
+    resolve: (s, _args, ctx, info) => ctx.execution(info).loaders.callRecordsBySession.load(s.session_id),
   }),
 );
 
@@ -274,12 +275,11 @@ builder.objectField(BindingObject, "callRecords", (t) =>
       description: "CDRs of this binding, newest first.",
       resolve: (b, args, ctx, info) =>
         keysetConnection("callRecord", args, (page) =>
-          listCallRecords(
-            ctx.services.db,
-            { subscriptionId: b.subscription_id },
+          ctx.execution(info).loaders.callRecordsOfBinding.load({
+            parentId: b.subscription_id,
             page,
-            callRecordColumns(info),
-          ),
+            columns: callRecordColumns(info),
+          }),
         ),
     },
     CallRecordConnection,

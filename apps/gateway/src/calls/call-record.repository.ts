@@ -1,6 +1,7 @@
 import { type SelectQueryBuilder, sql } from "kysely";
 import { toDate } from "../database/column-values.js";
 import type { Database, Executor } from "../database/database.js";
+import { pagesPerParent } from "../database/pages-per-parent.js";
 import { createQueryShapeCache } from "../database/query-shape-cache.js";
 import type { PageRequest } from "../shared/pagination.js";
 import type { CallRecordRow, CallRecordTable, NewCallRecordRow } from "./call-record.table.js";
@@ -133,9 +134,28 @@ export async function listCallRecordsByIcid(db: Executor, icid: string): Promise
   return db.selectFrom("call_records").selectAll().where("icid", "=", icid).orderBy("id").execute();
 }
 
-/** The CDR stored as row `id`. */
-export async function findCallRecordById(db: Executor, id: number): Promise<CallRecordRow | undefined> {
-  return db.selectFrom("call_records").selectAll().where("id", "=", id).executeTakeFirst();
+/** Every CDR stored with each of these icids, oldest first (one query; see {@link listCallRecordsByIcid}). */
+export async function listCallRecordsByIcids(
+  db: Executor,
+  icids: readonly string[],
+): Promise<CallRecordRow[]> {
+  if (icids.length === 0) return [];
+  return db
+    .selectFrom("call_records")
+    .selectAll()
+    .where("icid", "=", sql<string>`any(${[...new Set(icids)]}::text[])`)
+    .orderBy("id")
+    .execute();
+}
+
+/** The CDRs stored as these row ids (one query; ids without a row are left out). */
+export async function findCallRecordsByIds(db: Executor, ids: readonly number[]): Promise<CallRecordRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom("call_records")
+    .selectAll()
+    .where("id", "=", sql<number>`any(${[...new Set(ids)]}::int8[])`)
+    .execute();
 }
 
 /** A column of `call_records`. */
@@ -181,6 +201,26 @@ export async function listCallRecords(
     return query.orderBy("id", page.inverted ? "asc" : "desc").limit(v.limit);
   });
   return (await db.executeQuery(query)).rows;
+}
+
+/**
+ * The CDRs of each of these bindings, one keyset page per binding (newest first), in one query: what
+ * {@link listCallRecords} with a `subscriptionId` filter returns for each, grouped by binding. With
+ * `columns`, only those (and `id`, `subscription_id`) are read.
+ */
+export async function listCallRecordsOfBindings(
+  db: Executor,
+  subscriptionIds: readonly string[],
+  page: PageRequest,
+  columns?: readonly CallRecordColumn[],
+): Promise<CallRecordRow[]> {
+  return pagesPerParent<"call_records", CallRecordRow>(db, {
+    table: "call_records",
+    parentColumn: "subscription_id",
+    parentIds: subscriptionIds,
+    page,
+    columns,
+  });
 }
 
 /** In-memory twin of the filter above, for live subscriptions. */

@@ -1,6 +1,5 @@
 import type { HangupReason } from "@privnum/notification-schemas";
 import { BindingObject } from "../bindings/binding.graphql.js";
-import { findBinding } from "../bindings/binding.repository.js";
 import { builder } from "../graphql/builder.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { keysetConnection } from "../graphql/connection.js";
@@ -12,10 +11,8 @@ import {
   VIEWER_MAY_NOT_FILTER,
 } from "../graphql/phone-numbers.js";
 import { CallEventObject } from "./call-event.graphql.js";
-import { listSessionEvents } from "./call-event.repository.js";
 import {
   type CallSessionFilter,
-  findCallSession,
   listCallSessions,
   matchesCallSessionFilter,
 } from "./call-session.repository.js";
@@ -67,7 +64,7 @@ export const CallSessionObject = builder.objectRef<CallSessionRow>("CallSession"
 builder.node(CallSessionObject, {
   description: "One call (a platform sessionId), folded from every event and CDR stored for it.",
   id: { resolve: (s) => s.session_id },
-  loadOne: (id, ctx) => findCallSession(ctx.services.db, id).then((row) => row ?? null),
+  loadWithoutCache: (id, ctx, info) => ctx.execution(info).loaders.callSession.load(id),
   fields: (t) => ({
     sessionId: t.exposeString("session_id"),
     state: t.field({ type: CallSessionStateEnum, resolve: (s) => fold(s).state }),
@@ -112,13 +109,13 @@ builder.node(CallSessionObject, {
     events: t.field({
       type: [CallEventObject],
       description: "Every stored event of the call, in the order they happened.",
-      resolve: (s, _args, ctx) => listSessionEvents(ctx.services.db, [s.session_id]),
+      resolve: (s, _args, ctx, info) => ctx.execution(info).loaders.callEventsBySession.load(s.session_id),
     }),
     binding: t.field({
       type: BindingObject,
       nullable: true,
-      resolve: async (s, _args, ctx) =>
-        s.subscription_id ? ((await findBinding(ctx.services.db, s.subscription_id)) ?? null) : null,
+      resolve: (s, _args, ctx, info) =>
+        s.subscription_id ? ctx.execution(info).loaders.binding.load(s.subscription_id) : null,
     }),
     updatedAt: t.field({ type: "DateTime", resolve: (s) => s.updated_at }),
   }),
@@ -149,7 +146,7 @@ builder.queryFields((t) => ({
     type: CallSessionObject,
     nullable: true,
     args: { sessionId: t.arg.string({ required: true }) },
-    resolve: async (_root, { sessionId }, ctx) => (await findCallSession(ctx.services.db, sessionId)) ?? null,
+    resolve: (_root, { sessionId }, ctx, info) => ctx.execution(info).loaders.callSession.load(sessionId),
   }),
   callSessions: t.connection(
     {
@@ -190,7 +187,7 @@ builder.objectField(CallEventObject, "session", (t) =>
   t.field({
     type: CallSessionObject,
     nullable: true,
-    resolve: async (e, _args, ctx) => (await findCallSession(ctx.services.db, e.session_id)) ?? null,
+    resolve: (e, _args, ctx, info) => ctx.execution(info).loaders.callSession.load(e.session_id),
   }),
 );
 
@@ -199,9 +196,9 @@ builder.objectField(BindingObject, "callSessions", (t) =>
     {
       type: CallSessionObject,
       description: "Calls of this binding, newest first.",
-      resolve: (b, args, ctx) =>
+      resolve: (b, args, ctx, info) =>
         keysetConnection("callSession", args, (page) =>
-          listCallSessions(ctx.services.db, { subscriptionId: b.subscription_id }, page),
+          ctx.execution(info).loaders.callSessionsOfBinding.load({ parentId: b.subscription_id, page }),
         ),
     },
     CallSessionConnection,

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { toDate } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
+import { pagesPerParent } from "../database/pages-per-parent.js";
 import type { PageRequest } from "../shared/pagination.js";
 import type { CallSessionRow, NewCallSessionRow } from "./call-session.table.js";
 
@@ -102,6 +103,23 @@ export async function listCallSessions(
     .orderBy("id", page.inverted ? "asc" : "desc")
     .limit(page.limit)
     .execute();
+}
+
+/**
+ * The calls of each of these bindings, one keyset page per binding (newest first), in one query: what
+ * {@link listCallSessions} with a `subscriptionId` filter returns for each, grouped by binding.
+ */
+export async function listCallSessionsOfBindings(
+  db: Executor,
+  subscriptionIds: readonly string[],
+  page: PageRequest,
+): Promise<CallSessionRow[]> {
+  return pagesPerParent<"call_sessions", CallSessionRow>(db, {
+    table: "call_sessions",
+    parentColumn: "subscription_id",
+    parentIds: subscriptionIds,
+    page,
+  });
 }
 
 /** In-memory twin of the filter above, for live subscriptions. */

@@ -1,11 +1,14 @@
 import type { AxeClient } from "@privnum/axe-api";
+import type { GraphQLResolveInfo } from "graphql";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Caller } from "../auth/caller.js";
 import type { BindingCommands } from "../bindings/binding-commands.js";
 import type { CallEventFeed } from "../calls/call-event-feed.js";
+import type { RecordingUrlCache } from "../calls/recording-url-cache.js";
 import type { Database } from "../database/database.js";
 import type { GatewayPubSub } from "../pubsub/pubsub.js";
+import type { ExecutionScope } from "./execution-scope.js";
 
 /** Long-lived parts every resolver may use. */
 export interface GatewayServices {
@@ -18,6 +21,10 @@ export interface GatewayServices {
   /** The clock of binding lifetimes (the simulator's virtual clock when it is embedded). */
   now(): Date;
   logger: Logger;
+  /** Recording download URLs asked from the platform, shared across requests while valid. */
+  recordingUrls: RecordingUrlCache;
+  /** `GRAPHQL_MAX_PLATFORM_CALLS`: the platform requests one execution may cause. */
+  maxPlatformCallsPerExecution: number;
 }
 
 /** The GraphQL context. */
@@ -25,4 +32,9 @@ export interface GatewayContext {
   services: GatewayServices;
   /** Who sent the operation: checked before anything runs (http/authentication.ts, http/graphql-websocket.ts). */
   caller: Caller;
+  /**
+   * The DataLoaders and platform-call budget of the execution `info` belongs to (see
+   * graphql/execution-scope.ts): fresh for each query, mutation field and subscription event.
+   */
+  execution(info: GraphQLResolveInfo): ExecutionScope;
 }

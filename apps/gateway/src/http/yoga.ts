@@ -1,6 +1,7 @@
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { Caller } from "../auth/caller.js";
 import type { GatewayContext, GatewayServices } from "../graphql/context.js";
+import { createExecutionScopes } from "../graphql/execution-scope.js";
 import { schema } from "../graphql/schema.js";
 import type { Logger } from "../shared/logger.js";
 import type { HttpAuthentication } from "./authentication.js";
@@ -98,6 +99,11 @@ export function createGatewayYoga({
     context: ({ request, caller }): GatewayContext => ({
       services,
       caller: caller ?? authentication.callerOf(request),
+      execution: createExecutionScopes({
+        db: services.db,
+        now: services.now,
+        maxPlatformCalls: services.maxPlatformCallsPerExecution,
+      }),
     }),
     plugins: [
       // Refusals first: a form post, then a request without credentials, learns nothing more.
