@@ -6,6 +6,7 @@ import { loadAccess } from "./auth/access.js";
 import { createBindingCommands } from "./bindings/binding-commands.js";
 import { startBindingUpkeep } from "./bindings/binding-upkeep.js";
 import { createCallEventFeed } from "./calls/call-event-feed.js";
+import { createReplayGate, replayConcurrencyFor } from "./calls/replay-gate.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import type { GatewayServices } from "./graphql/context.js";
 import { useAuthentication } from "./http/authentication.js";
@@ -85,7 +86,20 @@ async function startGateway(
       logger: bindingsLogger,
       platform: platformClient,
     });
-    const services: GatewayServices = { db, feed, pubsub, bindings, now, logger, platform: platformClient };
+    const replays = createReplayGate({
+      concurrency: replayConcurrencyFor(database.kind),
+      maxEvents: config.limits.subscriptions.maxReplayEvents,
+    });
+    const services: GatewayServices = {
+      db,
+      feed,
+      replays,
+      pubsub,
+      bindings,
+      now,
+      logger,
+      platform: platformClient,
+    };
 
     const verification = createNotifyVerification({
       db,
@@ -111,11 +125,20 @@ async function startGateway(
       production: config.production,
       graphiqlAuthorization,
     });
-    const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins, logger });
+    // The feed starts before anyone can subscribe: a resume replays up to the feed's position.
+    await feed.start();
+    const webSocket = attachGraphQLWebSocket({
+      server: http.server,
+      yoga,
+      authenticator,
+      origins,
+      logger,
+      maxSockets: config.limits.subscriptions.maxSockets,
+      maxSubscriptionsPerSocket: config.limits.subscriptions.maxPerSocket,
+      ...(options.webSocketKeepAliveMs !== undefined ? { keepAliveMs: options.webSocketKeepAliveMs } : {}),
+    });
     open.defer(() => webSocket.close());
     http.serve(yoga);
-
-    await feed.start();
     // The embedded simulator starts once pushes can be stored: a restarted one delivers at once what fell due.
     open.defer(() => platform.stop());
     await platform.start(`${http.url}/notify`);
@@ -136,6 +159,7 @@ async function startGateway(
       simulator,
       devKeys,
       databaseQueryCount: database.queryCount,
+      webSocket,
       stop: () => open.close(),
     });
   } catch (error) {
