@@ -22,7 +22,7 @@ export interface BuildAppOptions extends PlatformLinkOptions {
   noncePurgeIntervalMs?: number;
   /**
    * How often every WebSocket is pinged, in ms; one that has not answered the previous ping by the next is
-   * closed (4008 "Subscriber too slow" when data waits for it, else terminated). @default 30000
+   * closed: with 4008 "Subscriber too slow" if the gateway kept sending to it meanwhile, else terminated. @default 30000
    */
   webSocketKeepAliveMs?: number;
 }

@@ -17,8 +17,8 @@ import type { GatewayYoga } from "./yoga.js";
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /**
- * The close code of a socket whose client stopped reading while events were waiting for it (it did not
- * answer a keep-alive ping queued behind them). Not fatal to graphql-ws clients: they reconnect, and a
+ * The close code of a socket whose client stopped reading while events were sent to it (it did not answer,
+ * within a keep-alive interval, a ping queued behind them). Not fatal to graphql-ws clients: they reconnect, and a
  * `callEvents` subscriber resumes with `after` set to the last cursor it received.
  */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
@@ -94,8 +94,9 @@ function endOperations(ctx: Context): void {
  * Bounded: beyond `maxSockets` open sockets an upgrade is refused with 503 and `Retry-After`; beyond
  * `maxSubscriptionsPerSocket` operations on one socket a `subscribe` is answered with an error message
  * (`SUBSCRIPTION_LIMIT_EXCEEDED`) and the socket stays open. Every socket is pinged each `keepAliveMs`: one
- * that has not answered by the next ping is terminated, or, when data is waiting for it, closed with
- * {@link SLOW_CONSUMER_CLOSE_CODE}; either way its operations end at once, so their listeners go with it.
+ * that has not answered by the next ping is terminated, or, if the gateway kept sending to it meanwhile (its
+ * client stopped reading), closed with {@link SLOW_CONSUMER_CLOSE_CODE}; either way its operations end at
+ * once, so their listeners go with it.
  */
 export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocket {
   const { server, yoga, authenticator, origins, logger, maxSockets, maxSubscriptionsPerSocket } = options;
