@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReplayGate } from "../src/calls/replay-gate.js";
-import { DEFAULT_LIMITS } from "../src/shared/config.js";
+import { DEFAULT_LIMITS, TEST_API_KEYS } from "../src/shared/config.js";
 import { encodeCursor } from "../src/shared/cursor.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
 import { collect, startGateway, type TestGateway, until } from "./support/gateway.js";
@@ -45,18 +45,35 @@ async function store(gw: TestGateway, prefix: string, count: number): Promise<nu
   return rows.map((row) => row.stream_seq!);
 }
 
-/** Count the database queries resumes run from now on (each goes through the replay gate); the count so far. */
-function countReplayQueries(gw: TestGateway): () => number {
+/** What {@link watchReplayQueries} saw. */
+interface ReplayQueries {
+  /** Queries resumes ran through the gate since the watch began. */
+  count: number;
+  /** Most of them running at once. */
+  peak: number;
+}
+
+/** Watch the database queries of resumes from now on (each goes through the gateway's replay gate). */
+function watchReplayQueries(gw: TestGateway): ReplayQueries {
   const gate = gw.gateway.services.replays;
   const run = gate.run;
-  let count = 0;
+  const seen: ReplayQueries = { count: 0, peak: 0 };
+  let running = 0;
   Object.assign(gate, {
     run<T>(query: () => Promise<T>) {
-      count += 1;
-      return run<T>(query);
+      seen.count += 1;
+      return run<T>(async () => {
+        running += 1;
+        seen.peak = Math.max(seen.peak, running);
+        try {
+          return await query();
+        } finally {
+          running -= 1;
+        }
+      });
     },
   });
-  return () => count;
+  return seen;
 }
 
 const cursorAt = (position: number) => encodeCursor("callEvent", position);
@@ -123,7 +140,7 @@ describe("a resuming callEvents subscription (PGlite)", () => {
 
   it("refuses a backlog over SUBSCRIPTION_MAX_REPLAY before sending any event, reading no page", async () => {
     const feed = gw.gateway.services.feed;
-    const queries = countReplayQueries(gw);
+    const queries = watchReplayQueries(gw);
     // 25 stored events follow this cursor.
     const resumed = collect<EventView>(
       gw.wsClient(),
@@ -143,9 +160,29 @@ describe("a resuming callEvents subscription (PGlite)", () => {
       },
     ]);
     // The cursor check and the bounded count: no replay page was read.
-    expect(queries()).toBe(2);
+    expect(queries.count).toBe(2);
     await until(() => feed.listenerCount() === 0, "the refused subscription's listener to go");
     expect(gw.gateway.services.replays.active).toBe(0);
+  });
+
+  it("refuses it the same way over HTTP (server-sent events)", async () => {
+    const response = await gw.gateway.yoga.fetch("http://gateway.test/graphql", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        authorization: `Bearer ${TEST_API_KEYS.admin}`,
+      },
+      body: JSON.stringify({ query: CALL_EVENTS, variables: { after: cursorAt(positions[4]!) } }),
+    });
+    expect(response.status).toBe(200);
+    // The stream ends after the error: the whole body can be read.
+    const text = await response.text();
+    const payloads = [...text.matchAll(/^data: (.+)$/gm)].map((m) => JSON.parse(m[1]!));
+    expect(payloads.filter((p) => p.data?.callEvents)).toEqual([]);
+    expect(payloads.flatMap((p) => p.errors ?? [])).toMatchObject([
+      { extensions: { code: "replay-limit-exceeded" } },
+    ]);
   });
 
   it("counts only what the filter selects", async () => {
@@ -164,24 +201,28 @@ describe("a resuming callEvents subscription (PGlite)", () => {
 
   it("replays a backlog of exactly SUBSCRIPTION_MAX_REPLAY in order, then live events follow", async () => {
     const feed = gw.gateway.services.feed;
-    const queries = countReplayQueries(gw);
-    const resumed = collect<EventView>(
-      gw.wsClient(),
-      CALL_EVENTS,
-      { after: cursorAt(positions[9]!) },
-      "callEvents",
+    const queries = watchReplayQueries(gw);
+    const client = gw.wsClient();
+    // Three resume at once.
+    const resumed = Array.from({ length: 3 }, () =>
+      collect<EventView>(client, CALL_EVENTS, { after: cursorAt(positions[9]!) }, "callEvents"),
     );
-    const replayed = await resumed.waitFor(MAX_REPLAY);
-    expect(replayed.map((e) => positionOf(e.cursor))).toEqual(positions.slice(10));
-    // The cursor check, the count and one page (20 rows).
-    expect(queries()).toBe(3);
-    await until(() => feed.listenerCount() === 1, "the live listener");
+    for (const subscriber of resumed) {
+      const replayed = await subscriber.waitFor(MAX_REPLAY);
+      expect(replayed.map((e) => positionOf(e.cursor))).toEqual(positions.slice(10));
+    }
+    // Each: the cursor check, the count and one page (20 rows); one at a time on PGlite's single connection.
+    expect(queries.count).toBe(9);
+    expect(queries.peak).toBe(1);
+    await until(() => feed.listenerCount() === 3, "the live listeners");
     expect(await push(gw, "replay-live", 100)).toBe(200);
-    const [, live] = (await resumed.waitFor(MAX_REPLAY + 1)).slice(MAX_REPLAY - 1);
-    expect(live?.sessionId).toBe("replay-live");
-    expect(resumed.errors).toEqual([]);
-    resumed.unsubscribe();
-    await until(() => feed.listenerCount() === 0, "the listener to go");
+    for (const subscriber of resumed) {
+      const live = (await subscriber.waitFor(MAX_REPLAY + 1))[MAX_REPLAY];
+      expect(live?.sessionId).toBe("replay-live");
+      expect(subscriber.errors).toEqual([]);
+      subscriber.unsubscribe();
+    }
+    await until(() => feed.listenerCount() === 0, "the listeners to go");
   });
 });
 
@@ -204,6 +245,7 @@ describe("many subscriptions resuming at once while pushes arrive (PostgreSQL)",
 
   it("every push is answered 200 and stored, and every subscriber gets the whole backlog and the live events in order", async () => {
     const backlog = await store(gw, "backlog", BACKLOG);
+    const queries = watchReplayQueries(gw);
     // Every subscriber resumes from before the first stored event: BACKLOG events each, 2 pages.
     const after = cursorAt(backlog[0]! - 1);
     const subscribers = Array.from({ length: SOCKETS }, () => gw.wsClient()).flatMap((client) =>
@@ -231,6 +273,9 @@ describe("many subscriptions resuming at once while pushes arrive (PostgreSQL)",
       expect(got.map((e) => positionOf(e.cursor))).toEqual(expected);
       expect(subscriber.errors).toEqual([]);
     }
+    // Each resume: the cursor check, the count and 2 pages; never more than 2 at once (a pool of 10).
+    expect(queries.count).toBe(SOCKETS * PER_SOCKET * 4);
+    expect(queries.peak).toBe(2);
     expect(gw.gateway.services.replays.active).toBe(0);
     expect(gw.gateway.services.replays.waiting).toBe(0);
     expect(gw.gateway.webSocket.openSubscriptions).toBe(SOCKETS * PER_SOCKET);
