@@ -100,8 +100,8 @@ describe("WebSocket limits", () => {
     const client = await rawSocket(gw);
     sockets.push(client.ws);
     for (const id of ["1", "2", "3"]) client.subscribe(id, SESSION_UPDATES);
-    await until(() => pubsub.listenerCount("callSession") === 3, "three subscriptions");
-    expect(gw.gateway.webSocket.openSubscriptions).toBe(3);
+    await until(() => gw!.gateway.webSocket.openSubscriptions === 3, "three subscriptions");
+    expect(pubsub.listenerCount("callSession")).toBe(3);
 
     client.subscribe("4", SESSION_UPDATES);
     await until(() => client.messages.some((m) => m.id === "4"), "an answer to the fourth");
@@ -171,8 +171,8 @@ describe("WebSocket limits", () => {
     const silent = await rawSocket(gw, { autoPong: false });
     sockets.push(silent.ws);
     silent.subscribe("1", CALL_EVENTS);
-    await until(() => feed.listenerCount() === 2, "the silent socket's subscription");
-    expect(gw.gateway.webSocket.openSubscriptions).toBe(2);
+    await until(() => gw!.gateway.webSocket.openSubscriptions === 2, "the silent socket's subscription");
+    expect(feed.listenerCount()).toBe(2);
 
     const { code } = await silent.closed;
     expect(code).toBe(1006); // terminated: no close frame

@@ -36,9 +36,9 @@ interface SocketExtra extends Extra {
 
 /** graphql-ws served on the same server and path as GraphQL over HTTP. */
 export interface GraphQLWebSocket {
-  /** WebSockets open now (authenticated or not yet). */
+  /** WebSocket connections open now (authenticated or still before `connection_init`). */
   readonly openSockets: number;
-  /** Operations (subscriptions, and queries or mutations sent over a socket) running now on all sockets. */
+  /** Subscriptions (streaming operations) running now, over every socket. */
   readonly openSubscriptions: number;
   /** Close every socket (1001 "Going away") and stop accepting new ones. Idempotent. */
   close(): Promise<void>;
@@ -160,7 +160,8 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {
-        // graphql-ws has already registered this operation in `subscriptions`: it counts.
+        // graphql-ws has already registered this operation in `subscriptions`: it counts, as do those still
+        // starting, so that a burst of `subscribe` messages cannot pass the limit before any has started.
         const overLimit = refuseBeyondSubscriptionLimit(
           Object.keys(ctx.subscriptions).length,
           maxSubscriptionsPerSocket,
@@ -205,9 +206,13 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
       return wsServer.clients.size;
     },
     get openSubscriptions() {
-      let total = 0;
-      for (const ctx of contexts.values()) total += Object.keys(ctx.subscriptions).length;
-      return total;
+      // graphql-ws keeps each operation of a socket under its id: null while it starts, the result stream
+      // once it is a subscription; a query or mutation is removed as soon as its one result is sent.
+      let open = 0;
+      for (const ctx of contexts.values()) {
+        for (const operation of Object.values(ctx.subscriptions)) if (operation !== null) open += 1;
+      }
+      return open;
     },
     close() {
       closing ??= (async () => {
