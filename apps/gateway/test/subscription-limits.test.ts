@@ -162,7 +162,8 @@ describe("WebSocket limits", () => {
   });
 
   it("terminates a socket that does not answer pings and releases its subscriptions; one that answers stays", async () => {
-    gw = await startGateway({}, { webSocketKeepAliveMs: 300 });
+    // Short, yet long enough that the healthy client always answers within one interval on a busy machine.
+    gw = await startGateway({}, { webSocketKeepAliveMs: 1_000 });
     const { feed } = gw.gateway.services;
     const healthy = collect<{ sessionId: string }>(gw.wsClient(), CALL_EVENTS, {}, "callEvents");
     await until(() => feed.listenerCount() === 1, "the healthy subscription");
