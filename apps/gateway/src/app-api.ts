@@ -2,6 +2,7 @@ import type { Simulator } from "@privnum/axe-simulator";
 import type { DevKeys } from "./auth/dev-keys.js";
 import type { OpenDatabaseOptions } from "./database/database.js";
 import type { GatewayServices } from "./graphql/context.js";
+import type { GraphQLWebSocket } from "./http/graphql-websocket.js";
 import type { GatewayYoga } from "./http/yoga.js";
 import type { PlatformLinkOptions } from "./platform/platform-link.js";
 import type { Logger } from "./shared/logger.js";
@@ -29,6 +30,11 @@ export interface BuildAppOptions extends PlatformLinkOptions {
   notifyTimeoutMs?: number;
   /** Longest each step of `stop` is waited for, in ms. @default DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS */
   shutdownStepTimeoutMs?: number;
+  /**
+   * How often every WebSocket is pinged, in ms; one that has not answered the previous ping by the next is
+   * closed: with 4008 "Subscriber too slow" if the gateway kept sending to it meanwhile, else terminated. @default 30000
+   */
+  webSocketKeepAliveMs?: number;
 }
 
 /** A started gateway. Immutable; `stop` is safe to call more than once. */
@@ -48,6 +54,8 @@ export interface RunningGateway {
   readonly devKeys: DevKeys | undefined;
   /** Database statements run since the start (for tests that bound the work of a request). */
   databaseQueryCount(): number;
+  /** graphql-ws on the HTTP port: its open sockets and subscriptions. */
+  readonly webSocket: GraphQLWebSocket;
   /** Stop listening (closing WebSockets), stop the simulator, close the database. */
   stop(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { createBindingCommands } from "./bindings/binding-commands.js";
 import { startBindingUpkeep } from "./bindings/binding-upkeep.js";
 import { createCallEventFeed } from "./calls/call-event-feed.js";
 import { createRecordingUrlCache } from "./calls/recording-url-cache.js";
+import { createReplayGate, replayConcurrencyFor } from "./calls/replay-gate.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import type { GatewayServices } from "./graphql/context.js";
 import { useAuthentication } from "./http/authentication.js";
@@ -99,9 +100,14 @@ async function startGateway(
       logger: bindingsLogger,
       platform: platformClient,
     });
+    const replays = createReplayGate({
+      concurrency: replayConcurrencyFor(database.kind),
+      maxEvents: config.limits.subscriptions.maxReplayEvents,
+    });
     const services: GatewayServices = {
       db,
       feed,
+      replays,
       pubsub,
       bindings,
       now,
@@ -143,12 +149,21 @@ async function startGateway(
       graphiqlAuthorization,
       metrics: operations.graphqlMetrics,
     });
-    const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins, logger });
+    // The feed starts before anyone can subscribe: a resume replays up to the feed's position.
+    await feed.start();
+    const webSocket = attachGraphQLWebSocket({
+      server: http.server,
+      yoga,
+      authenticator,
+      origins,
+      logger,
+      maxSockets: config.limits.subscriptions.maxSockets,
+      maxSubscriptionsPerSocket: config.limits.subscriptions.maxPerSocket,
+      ...(options.webSocketKeepAliveMs !== undefined ? { keepAliveMs: options.webSocketKeepAliveMs } : {}),
+    });
     open.defer(() => webSocket.close(), "the WebSocket server");
     metrics.watchWebSocket(webSocket);
     http.serve(operations.observeHttpRequests(yoga));
-
-    await feed.start();
     // The embedded simulator starts once pushes can be stored: a restarted one delivers at once what fell due.
     open.defer(() => platform.stop(), "the platform link");
     await platform.start(`${http.url}/notify`);
@@ -172,6 +187,7 @@ async function startGateway(
       simulator,
       devKeys,
       databaseQueryCount: database.queryCount,
+      webSocket,
       stop: () => open.close(),
     });
   } catch (error) {

@@ -99,7 +99,9 @@ builder.subscriptionField("callEvents", (t) =>
     type: CallEventObject,
     description:
       "Live call events, in the order they were stored. With `after` (a `cursor` received earlier), the stored " +
-      "events after it are replayed first, then live ones follow: none missed, none repeated.",
+      "events after it are replayed first, then live ones follow: none missed, none repeated. A replay holds at " +
+      "most `SUBSCRIPTION_MAX_REPLAY` events (default 10,000); a longer backlog ends the subscription with the " +
+      "error `replay-limit-exceeded` before any event is sent.",
     args: {
       filter: t.arg({ type: CallEventFilterInput }),
       after: t.arg.string({ description: "Resume after this cursor." }),
@@ -116,7 +118,7 @@ builder.subscriptionField("callEvents", (t) =>
       if (after !== undefined) {
         // A cursor past the end (kept from before a database reset) would wait silently for positions that
         // this stream hands out again to other events: refuse it instead.
-        const end = await lastStreamPosition(ctx.services.db);
+        const end = await ctx.services.replays.run(() => lastStreamPosition(ctx.services.db));
         if (after > end) {
           throw new GraphQLError(
             `The cursor points past the end of the call event stream (position ${after}, the last stored is ${end}); ` +
@@ -126,7 +128,13 @@ builder.subscriptionField("callEvents", (t) =>
         }
       }
       return guardStream(
-        openCallEventStream({ db: ctx.services.db, feed: ctx.services.feed, filter, after }),
+        openCallEventStream({
+          db: ctx.services.db,
+          feed: ctx.services.feed,
+          replays: ctx.services.replays,
+          filter,
+          after,
+        }),
         ctx.services.logger,
       );
     },

@@ -101,21 +101,48 @@ export async function assignStreamPositions(
     .sort((a, b) => a.stream_seq - b.stream_seq);
 }
 
-/** Events after stream position `after` that match `filter`, in stream order. */
+/** Events after stream position `after` (and up to `through`, when given) that match `filter`, in stream order. */
 export async function listCallEventsAfter(
   db: Executor,
   after: number,
   filter: CallEventFilter,
   limit: number,
+  through?: number,
 ): Promise<CallEventRow[]> {
-  return db
+  let query = db
     .selectFrom("call_events")
     .selectAll()
     .where("stream_seq", ">", after)
-    .where((eb) => callEventCondition(eb, filter))
-    .orderBy("stream_seq")
-    .limit(limit)
-    .execute();
+    .where((eb) => callEventCondition(eb, filter));
+  if (through !== undefined) query = query.where("stream_seq", "<=", through);
+  return query.orderBy("stream_seq").limit(limit).execute();
+}
+
+/**
+ * How many events matching `filter` lie after stream position `after` and up to `through`, counting no
+ * further than `atMost`: a bounded read that says whether a replay fits its limit.
+ */
+export async function countCallEventsBetween(
+  db: Executor,
+  after: number,
+  through: number,
+  filter: CallEventFilter,
+  atMost: number,
+): Promise<number> {
+  const row = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("call_events")
+        .select("stream_seq")
+        .where("stream_seq", ">", after)
+        .where("stream_seq", "<=", through)
+        .where((inner) => callEventCondition(inner, filter))
+        .limit(atMost)
+        .as("backlog"),
+    )
+    .select((eb) => eb.fn.countAll<number | string>().as("count"))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 /** The highest stream position handed out so far and committed (0 when none). */

@@ -2,17 +2,30 @@ import type { Server } from "node:http";
 import { type ExecutionArgs, GraphQLError } from "graphql";
 import { CloseCode, type Context } from "graphql-ws";
 import { type Extra, useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import type { Authenticator } from "../auth/authenticator.js";
 import { AuthenticationError, type Caller } from "../auth/caller.js";
 import type { Logger } from "../shared/logger.js";
 import { type WaitUntil, waitUntil } from "../shared/wait-until.js";
 import { logRefusal } from "./authentication.js";
 import type { OriginPolicy } from "./origin-policy.js";
+import { keepSocketsAlive } from "./socket-keepalive.js";
+import { refuseBeyondSocketLimit, refuseBeyondSubscriptionLimit } from "./socket-limits.js";
 import type { GatewayYoga } from "./yoga.js";
 
 /** Largest WebSocket message accepted (a subscribe message with its query and variables). */
 const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * The close code of a socket whose client stopped reading while events were sent to it (it did not answer,
+ * within a keep-alive interval, a ping queued behind them). Not fatal to graphql-ws clients: they reconnect, and a
+ * `callEvents` subscriber resumes with `after` set to the last cursor it received.
+ */
+export const SLOW_CONSUMER_CLOSE_CODE = 4008;
+
+/** The reason sent with {@link SLOW_CONSUMER_CLOSE_CODE} (at most 123 bytes, as WebSocket allows). */
+export const SLOW_CONSUMER_CLOSE_REASON =
+  "Subscriber too slow: reconnect and resume with `after` set to the last cursor";
 
 /** What the gateway keeps on each socket, beside graphql-ws's own `Extra`. */
 interface SocketExtra extends Extra {
@@ -40,6 +53,12 @@ export interface GraphQLWebSocketOptions {
   /** Which pages may open a socket (the upgrade's `Origin`). */
   origins: OriginPolicy;
   logger?: Logger;
+  /** Most open sockets (`WS_MAX_SOCKETS`); beyond it an upgrade is answered 503 with `Retry-After`. */
+  maxSockets: number;
+  /** Most operations running on one socket (`WS_MAX_SUBSCRIPTIONS_PER_SOCKET`); beyond it `subscribe` gets an error. */
+  maxSubscriptionsPerSocket: number;
+  /** How often every socket is pinged, in ms (see `keepSocketsAlive`). @default 30000 */
+  keepAliveMs?: number;
 }
 
 /** Close the socket with 4403 once its caller's credentials expire (a JWT's `exp`). */
@@ -51,6 +70,19 @@ function closeAtExpiry(extra: SocketExtra, expiresAt: number): void {
 }
 
 /**
+ * End every operation of a socket now (their streams' `return()`, which releases their feed and pub/sub
+ * listeners), as graphql-ws does for a `complete` message, without waiting for the socket to finish closing.
+ */
+function endOperations(ctx: Context): void {
+  for (const [id, operation] of Object.entries(ctx.subscriptions)) {
+    delete ctx.subscriptions[id];
+    if (operation && "return" in operation && typeof operation.return === "function") {
+      void Promise.resolve(operation.return(undefined)).catch(() => {});
+    }
+  }
+}
+
+/**
  * The graphql-ws adapter: every operation runs through Yoga's envelop, so its plugins (error masking,
  * parse and validate caches, the caller's role) apply exactly as over HTTP. Built on graphql-ws's own
  * `useServer` for `ws`, following the recipe of Yoga's documentation for graphql-ws.
@@ -58,24 +90,53 @@ function closeAtExpiry(extra: SocketExtra, expiresAt: number): void {
  * A socket is authenticated once, at `connection_init`, with the same credentials as HTTP's `Authorization`
  * (in `connectionParams.authorization`); missing or bad credentials close it with 4403, as does the expiry of
  * its JWT. The upgrade of a page from an origin the gateway does not allow is refused with 403.
+ *
+ * Bounded: beyond `maxSockets` open sockets an upgrade is refused with 503 and `Retry-After`; beyond
+ * `maxSubscriptionsPerSocket` operations on one socket a `subscribe` is answered with an error message
+ * (`SUBSCRIPTION_LIMIT_EXCEEDED`) and the socket stays open. Every socket is pinged each `keepAliveMs`: one
+ * that has not answered by the next ping is terminated, or, if the gateway kept sending to it meanwhile (its
+ * client stopped reading), closed with {@link SLOW_CONSUMER_CLOSE_CODE}; either way its operations end at
+ * once, so their listeners go with it.
  */
 export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocket {
-  const { server, yoga, authenticator, origins, logger } = options;
+  const { server, yoga, authenticator, origins, logger, maxSockets, maxSubscriptionsPerSocket } = options;
+  // Each socket's graphql-ws context, from `connection_init` on: its running operations.
+  const contexts = new Map<WebSocket, Context>();
   const wsServer = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
     maxPayload: MAX_MESSAGE_BYTES,
-    verifyClient: ({ origin, req }, allow) =>
-      origins.allows(origin, req.headers.host)
-        ? allow(true)
-        : allow(false, 403, "Origin not allowed (GATEWAY_CORS_ORIGINS)"),
+    verifyClient: ({ origin, req }, allow) => {
+      if (!origins.allows(origin, req.headers.host)) {
+        return allow(false, 403, "Origin not allowed (GATEWAY_CORS_ORIGINS)");
+      }
+      // Synchronous from here to the socket's registration in `clients`, so the count cannot race.
+      const refusal = refuseBeyondSocketLimit(wsServer.clients.size, maxSockets);
+      if (refusal) return allow(false, refusal.status, refusal.message, refusal.headers);
+      allow(true);
+    },
   });
-  // The contexts of acknowledged sockets, to count their running subscriptions.
-  const connected = new Set<Context>();
+  const keepAlive = keepSocketsAlive(wsServer, {
+    intervalMs: options.keepAliveMs ?? 30_000,
+    onSlowConsumer: (socket) => {
+      logger?.warn(
+        { openOperations: socketOperations(socket) },
+        "closing a WebSocket whose client stopped reading",
+      );
+      socket.close(SLOW_CONSUMER_CLOSE_CODE, SLOW_CONSUMER_CLOSE_REASON);
+      const ctx = contexts.get(socket);
+      if (ctx) endOperations(ctx);
+    },
+  });
+  const socketOperations = (socket: WebSocket) => {
+    const ctx = contexts.get(socket);
+    return ctx ? Object.keys(ctx.subscriptions).length : 0;
+  };
   const disposable = useServer(
     {
       onConnect: async (ctx) => {
         const extra = ctx.extra as SocketExtra;
+        contexts.set(extra.socket, ctx);
         const authorization = ctx.connectionParams?.authorization;
         try {
           extra.caller = await authenticator.authenticate(
@@ -89,16 +150,23 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
           return false;
         }
         if (extra.caller.expiresAt !== undefined) closeAtExpiry(extra, extra.caller.expiresAt);
-        connected.add(ctx);
         return true;
       },
       onClose: (ctx) => {
-        connected.delete(ctx);
-        (ctx.extra as SocketExtra).expiry?.cancel();
+        const extra = ctx.extra as SocketExtra;
+        extra.expiry?.cancel();
+        contexts.delete(extra.socket);
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws has already registered this operation in `subscriptions`: it counts, as do those still
+        // starting, so that a burst of `subscribe` messages cannot pass the limit before any has started.
+        const overLimit = refuseBeyondSubscriptionLimit(
+          Object.keys(ctx.subscriptions).length,
+          maxSubscriptionsPerSocket,
+        );
+        if (overLimit) return [overLimit];
         const { caller } = ctx.extra as SocketExtra;
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -129,6 +197,8 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
       },
     },
     wsServer,
+    // Keep-alive is ours (keepSocketsAlive), to tell a slow consumer from a dead peer.
+    0,
   );
   let closing: Promise<void> | undefined;
   return {
@@ -139,13 +209,14 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
       // graphql-ws keeps each operation of a socket under its id: null while it starts, the result stream
       // once it is a subscription; a query or mutation is removed as soon as its one result is sent.
       let open = 0;
-      for (const ctx of connected) {
+      for (const ctx of contexts.values()) {
         for (const operation of Object.values(ctx.subscriptions)) if (operation !== null) open += 1;
       }
       return open;
     },
     close() {
       closing ??= (async () => {
+        keepAlive.stop();
         for (const client of wsServer.clients) client.close(1001, "Going away");
         await disposable.dispose();
         await new Promise<void>((resolve) => wsServer.close(() => resolve()));

@@ -4,6 +4,7 @@ import type { AxeErrorCategory } from "@privnum/axe-api";
 export type GatewayErrorCode =
   | "migration-failed"
   | "subscriber-too-slow"
+  | "replay-limit-exceeded"
   | "cursor-invalid"
   | "not-started"
   | "port-in-use"
@@ -42,6 +43,20 @@ export class SubscriberTooSlowError extends GatewayError {
     super(
       "subscriber-too-slow",
       `The subscriber fell more than ${limit} events behind and was closed; resubscribe with \`after\` set to the last cursor received.`,
+    );
+  }
+}
+
+/** A resuming subscriber asked for more stored events than one replay may hold; it must read them by query. */
+export class ReplayLimitExceededError extends GatewayError {
+  override name = "ReplayLimitExceededError";
+
+  constructor(limit: number) {
+    super(
+      "replay-limit-exceeded",
+      `More than ${limit} stored events follow the cursor: more than a subscription replays. Read what you ` +
+        "missed with queries (`callSessions` and each call's `events`, paged), then subscribe again with " +
+        "`after` set to a recent event's `cursor`, or without `after`.",
     );
   }
 }
