@@ -77,12 +77,12 @@ describe("SIGTERM while the database link is silent", () => {
     // main.ts: 0 after a clean stop, 1 when a step failed or overran its bound; never killed by a signal.
     const { code, signal } = exit as { code: number | null; signal: NodeJS.Signals | null };
     expect(signal).toBeNull();
-    expect([0, 1]).toContain(code);
+    // Every step ends within its bound: the feed does not wait for its read stuck on the link, and the
+    // database destroys the connections still busy after its close timeout.
+    expect(code).toBe(0);
     const log = gateway.stdout();
     expect(log).toContain('"msg":"stopping"');
-    // Each step is bounded on its own (one stuck on the link is reported and left behind), so the stop ends
-    // well within main.ts's overall deadline rather than by it.
-    if (code === 1) expect(log).toContain('"msg":"stop failed"');
+    expect(log).not.toContain('"msg":"stop failed"');
     expect(log).not.toContain("stop overran its deadline");
     // The push in flight got an answer or lost its connection; never a 200 it did not commit (the link was
     // silent the whole time).

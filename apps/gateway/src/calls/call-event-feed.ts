@@ -1,7 +1,11 @@
+import { setTimeout } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Executor } from "../database/database.js";
 import { lastStreamPosition, listCallEventsAfter } from "./call-event.repository.js";
 import type { CallEventRow } from "./call-event.table.js";
+
+/** Longest `stop` waits for a read in flight, in ms. */
+const STOP_WAIT_MS = 1000;
 
 /** Receives every stored call event once, in stream order. */
 export type CallEventListener = (row: CallEventRow) => void;
@@ -95,6 +99,8 @@ export function createCallEventFeed(options: CallEventFeedOptions): CallEventFee
     }
     running = drain()
       .catch((error: unknown) => {
+        // After stop, a read cut short by the database closing is expected.
+        if (stopped) return;
         logger.warn(
           { err: error },
           "reading the call event stream failed; retrying on the next wake or poll",
@@ -117,7 +123,9 @@ export function createCallEventFeed(options: CallEventFeedOptions): CallEventFee
       stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
-      await running;
+      // A read in flight only hands rows to listeners: wait for it briefly, never for a statement stuck on a
+      // silent database link (the database closes next and ends it).
+      if (running) await Promise.race([running, setTimeout(STOP_WAIT_MS)]);
     },
     wake() {
       if (!stopped) void read();
