@@ -22,7 +22,7 @@ export const COSTLY_QUERY = `query Costly {
   }
 }`;
 /** The code the gateway refuses {@link COSTLY_QUERY} with. */
-export const COST_REFUSAL_CODE = "QUERY_TOO_COSTLY";
+export const COST_REFUSAL_CODE = "COST_LIMIT_EXCEEDED";
 
 export async function benchNotifyUnderAbuse(ctx: BenchContext): Promise<BenchFigure[]> {
   const durationMs = ctx.scale.stepMs * 2;
