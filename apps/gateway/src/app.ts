@@ -9,13 +9,19 @@ import { createCallEventFeed } from "./calls/call-event-feed.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import type { GatewayServices } from "./graphql/context.js";
 import { useAuthentication } from "./http/authentication.js";
+import { createBodyPolicy } from "./http/body-policy.js";
+import { createClientAddressResolver } from "./http/client-address.js";
 import { attachGraphQLWebSocket } from "./http/graphql-websocket.js";
 import { listenHttp } from "./http/http-server.js";
 import { createOriginPolicy } from "./http/origin-policy.js";
+import { graphqlBodyRoute } from "./http/request-size-limit.js";
 import { createGatewayYoga } from "./http/yoga.js";
-import { useNotifyRoute } from "./ingest/notify-route.js";
+import { createNotifyAdmission } from "./ingest/notify-admission.js";
+import { notifyBodyRoute, useNotifyRoute } from "./ingest/notify-route.js";
 import { createNotifyVerification } from "./ingest/notify-verifier.js";
 import { publishStoredPush } from "./ingest/publish-stored-push.js";
+import { createRefusalLimiter } from "./ingest/refusal-limiter.js";
+import { startNotificationRetention } from "./notifications/notification-retention.js";
 import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repository.js";
 import { createPlatformLink } from "./platform/platform-link.js";
 import { createGatewayPubSub } from "./pubsub/pubsub.js";
@@ -95,11 +101,20 @@ async function startGateway(
       logger,
     });
     open.defer(verification.stop);
+    const notifyLogger = logger.child({ component: "notify" });
+    const refusals = createRefusalLimiter({ refusals: config.limits.notify.refusalsPerMinute });
+    const admission = createNotifyAdmission({
+      refusals,
+      clientAddress: createClientAddressResolver(config.limits.notify.trustedProxies),
+      logger: notifyLogger,
+    });
     const notifyRoute = useNotifyRoute({
       db,
       verifier: verification.verifier,
-      logger: logger.child({ component: "notify" }),
+      logger: notifyLogger,
       onStored: (push) => publishStoredPush(push, { feed, pubsub }),
+      refusals,
+      sourceOf: admission.sourceOf,
     });
     const origins = createOriginPolicy(config.auth.corsOrigins);
     const yoga = createGatewayYoga({
@@ -113,7 +128,12 @@ async function startGateway(
     });
     const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins, logger });
     open.defer(() => webSocket.close());
-    http.serve(yoga);
+    http.serve(
+      yoga,
+      createBodyPolicy([notifyBodyRoute(admission), graphqlBodyRoute("/graphql")], (error) =>
+        notifyLogger.warn({ err: error }, "checking a source's budget of refused pushes failed"),
+      ),
+    );
 
     await feed.start();
     // The embedded simulator starts once pushes can be stored: a restarted one delivers at once what fell due.
@@ -122,6 +142,14 @@ async function startGateway(
     await rememberServedVirtualNumbers(db, platform.servedVirtualNumbers(), now());
 
     open.defer(startBindingUpkeep(bindings, options.expirySweepIntervalMs ?? 15_000, bindingsLogger));
+    open.defer(
+      startNotificationRetention({
+        db,
+        retentionDays: config.limits.notify.retentionDays,
+        intervalMs: 60 * 60 * 1000,
+        logger: notifyLogger,
+      }),
+    );
 
     const simulator = platform.simulator();
     const { url } = http;

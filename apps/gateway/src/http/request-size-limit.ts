@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import type { BodyRoute } from "./body-policy.js";
 
 /** Options for {@link useRequestSizeLimit}. */
 export interface RequestSizeLimitOptions {
@@ -10,6 +11,30 @@ export interface RequestSizeLimitOptions {
 }
 
 const DIGITS = /^\d+$/;
+
+/** Largest GraphQL request body accepted over HTTP (the server refuses a declared length over it at once). */
+export const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
+
+/** The JSON of a 413 answer to a GraphQL request, as Yoga writes errors. */
+export function tooLargeGraphQLBody(maxBytes: number): string {
+  return JSON.stringify({
+    errors: [
+      {
+        message: `Request body exceeds ${maxBytes} bytes.`,
+        extensions: { code: "REQUEST_ENTITY_TOO_LARGE" },
+      },
+    ],
+  });
+}
+
+/** The HTTP server's body rules for the GraphQL endpoint `path`: {@link MAX_GRAPHQL_BODY_BYTES}. */
+export function graphqlBodyRoute(path: string): BodyRoute {
+  return {
+    paths: [path],
+    maxBytes: MAX_GRAPHQL_BODY_BYTES,
+    tooLarge: { status: 413, body: tooLargeGraphQLBody(MAX_GRAPHQL_BODY_BYTES) },
+  };
+}
 
 function tooLarge(maxBytes: number): GraphQLError {
   return new GraphQLError(`Request body exceeds ${maxBytes} bytes.`, {
@@ -60,13 +85,10 @@ export function useRequestSizeLimit(options: RequestSizeLimitOptions): Plugin {
       const declared = Number(request.headers.get("content-length") ?? 0);
       if (declared > options.maxBytes) {
         endResponse(
-          new Response(
-            JSON.stringify({ errors: [{ message: `Request body exceeds ${options.maxBytes} bytes.` }] }),
-            {
-              status: 413,
-              headers: { "content-type": "application/json" },
-            },
-          ),
+          new Response(tooLargeGraphQLBody(options.maxBytes), {
+            status: 413,
+            headers: { "content-type": "application/json" },
+          }),
         );
       }
     },
