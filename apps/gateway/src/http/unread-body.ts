@@ -1,9 +1,5 @@
-import {
-  IncomingMessage,
-  type OutgoingHttpHeader,
-  type OutgoingHttpHeaders,
-  ServerResponse,
-} from "node:http";
+import { IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 
 /** Most bytes of a refused body read and thrown away after the answer, before the connection is cut. */
 export const DEFAULT_DISCARD_BYTES = 8 * 1024 * 1024;
@@ -20,10 +16,17 @@ export const DEFAULT_LINGER_MS = 10_000;
  * connection is cut (the answer was sent long before).
  */
 export class DiscardableRequest extends IncomingMessage {
+  /** The connection, kept: Node's stream `destroyer` clears `socket` on a server request it destroys. */
+  readonly #connection: Socket;
   #discarding = false;
   #discarded = 0;
   #timer: NodeJS.Timeout | undefined;
   #whenReceived: (() => void)[] = [];
+
+  constructor(socket: Socket) {
+    super(socket);
+    this.#connection = socket;
+  }
 
   /** Whether a body was announced (a length above 0, or chunked). */
   get expectsBody(): boolean {
@@ -33,7 +36,7 @@ export class DiscardableRequest extends IncomingMessage {
 
   /** Whether the body is still arriving (announced, and not received whole yet). */
   get bodyOutstanding(): boolean {
-    return !this.complete && this.expectsBody && !this.socket.destroyed;
+    return !this.complete && this.expectsBody && !this.#connection.destroyed;
   }
 
   /** Read and throw away the rest of the body from now on (bounded); idempotent. */
@@ -43,7 +46,7 @@ export class DiscardableRequest extends IncomingMessage {
     this.#timer = setTimeout(() => this.#cut(), DEFAULT_LINGER_MS);
     this.#timer.unref();
     // The parser may have paused the socket while this stream's buffer was full.
-    this.socket.resume();
+    this.#connection.resume();
   }
 
   /** Call `callback` once the body has been received whole (at once if it has), or the connection is gone. */
@@ -70,6 +73,8 @@ export class DiscardableRequest extends IncomingMessage {
       process.nextTick(callback, null);
       return;
     }
+    // The client went away (or the body had arrived): nothing more to wait for.
+    this.#received();
     super._destroy(error, callback);
   }
 
@@ -80,56 +85,96 @@ export class DiscardableRequest extends IncomingMessage {
 
   #cut(): void {
     clearTimeout(this.#timer);
-    this.socket.destroy();
+    this.#connection.destroy();
     for (const callback of this.#whenReceived.splice(0)) callback();
   }
 }
 
 /**
- * A response that, when it is written before its request's body has arrived whole, says `Connection: close`,
- * sends the answer at once, and finishes (which closes the connection) only after the rest of the body was
- * discarded: see {@link DiscardableRequest}.
+ * A response that, when it starts before its request's body has arrived whole, is held until it is complete
+ * and then sent at once with `Content-Length` and `Connection: close`, so that the client can read it whole
+ * while it is still sending; the response finishes (which closes the connection) only after the rest of
+ * the body was discarded: see {@link DiscardableRequest}.
  */
 export class LingeringResponse<
-  Request extends IncomingMessage = DiscardableRequest,
+  Request extends IncomingMessage = IncomingMessage,
 > extends ServerResponse<Request> {
-  #request(): DiscardableRequest | undefined {
-    return this.req instanceof DiscardableRequest ? this.req : undefined;
+  /** The status line and headers of a held response; undefined while nothing is held. */
+  #heldHead: { statusCode: number; statusMessage?: string; headers?: OutgoingHttpHeaders } | undefined;
+  #heldBody: Buffer[] = [];
+
+  #outstanding(): DiscardableRequest | undefined {
+    const request: IncomingMessage = this.req;
+    return request instanceof DiscardableRequest && request.bodyOutstanding ? request : undefined;
   }
 
-  override writeHead(
-    statusCode: number,
-    statusMessage?: string,
-    headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
-  ): this;
-  override writeHead(statusCode: number, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this;
   override writeHead(statusCode: number, ...rest: unknown[]): this {
-    if (this.#request()?.bodyOutstanding && !this.headersSent) this.setHeader("connection", "close");
-    return Reflect.apply(super.writeHead, this, [statusCode, ...rest]) as this;
+    const [first, second] = rest;
+    const statusMessage = typeof first === "string" ? first : undefined;
+    const headers = typeof first === "string" ? second : first;
+    if (!this.#outstanding() || this.headersSent || Array.isArray(headers)) {
+      return Reflect.apply(super.writeHead, this, [statusCode, ...rest]) as this;
+    }
+    this.#heldHead = {
+      statusCode,
+      ...(statusMessage !== undefined ? { statusMessage } : {}),
+      ...(headers ? { headers: headers as OutgoingHttpHeaders } : {}),
+    };
+    return this;
+  }
+
+  override write(chunk: unknown, ...rest: unknown[]): boolean {
+    if (this.#heldHead === undefined && !(this.#outstanding() && !this.headersSent)) {
+      return Reflect.apply(super.write, this, [chunk, ...rest]) as boolean;
+    }
+    this.#heldHead ??= { statusCode: this.statusCode };
+    this.#hold(chunk, rest[0]);
+    const callback = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
+    if (callback) process.nextTick(callback);
+    return true;
   }
 
   override end(...args: unknown[]): this {
-    const request = this.#request();
-    if (!request?.bodyOutstanding || this.writableEnded) {
-      return super.end(...(args as [() => void]));
+    const request = this.#outstanding();
+    if ((this.#heldHead === undefined && (!request || this.headersSent)) || this.writableEnded) {
+      return Reflect.apply(super.end, this, args) as this;
     }
-    if (!this.headersSent) this.setHeader("connection", "close");
-    const [chunk, encoding, callback] = args;
-    const done = [chunk, encoding, callback].find((arg) => typeof arg === "function") as
-      | (() => void)
-      | undefined;
-    if (chunk !== null && chunk !== undefined && typeof chunk !== "function") {
-      this.write(
-        chunk as string | Uint8Array,
-        (typeof encoding === "string" ? encoding : "utf8") as BufferEncoding,
-      );
-    } else if (!this.headersSent) {
-      this.flushHeaders();
+    const [chunk, encoding] = args;
+    const done = args.find((arg) => typeof arg === "function") as (() => void) | undefined;
+    if (typeof chunk !== "function") this.#hold(chunk, encoding);
+    const head = this.#heldHead ?? { statusCode: this.statusCode };
+    this.#heldHead = undefined;
+    const body = Buffer.concat(this.#heldBody.splice(0));
+    const headers: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(head.headers ?? {})) {
+      if (!["content-length", "transfer-encoding", "connection"].includes(name.toLowerCase())) {
+        headers[name] = value;
+      }
     }
-    request.discardBody();
-    request.whenBodyReceived(() => {
+    this.removeHeader("transfer-encoding");
+    headers["content-length"] = String(body.byteLength);
+    headers.connection = "close";
+    if (head.statusMessage !== undefined) super.writeHead(head.statusCode, head.statusMessage, headers);
+    else super.writeHead(head.statusCode, headers);
+    super.write(body);
+    const finish = () => {
       if (!this.writableEnded) super.end(done);
-    });
+    };
+    if (request) {
+      request.discardBody();
+      request.whenBodyReceived(finish);
+    } else {
+      finish();
+    }
     return this;
+  }
+
+  #hold(chunk: unknown, encoding: unknown): void {
+    if (chunk === null || chunk === undefined || typeof chunk === "function") return;
+    this.#heldBody.push(
+      typeof chunk === "string"
+        ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
+        : Buffer.from(chunk as Uint8Array),
+    );
   }
 }
