@@ -72,8 +72,9 @@ function limitStreamedBody(
 }
 
 /**
- * Refuse GraphQL requests whose body exceeds `maxBytes` with 413: at once when the declared length is over,
- * and while reading when no length is declared (a chunked body). A body with a valid declared length needs no
+ * Refuse GraphQL requests whose body exceeds `maxBytes` with 413: at once when the declared length is over
+ * (over a socket the HTTP server already did, see {@link graphqlBodyRoute}; this covers requests handed to
+ * Yoga in-process), and while reading when no length is declared (a chunked body). A body with a valid declared length needs no
  * counting: Node's HTTP parser delivers exactly that many bytes. This replaces Yoga's own limit
  * (`maxRequestBodySize`, turn it off), which pipes every body through a counting stream, a cost every request
  * pays (docs/performance-notes.md). A GraphQL document this large is never legitimate here.
