@@ -12,7 +12,7 @@ import { useAuthentication } from "./http/authentication.js";
 import { createBodyPolicy } from "./http/body-policy.js";
 import { createClientAddressResolver } from "./http/client-address.js";
 import { attachGraphQLWebSocket } from "./http/graphql-websocket.js";
-import { listenHttp } from "./http/http-server.js";
+import { guardRequestBodies, listenHttp } from "./http/http-server.js";
 import { createOriginPolicy } from "./http/origin-policy.js";
 import { graphqlBodyRoute } from "./http/request-size-limit.js";
 import { createGatewayYoga } from "./http/yoga.js";
@@ -128,12 +128,10 @@ async function startGateway(
     });
     const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins, logger });
     open.defer(() => webSocket.close());
-    http.serve(
-      yoga,
-      createBodyPolicy([notifyBodyRoute(admission), graphqlBodyRoute("/graphql")], (error) =>
-        notifyLogger.warn({ err: error }, "checking a source's budget of refused pushes failed"),
-      ),
+    const bodyPolicy = createBodyPolicy([notifyBodyRoute(admission), graphqlBodyRoute("/graphql")], (error) =>
+      notifyLogger.warn({ err: error }, "checking a source's budget of refused pushes failed"),
     );
+    http.serve(guardRequestBodies(yoga, bodyPolicy));
 
     await feed.start();
     // The embedded simulator starts once pushes can be stored: a restarted one delivers at once what fell due.

@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { isPortInUse, PortInUseError } from "../shared/errors.js";
 import { DiscardableRequest, LingeringResponse } from "./unread-body.js";
 
-type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+/** A Node request listener, as `serve` takes it. */
+export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** An answer the server gives by itself, before any handler sees the request. */
 export interface EarlyAnswer {
@@ -54,12 +55,12 @@ function answerEarly(request: IncomingMessage, response: ServerResponse, answer:
 }
 
 /**
- * `handler` behind the body policy: a declared length over the path's limit is answered 413 at once, and a
+ * `handler` behind the body `policy`: a declared length over the path's limit is answered 413 at once, and a
  * request `admit` refuses is answered its refusal, both without reading the body and without any handler.
  * A body streamed past the limit is the route's to refuse (it reads it); either way a refused body is
  * discarded up to a bound after the answer, and the connection is then closed (unread-body.ts), never reset.
  */
-function guarded(handler: RequestHandler, policy: BodyPolicy): RequestHandler {
+export function guardRequestBodies(handler: RequestHandler, policy: BodyPolicy): RequestHandler {
   return (request, response) => {
     const path = pathOf(request.url);
     const limit = policy.limitFor(path);
@@ -109,10 +110,10 @@ export interface HttpListener {
   readonly url: string;
   readonly server: Server;
   /**
-   * Hand requests to `handler` from now on, behind `policy` (bodies over a path's limit, early refusals);
-   * until then every request is answered 503 with `retry-after`.
+   * Hand requests to `handler` (the gateway's: behind {@link guardRequestBodies}) from now on; until then
+   * every request is answered 503 with `retry-after`.
    */
-  serve(handler: RequestHandler, policy?: BodyPolicy): void;
+  serve(handler: RequestHandler): void;
   /** Stop listening and drop every open connection. Idempotent. */
   close(): Promise<void>;
 }
@@ -146,8 +147,8 @@ export async function listenHttp(host: string, port: number): Promise<HttpListen
   return {
     url,
     server,
-    serve(next, policy) {
-      handler = policy ? guarded(next, policy) : next;
+    serve(next) {
+      handler = next;
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
