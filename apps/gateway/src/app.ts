@@ -145,6 +145,7 @@ async function startGateway(
         db,
         retentionDays: config.limits.notify.retentionDays,
         intervalMs: 60 * 60 * 1000,
+        firstRunAfterMs: 60 * 1000,
         logger: notifyLogger,
       }),
     );

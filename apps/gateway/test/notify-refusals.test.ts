@@ -5,6 +5,7 @@ import { createRefusalLimiter } from "../src/ingest/refusal-limiter.js";
 import { DEFAULT_LIMITS } from "../src/shared/config.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 import { callEvent, signedHeaders } from "./support/notifications.js";
+import { rawExchange } from "./support/raw-http.js";
 
 const T0 = new Date("2026-06-01T10:00:00Z");
 const BUDGET = 20;
@@ -190,6 +191,27 @@ describe("refused pushes on /notify: metadata only, a budget per source address"
     expect(
       await db().selectFrom("call_events").select("id").where("session_id", "=", "s-platform").execute(),
     ).toHaveLength(1);
+  });
+
+  it("declared lengths over 1 MiB are refused by the server, stored nowhere, and count against the budget", async () => {
+    const source = "127.0.0.7";
+    for (let i = 0; i < BUDGET; i++) {
+      const exchange = await rawExchange({
+        url: url(),
+        path: "/notify",
+        headers: signedHeaders(),
+        bodyBytes: 2 * 1024 * 1024,
+        localAddress: source,
+      });
+      expect(exchange.status).toBe(413);
+      expect(exchange.error).toBeUndefined();
+    }
+    const next = await post(url(), callEvent("callin", "s-after-oversize", T0), {
+      headers: signedHeaders({ appSecret: "not-the-secret" }),
+      from: source,
+    });
+    expect(next.status).toBe(429);
+    expect(await rowsFrom(source)).toEqual([]);
   });
 
   it("X-Forwarded-For names the client only when the peer is a trusted proxy", async () => {

@@ -12,6 +12,8 @@ export interface BodyRoute {
   tooLarge: EarlyAnswer;
   /** See {@link BodyPolicy.admit}. */
   admit?: (request: IncomingMessage) => Promise<EarlyAnswer | undefined>;
+  /** See {@link BodyLimit.onTooLarge}. */
+  onTooLarge?: (request: IncomingMessage, declaredBytes: number) => void;
 }
 
 /**
@@ -23,21 +25,24 @@ export function createBodyPolicy(
   routes: readonly BodyRoute[],
   onAdmitError: (error: unknown) => void,
 ): BodyPolicy {
-  const byPath = new Map<string, BodyRoute>();
-  for (const route of routes) for (const path of route.paths) byPath.set(path, route);
+  const byPath = new Map<string, { limit: BodyLimit; route: BodyRoute }>();
+  for (const route of routes) {
+    const limit: BodyLimit = {
+      maxBytes: route.maxBytes,
+      tooLarge: route.tooLarge,
+      readsBody: true,
+      ...(route.onTooLarge ? { onTooLarge: route.onTooLarge } : {}),
+    };
+    for (const path of route.paths) byPath.set(path, { limit, route });
+  }
   const otherPaths: BodyLimit = {
     maxBytes: OTHER_PATHS_MAX_BODY_BYTES,
     tooLarge: { status: 413, body: tooLargeGraphQLBody(OTHER_PATHS_MAX_BODY_BYTES) },
     readsBody: false,
   };
   return {
-    limitFor(path) {
-      const route = byPath.get(path);
-      return route ? { maxBytes: route.maxBytes, tooLarge: route.tooLarge, readsBody: true } : otherPaths;
-    },
-    admit(request, path) {
-      return byPath.get(path)?.admit?.(request);
-    },
+    limitFor: (path) => byPath.get(path)?.limit ?? otherPaths,
+    admit: (request, path) => byPath.get(path)?.route.admit?.(request),
     onAdmitError,
   };
 }

@@ -23,6 +23,8 @@ export interface BodyLimit {
    * streamed body before handing the request over.
    */
   readsBody: boolean;
+  /** Told of a declared length over `maxBytes`, refused by the server before any handler. */
+  onTooLarge?: (request: IncomingMessage, declaredBytes: number) => void;
 }
 
 /** How the server treats request bodies before any handler. */
@@ -55,23 +57,27 @@ function answerEarly(request: IncomingMessage, response: ServerResponse, answer:
 }
 
 /**
- * `handler` behind the body `policy`: a declared length over the path's limit is answered 413 at once, and a
- * request `admit` refuses is answered its refusal, both without reading the body and without any handler.
- * A body streamed past the limit is the route's to refuse (it reads it); either way a refused body is
- * discarded up to a bound after the answer, and the connection is then closed (unread-body.ts), never reset.
+ * `handler` behind the body `policy`: a request `admit` refuses is answered its refusal first (a source over
+ * its budget learns nothing more), then a declared length over the path's limit is answered 413, both
+ * without reading the body and without any handler. A body streamed past the limit is the route's to refuse
+ * (it reads it); either way a refused body is discarded up to a bound after the answer, and the connection
+ * is then closed (unread-body.ts), never reset.
  */
 export function guardRequestBodies(handler: RequestHandler, policy: BodyPolicy): RequestHandler {
   return (request, response) => {
     const path = pathOf(request.url);
     const limit = policy.limitFor(path);
     const declared = request.headers["content-length"];
-    if (declared !== undefined && Number(declared) > limit.maxBytes) {
-      return answerEarly(request, response, limit.tooLarge);
-    }
-    const next = () =>
-      !limit.readsBody && declared === undefined && request.headers["transfer-encoding"] !== undefined
-        ? countStreamedBody(request, response, limit, () => handler(request, response))
-        : handler(request, response);
+    const next = () => {
+      if (declared !== undefined && Number(declared) > limit.maxBytes) {
+        limit.onTooLarge?.(request, Number(declared));
+        return answerEarly(request, response, limit.tooLarge);
+      }
+      if (!limit.readsBody && declared === undefined && request.headers["transfer-encoding"] !== undefined) {
+        return countStreamedBody(request, response, limit, () => handler(request, response));
+      }
+      handler(request, response);
+    };
     const admission = policy.admit?.(request, path);
     if (admission === undefined) return next();
     admission.then(

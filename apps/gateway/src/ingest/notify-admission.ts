@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { ClientAddressResolver } from "../http/client-address.js";
-import type { EarlyAnswer } from "../http/http-server.js";
+import { type EarlyAnswer, pathOf } from "../http/http-server.js";
 import type { Logger } from "../shared/logger.js";
 import type { RefusalLimiter } from "./refusal-limiter.js";
 
@@ -10,6 +10,11 @@ export interface NotifyAdmission {
   sourceOf(request: IncomingMessage): string | null;
   /** A 429 answer when the request's source has used its budget of refused pushes; otherwise undefined. */
   admit(request: IncomingMessage): Promise<EarlyAnswer | undefined>;
+  /**
+   * A push the server refused before any handler (a declared length over the limit): logged, and counted
+   * against its source's budget. Nothing is stored.
+   */
+  refusedTooLarge(request: IncomingMessage, declaredBytes: number): void;
 }
 
 /** Options for {@link createNotifyAdmission}. */
@@ -21,7 +26,7 @@ export interface NotifyAdmissionOptions {
 
 /**
  * The door of /notify: a source whose pushes were refused too often (a wrong signature or an oversize body,
- * counted by the handler) is answered 429 with `Retry-After` before its body is read and without touching
+ * counted by the handler, or a declared length over the limit, counted here) is answered 429 with `Retry-After` before its body is read and without touching
  * the database, until its window ends. The answer mirrors the platform's own for an address with too many
  * failed authentications (docs/axe-platform.md: 1020176). Sources that pass the signature check never use
  * the budget, so the platform's pushes from other addresses are never held up.
@@ -37,6 +42,17 @@ export function createNotifyAdmission(options: NotifyAdmissionOptions): NotifyAd
   };
   return {
     sourceOf,
+    refusedTooLarge(request, declaredBytes) {
+      const source = sourceOf(request);
+      logger.warn(
+        { path: pathOf(request.url), size: declaredBytes, source },
+        "notification refused: body too large",
+      );
+      if (source === null) return;
+      refusals
+        .recordRefusal(source)
+        .catch((error: unknown) => logger.warn({ err: error }, "counting a refused notification failed"));
+    },
     async admit(request) {
       const source = sourceOf(request);
       if (source === null) return undefined;

@@ -12,7 +12,8 @@ import { tooLargeAnswer } from "./responses.js";
 
 /**
  * The HTTP server's body rules for the webhook paths: {@link MAX_NOTIFY_BODY_BYTES}, the platform-style 413,
- * and `admission` (a source over its budget of refused pushes gets 429 before its body is read).
+ * and `admission` (a source over its budget of refused pushes gets 429 before its body is read; a declared
+ * length over the limit counts against the budget).
  */
 export function notifyBodyRoute(admission: NotifyAdmission): BodyRoute {
   return {
@@ -20,6 +21,7 @@ export function notifyBodyRoute(admission: NotifyAdmission): BodyRoute {
     maxBytes: MAX_NOTIFY_BODY_BYTES,
     tooLarge: { status: 413, body: JSON.stringify(tooLargeAnswer(MAX_NOTIFY_BODY_BYTES)) },
     admit: admission.admit,
+    onTooLarge: admission.refusedTooLarge,
   };
 }
 

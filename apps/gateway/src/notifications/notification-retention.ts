@@ -59,6 +59,8 @@ export interface NotificationRetentionOptions {
   retentionDays: number;
   /** How often it runs (0 = never). */
   intervalMs: number;
+  /** When the first run happens after start, so that a gateway restarted more often than `intervalMs` still purges. */
+  firstRunAfterMs?: number;
   logger: Logger;
   /** @default () => new Date() */
   now?: () => Date;
@@ -67,8 +69,8 @@ export interface NotificationRetentionOptions {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Run {@link purgeExpiredNotifications} every `intervalMs` for what is older than `retentionDays`, logging
- * what each run deleted. Resolves the function that stops it, waiting for a run in flight.
+ * Run {@link purgeExpiredNotifications} every `intervalMs` (and once `firstRunAfterMs` after start) for what
+ * is older than `retentionDays`, logging what each run deleted. Resolves the function that stops it, waiting for a run in flight.
  */
 export function startNotificationRetention(options: NotificationRetentionOptions): () => Promise<void> {
   const { db, retentionDays, intervalMs, logger } = options;
@@ -82,16 +84,20 @@ export function startNotificationRetention(options: NotificationRetentionOptions
       logger.info({ ...result, before, retentionDays }, "notification retention: deleted kept bodies");
     }
   };
-  const stop = repeatEvery(
-    intervalMs,
-    () => {
-      running = run();
-      return running;
-    },
-    (error) => logger.warn({ err: error }, "notification retention failed"),
-  );
+  const onError = (error: unknown) => logger.warn({ err: error }, "notification retention failed");
+  const runOnce = () => {
+    running = run();
+    return running;
+  };
+  const stop = repeatEvery(intervalMs, runOnce, onError);
+  const first =
+    options.firstRunAfterMs !== undefined
+      ? setTimeout(() => void runOnce().catch(onError), options.firstRunAfterMs)
+      : undefined;
+  first?.unref();
   return async () => {
     stop();
+    clearTimeout(first);
     await running.catch(() => {});
   };
 }
