@@ -11,14 +11,20 @@ import { createReplayGate, replayConcurrencyFor } from "./calls/replay-gate.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import type { GatewayServices } from "./graphql/context.js";
 import { useAuthentication } from "./http/authentication.js";
+import { createBodyPolicy } from "./http/body-policy.js";
+import { createClientAddressResolver } from "./http/client-address.js";
 import { attachGraphQLWebSocket } from "./http/graphql-websocket.js";
-import { listenHttp } from "./http/http-server.js";
+import { guardRequestBodies, listenHttp } from "./http/http-server.js";
 import { createOriginPolicy } from "./http/origin-policy.js";
+import { graphqlBodyRoute } from "./http/request-size-limit.js";
 import { createGatewayYoga } from "./http/yoga.js";
+import { createNotifyAdmission } from "./ingest/notify-admission.js";
 import { NOTIFY_PATHS } from "./ingest/notify-handler.js";
-import { useNotifyRoute } from "./ingest/notify-route.js";
+import { notifyBodyRoute, useNotifyRoute } from "./ingest/notify-route.js";
 import { createNotifyVerification } from "./ingest/notify-verifier.js";
 import { publishStoredPush } from "./ingest/publish-stored-push.js";
+import { createRefusalLimiter } from "./ingest/refusal-limiter.js";
+import { startNotificationRetention } from "./notifications/notification-retention.js";
 import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repository.js";
 import { createOperations } from "./ops/operations.js";
 import { createPlatformLink } from "./platform/platform-link.js";
@@ -126,10 +132,17 @@ async function startGateway(
       logger,
     });
     open.defer(verification.stop, "the nonce purge");
+    const notifyLogger = logger.child({ component: "notify" });
+    const refusals = createRefusalLimiter({ refusals: config.limits.notify.refusalsPerMinute });
+    const admission = createNotifyAdmission({
+      refusals,
+      clientAddress: createClientAddressResolver(config.limits.notify.trustedProxies),
+      logger: notifyLogger,
+    });
     const notifyRoute = useNotifyRoute({
       db,
       verifier: verification.verifier,
-      logger: logger.child({ component: "notify" }),
+      logger: notifyLogger,
       ...(options.notifyTimeoutMs !== undefined
         ? { writer: { commitTimeoutMs: options.notifyTimeoutMs } }
         : {}),
@@ -137,6 +150,8 @@ async function startGateway(
         metrics.observeStoredPush(push);
         publishStoredPush(push, { feed, pubsub });
       },
+      refusals,
+      sourceOf: admission.sourceOf,
     });
     const origins = createOriginPolicy(config.auth.corsOrigins);
     const yoga = createGatewayYoga({
@@ -163,7 +178,10 @@ async function startGateway(
     });
     open.defer(() => webSocket.close(), "the WebSocket server");
     metrics.watchWebSocket(webSocket);
-    http.serve(operations.observeHttpRequests(yoga));
+    const bodyPolicy = createBodyPolicy([notifyBodyRoute(admission), graphqlBodyRoute("/graphql")], (error) =>
+      notifyLogger.warn({ err: error }, "checking a source's budget of refused pushes failed"),
+    );
+    http.serve(operations.observeHttpRequests(guardRequestBodies(yoga, bodyPolicy)));
     // The embedded simulator starts once pushes can be stored: a restarted one delivers at once what fell due.
     open.defer(() => platform.stop(), "the platform link");
     await platform.start(`${http.url}/notify`);
@@ -172,6 +190,16 @@ async function startGateway(
     open.defer(
       startBindingUpkeep(bindings, options.expirySweepIntervalMs ?? 15_000, bindingsLogger),
       "the binding upkeep",
+    );
+    open.defer(
+      startNotificationRetention({
+        db,
+        retentionDays: config.limits.notify.retentionDays,
+        intervalMs: 60 * 60 * 1000,
+        firstRunAfterMs: 60 * 1000,
+        logger: notifyLogger,
+      }),
+      "the notification retention",
     );
 
     const simulator = platform.simulator();

@@ -70,6 +70,7 @@ describe("parseConfig", () => {
       WS_MAX_SOCKETS: "300",
       NOTIFY_RETENTION_DAYS: "7",
       TRUSTED_PROXIES: "10.0.0.1, 10.1.0.0/16",
+      NOTIFY_REFUSALS_PER_MINUTE: "20",
       METRICS_TOKEN: "metrics-token-0123456789",
     });
     expect(result).toEqual({
@@ -114,7 +115,7 @@ describe("parseConfig", () => {
             maxPlatformCalls: 4,
           },
           subscriptions: { maxReplayEvents: 500, maxPerSocket: 10, maxSockets: 300 },
-          notify: { retentionDays: 7, trustedProxies: ["10.0.0.1", "10.1.0.0/16"] },
+          notify: { retentionDays: 7, trustedProxies: ["10.0.0.1", "10.1.0.0/16"], refusalsPerMinute: 20 },
         },
         metricsToken: "metrics-token-0123456789",
       },
@@ -143,6 +144,27 @@ describe("parseConfig", () => {
         { variable: expect.stringMatching(/^AXE_VIRTUAL_NUMBERS/), message: expect.stringMatching(/E\.164/) },
       ]);
     }
+  });
+
+  it("refuses a TRUSTED_PROXIES entry that is not an IP address or a CIDR range, naming the variable", () => {
+    for (const value of [
+      "10.0.0.1,proxy.example.com",
+      "10.0.0.0/33",
+      "2001:db8::/129",
+      "10.0.0.1/8/8",
+      "10.0.0.1,",
+    ]) {
+      const result = parseConfig({ TRUSTED_PROXIES: value });
+      expect(result.ok ? [] : result.issues).toEqual([
+        { variable: expect.stringMatching(/^TRUSTED_PROXIES/), message: expect.stringMatching(/CIDR/) },
+      ]);
+    }
+    const accepted = parseConfig({ TRUSTED_PROXIES: "::1, 2001:db8::/32,192.168.0.0/24,192.168.0.0/24" });
+    expect(accepted.ok && accepted.config.limits.notify.trustedProxies).toEqual([
+      "::1",
+      "2001:db8::/32",
+      "192.168.0.0/24",
+    ]);
   });
 
   it("treats empty variables as unset", () => {

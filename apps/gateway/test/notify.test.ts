@@ -149,7 +149,7 @@ describe("POST /notify", () => {
     });
   });
 
-  it("401 for a wrong digest, with the platform's answer, and keeps the body as rejected", async () => {
+  it("401 for a wrong digest, with the platform's answer, and keeps it as rejected without its body", async () => {
     const body = callEvent("callin", "s-forged", T0);
     const response = await post(body, { headers: signedHeaders({ appSecret: "not-the-secret" }) });
     expect(response.status).toBe(401);
@@ -158,6 +158,9 @@ describe("POST /notify", () => {
       verdict: "rejected",
       http_status: 401,
       reason: expect.stringMatching(/^digest-mismatch/),
+      body: null,
+      body_size: JSON.stringify(body).length,
+      header_names: expect.arrayContaining(["authorization", "x-aksk"]),
     });
     expect(
       await db().selectFrom("call_events").select("id").where("session_id", "=", "s-forged").execute(),

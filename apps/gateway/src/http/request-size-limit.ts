@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import type { BodyRoute } from "./body-policy.js";
 
 /** Options for {@link useRequestSizeLimit}. */
 export interface RequestSizeLimitOptions {
@@ -10,6 +11,30 @@ export interface RequestSizeLimitOptions {
 }
 
 const DIGITS = /^\d+$/;
+
+/** Largest GraphQL request body accepted over HTTP (the server refuses a declared length over it at once). */
+export const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
+
+/** The JSON of a 413 answer to a GraphQL request, as Yoga writes errors. */
+export function tooLargeGraphQLBody(maxBytes: number): string {
+  return JSON.stringify({
+    errors: [
+      {
+        message: `Request body exceeds ${maxBytes} bytes.`,
+        extensions: { code: "REQUEST_ENTITY_TOO_LARGE" },
+      },
+    ],
+  });
+}
+
+/** The HTTP server's body rules for the GraphQL endpoint `path`: {@link MAX_GRAPHQL_BODY_BYTES}. */
+export function graphqlBodyRoute(path: string): BodyRoute {
+  return {
+    paths: [path],
+    maxBytes: MAX_GRAPHQL_BODY_BYTES,
+    tooLarge: { status: 413, body: tooLargeGraphQLBody(MAX_GRAPHQL_BODY_BYTES) },
+  };
+}
 
 function tooLarge(maxBytes: number): GraphQLError {
   return new GraphQLError(`Request body exceeds ${maxBytes} bytes.`, {
@@ -47,8 +72,9 @@ function limitStreamedBody(
 }
 
 /**
- * Refuse GraphQL requests whose body exceeds `maxBytes` with 413: at once when the declared length is over,
- * and while reading when no length is declared (a chunked body). A body with a valid declared length needs no
+ * Refuse GraphQL requests whose body exceeds `maxBytes` with 413: at once when the declared length is over
+ * (over a socket the HTTP server already did, see {@link graphqlBodyRoute}; this covers requests handed to
+ * Yoga in-process), and while reading when no length is declared (a chunked body). A body with a valid declared length needs no
  * counting: Node's HTTP parser delivers exactly that many bytes. This replaces Yoga's own limit
  * (`maxRequestBodySize`, turn it off), which pipes every body through a counting stream, a cost every request
  * pays (docs/performance-notes.md). A GraphQL document this large is never legitimate here.
@@ -60,13 +86,10 @@ export function useRequestSizeLimit(options: RequestSizeLimitOptions): Plugin {
       const declared = Number(request.headers.get("content-length") ?? 0);
       if (declared > options.maxBytes) {
         endResponse(
-          new Response(
-            JSON.stringify({ errors: [{ message: `Request body exceeds ${options.maxBytes} bytes.` }] }),
-            {
-              status: 413,
-              headers: { "content-type": "application/json" },
-            },
-          ),
+          new Response(tooLargeGraphQLBody(options.maxBytes), {
+            status: 413,
+            headers: { "content-type": "application/json" },
+          }),
         );
       }
     },

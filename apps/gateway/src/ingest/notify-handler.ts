@@ -7,7 +7,8 @@ import { isDatabaseUnavailable } from "../database/database-errors.js";
 import { GroupCommitFullError } from "./group-commit.js";
 import { createNotificationWriter, type NotificationWriterOptions } from "./notification-writer.js";
 import { readBodyWithLimit } from "./read-body.js";
-import { keepRejectedBody } from "./rejected-body.js";
+import type { RefusalLimiter } from "./refusal-limiter.js";
+import { headerNamesOf, keepRejectedBody, type RefusedPush } from "./rejected-body.js";
 import {
   acceptedResponse,
   internalErrorResponse,
@@ -44,7 +45,12 @@ export interface NotifyHandlerOptions {
   writer?: Omit<NotificationWriterOptions, "db" | "now">;
   /** Called after commit with what the push changed; publishes to subscribers. */
   onStored: (push: StoredPush) => void;
+  /** Counts the pushes refused per source address (see notify-admission.ts); absent: nothing is counted. */
+  refusals?: RefusalLimiter;
 }
+
+/** Answers /notify requests; `source` is the client address (null when unknown, as in-process). */
+export type NotifyHandler = (request: Request, source?: string | null) => Promise<Response>;
 
 const masked = (number: string | null) => (number === null ? null : maskPhoneNumber(number));
 
@@ -91,26 +97,36 @@ function warnBindingConflicts(logger: Logger, stored: StoredPush): void {
 
 /**
  * The webhook: read (bounded) → verify → parse → store in one transaction (shared with the pushes arriving
- * at the same time: see createNotificationWriter) → 200 after commit → publish. Every body that arrives is
- * kept with its verdict, including those refused for signature or content; a push the writer has no room
- * for is answered 503 without being kept (the platform sends it again).
+ * at the same time: see createNotificationWriter) → 200 after commit → publish. Every push that arrives is
+ * kept with its verdict; a refused one as metadata (path, size, verdict, source address, header names) and,
+ * only when it is the platform's (signed, or verification off) but not a notification, with its body too.
+ * A push refused for its signature or size counts against its source's budget (`refusals`). A push the
+ * writer has no room for is answered 503 without being kept (the platform sends it again).
  */
-export function createNotifyHandler(options: NotifyHandlerOptions): (request: Request) => Promise<Response> {
-  const { db, verifier, logger, onStored } = options;
+export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandler {
+  const { db, verifier, logger, onStored, refusals } = options;
   const now = options.now ?? (() => new Date());
   const maxBytes = options.maxBodyBytes ?? MAX_NOTIFY_BODY_BYTES;
   const writer = createNotificationWriter({ ...options.writer, db, now });
 
   async function keep(
-    body: Parameters<typeof keepRejectedBody>[1],
+    push: RefusedPush,
     verdict: Parameters<typeof keepRejectedBody>[2],
   ): Promise<Response | undefined> {
     try {
-      await keepRejectedBody(db, body, verdict);
+      await keepRejectedBody(db, push, verdict);
       return undefined;
     } catch (error) {
       return failure(error, "keeping a rejected notification failed");
     }
+  }
+
+  /** Count a refusal against `source`; a failing store costs the count, never the answer. */
+  async function countRefusal(source: string | null): Promise<void> {
+    if (!refusals || source === null) return;
+    await refusals
+      .recordRefusal(source)
+      .catch((error: unknown) => logger.warn({ err: error }, "counting a refused notification failed"));
   }
 
   function failure(error: unknown, message: string): Response {
@@ -126,18 +142,28 @@ export function createNotifyHandler(options: NotifyHandlerOptions): (request: Re
     return internalErrorResponse();
   }
 
-  return async function handleNotify(request: Request): Promise<Response> {
+  return async function handleNotify(request: Request, source: string | null = null): Promise<Response> {
     if (request.method !== "POST") return methodNotAllowedResponse();
     const path = new URL(request.url).pathname;
     const contentType = request.headers.get("content-type");
+    const refused = (size: number): RefusedPush => ({
+      path,
+      contentType,
+      appKey: null,
+      sourceAddress: source,
+      headerNames: headerNamesOf(request.headers),
+      size,
+      bytes: null,
+    });
 
     const read = await readBodyWithLimit(request, maxBytes);
     if (!read.ok) {
-      logger.warn({ path, size: read.size }, "notification refused: body too large");
-      const kept = await keep(
-        { path, contentType, appKey: null, bytes: null, size: read.size },
-        { httpStatus: 413, reason: `body of ${read.size}+ bytes exceeds ${maxBytes}` },
-      );
+      logger.warn({ path, size: read.size, source }, "notification refused: body too large");
+      await countRefusal(source);
+      const kept = await keep(refused(read.size), {
+        httpStatus: 413,
+        reason: `body of ${read.size}+ bytes exceeds ${maxBytes}`,
+      });
       return kept ?? tooLargeResponse(maxBytes);
     }
     const body: ReceivedBody = { path, contentType, appKey: null, bytes: read.bytes };
@@ -150,9 +176,14 @@ export function createNotifyHandler(options: NotifyHandlerOptions): (request: Re
         return failure(error, "verifying a notification failed");
       }
       if (!verdict.ok) {
-        logger.warn({ path, code: verdict.code, appKey: verdict.appKey }, "notification refused: signature");
+        logger.warn(
+          { path, code: verdict.code, appKey: verdict.appKey, source },
+          "notification refused: signature",
+        );
+        await countRefusal(source);
+        // Not the platform's: its metadata is kept, never its body.
         const kept = await keep(
-          { ...body, appKey: verdict.appKey ?? null },
+          { ...refused(read.bytes.byteLength), appKey: verdict.appKey ?? null },
           { httpStatus: verdict.httpStatus, reason: `${verdict.code}: ${verdict.message}` },
         );
         return (
@@ -173,7 +204,11 @@ export function createNotifyHandler(options: NotifyHandlerOptions): (request: Re
         .slice(0, 10)
         .map((issue) => `${issue.path}: ${issue.message}`)
         .join("; ");
-      const kept = await keep(body, { httpStatus: 400, reason: `not a notification: ${reason}` });
+      // The platform's own body (it passed the signature check): kept whole, to show what it sent.
+      const kept = await keep(
+        { ...refused(read.bytes.byteLength), appKey: body.appKey, bytes: read.bytes },
+        { httpStatus: 400, reason: `not a notification: ${reason}` },
+      );
       return kept ?? notANotificationResponse(parsed.issues);
     }
 

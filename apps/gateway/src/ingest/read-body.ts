@@ -9,7 +9,9 @@ export type ReadBodyResult =
 
 /**
  * Read a request body, giving up as soon as it exceeds `maxBytes` (declared or streamed), so an oversized
- * or endless body never sits in memory.
+ * or endless body never sits in memory. Over a socket the HTTP server has already refused a declared length
+ * over the route's limit (http-server.ts); giving up on a streamed one cancels the stream, and the server
+ * then discards the rest after the answer instead of resetting the connection (unread-body.ts).
  */
 export async function readBodyWithLimit(request: Request, maxBytes: number): Promise<ReadBodyResult> {
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);

@@ -25,12 +25,14 @@ export function acceptedResponse(): Response {
   return platformResponse(200, { resultcode: "0", resultdesc: "Success" });
 }
 
+/** The answer to a body over the limit, also given by the HTTP server to a declared length over it. */
+export function tooLargeAnswer(maxBytes: number): PlatformAnswer {
+  return { resultcode: "1010002", resultdesc: `Invalid request. The body exceeds ${maxBytes} bytes.` };
+}
+
 /** 413: the body exceeds the limit. */
 export function tooLargeResponse(maxBytes: number): Response {
-  return platformResponse(413, {
-    resultcode: "1010002",
-    resultdesc: `Invalid request. The body exceeds ${maxBytes} bytes.`,
-  });
+  return platformResponse(413, tooLargeAnswer(maxBytes));
 }
 
 /** 400: not a notification. */

@@ -43,8 +43,25 @@ const ReceivedNotificationObject = builder
       }),
       body: t.string({
         nullable: true,
-        description: "The body as text (invalid UTF-8 replaced); null when it was refused for its size.",
+        description:
+          "The body as text (invalid UTF-8 replaced); null when the push failed authentication or was too large (never kept), or once retention deleted it (`bodyPurgedAt`).",
         resolve: (n) => (n.body === null ? null : new TextDecoder().decode(n.body)),
+      }),
+      sourceAddress: t.exposeString("source_address", {
+        nullable: true,
+        description:
+          "The client that sent it: the peer, or the client a trusted proxy named in X-Forwarded-For (TRUSTED_PROXIES); null when unknown.",
+      }),
+      headerNames: t.stringList({
+        nullable: true,
+        description: "The names of its headers (never their values), kept for refused pushes.",
+        resolve: (n) => n.header_names,
+      }),
+      bodyPurgedAt: t.field({
+        type: "DateTime",
+        nullable: true,
+        description: "When retention (NOTIFY_RETENTION_DAYS) deleted the body; the row stays.",
+        resolve: (n) => n.body_purged_at,
       }),
     }),
   });

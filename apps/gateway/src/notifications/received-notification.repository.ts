@@ -83,3 +83,42 @@ export async function listReceivedNotifications(
     .limit(page.limit)
     .execute();
 }
+
+/**
+ * Delete the bodies of at most `limit` accepted or duplicate pushes received before `before` (the oldest
+ * first; their rows stay, referenced by call events and CDRs); resolves how many.
+ */
+export async function purgeBodiesBefore(db: Executor, before: Date, limit: number): Promise<number> {
+  const result = await db
+    .updateTable("received_notifications")
+    .set({ body: null, body_purged_at: new Date() })
+    .where("id", "in", (eb) =>
+      eb
+        .selectFrom("received_notifications")
+        .select("id")
+        .where("body", "is not", null)
+        .where("received_at", "<", before)
+        .where("verdict", "<>", "rejected")
+        .orderBy("received_at")
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Delete at most `limit` rows of refused pushes received before `before` (the oldest first); resolves how many. */
+export async function deleteRejectedBefore(db: Executor, before: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom("received_notifications")
+    .where("id", "in", (eb) =>
+      eb
+        .selectFrom("received_notifications")
+        .select("id")
+        .where("verdict", "=", "rejected")
+        .where("received_at", "<", before)
+        .orderBy("id")
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -17,11 +17,20 @@ export interface ReceivedNotificationTable {
   /** Why it was rejected, or what was special about it (unknown eventType, duplicate items). */
   reason: string | null;
   http_status: number;
-  /** Raw bytes as received; null when the body was refused for its size. */
+  /**
+   * Raw bytes as received (compressed by PostgreSQL's TOAST); null when the push failed authentication or
+   * was too large (never kept), or once retention deleted it (`body_purged_at`).
+   */
   body: Uint8Array | null;
   body_size: number;
   item_count: number;
   new_item_count: number;
+  /** The client that sent it (the peer, or the client a trusted proxy named); null when unknown. */
+  source_address: Generated<string | null>;
+  /** The names of its headers, never their values; kept for refused pushes. */
+  header_names: Generated<string[] | null>;
+  /** When retention deleted the body (the row stays while call events and CDRs reference it). */
+  body_purged_at: Generated<Date | null>;
 }
 
 /** A row as read. */

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STRICT_PHONE_NUMBER_PATTERN } from "@privnum/notification-schemas";
@@ -46,6 +47,19 @@ const origins = z
     ),
   );
 
+/**
+ * An IPv4 or IPv6 address, or a CIDR range of one (`10.1.0.0/16`, `2001:db8::/32`): what `TRUSTED_PROXIES`
+ * lists, in the form `node:net`'s BlockList takes.
+ */
+export function isAddressOrRange(entry: string): boolean {
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 const positiveInt = z.coerce.number().int().min(1).max(1_000_000_000);
 
 /** The limits that apply when their variables are unset. */
@@ -59,7 +73,11 @@ export const DEFAULT_LIMITS: LimitsConfig = Object.freeze({
     maxPlatformCalls: 20,
   }),
   subscriptions: Object.freeze({ maxReplayEvents: 10_000, maxPerSocket: 100, maxSockets: 20_000 }),
-  notify: Object.freeze({ retentionDays: 30, trustedProxies: Object.freeze([]) as readonly string[] }),
+  notify: Object.freeze({
+    retentionDays: 30,
+    trustedProxies: Object.freeze([]) as readonly string[],
+    refusalsPerMinute: 100,
+  }),
 });
 
 /** What one request, socket or client may cost the gateway. */
@@ -89,8 +107,10 @@ export interface LimitsConfig {
   notify: {
     /** `NOTIFY_RETENTION_DAYS`: kept notification bodies older than this are deleted. */
     retentionDays: number;
-    /** `TRUSTED_PROXIES`: peers whose `X-Forwarded-For` names the client. */
+    /** `TRUSTED_PROXIES`: peers whose `X-Forwarded-For` names the client (IPs and CIDRs, IPv4 and IPv6). */
     trustedProxies: readonly string[];
+    /** `NOTIFY_REFUSALS_PER_MINUTE`: refused pushes one source address may send per minute before 429. */
+    refusalsPerMinute: number;
   };
 }
 
@@ -158,7 +178,16 @@ const envSchema = z.object({
     .string()
     .max(10_000)
     .transform((list) => list.split(",").map((entry) => entry.trim()))
+    .pipe(
+      z.array(
+        z.string().refine(isAddressOrRange, {
+          error:
+            "must list IP addresses or CIDR ranges such as 10.0.0.1, 10.1.0.0/16 or 2001:db8::/32, comma-separated",
+        }),
+      ),
+    )
     .optional(),
+  NOTIFY_REFUSALS_PER_MINUTE: positiveInt.default(DEFAULT_LIMITS.notify.refusalsPerMinute),
   // Operations.
   METRICS_TOKEN: z.string().min(16, { error: "must be at least 16 characters" }).max(1000).optional(),
 });
@@ -322,7 +351,11 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
           maxPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
           maxSockets: e.WS_MAX_SOCKETS,
         },
-        notify: { retentionDays: e.NOTIFY_RETENTION_DAYS, trustedProxies: e.TRUSTED_PROXIES ?? [] },
+        notify: {
+          retentionDays: e.NOTIFY_RETENTION_DAYS,
+          trustedProxies: [...new Set(e.TRUSTED_PROXIES ?? [])],
+          refusalsPerMinute: e.NOTIFY_REFUSALS_PER_MINUTE,
+        },
       },
       metricsToken: e.METRICS_TOKEN,
     },
