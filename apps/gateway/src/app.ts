@@ -137,6 +137,7 @@ async function startGateway(
     const admission = createNotifyAdmission({
       refusals,
       clientAddress: createClientAddressResolver(config.limits.notify.trustedProxies),
+      signedByPlatform: verification.signedByPlatform,
       logger: notifyLogger,
     });
     const notifyRoute = useNotifyRoute({

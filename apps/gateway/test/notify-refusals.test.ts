@@ -183,6 +183,20 @@ describe("refused pushes on /notify: metadata only, a budget per source address"
     expect(held.status).toBe(429);
     expect(await rowsFrom(source)).toEqual(before);
 
+    // The platform's own pushes through that address (a load balancer, a NAT) are not held up by the junk.
+    const platformHeaders = signedHeaders();
+    const platformThroughSource = await post(url(), callEvent("callin", "s-platform-same-source", T0), {
+      headers: platformHeaders,
+      from: source,
+    });
+    expect(platformThroughSource.status).toBe(200);
+    // A replay of those very headers passes the door (its signature is valid) but not the nonce check.
+    const replayed = await post(url(), callEvent("callin", "s-replayed", T0), {
+      headers: platformHeaders,
+      from: source,
+    });
+    expect(replayed.status).toBe(401);
+
     const signed = await post(url(), callEvent("callin", "s-platform", T0), {
       headers: signedHeaders(),
       from: "127.0.0.5",

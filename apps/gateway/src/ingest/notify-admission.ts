@@ -21,6 +21,12 @@ export interface NotifyAdmission {
 export interface NotifyAdmissionOptions {
   refusals: RefusalLimiter;
   clientAddress: ClientAddressResolver;
+  /**
+   * Whether a request's headers carry the platform's valid signature (nonce not recorded): such a push is let
+   * in even from a source over its budget, so that junk sent through the same address (a load balancer, a
+   * NAT) never holds the platform's pushes up. Absent: nothing is let in.
+   */
+  signedByPlatform?: ((headers: IncomingMessage["headers"]) => Promise<boolean>) | null;
   logger: Logger;
 }
 
@@ -28,11 +34,11 @@ export interface NotifyAdmissionOptions {
  * The door of /notify: a source whose pushes were refused too often (a wrong signature or an oversize body,
  * counted by the handler, or a declared length over the limit, counted here) is answered 429 with `Retry-After` before its body is read and without touching
  * the database, until its window ends. The answer mirrors the platform's own for an address with too many
- * failed authentications (docs/axe-platform.md: 1020176). Sources that pass the signature check never use
- * the budget, so the platform's pushes from other addresses are never held up.
+ * failed authentications (docs/axe-platform.md: 1020176). Pushes that pass the signature check never use
+ * the budget, and one whose headers carry a valid signature is let in even from a source over its budget.
  */
 export function createNotifyAdmission(options: NotifyAdmissionOptions): NotifyAdmission {
-  const { refusals, clientAddress, logger } = options;
+  const { refusals, clientAddress, signedByPlatform, logger } = options;
   const sourceOf = (request: IncomingMessage) => {
     const forwarded = request.headers["x-forwarded-for"];
     return clientAddress(
@@ -58,6 +64,7 @@ export function createNotifyAdmission(options: NotifyAdmissionOptions): NotifyAd
       if (source === null) return undefined;
       const blockedForMs = await refusals.blockedForMs(source);
       if (blockedForMs === 0) return undefined;
+      if (signedByPlatform && (await signedByPlatform(request.headers))) return undefined;
       const retryAfter = Math.ceil(blockedForMs / 1000);
       logger.debug({ source, retryAfter }, "notification refused: source over its budget of refused pushes");
       return {

@@ -1,4 +1,4 @@
-import { createVerifier, type Verifier } from "@privnum/wsse-auth";
+import { createVerifier, type HeaderSource, type Verifier } from "@privnum/wsse-auth";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/database.js";
 import type { PlatformConfig } from "../shared/config.js";
@@ -10,6 +10,12 @@ import { createDatabaseNonceStore } from "./nonce-store.js";
 export interface NotifyVerification {
   /** Null when verification is turned off (NOTIFY_VERIFY=false). */
   verifier: Verifier | null;
+  /**
+   * Whether headers carry the platform's valid signature (digest and `Created` window), without recording
+   * their nonce: lets the platform's pushes past a source's refusal budget (notify-admission.ts), after which
+   * `verifier` checks them whole. Null when verification is off.
+   */
+  signedByPlatform: ((headers: HeaderSource) => Promise<boolean>) | null;
   /** Stop purging expired nonces. */
   stop(): void;
 }
@@ -42,12 +48,19 @@ export function createNotifyVerification(options: NotifyVerificationOptions): No
     () => nonceStore.purgeExpired(),
     (error) => logger.warn({ err: error }, "purging nonces failed"),
   );
+  const lookupSecret = (appKey: string) => (appKey === platform.appKey ? platform.appSecret : undefined);
   if (!options.enabled) logger.warn("NOTIFY_VERIFY=false: pushes on /notify are NOT authenticated");
   const verifier = options.enabled
     ? createVerifier({
-        lookupSecret: (appKey) => (appKey === platform.appKey ? platform.appSecret : undefined),
+        lookupSecret,
         nonceStore,
       })
     : null;
-  return { verifier, stop };
+  const signatureOnly = options.enabled
+    ? createVerifier({ lookupSecret, nonceStore: { add: async () => true } })
+    : null;
+  const signedByPlatform = signatureOnly
+    ? async (headers: HeaderSource) => (await signatureOnly.verify(headers)).ok
+    : null;
+  return { verifier, signedByPlatform, stop };
 }
