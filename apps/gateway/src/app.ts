@@ -109,6 +109,7 @@ async function startGateway(
       authentication: useAuthentication(authenticator, logger),
       origins,
       production: config.production,
+      limits: config.limits.graphql,
       graphiqlAuthorization,
     });
     const webSocket = attachGraphQLWebSocket({ server: http.server, yoga, authenticator, origins, logger });
