@@ -245,6 +245,18 @@ describe("the abuse corpus, in production, with a viewer's key", () => {
       "COST_LIMIT_EXCEEDED",
     );
     expect((await overHttp(gw, single, "viewer", { n: 1 })).errors).toBeUndefined();
+    // A cursor does not change the cost, which is then remembered with the document; a request whose
+    // variables cannot be measured (here: none given) leaves nothing remembered for the next one.
+    const paged = `query ($after: String!) { a: callSessions(first: 100, after: $after) { edges { node { id sessionId state scenario digits caller } } }
+      b: callSessions(first: 100) { edges { node { id events { cursor eventType sessionId stateCode } } } } }`;
+    expect((await overHttp(gw, paged, "viewer", {})).errors?.[0]?.extensions?.code).not.toBe(
+      "COST_LIMIT_EXCEEDED",
+    );
+    for (let i = 0; i < 2; i += 1) {
+      const after = await overHttp(gw, paged, "viewer", { after: "x" });
+      expect(after.status).toBe(400);
+      expect(after.errors?.[0]?.extensions?.code).toBe("COST_LIMIT_EXCEEDED");
+    }
   });
 
   it("hides field suggestions in production", async () => {

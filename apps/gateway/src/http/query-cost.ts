@@ -1,5 +1,5 @@
 import { createComplexityRule } from "@pothos/plugin-complexity";
-import { type DocumentNode, type GraphQLSchema, Kind, validate } from "graphql";
+import { type DocumentNode, type GraphQLSchema, Kind, type TypeNode, validate } from "graphql";
 import type { GraphQLParams, Plugin } from "graphql-yoga";
 import type { Logger } from "../shared/logger.js";
 import { logQueryRefusal, queryRefusal } from "./query-refusal.js";
@@ -11,10 +11,21 @@ export interface QueryCostOptions {
   logger: Logger;
 }
 
-/** Whether no operation of `document` declares variables: its cost then depends on the document alone. */
-function withoutVariables(document: DocumentNode): boolean {
+/** Whether a variable of this type can change a cost: an `Int` (`first`, `last`) or a list (`nodes(ids)`). */
+function sizesLists(type: TypeNode): boolean {
+  const nullable = type.kind === Kind.NON_NULL_TYPE ? type.type : type;
+  return nullable.kind === Kind.LIST_TYPE || nullable.name.value === "Int";
+}
+
+/**
+ * Whether the cost of `document` depends on the document alone: `fieldCost` reads only `first`, `last` and list
+ * arguments, so variables of other types (a cursor, a filter) leave it unchanged.
+ */
+function costIgnoresVariables(document: DocumentNode): boolean {
   return document.definitions.every(
-    (definition) => definition.kind !== Kind.OPERATION_DEFINITION || !definition.variableDefinitions?.length,
+    (definition) =>
+      definition.kind !== Kind.OPERATION_DEFINITION ||
+      !definition.variableDefinitions?.some((variable) => sizesLists(variable.type)),
   );
 }
 
@@ -45,22 +56,25 @@ function operationCost(
  * Refuse an operation whose cost is above `maxCost`, after validation and before anything runs, over HTTP (400)
  * and graphql-ws (an `error` message) alike. The cost multiplies list sizes through nesting (a connection's
  * `first`), which GraphQL Armor's own cost does not. It depends on the request's variables, so it is computed
- * for each request after Yoga's (per document) validation cache, and remembered per document only when the
- * document declares no variables.
+ * for each request after Yoga's (per document) validation cache, and remembered per document when no variable
+ * can change it (pages of a list read with `$after` cost one computation).
  */
 export function useQueryCost({ maxCost, logger }: QueryCostOptions): Plugin {
-  const remembered = new WeakMap<DocumentNode, Map<string, number | undefined>>();
+  const remembered = new WeakMap<DocumentNode, Map<string, number>>();
 
   function costOf(schema: GraphQLSchema, document: DocumentNode, params: Partial<GraphQLParams>) {
-    if (!withoutVariables(document)) return operationCost(schema, document, params);
-    let byOperation = remembered.get(document);
-    if (!byOperation) {
-      byOperation = new Map();
+    if (!costIgnoresVariables(document)) return operationCost(schema, document, params);
+    const name = params.operationName ?? "";
+    const known = remembered.get(document)?.get(name);
+    if (known !== undefined) return known;
+    const cost = operationCost(schema, document, params);
+    // Not measured (invalid variables, an unknown name) is not remembered: the next request is measured.
+    if (cost !== undefined) {
+      const byOperation = remembered.get(document) ?? new Map<string, number>();
+      byOperation.set(name, cost);
       remembered.set(document, byOperation);
     }
-    const name = params.operationName ?? "";
-    if (!byOperation.has(name)) byOperation.set(name, operationCost(schema, document, params));
-    return byOperation.get(name);
+    return cost;
   }
 
   return {
