@@ -4,9 +4,12 @@ import { getIntrospectionQuery, Lexer, Source, TokenKind } from "graphql";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { createOriginPolicy } from "../src/http/origin-policy.js";
+import { createGatewayYoga } from "../src/http/yoga.js";
 import { DEFAULT_LIMITS, TEST_API_KEYS } from "../src/shared/config.js";
 import { createLogger } from "../src/shared/logger.js";
 import { sampledLog } from "../src/shared/sampled-log.js";
+import { ADMIN_AUTHORIZATION, testAuthentication } from "./support/authentication.js";
 import { type As, authorizationFor, startGateway, type TestGateway, until } from "./support/gateway.js";
 
 // The abuse corpus of issue 15, sent with a viewer's key over HTTP and over graphql-ws: every document is
@@ -105,6 +108,19 @@ const CORPUS: Abuse[] = [
     name: "directive-heavy",
     query: `{ ${"__typename @include(if: true) ".repeat(LIMITS.maxDirectives + 1)} }`,
     code: "DIRECTIVE_LIMIT_EXCEEDED",
+  },
+  {
+    name: "an introspection bomb (lists of types and fields nested four deep)",
+    query: "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }",
+    code: "DEPTH_LIMIT_EXCEEDED",
+  },
+  {
+    name: "an introspection bomb hidden in fragments",
+    query: `{ __type(name: "Binding") { ...A } }
+      fragment A on __Type { fields { type { ...B } } }
+      fragment B on __Type { fields { type { ...C } } }
+      fragment C on __Type { fields { type { fields { name } } } }`,
+    code: "DEPTH_LIMIT_EXCEEDED",
   },
   {
     name: "introspection by a viewer in production",
@@ -321,6 +337,15 @@ describe("the abuse corpus, in production, with a viewer's key", () => {
     expect(socketCloses).toBe(0);
   });
 
+  it("refuses an introspection bomb to an operator too, and says how deep its lists nest", async () => {
+    const three = "{ __schema { types { fields { type { fields { name } } } } } }";
+    expect((await overHttp(gw, three, "operator")).errors).toBeUndefined();
+    const four = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }";
+    const http = await overHttp(gw, four, "operator");
+    expect(http.status).toBe(400);
+    expect(http.errors?.[0]?.message).toBe("Introspection lists nested 4 deep; at most 3 are allowed.");
+  });
+
   it("lets an operator run GraphiQL's introspection query in production", async () => {
     for (const query of [
       getIntrospectionQuery(),
@@ -376,16 +401,21 @@ describe("documents nested deeper than the parser's stack", () => {
   });
 });
 
-describe("logs of refused documents", () => {
+/** A logger writing into `lines`. */
+function capturingLogger(lines: string[]) {
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(String(chunk));
+      callback();
+    },
+  });
+  return createLogger({ level: "info", destination });
+}
+
+describe("logs that cannot flood", () => {
   it("write a bounded number of lines and bytes for 1,000 refusals of one kind", async () => {
     const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, callback) {
-        lines.push(String(chunk));
-        callback();
-      },
-    });
-    const logger = createLogger({ level: "info", destination });
+    const logger = capturingLogger(lines);
     const gw = await startGateway({}, { logger });
     try {
       const startLines = lines.length;
@@ -403,6 +433,54 @@ describe("logs of refused documents", () => {
       const summary = written.filter((line) => line.includes('"suppressed":990'));
       expect(summary).toHaveLength(1);
       expect(written.join("").length).toBeLessThan(30_000);
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it("write a bounded number of lines and bytes for 1,000 failed requests, each 60 KB, of one kind", async () => {
+    const gw = await startGateway();
+    const lines: string[] = [];
+    const logger = capturingLogger(lines);
+    try {
+      // A database that fails every statement: each read fails with an unexpected (masked) error.
+      const failing = new Proxy(
+        {},
+        {
+          get() {
+            throw new Error("database connection lost");
+          },
+        },
+      );
+      const yoga = createGatewayYoga({
+        services: { ...gw.gateway.services, db: failing as never },
+        logger,
+        routes: [],
+        authentication: testAuthentication(),
+        origins: createOriginPolicy([]),
+        production: true,
+      });
+      const padding = `# ${"y".repeat(60_000)}\n`;
+      for (let i = 0; i < 1000; i += 1) {
+        const response = await yoga.fetch("http://gateway.test/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: ADMIN_AUTHORIZATION },
+          body: JSON.stringify({
+            query: `${padding}query Q${i} { bindings(first: 1) { edges { node { id } } } }`,
+          }),
+        });
+        const body = (await response.json()) as { errors?: { message: string }[] };
+        expect(body.errors?.[0]?.message).toBe("Unexpected error.");
+      }
+      sampledLog(logger).flush();
+      const failures = lines.filter((line) => line.includes('"msg":"request failed"'));
+      expect(failures).toHaveLength(10);
+      // Each names the failure, with at most 1 KB of its query.
+      const first = JSON.parse(failures[0]!) as { error: { query: string; cause: { message: string } } };
+      expect(first.error.cause.message).toBe("database connection lost");
+      expect(first.error.query.length).toBeLessThanOrEqual(1024);
+      expect(lines.filter((line) => line.includes('"suppressed":990'))).toHaveLength(1);
+      expect(lines.join("").length).toBeLessThan(60_000);
     } finally {
       await gw.stop();
     }

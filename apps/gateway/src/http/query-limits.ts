@@ -7,6 +7,7 @@ import type { GraphQLError, ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { LimitsConfig } from "../shared/config.js";
 import type { Logger } from "../shared/logger.js";
+import { useIntrospectionNestingLimit } from "./introspection-nesting.js";
 import { logQueryRefusal, type QueryRefusalCode, queryRefusal, useRefusalStatus } from "./query-refusal.js";
 
 /** Options for {@link useQueryLimits}. */
@@ -45,7 +46,8 @@ function refuseIn(code: QueryRefusalCode, logger: Logger) {
  * and cached with the document by Yoga): tokens, depth, aliases and directives, by GraphQL Armor, with
  * `config.limits.graphql`. Tokens are counted as the document is parsed, which also bounds the parser's
  * recursion; depth counts fields, not fragments (a fragment adds no level to the response), and leaves
- * `__schema` to the introspection policy (GraphiQL's introspection query is 15 deep). In production, field
+ * `__schema` to a limit of its own on nested lists (GraphiQL's introspection query is 15 deep, see
+ * introspection-nesting.ts). In production, field
  * suggestions are removed from validation errors, so the schema cannot be guessed field by field.
  */
 export function useQueryLimits({ limits, production, logger }: QueryLimitsOptions): Plugin[] {
@@ -66,6 +68,7 @@ export function useQueryLimits({ limits, production, logger }: QueryLimitsOption
       ignoreIntrospection: true,
       ...refuseIn("DEPTH_LIMIT_EXCEEDED", logger),
     }),
+    useIntrospectionNestingLimit(logger),
     maxAliasesPlugin({ n: limits.maxAliases, ...refuseIn("ALIAS_LIMIT_EXCEEDED", logger) }),
     maxDirectivesPlugin({ n: limits.maxDirectives, ...refuseIn("DIRECTIVE_LIMIT_EXCEEDED", logger) }),
     useRefusalStatus(),
