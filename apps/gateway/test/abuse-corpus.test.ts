@@ -283,6 +283,37 @@ describe("the abuse corpus, in production, with a viewer's key", () => {
       error: [{ message: 'Cannot query field "callSesions" on type "Query".' }],
     });
     expect(JSON.stringify(overWs)).not.toContain("Did you mean");
+    // An enum literal (validation) and an enum value inside a variable (execution).
+    const literal = await overHttp(gw, "{ bindings(filter: { states: [ACTIV] }) { edges { cursor } } }");
+    expect(literal.errors?.[0]?.message).toBe('Value "ACTIV" does not exist in "BindingState" enum.');
+    const variable = "query ($s: [BindingState!]) { bindings(filter: { states: $s }) { edges { cursor } } }";
+    const overHttpVariable = await overHttp(gw, variable, "viewer", { s: ["ACTIV"] });
+    expect(overHttpVariable.errors?.[0]?.message).toMatch(/^Variable "\$s" got invalid value "ACTIV"/);
+    const wsVariable = await new Promise<unknown>((resolve) => {
+      const results: unknown[] = [];
+      ws.subscribe(
+        { query: variable, variables: { s: ["ACTIV"] } },
+        { next: (r) => results.push(r), error: resolve, complete: () => resolve(results) },
+      );
+    });
+    expect(JSON.stringify(wsVariable)).toContain("got invalid value");
+    for (const answer of [literal, overHttpVariable, wsVariable]) {
+      expect(JSON.stringify(answer)).not.toContain("Did you mean");
+    }
+  });
+
+  it("keeps field suggestions outside production", async () => {
+    const dev = await startGateway();
+    try {
+      const { errors } = await dev.gql(
+        "{ bindings(filter: { states: [ACTIV] }) { edges { cursor } } }",
+        {},
+        "viewer",
+      );
+      expect(errors?.[0]?.message).toContain('Did you mean the enum value "ACTIVE"?');
+    } finally {
+      await dev.stop();
+    }
   });
 
   it("answers a body over 256 KiB with 413 over HTTP, and closes a socket whose message is over 64 KiB (1009)", async () => {

@@ -1,4 +1,3 @@
-import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-field-suggestions";
 import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesPlugin } from "@escape.tech/graphql-armor-max-directives";
@@ -13,8 +12,6 @@ import { logQueryRefusal, type QueryRefusalCode, queryRefusal, useRefusalStatus 
 /** Options for {@link useQueryLimits}. */
 export interface QueryLimitsOptions {
   limits: LimitsConfig["graphql"];
-  /** `NODE_ENV=production`: no "Did you mean …" in validation errors. */
-  production: boolean;
   logger: Logger;
 }
 
@@ -47,10 +44,9 @@ function refuseIn(code: QueryRefusalCode, logger: Logger) {
  * `config.limits.graphql`. Tokens are counted as the document is parsed, which also bounds the parser's
  * recursion; depth counts fields, not fragments (a fragment adds no level to the response), and leaves
  * `__schema` to a limit of its own on nested lists (GraphiQL's introspection query is 15 deep, see
- * introspection-nesting.ts). In production, field
- * suggestions are removed from validation errors, so the schema cannot be guessed field by field.
+ * introspection-nesting.ts).
  */
-export function useQueryLimits({ limits, production, logger }: QueryLimitsOptions): Plugin[] {
+export function useQueryLimits({ limits, logger }: QueryLimitsOptions): Plugin[] {
   return [
     maxTokensPlugin({
       n: limits.maxTokens,
@@ -72,6 +68,5 @@ export function useQueryLimits({ limits, production, logger }: QueryLimitsOption
     maxAliasesPlugin({ n: limits.maxAliases, ...refuseIn("ALIAS_LIMIT_EXCEEDED", logger) }),
     maxDirectivesPlugin({ n: limits.maxDirectives, ...refuseIn("DIRECTIVE_LIMIT_EXCEEDED", logger) }),
     useRefusalStatus(),
-    ...(production ? [blockFieldSuggestionsPlugin({ mask: "" })] : []),
   ] as Plugin[];
 }

@@ -12,6 +12,7 @@ import { useCredentialExpiry } from "./credential-expiry.js";
 import { useCsrfPrevention } from "./csrf-prevention.js";
 import { useDeepDocumentGuard } from "./deep-document-guard.js";
 import { graphiqlOptions, renderOfflineGraphiQL } from "./graphiql.js";
+import { useHiddenSuggestions } from "./hidden-suggestions.js";
 import { useIntrospectionPolicy } from "./introspection-policy.js";
 import type { OriginPolicy } from "./origin-policy.js";
 import { useQueryCost } from "./query-cost.js";
@@ -125,11 +126,12 @@ export function createGatewayYoga({
         ? [useRequestSizeLimit({ path: "/graphql", maxBytes: MAX_GRAPHQL_BODY_BYTES })]
         : []),
       // Documents too large, deep, wide or costly are refused while parsed and validated, before anything runs.
-      ...useQueryLimits({ limits, production, logger }),
+      ...useQueryLimits({ limits, logger }),
       useDeepDocumentGuard(),
       useQueryCost({ maxCost: limits.maxCost, logger }),
       ...(execution ? [execution] : []),
       useIntrospectionPolicy({ production }),
+      ...(production ? [useHiddenSuggestions()] : []),
       useCredentialExpiry(),
       // `callEvents` fields resolve from the event and the caller's role alone: one execution per event and
       // role serves every subscriber.
