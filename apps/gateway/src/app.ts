@@ -21,6 +21,7 @@ import { createPlatformLink } from "./platform/platform-link.js";
 import { createGatewayPubSub } from "./pubsub/pubsub.js";
 import type { GatewayConfig } from "./shared/config.js";
 import { createLogger, type Logger } from "./shared/logger.js";
+import { sampledLog } from "./shared/sampled-log.js";
 import { createShutdownStack } from "./shared/shutdown-stack.js";
 
 export type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
@@ -102,6 +103,8 @@ async function startGateway(
       onStored: (push) => publishStoredPush(push, { feed, pubsub }),
     });
     const origins = createOriginPolicy(config.auth.corsOrigins);
+    // The counts of log lines left out by sampling are written at the latest when the gateway stops.
+    open.defer(() => sampledLog(logger).flush());
     const yoga = createGatewayYoga({
       services,
       logger,

@@ -103,7 +103,7 @@ export function createGatewayYoga({
     logging: {
       // Yoga logs a few debug lines per request: build them only when they are written.
       debug: (...args) => {
-        if (logger.isLevelEnabled("debug")) logger.debug({ yoga: args.map(String).join(" ") });
+        if (logger.isLevelEnabled("debug")) logger.debug({ yoga: logExcerpt(args.map(String).join(" ")) });
       },
       info: (...args) => logger.info({ yoga: logExcerpt(args.map(String).join(" ")) }),
       warn: (...args) => log.write("warn", "yoga", { yoga: logExcerpt(args.map(String).join(" ")) }, "yoga"),
