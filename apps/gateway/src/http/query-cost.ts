@@ -1,6 +1,8 @@
 import { createComplexityRule } from "@pothos/plugin-complexity";
 import { type DocumentNode, type GraphQLSchema, Kind, type TypeNode, validate } from "graphql";
 import type { GraphQLParams, Plugin } from "graphql-yoga";
+import { DEFAULT_PAGE_SIZE } from "../graphql/connection.js";
+import { UNPAGED_LIST_SIZE } from "../graphql/field-cost.js";
 import type { Logger } from "../shared/logger.js";
 import { logQueryRefusal, queryRefusal } from "./query-refusal.js";
 
@@ -8,6 +10,7 @@ import { logQueryRefusal, queryRefusal } from "./query-refusal.js";
 export interface QueryCostOptions {
   /** `GRAPHQL_MAX_COST`: the highest cost of an operation. */
   maxCost: number;
+  /** Where refusals are logged (sampled, with an excerpt of the document). */
   logger: Logger;
 }
 
@@ -87,7 +90,8 @@ export function useQueryCost({ maxCost, logger }: QueryCostOptions): Plugin {
         const refusal = queryRefusal(
           "COST_LIMIT_EXCEEDED",
           `Query cost ${cost} exceeds the limit of ${maxCost}: every field costs 1, and a list multiplies what is ` +
-            "selected under it by its `first` (20 when absent, 10 for a list without `first`). Ask for smaller pages or fewer fields.",
+            `selected under it by its \`first\` (${DEFAULT_PAGE_SIZE} when absent, ${UNPAGED_LIST_SIZE} for a list without ` +
+            "`first`). Ask for smaller pages or fewer fields.",
         );
         logQueryRefusal(logger, refusal, documentAST.loc?.source.body);
         setResult([...result, refusal]);

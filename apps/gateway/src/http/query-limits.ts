@@ -11,7 +11,9 @@ import { logQueryRefusal, type QueryRefusalCode, queryRefusal, useRefusalStatus 
 
 /** Options for {@link useQueryLimits}. */
 export interface QueryLimitsOptions {
+  /** `config.limits.graphql`: tokens, depth, aliases and directives of one document. */
   limits: LimitsConfig["graphql"];
+  /** Where refusals are logged (sampled, with an excerpt of the document). */
   logger: Logger;
 }
 
@@ -68,5 +70,5 @@ export function useQueryLimits({ limits, logger }: QueryLimitsOptions): Plugin[]
     maxAliasesPlugin({ n: limits.maxAliases, ...refuseIn("ALIAS_LIMIT_EXCEEDED", logger) }),
     maxDirectivesPlugin({ n: limits.maxDirectives, ...refuseIn("DIRECTIVE_LIMIT_EXCEEDED", logger) }),
     useRefusalStatus(),
-  ] as Plugin[];
+  ];
 }
