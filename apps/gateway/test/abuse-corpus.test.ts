@@ -368,10 +368,16 @@ describe("the abuse corpus, in production, with a viewer's key", () => {
   it("lets an operator run GraphiQL's introspection query in production", async () => {
     for (const query of [
       getIntrospectionQuery(),
+      // What GraphiQL (bundled by @graphql-yoga/render-graphiql) asks, with every option on.
       getIntrospectionQuery({
-        inputValueDeprecation: true,
-        schemaDescription: true,
+        descriptions: true,
+        specifiedByUrl: true,
         directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+        experimentalDirectiveDeprecation: true,
+        oneOf: true,
+        typeDepth: 9,
       }),
     ]) {
       const http = await overHttp(gw, query, "operator");
