@@ -186,8 +186,12 @@ describe("the abuse corpus, in production, with a viewer's key", () => {
   let ws: Client;
   let socketCloses = 0;
   beforeAll(async () => {
-    // The feed polls rarely here, so that the statement count moves only with the requests.
-    gw = await startGateway({ production: true }, { feedPollIntervalMs: 3_600_000 });
+    // The feed polls and the nonce purge runs rarely here, so that the statement count moves only with the
+    // requests.
+    gw = await startGateway(
+      { production: true },
+      { feedPollIntervalMs: 3_600_000, noncePurgeIntervalMs: 3_600_000 },
+    );
     // One socket, kept open (not lazy): a refusal must leave it open.
     ws = createClient({
       url: gw.gateway.graphqlUrl.replace(/^http/, "ws"),
