@@ -31,6 +31,7 @@ import { createPlatformLink } from "./platform/platform-link.js";
 import { createGatewayPubSub } from "./pubsub/pubsub.js";
 import type { GatewayConfig } from "./shared/config.js";
 import { createLogger, type Logger } from "./shared/logger.js";
+import { sampledLog } from "./shared/sampled-log.js";
 import { createShutdownStack } from "./shared/shutdown-stack.js";
 
 export type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
@@ -155,6 +156,8 @@ async function startGateway(
       sourceOf: admission.sourceOf,
     });
     const origins = createOriginPolicy(config.auth.corsOrigins);
+    // The counts of log lines left out by sampling are written at the latest when the gateway stops.
+    open.defer(() => sampledLog(logger).flush());
     const yoga = createGatewayYoga({
       services,
       logger,
@@ -162,6 +165,7 @@ async function startGateway(
       authentication: useAuthentication(authenticator, logger),
       origins,
       production: config.production,
+      limits: config.limits.graphql,
       graphiqlAuthorization,
       metrics: operations.graphqlMetrics,
     });

@@ -15,6 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Role } from "../src/auth/roles.js";
 import { schema } from "../src/graphql/schema.js";
+import { DEFAULT_LIMITS } from "../src/shared/config.js";
 import { createLogger } from "../src/shared/logger.js";
 import {
   type As,
@@ -324,7 +325,9 @@ describe("phone numbers by role", () => {
   let sessionId: string;
 
   beforeAll(async () => {
-    gw = await startGateway();
+    // Every field of every type, four levels deep, costs far more than GRAPHQL_MAX_COST allows a client.
+    const limits = { ...DEFAULT_LIMITS, graphql: { ...DEFAULT_LIMITS.graphql, maxCost: 1_000_000 } };
+    gw = await startGateway({ limits });
     const created = await gw.gql<{
       createBinding: { binding: { subscriptionId: string; extendNum: string } };
     }>(

@@ -1,10 +1,12 @@
 import SchemaBuilder from "@pothos/core";
+import ComplexityPlugin from "@pothos/plugin-complexity";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { GraphQLError } from "graphql";
 import { hasRole } from "../auth/roles.js";
 import type { GatewayContext } from "./context.js";
+import { fieldCost } from "./field-cost.js";
 
 /** The one SchemaBuilder; each domain's `*.graphql.ts` adds its types and fields to it. */
 export const builder = new SchemaBuilder<{
@@ -21,7 +23,9 @@ export const builder = new SchemaBuilder<{
   DefaultNodeNullability: false;
 }>({
   // Scope checks first, so that no other plugin's wrapper runs for a caller who may not use the field.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],
+  // ComplexityPlugin only records each field's cost (fieldCost); the limit is checked before execution, by
+  // http/query-cost.ts, with the request's variables.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ComplexityPlugin],
   scopeAuth: {
     // A subscription is refused when it is made, not at its first event.
     authorizeOnSubscribe: true,
@@ -39,6 +43,7 @@ export const builder = new SchemaBuilder<{
       });
     },
   },
+  complexity: { fieldComplexity: fieldCost, disabled: true },
   defaultFieldNullability: false,
   relay: {
     cursorType: "String",

@@ -4,6 +4,12 @@ import { type CursorKind, decodeCursor, encodeCursor } from "../shared/cursor.js
 import { CursorError } from "../shared/errors.js";
 import type { PageRequest } from "../shared/pagination.js";
 
+/** Rows on a page when the query gives neither `first` nor `last`. */
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Most rows on one page, whatever `first` or `last` asks for. */
+export const MAX_PAGE_SIZE = 100;
+
 /** Relay connection arguments as Pothos passes them. */
 export interface ConnectionArgs {
   first?: number | null | undefined;
@@ -25,8 +31,8 @@ export function cursorArg(kind: CursorKind, cursor: string): number {
 }
 
 /**
- * A keyset-paginated connection over rows with a numeric `id`, newest first. Pages are at most 100
- * (default 20).
+ * A keyset-paginated connection over rows with a numeric `id`, newest first. Pages are at most
+ * {@link MAX_PAGE_SIZE} rows ({@link DEFAULT_PAGE_SIZE} by default).
  */
 export function keysetConnection<Row extends { id: number }>(
   kind: CursorKind,
@@ -34,7 +40,12 @@ export function keysetConnection<Row extends { id: number }>(
   fetch: (page: PageRequest) => Promise<Row[]>,
 ) {
   return resolveCursorConnection(
-    { args, toCursor: (row: Row) => encodeCursor(kind, row.id), defaultSize: 20, maxSize: 100 },
+    {
+      args,
+      toCursor: (row: Row) => encodeCursor(kind, row.id),
+      defaultSize: DEFAULT_PAGE_SIZE,
+      maxSize: MAX_PAGE_SIZE,
+    },
     ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>
       fetch({
         after: after === undefined ? undefined : cursorArg(kind, after),

@@ -179,8 +179,9 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
         try {
           document = parse(payload.query);
         } catch (error) {
-          // A syntax error is the client's: answer it as an error message, keep the socket open.
-          if (error instanceof GraphQLError) return [error];
+          // A syntax error or a refused document is the client's: answer it as an error message, keep the
+          // socket open.
+          if (error instanceof GraphQLError) return [withoutHttpStatus(error)];
           throw error;
         }
         const args: ExecutionArgs = {
@@ -192,7 +193,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
           rootValue: { execute, subscribe } satisfies EnvelopedRoot,
         };
         const errors = validate(args.schema, args.document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map(withoutHttpStatus);
         return args;
       },
     },
@@ -224,6 +225,23 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
       return closing;
     },
   };
+}
+
+/**
+ * The error without `extensions.http` (the HTTP status of a refusal, which Yoga reads and leaves out over HTTP,
+ * and which has no meaning in a graphql-ws message).
+ */
+function withoutHttpStatus(error: GraphQLError): GraphQLError {
+  if (error.extensions.http === undefined) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    path: error.path ?? null,
+    originalError: error.originalError ?? null,
+    extensions,
+  });
 }
 
 /** Envelop's execute and subscribe, carried to graphql-ws's hooks in `rootValue`. */

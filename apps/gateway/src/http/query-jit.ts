@@ -18,8 +18,8 @@ export interface QueryJitOptions {
    * with the document, so a large document stays interpreted. @default 10000
    */
   maxQueryLength?: number;
-  /** Told when graphql-jit cannot compile an operation (graphql-js keeps running it). */
-  onCompileError?: (errors: readonly GraphQLError[]) => void;
+  /** Told when graphql-jit cannot compile an operation (graphql-js keeps running it), with the query text. */
+  onCompileError?: (errors: readonly GraphQLError[], query: string) => void;
 }
 
 /**
@@ -89,7 +89,7 @@ export function useQueryJit(options: QueryJitOptions = {}): Plugin {
         entry.compiled = result;
       } else {
         entry.compiled = null;
-        options.onCompileError?.(result.errors ?? []);
+        options.onCompileError?.(result.errors ?? [], args.document.loc?.source.body ?? "");
       }
     }
     return entry.compiled;

@@ -1,16 +1,24 @@
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { Caller } from "../auth/caller.js";
 import type { GatewayContext, GatewayServices } from "../graphql/context.js";
+import { errorKind, errorLogRecord } from "../graphql/error-log-record.js";
 import { createExecutionScopes } from "../graphql/execution-scope.js";
 import { schema } from "../graphql/schema.js";
+import { DEFAULT_LIMITS, type LimitsConfig } from "../shared/config.js";
+import { logExcerpt } from "../shared/log-excerpt.js";
 import type { Logger } from "../shared/logger.js";
+import { sampledLog } from "../shared/sampled-log.js";
 import type { HttpAuthentication } from "./authentication.js";
 import { useCredentialExpiry } from "./credential-expiry.js";
 import { useCsrfPrevention } from "./csrf-prevention.js";
+import { useDeepDocumentGuard } from "./deep-document-guard.js";
 import { graphiqlOptions, renderOfflineGraphiQL } from "./graphiql.js";
+import { useHiddenSuggestions } from "./hidden-suggestions.js";
 import { useIntrospectionPolicy } from "./introspection-policy.js";
 import type { OriginPolicy } from "./origin-policy.js";
+import { useQueryCost } from "./query-cost.js";
 import { useQueryJit } from "./query-jit.js";
+import { useQueryLimits } from "./query-limits.js";
 import { useRequestSizeLimit } from "./request-size-limit.js";
 import { useSharedSubscriptionEvents } from "./shared-subscription-events.js";
 
@@ -32,8 +40,10 @@ export interface GatewayYogaOptions {
   authentication: HttpAuthentication;
   /** Which browser pages may call the gateway. */
   origins: OriginPolicy;
-  /** `NODE_ENV=production`: no introspection for viewers. */
+  /** `NODE_ENV=production`: no introspection for viewers, no field suggestions. */
   production: boolean;
+  /** What one document may cost (`config.limits.graphql`). @default DEFAULT_LIMITS.graphql */
+  limits?: LimitsConfig["graphql"];
   /** The `Authorization` value GraphiQL sends (a development key on a loopback host); undefined: none. */
   graphiqlAuthorization?: string | undefined;
   /** Records each operation and error (src/ops/graphql-metrics.ts); none when undefined. */
@@ -62,17 +72,25 @@ export function createGatewayYoga({
   authentication,
   origins,
   production,
+  limits = DEFAULT_LIMITS.graphql,
   graphiqlAuthorization,
   metrics,
   bodyLimit = "plugin",
   queryExecution,
 }: GatewayYogaOptions): GatewayYoga {
+  // Errors are logged bounded (an excerpt of the query, never variables) and sampled per kind.
+  const log = sampledLog(logger);
   // Queries run compiled (graphql-jit); mutations and subscriptions stay on graphql-js.
   const execution =
     queryExecution === undefined
       ? useQueryJit({
-          onCompileError: (errors) =>
-            logger.warn({ errors: errors.map((e) => e.message) }, "graphql-jit could not compile a query"),
+          onCompileError: (errors, query) =>
+            log.write(
+              "warn",
+              "graphql-jit",
+              { errors: errors.slice(0, 5).map((e) => logExcerpt(e.message)), query: logExcerpt(query) },
+              "graphql-jit could not compile a query",
+            ),
         })
       : queryExecution;
   return createYoga<ServerContext, GatewayContext>({
@@ -89,12 +107,16 @@ export function createGatewayYoga({
     logging: {
       // Yoga logs a few debug lines per request: build them only when they are written.
       debug: (...args) => {
-        if (logger.isLevelEnabled("debug")) logger.debug({ yoga: args.map(String).join(" ") });
+        if (logger.isLevelEnabled("debug")) logger.debug({ yoga: logExcerpt(args.map(String).join(" ")) });
       },
-      info: (...args) => logger.info({ yoga: args.map(String).join(" ") }),
-      warn: (...args) => logger.warn({ yoga: args.map(String).join(" ") }),
-      error: (...args) =>
-        logger.error({ err: args.find((a) => a instanceof Error), yoga: args.map(String).join(" ") }),
+      info: (...args) => logger.info({ yoga: logExcerpt(args.map(String).join(" ")) }),
+      warn: (...args) => log.write("warn", "yoga", { yoga: logExcerpt(args.map(String).join(" ")) }, "yoga"),
+      // Masked (unexpected) errors: one line each, bounded, sampled per kind.
+      error: (...args) => {
+        const error = args.find((a) => a instanceof Error);
+        if (error) log.write("error", errorKind(error), { error: errorLogRecord(error) }, "request failed");
+        else log.write("error", "yoga", { yoga: logExcerpt(args.map(String).join(" ")) }, "yoga");
+      },
     },
     context: ({ request, caller }): GatewayContext => ({
       services,
@@ -112,8 +134,13 @@ export function createGatewayYoga({
       ...(bodyLimit === "plugin"
         ? [useRequestSizeLimit({ path: "/graphql", maxBytes: MAX_GRAPHQL_BODY_BYTES })]
         : []),
+      // Documents too large, deep, wide or costly are refused while parsed and validated, before anything runs.
+      ...useQueryLimits({ limits, logger }),
+      useDeepDocumentGuard(),
+      useQueryCost({ maxCost: limits.maxCost, logger }),
       ...(execution ? [execution] : []),
       useIntrospectionPolicy({ production }),
+      ...(production ? [useHiddenSuggestions()] : []),
       useCredentialExpiry(),
       // `callEvents` fields resolve from the event and the caller's role alone: one execution per event and
       // role serves every subscriber.
