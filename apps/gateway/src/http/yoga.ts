@@ -19,7 +19,7 @@ import type { OriginPolicy } from "./origin-policy.js";
 import { useQueryCost } from "./query-cost.js";
 import { useQueryJit } from "./query-jit.js";
 import { useQueryLimits } from "./query-limits.js";
-import { useRequestSizeLimit } from "./request-size-limit.js";
+import { MAX_GRAPHQL_BODY_BYTES, useRequestSizeLimit } from "./request-size-limit.js";
 import { useSharedSubscriptionEvents } from "./shared-subscription-events.js";
 
 /** The gateway's Yoga instance: GraphQL over HTTP (and, through graphql-websocket.ts, over WebSocket). */
@@ -61,8 +61,6 @@ export interface GatewayYogaOptions {
   queryExecution?: Plugin | null;
 }
 
-/** Largest GraphQL request body accepted over HTTP. */
-const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
 
 /** Yoga set up for the gateway: schema, error masking, offline GraphiQL, logging and request limits. */
 export function createGatewayYoga({
