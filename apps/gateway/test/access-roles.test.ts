@@ -17,6 +17,7 @@ import type { Role } from "../src/auth/roles.js";
 import { schema } from "../src/graphql/schema.js";
 import { DEFAULT_LIMITS } from "../src/shared/config.js";
 import { createLogger } from "../src/shared/logger.js";
+import { sampledLog } from "../src/shared/sampled-log.js";
 import {
   type As,
   authorizationFor,
@@ -294,6 +295,34 @@ describe("roles over HTTP and graphql-ws", () => {
         actor: "test-viewer",
         role: "viewer",
         field: "Mutation.deleteBinding",
+      }),
+    );
+  });
+
+  it("samples the audit of refusals: a client repeating a refused request cannot flood the log", async () => {
+    const audited = () =>
+      logLines.filter(
+        (line) =>
+          line.audit === "refused" && line.actor === "test-viewer" && line.field === "Mutation.deleteBinding",
+      ).length;
+    const before = audited();
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThan(10);
+    for (let i = 0; i < 50; i++) {
+      const refused = await gw.gql(
+        `mutation { deleteBinding(input: { subscriptionId: "none" }) { __typename } }`,
+        {},
+        "viewer",
+      );
+      expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    }
+    // At most 10 lines of one actor and field a minute; the rest are counted and reported once.
+    expect(audited()).toBe(10);
+    sampledLog(gw.gateway.services.logger).flush();
+    expect(logLines).toContainEqual(
+      expect.objectContaining({
+        kind: "refused:test-viewer:Mutation.deleteBinding",
+        suppressed: before + 40,
       }),
     );
   });

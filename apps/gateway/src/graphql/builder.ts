@@ -5,6 +5,7 @@ import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { GraphQLError } from "graphql";
 import { hasRole } from "../auth/roles.js";
+import { sampledLog } from "../shared/sampled-log.js";
 import type { GatewayContext } from "./context.js";
 import { fieldCost } from "./field-cost.js";
 
@@ -37,7 +38,13 @@ export const builder = new SchemaBuilder<{
     unauthorizedError: (_parent, { caller, services }, info) => {
       const field = `${info.parentType.name}.${info.fieldName}`;
       const { actor, role, via } = caller;
-      services.logger.warn({ audit: "refused", actor, role, via, field }, `${field} refused to ${actor}`);
+      // Sampled per actor and field: a client repeating a refused request cannot flood the log.
+      sampledLog(services.logger).write(
+        "warn",
+        `refused:${actor}:${field}`,
+        { audit: "refused", actor, role, via, field },
+        `${field} refused to ${actor}`,
+      );
       return new GraphQLError(`The ${role} role may not use ${field}.`, {
         extensions: { code: "FORBIDDEN" },
       });

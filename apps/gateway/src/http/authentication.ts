@@ -3,14 +3,19 @@ import type { Plugin } from "graphql-yoga";
 import type { Authenticator } from "../auth/authenticator.js";
 import { AuthenticationError, type Caller } from "../auth/caller.js";
 import type { Logger } from "../shared/logger.js";
+import { sampledLog } from "../shared/sampled-log.js";
 
 /**
  * Logs a refused credential: a warning when the gateway could not check it (a JWKS it could not fetch: the
- * operator must know), else at debug (clients get it wrong all day long). Never the credential itself.
+ * operator must know; sampled, as every client's request meets it), else at debug (clients get it wrong all
+ * day long). Never the credential itself.
  */
 export function logRefusal(logger: Logger | undefined, error: AuthenticationError): void {
   if (error.cause !== undefined) {
-    logger?.warn(
+    if (!logger) return;
+    sampledLog(logger).write(
+      "warn",
+      `credentials-unchecked:${error.reason}`,
       { err: error.cause, reason: error.reason },
       `credentials could not be checked: ${error.message}`,
     );

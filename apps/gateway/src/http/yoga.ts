@@ -61,7 +61,6 @@ export interface GatewayYogaOptions {
   queryExecution?: Plugin | null;
 }
 
-
 /** Yoga set up for the gateway: schema, error masking, offline GraphiQL, logging and request limits. */
 export function createGatewayYoga({
   services,
