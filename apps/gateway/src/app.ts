@@ -12,19 +12,14 @@ import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import type { GatewayServices } from "./graphql/context.js";
 import { useAuthentication } from "./http/authentication.js";
 import { createBodyPolicy } from "./http/body-policy.js";
-import { createClientAddressResolver } from "./http/client-address.js";
 import { attachGraphQLWebSocket } from "./http/graphql-websocket.js";
 import { guardRequestBodies, listenHttp } from "./http/http-server.js";
 import { createOriginPolicy } from "./http/origin-policy.js";
 import { graphqlBodyRoute } from "./http/request-size-limit.js";
 import { createGatewayYoga } from "./http/yoga.js";
-import { createNotifyAdmission } from "./ingest/notify-admission.js";
 import { NOTIFY_PATHS } from "./ingest/notify-handler.js";
-import { notifyBodyRoute, useNotifyRoute } from "./ingest/notify-route.js";
-import { createNotifyVerification } from "./ingest/notify-verifier.js";
 import { publishStoredPush } from "./ingest/publish-stored-push.js";
-import { createRefusalLimiter } from "./ingest/refusal-limiter.js";
-import { startNotificationRetention } from "./notifications/notification-retention.js";
+import { createWebhook } from "./ingest/webhook.js";
 import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repository.js";
 import { createOperations } from "./ops/operations.js";
 import { createPlatformLink } from "./platform/platform-link.js";
@@ -124,44 +119,25 @@ async function startGateway(
       maxPlatformCallsPerExecution: config.limits.graphql.maxPlatformCalls,
     };
 
-    const verification = createNotifyVerification({
+    const webhook = createWebhook({
       db,
-      platform: config.platform,
-      enabled: config.notifyVerify,
-      purgeIntervalMs: options.noncePurgeIntervalMs ?? 60_000,
-      ...(options.notifyTimeoutMs !== undefined ? { nonceTimeoutMs: options.notifyTimeoutMs } : {}),
+      config,
       logger,
-    });
-    open.defer(verification.stop, "the nonce purge");
-    const notifyLogger = logger.child({ component: "notify" });
-    const refusals = createRefusalLimiter({ refusals: config.limits.notify.refusalsPerMinute });
-    const admission = createNotifyAdmission({
-      refusals,
-      clientAddress: createClientAddressResolver(config.limits.notify.trustedProxies),
-      signedByPlatform: verification.signedByPlatform,
-      logger: notifyLogger,
-    });
-    const notifyRoute = useNotifyRoute({
-      db,
-      verifier: verification.verifier,
-      logger: notifyLogger,
-      ...(options.notifyTimeoutMs !== undefined
-        ? { writer: { commitTimeoutMs: options.notifyTimeoutMs } }
-        : {}),
+      noncePurgeIntervalMs: options.noncePurgeIntervalMs,
+      timeoutMs: options.notifyTimeoutMs,
       onStored: (push) => {
         metrics.observeStoredPush(push);
         publishStoredPush(push, { feed, pubsub });
       },
-      refusals,
-      sourceOf: admission.sourceOf,
     });
+    open.defer(webhook.stop, "the nonce purge");
     const origins = createOriginPolicy(config.auth.corsOrigins);
     // The counts of log lines left out by sampling are written at the latest when the gateway stops.
     open.defer(() => sampledLog(logger).flush());
     const yoga = createGatewayYoga({
       services,
       logger,
-      routes: [notifyRoute, ...operations.routes],
+      routes: [webhook.route, ...operations.routes],
       authentication: useAuthentication(authenticator, logger),
       origins,
       production: config.production,
@@ -183,8 +159,8 @@ async function startGateway(
     });
     open.defer(() => webSocket.close(), "the WebSocket server");
     metrics.watchWebSocket(webSocket);
-    const bodyPolicy = createBodyPolicy([notifyBodyRoute(admission), graphqlBodyRoute("/graphql")], (error) =>
-      notifyLogger.warn({ err: error }, "checking a source's budget of refused pushes failed"),
+    const bodyPolicy = createBodyPolicy([webhook.bodyRoute, graphqlBodyRoute("/graphql")], (error) =>
+      logger.warn({ err: error }, "checking a request's admission failed (the request was let in)"),
     );
     http.serve(operations.observeHttpRequests(guardRequestBodies(yoga, bodyPolicy)));
     // The embedded simulator starts once pushes can be stored: a restarted one delivers at once what fell due.
@@ -196,16 +172,7 @@ async function startGateway(
       startBindingUpkeep(bindings, options.expirySweepIntervalMs ?? 15_000, bindingsLogger),
       "the binding upkeep",
     );
-    open.defer(
-      startNotificationRetention({
-        db,
-        retentionDays: config.limits.notify.retentionDays,
-        intervalMs: 60 * 60 * 1000,
-        firstRunAfterMs: 60 * 1000,
-        logger: notifyLogger,
-      }),
-      "the notification retention",
-    );
+    open.defer(webhook.startRetention(), "the notification retention");
 
     const simulator = platform.simulator();
     const { url } = http;

@@ -1,0 +1,88 @@
+import type { Plugin } from "graphql-yoga";
+import type { Kysely } from "kysely";
+import type { Database } from "../database/database.js";
+import type { BodyRoute } from "../http/body-policy.js";
+import { createClientAddressResolver } from "../http/client-address.js";
+import { startNotificationRetention } from "../notifications/notification-retention.js";
+import type { GatewayConfig } from "../shared/config.js";
+import type { Logger } from "../shared/logger.js";
+import { createNotifyAdmission } from "./notify-admission.js";
+import { notifyBodyRoute, useNotifyRoute } from "./notify-route.js";
+import { createNotifyVerification } from "./notify-verifier.js";
+import { createRefusalLimiter } from "./refusal-limiter.js";
+import type { StoredPush } from "./stored-push.js";
+
+/** What {@link createWebhook} needs. */
+export interface WebhookOptions {
+  db: Kysely<Database>;
+  config: Pick<GatewayConfig, "platform" | "notifyVerify"> & {
+    limits: Pick<GatewayConfig["limits"], "notify">;
+  };
+  logger: Logger;
+  /** Called after commit with what a push changed. */
+  onStored: (push: StoredPush) => void;
+  /** How often expired nonces are deleted, in ms. @default 60000 */
+  noncePurgeIntervalMs?: number | undefined;
+  /** Longest a push waits on the database for its nonce check, and again for its commit, in ms. */
+  timeoutMs?: number | undefined;
+}
+
+/** The webhook, assembled: its route, its body rules for the HTTP server, and its upkeep. */
+export interface Webhook {
+  /** The Yoga plugin serving the webhook paths. */
+  route: Plugin;
+  /** The HTTP server's body limit and admission check (refusal budget) for the webhook paths. */
+  bodyRoute: BodyRoute;
+  /** Start the retention of kept bodies; resolves the function that stops it. */
+  startRetention(): () => Promise<void>;
+  /** Stop purging expired nonces. */
+  stop(): void;
+}
+
+/**
+ * The parts of `/notify` in the order a push meets them: the door (a source's budget of refused pushes, its
+ * address through trusted proxies), the signature check with its replay store, the handler that stores the
+ * push, and the retention of what was kept.
+ */
+export function createWebhook(options: WebhookOptions): Webhook {
+  const { db, config, onStored, timeoutMs } = options;
+  const logger = options.logger.child({ component: "notify" });
+  const { notify } = config.limits;
+  const verification = createNotifyVerification({
+    db,
+    platform: config.platform,
+    enabled: config.notifyVerify,
+    purgeIntervalMs: options.noncePurgeIntervalMs ?? 60_000,
+    ...(timeoutMs !== undefined ? { nonceTimeoutMs: timeoutMs } : {}),
+    logger: options.logger,
+  });
+  const refusals = createRefusalLimiter({ refusals: notify.refusalsPerMinute });
+  const admission = createNotifyAdmission({
+    refusals,
+    clientAddress: createClientAddressResolver(notify.trustedProxies),
+    signedByPlatform: verification.signedByPlatform,
+    logger,
+  });
+  const route = useNotifyRoute({
+    db,
+    verifier: verification.verifier,
+    logger,
+    ...(timeoutMs !== undefined ? { writer: { commitTimeoutMs: timeoutMs } } : {}),
+    onStored,
+    refusals,
+    sourceOf: admission.sourceOf,
+  });
+  return {
+    route,
+    bodyRoute: notifyBodyRoute(admission),
+    startRetention: () =>
+      startNotificationRetention({
+        db,
+        retentionDays: notify.retentionDays,
+        intervalMs: 60 * 60 * 1000,
+        firstRunAfterMs: 60 * 1000,
+        logger,
+      }),
+    stop: verification.stop,
+  };
+}
