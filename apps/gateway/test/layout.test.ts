@@ -38,7 +38,7 @@ const isGraphQL = (path: string) => path.endsWith(".graphql.ts") || inFolder("gr
 describe("the gateway's layout", () => {
   it("finds the source files it checks", () => {
     expect(imports.size).toBeGreaterThan(50);
-    expect(imports.get("app.ts")).toContain("ingest/notify-route.ts");
+    expect(imports.get("app.ts")).toContain("ingest/webhook.ts");
   });
 
   it("keeps GraphQL types away from ingest/", () => {
