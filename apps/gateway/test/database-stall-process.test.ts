@@ -4,22 +4,22 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
+import { createProxiedPostgresDatabase, type ProxiedPostgres } from "./support/databases.js";
 import { bannerPorts, type GatewayProcess, spawnBuiltGateway } from "./support/gateway-process.js";
 import { callEvent, signedHeaders } from "./support/notifications.js";
-import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
+import type { TcpProxy } from "./support/tcp-proxy.js";
 
 /** Liveness guard: main.ts bounds every stop at 15 s; a wedged stop never ends. */
 const EXIT_BOUND_MS = 25_000;
 
-let database: TestDatabase;
+let postgres: ProxiedPostgres;
 let proxy: TcpProxy;
 let dataDir: string;
 const children: GatewayProcess[] = [];
 
 beforeAll(async () => {
-  database = await createPostgresDatabase();
-  proxy = await startTcpProxy(5432);
+  postgres = await createProxiedPostgresDatabase();
+  proxy = postgres.proxy;
   dataDir = mkdtempSync(join(tmpdir(), "privnum-stall-process-"));
 });
 
@@ -32,19 +32,15 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await proxy?.close();
-  await database?.drop();
+  await postgres?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("SIGTERM while the database link is silent", () => {
   it("stops the process within a bound, with a push in flight, and logs what did not finish", async () => {
-    if (database.config.kind !== "postgres") throw new Error("expected PostgreSQL");
-    const url = new URL(database.config.url);
-    url.port = String(proxy.port);
     const gateway = spawnBuiltGateway({
       DATA_DIR: dataDir,
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: postgres.url,
       PORT: "0",
       SIMULATOR_PORT: "0",
     });

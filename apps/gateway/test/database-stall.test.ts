@@ -2,10 +2,10 @@
 // gateway's default timeouts: ingest never wedges, answers 503 with Retry-After while the database cannot
 // commit, recovers once it can, and answers 200 only for pushes it committed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
+import { createProxiedPostgresDatabase, type ProxiedPostgres } from "./support/databases.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 import { callEvent, cdr, signedHeaders } from "./support/notifications.js";
-import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
+import type { TcpProxy } from "./support/tcp-proxy.js";
 
 /** How long the link stays silent: the figure of issue 15's probe. */
 const STALL_MS = 20_000;
@@ -26,25 +26,21 @@ interface Answer {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CDRS_PER_FEE_PUSH = 5;
 
-let database: TestDatabase;
+let postgres: ProxiedPostgres;
 let proxy: TcpProxy;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  database = await createPostgresDatabase();
-  proxy = await startTcpProxy(5432);
-  if (database.config.kind !== "postgres") throw new Error("expected PostgreSQL");
-  const url = new URL(database.config.url);
-  url.port = String(proxy.port);
+  postgres = await createProxiedPostgresDatabase();
+  proxy = postgres.proxy;
   // The default timeouts (no `database` or `notifyTimeoutMs` option).
-  gw = await startGateway({ database: { kind: "postgres", url: url.toString() } });
+  gw = await startGateway({ database: postgres.config });
 });
 
 afterAll(async () => {
   proxy?.resume();
   await gw?.stop();
-  await proxy?.close();
-  await database?.drop();
+  await postgres?.close();
 });
 
 /** Send one push (a call event, or a fee push of CDRS_PER_FEE_PUSH CDRs) and note how it was answered. */

@@ -9,9 +9,9 @@ import { type Database, type DatabaseHandle, openDatabase } from "../src/databas
 import { isDatabaseUnavailable } from "../src/database/database-errors.js";
 import { openMigratedDatabase } from "../src/database/open-migrated-database.js";
 import { createLogger } from "../src/shared/logger.js";
-import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
+import { createProxiedPostgresDatabase, type ProxiedPostgres } from "./support/databases.js";
 import { until } from "./support/gateway.js";
-import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
+import type { TcpProxy } from "./support/tcp-proxy.js";
 
 // Short timeouts, so that each case takes seconds; the gateway test (database-stall.test.ts) runs the defaults.
 const TIMEOUTS = {
@@ -25,17 +25,14 @@ const TIMEOUTS = {
 
 const STREAM_LOCK = { classId: 0x7072_0002, objectId: 0 };
 
-let database: TestDatabase;
+let postgres: ProxiedPostgres;
 let proxy: TcpProxy;
 let admin: pg.Client;
 const handles: DatabaseHandle[] = [];
 
-function viaProxy(): string {
-  if (database.config.kind !== "postgres") throw new Error("expected PostgreSQL");
-  const url = new URL(database.config.url);
-  url.port = String(proxy.port);
-  return url.toString();
-}
+const viaProxy = () => postgres.url;
+/** The database's own URL, not through the proxy. */
+const directUrl = () => (postgres.database.config as { url: string }).url;
 
 async function open(options: Parameters<typeof openDatabase>[1] = {}): Promise<DatabaseHandle> {
   const handle = await openDatabase({ kind: "postgres", url: viaProxy() }, { ...TIMEOUTS, ...options });
@@ -52,9 +49,9 @@ async function sessionAlive(pid: number): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  database = await createPostgresDatabase();
-  proxy = await startTcpProxy(5432);
-  admin = new pg.Client(database.config.kind === "postgres" ? database.config.url : "");
+  postgres = await createProxiedPostgresDatabase();
+  proxy = postgres.proxy;
+  admin = new pg.Client(directUrl());
   await admin.connect();
 });
 
@@ -65,8 +62,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await admin?.end();
-  await proxy?.close();
-  await database?.drop();
+  await postgres?.close();
 });
 
 describe("a PostgreSQL connection", () => {
@@ -141,7 +137,7 @@ describe("a PostgreSQL connection", () => {
 
     // Another session wanting the lock meanwhile is refused after lock_timeout, as "retry later".
     const other = new pg.Client({
-      connectionString: database.config.kind === "postgres" ? database.config.url : "",
+      connectionString: directUrl(),
       lock_timeout: TIMEOUTS.lockTimeoutMillis,
     });
     await other.connect();

@@ -12,11 +12,11 @@ import { createMetricsAccess } from "../src/ops/metrics-access.js";
 import { createReadiness, type ReadinessCheck } from "../src/ops/readiness.js";
 import { useReadinessRoute } from "../src/ops/readiness-route.js";
 import { TEST_API_KEYS } from "../src/shared/config.js";
-import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
+import { createProxiedPostgresDatabase, type ProxiedPostgres } from "./support/databases.js";
 import { collect, startGateway, subscriptionCounter, type TestGateway, until } from "./support/gateway.js";
 import { callEvent, signedHeaders } from "./support/notifications.js";
 import { parsePrometheusText, type Sample, samplesOf, sampleValue } from "./support/prometheus-text.js";
-import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
+import type { TcpProxy } from "./support/tcp-proxy.js";
 
 // /healthz, /readyz and /metrics: what load balancers and Prometheus see.
 
@@ -416,20 +416,17 @@ describe("readiness", () => {
 });
 
 describe("readiness and pool metrics on PostgreSQL behind a proxy", () => {
-  let database: TestDatabase;
+  let postgres: ProxiedPostgres;
   let proxy: TcpProxy;
   let gw: TestGateway;
   beforeAll(async () => {
-    database = await createPostgresDatabase();
-    proxy = await startTcpProxy(5432);
-    const url = new URL((database.config as { url: string }).url);
-    url.port = String(proxy.port);
-    gw = await startGateway({ database: { kind: "postgres", url: url.toString() } });
+    postgres = await createProxiedPostgresDatabase();
+    proxy = postgres.proxy;
+    gw = await startGateway({ database: postgres.config });
   });
   afterAll(async () => {
     await gw?.stop();
-    await proxy?.close();
-    await database?.drop();
+    await postgres?.close();
   });
 
   const ready = async () => {
@@ -465,7 +462,7 @@ describe("readiness and pool metrics on PostgreSQL behind a proxy", () => {
   });
 
   it("is unready when a migration of this gateway is not applied", async () => {
-    const admin = new pg.Client((database.config as { url: string }).url);
+    const admin = new pg.Client(postgres.url);
     await admin.connect();
     try {
       const names = Object.keys(await migrationProvider.getMigrations());

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
+import { createProxiedPostgresDatabase, type ProxiedPostgres } from "./support/databases.js";
 import { collect, startGateway, type TestGateway, until } from "./support/gateway.js";
 import { callEvent, signedHeaders } from "./support/notifications.js";
-import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
+import type { TcpProxy } from "./support/tcp-proxy.js";
 
 const EVENT_TYPES = ["callin", "collectInfo", "callout", "alerting", "answer", "disconnect"] as const;
 
@@ -15,22 +15,19 @@ interface Seen {
 const seqOf = (cursor: string) => Number(Buffer.from(cursor, "base64url").toString().split(":")[1]);
 
 describe("gateway on the machine's PostgreSQL", () => {
-  let database: TestDatabase;
+  let postgres: ProxiedPostgres;
   let proxy: TcpProxy;
   let gw: TestGateway;
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
     // The gateway reaches Postgres through a proxy the tests can cut.
-    proxy = await startTcpProxy(5432);
-    const url = new URL((database.config as { url: string }).url);
-    url.port = String(proxy.port);
-    gw = await startGateway({ database: { kind: "postgres", url: url.toString() } });
+    postgres = await createProxiedPostgresDatabase();
+    proxy = postgres.proxy;
+    gw = await startGateway({ database: postgres.config });
   });
   afterAll(async () => {
     await gw?.stop();
-    await proxy?.close();
-    await database?.drop();
+    await postgres?.close();
   });
 
   function push(body: unknown) {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../src/database/database.js";
 import type { DatabaseConfig } from "../../src/shared/config.js";
+import { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
 
 /**
  * The PostgreSQL server tests create throwaway databases on: `PRIVNUM_TEST_POSTGRES_URL`, by default the
@@ -63,6 +64,39 @@ export async function openMigrated(test: TestDatabase): Promise<DatabaseHandle> 
     close: async () => {
       await handle.close();
       await test.drop();
+    },
+  };
+}
+
+/** A fresh PostgreSQL database that the gateway reaches through a TCP proxy the test can cut, stall or reset. */
+export interface ProxiedPostgres {
+  database: TestDatabase;
+  proxy: TcpProxy;
+  /** The database's URL through the proxy. */
+  url: string;
+  /** The configuration of a gateway that reaches it through the proxy. */
+  config: DatabaseConfig;
+  /** Close the proxy and drop the database. */
+  close(): Promise<void>;
+}
+
+/** {@link createPostgresDatabase}, behind {@link startTcpProxy} to the server of `PRIVNUM_TEST_POSTGRES_URL`. */
+export async function createProxiedPostgresDatabase(): Promise<ProxiedPostgres> {
+  const database = await createPostgresDatabase();
+  if (database.config.kind !== "postgres") throw new Error("expected PostgreSQL");
+  const direct = new URL(database.config.url);
+  const proxy = await startTcpProxy(Number(direct.port || 5432), direct.hostname);
+  const url = new URL(direct);
+  url.hostname = "127.0.0.1";
+  url.port = String(proxy.port);
+  return {
+    database,
+    proxy,
+    url: url.toString(),
+    config: { kind: "postgres", url: url.toString() },
+    close: async () => {
+      await proxy.close();
+      await database.drop();
     },
   };
 }

@@ -36,8 +36,8 @@ interface Lane {
   timer: NodeJS.Timeout | undefined;
 }
 
-/** Start a proxy from a free local port to `127.0.0.1:targetPort`. */
-export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+/** Start a proxy from a free local port to `targetHost:targetPort`. */
+export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<TcpProxy> {
   const pairs = new Set<{ client: Socket; upstream: Socket; lanes: Lane[] }>();
   let server: Server | undefined;
   let port = 0;
@@ -74,7 +74,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     new Promise<void>((resolve, reject) => {
       // Half-open allowed: an end from one side travels through the lanes (and waits out a stall) like data.
       const s = createServer({ allowHalfOpen: true }, (client) => {
-        const upstream = connect({ port: targetPort, host: "127.0.0.1", allowHalfOpen: true });
+        const upstream = connect({ port: targetPort, host: targetHost, allowHalfOpen: true });
         const pair = { client, upstream, lanes: [lane(client, upstream), lane(upstream, client)] };
         pairs.add(pair);
         const drop = () => {
