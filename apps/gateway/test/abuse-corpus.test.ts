@@ -95,6 +95,14 @@ const CORPUS: Abuse[] = [
   },
   { name: "costly (first: 100, two levels deep)", query: COSTLY, code: "COST_LIMIT_EXCEEDED" },
   {
+    name: "platform-heavy (the probe's recordingDownloadUrl on 100 CDRs × 50 aliases)",
+    query: `{ ${Array.from(
+      { length: 50 },
+      (_, i) => `r${i}: callRecords(first: 100) { edges { node { recordingDownloadUrl { url } } } }`,
+    ).join(" ")} }`,
+    code: "ALIAS_LIMIT_EXCEEDED",
+  },
+  {
     name: "costly (two aliases of a query near the limit)",
     query: `{ a: ${NEAR_COST.slice(2, -2)} b: ${NEAR_COST.slice(2, -2)} }`,
     code: "COST_LIMIT_EXCEEDED",
@@ -185,12 +193,22 @@ describe("the abuse corpus, in production, with a viewer's key", () => {
   let gw: TestGateway;
   let ws: Client;
   let socketCloses = 0;
+  // Every request the platform client sends.
+  let platformCalls = 0;
+  const countingFetch: typeof fetch = (input, init) => {
+    platformCalls += 1;
+    return fetch(input, init);
+  };
   beforeAll(async () => {
     // The feed polls and the nonce purge runs rarely here, so that the statement count moves only with the
     // requests.
     gw = await startGateway(
       { production: true },
-      { feedPollIntervalMs: 3_600_000, noncePurgeIntervalMs: 3_600_000 },
+      {
+        feedPollIntervalMs: 3_600_000,
+        noncePurgeIntervalMs: 3_600_000,
+        platformClient: { fetch: countingFetch },
+      },
     );
     // One socket, kept open (not lazy): a refusal must leave it open.
     ws = createClient({
@@ -212,8 +230,9 @@ describe("the abuse corpus, in production, with a viewer's key", () => {
   });
 
   for (const abuse of CORPUS) {
-    it(`refuses ${abuse.name} over HTTP and graphql-ws, running no database statement`, async () => {
+    it(`refuses ${abuse.name} over HTTP and graphql-ws, running no database statement and no platform call`, async () => {
       const before = await quiet(gw);
+      const platformCallsBefore = platformCalls;
       const http = await overHttp(gw, abuse.query);
       expect(http.status).toBe(abuse.status ?? 400);
       expect(http.data ?? null).toBeNull();
@@ -231,6 +250,7 @@ describe("the abuse corpus, in production, with a viewer's key", () => {
         expect(JSON.stringify(overWs)).not.toContain('"http"');
       }
       expect(gw.gateway.databaseQueryCount()).toBe(before);
+      expect(platformCalls).toBe(platformCallsBefore);
       expect(socketCloses).toBe(0);
     });
   }
