@@ -1,8 +1,10 @@
 import { request } from "node:http";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClientAddressResolver } from "../src/http/client-address.js";
 import { createRefusalLimiter } from "../src/ingest/refusal-limiter.js";
 import { DEFAULT_LIMITS } from "../src/shared/config.js";
+import { createLogger } from "../src/shared/logger.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 import { callEvent, signedHeaders } from "./support/notifications.js";
 import { rawExchange } from "./support/raw-http.js";
@@ -266,5 +268,37 @@ describe("refused pushes on /notify: metadata only, a budget per source address"
       from: "127.0.0.4",
     });
     expect(spoofed.status).toBe(429);
+  });
+});
+
+describe("the log of refused pushes", () => {
+  it("samples them: 200 forged pushes write 10 lines, then one count when the gateway stops", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const gw = await startGateway(
+      {
+        limits: { ...DEFAULT_LIMITS, notify: { ...DEFAULT_LIMITS.notify, refusalsPerMinute: 1000 } },
+      },
+      { logger: createLogger({ level: "info", destination }) },
+    );
+    try {
+      for (let i = 0; i < 200; i++) {
+        const answer = await post(gw.gateway.url, callEvent("callin", `s-forged-${i}`, T0), {
+          from: "127.0.0.8",
+        });
+        expect(answer.status).toBe(400);
+      }
+    } finally {
+      await gw.stop();
+    }
+    expect(lines.filter((line) => line.msg === "notification refused: signature")).toHaveLength(10);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ kind: "notify-refused:authorization-missing", suppressed: 190 }),
+    );
   });
 });

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { ClientAddressResolver } from "../http/client-address.js";
 import { type EarlyAnswer, pathOf } from "../http/http-server.js";
 import type { Logger } from "../shared/logger.js";
+import { sampledLog } from "../shared/sampled-log.js";
 import type { RefusalLimiter } from "./refusal-limiter.js";
 
 /** Who sent a /notify request, and whether it may be heard (see {@link createNotifyAdmission}). */
@@ -50,7 +51,9 @@ export function createNotifyAdmission(options: NotifyAdmissionOptions): NotifyAd
     sourceOf,
     refusedTooLarge(request, declaredBytes) {
       const source = sourceOf(request);
-      logger.warn(
+      sampledLog(logger).write(
+        "warn",
+        "notify-refused:too-large",
         { path: pathOf(request.url), size: declaredBytes, source },
         "notification refused: body too large",
       );

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../database/database.js";
 import { isDatabaseUnavailable } from "../database/database-errors.js";
+import { sampledLog } from "../shared/sampled-log.js";
 import { GroupCommitFullError } from "./group-commit.js";
 import { createNotificationWriter, type NotificationWriterOptions } from "./notification-writer.js";
 import { readBodyWithLimit } from "./read-body.js";
@@ -105,6 +106,8 @@ function warnBindingConflicts(logger: Logger, stored: StoredPush): void {
  */
 export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandler {
   const { db, verifier, logger, onStored, refusals } = options;
+  // Refusals and 503s are what a flood or an outage repeats: sampled per kind, so they cannot flood the log.
+  const refusalLog = sampledLog(logger);
   const now = options.now ?? (() => new Date());
   const maxBytes = options.maxBodyBytes ?? MAX_NOTIFY_BODY_BYTES;
   const writer = createNotificationWriter({ ...options.writer, db, now });
@@ -131,11 +134,21 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
 
   function failure(error: unknown, message: string): Response {
     if (error instanceof GroupCommitFullError) {
-      logger.warn({ waiting: writer.waiting }, `${message}: too many pushes waiting, answering 503`);
+      refusalLog.write(
+        "warn",
+        "notify-503:full",
+        { waiting: writer.waiting },
+        `${message}: too many pushes waiting, answering 503`,
+      );
       return unavailableResponse();
     }
     if (isDatabaseUnavailable(error)) {
-      logger.warn({ err: error }, `${message}: database unavailable, answering 503`);
+      refusalLog.write(
+        "warn",
+        "notify-503:database",
+        { err: error },
+        `${message}: database unavailable, answering 503`,
+      );
       return unavailableResponse();
     }
     logger.error({ err: error }, message);
@@ -158,7 +171,12 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
 
     const read = await readBodyWithLimit(request, maxBytes);
     if (!read.ok) {
-      logger.warn({ path, size: read.size, source }, "notification refused: body too large");
+      refusalLog.write(
+        "warn",
+        "notify-refused:too-large",
+        { path, size: read.size, source },
+        "notification refused: body too large",
+      );
       await countRefusal(source);
       const kept = await keep(refused(read.size), {
         httpStatus: 413,
@@ -176,7 +194,9 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
         return failure(error, "verifying a notification failed");
       }
       if (!verdict.ok) {
-        logger.warn(
+        refusalLog.write(
+          "warn",
+          `notify-refused:${verdict.code}`,
           { path, code: verdict.code, appKey: verdict.appKey, source },
           "notification refused: signature",
         );
@@ -199,7 +219,12 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
 
     const parsed = parseNotification(read.bytes);
     if (!parsed.ok) {
-      logger.warn({ path, issues: parsed.issues.slice(0, 5) }, "notification refused: not a notification");
+      refusalLog.write(
+        "warn",
+        "notify-refused:content",
+        { path, issues: parsed.issues.slice(0, 5) },
+        "notification refused: not a notification",
+      );
       const reason = parsed.issues
         .slice(0, 10)
         .map((issue) => `${issue.path}: ${issue.message}`)

@@ -6,6 +6,7 @@ import { createClientAddressResolver } from "../http/client-address.js";
 import { startNotificationRetention } from "../notifications/notification-retention.js";
 import type { GatewayConfig } from "../shared/config.js";
 import type { Logger } from "../shared/logger.js";
+import { sampledLog } from "../shared/sampled-log.js";
 import { createNotifyAdmission } from "./notify-admission.js";
 import { notifyBodyRoute, useNotifyRoute } from "./notify-route.js";
 import { createNotifyVerification } from "./notify-verifier.js";
@@ -35,7 +36,7 @@ export interface Webhook {
   bodyRoute: BodyRoute;
   /** Start the retention of kept bodies; resolves the function that stops it. */
   startRetention(): () => Promise<void>;
-  /** Stop purging expired nonces. */
+  /** Stop purging expired nonces; write the counts of refusal lines left out by sampling. */
   stop(): void;
 }
 
@@ -83,6 +84,10 @@ export function createWebhook(options: WebhookOptions): Webhook {
         firstRunAfterMs: 60 * 1000,
         logger,
       }),
-    stop: verification.stop,
+    stop() {
+      verification.stop();
+      // What the sampling of refusals left out so far, written before the gateway goes.
+      sampledLog(logger).flush();
+    },
   };
 }
