@@ -15,6 +15,7 @@ export function formatStartBanner({ url, graphqlUrl, simulatorUrl, devKeys }: St
     `  GraphiQL:   ${graphqlUrl}`,
     `  WebSocket:  ${graphqlUrl.replace(/^http/, "ws")} (graphql-ws)`,
     `  Webhook:    ${url}/notify`,
+    `  Probes:     ${url}/healthz, ${url}/readyz, ${url}/metrics`,
   ];
   if (simulatorUrl) {
     lines.push(`  Simulator:  ${simulatorUrl} (embedded; control API at ${simulatorUrl}/simulator/state)`);
