@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { Writable } from "node:stream";
 import { getIntrospectionQuery, Lexer, Source, TokenKind } from "graphql";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,9 +6,9 @@ import WebSocket from "ws";
 import { createOriginPolicy } from "../src/http/origin-policy.js";
 import { createGatewayYoga } from "../src/http/yoga.js";
 import { DEFAULT_LIMITS, TEST_API_KEYS } from "../src/shared/config.js";
-import { createLogger } from "../src/shared/logger.js";
 import { sampledLog } from "../src/shared/sampled-log.js";
 import { ADMIN_AUTHORIZATION, testAuthentication } from "./support/authentication.js";
+import { captureLog } from "./support/captured-log.js";
 import { type As, authorizationFor, startGateway, type TestGateway, until } from "./support/gateway.js";
 
 // The abuse corpus of issue 15, sent with a viewer's key over HTTP and over graphql-ws: every document is
@@ -450,21 +449,9 @@ describe("documents nested deeper than the parser's stack", () => {
   });
 });
 
-/** A logger writing into `lines`. */
-function capturingLogger(lines: string[]) {
-  const destination = new Writable({
-    write(chunk, _encoding, callback) {
-      lines.push(String(chunk));
-      callback();
-    },
-  });
-  return createLogger({ level: "info", destination });
-}
-
 describe("logs that cannot flood", () => {
   it("write a bounded number of lines and bytes for 1,000 refusals of one kind", async () => {
-    const lines: string[] = [];
-    const logger = capturingLogger(lines);
+    const { raw: lines, logger } = captureLog();
     const gw = await startGateway({}, { logger });
     try {
       const startLines = lines.length;
@@ -489,8 +476,7 @@ describe("logs that cannot flood", () => {
 
   it("write a bounded number of lines and bytes for 1,000 failed requests, each 60 KB, of one kind", async () => {
     const gw = await startGateway();
-    const lines: string[] = [];
-    const logger = capturingLogger(lines);
+    const { raw: lines, logger } = captureLog();
     try {
       // A database that fails every statement: each read fails with an unexpected (masked) error.
       const failing = new Proxy(

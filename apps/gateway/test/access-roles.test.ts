@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import { maskPhoneNumber } from "@privnum/notification-schemas";
 import {
   type GraphQLField,
@@ -16,8 +15,8 @@ import WebSocket from "ws";
 import type { Role } from "../src/auth/roles.js";
 import { schema } from "../src/graphql/schema.js";
 import { DEFAULT_LIMITS } from "../src/shared/config.js";
-import { createLogger } from "../src/shared/logger.js";
 import { sampledLog } from "../src/shared/sampled-log.js";
+import { captureLog } from "./support/captured-log.js";
 import {
   type As,
   authorizationFor,
@@ -128,16 +127,11 @@ function verdictOf(result: Result, field: string): Verdict {
 
 describe("roles over HTTP and graphql-ws", () => {
   let gw: TestGateway;
-  const logLines: Record<string, unknown>[] = [];
+  const log = captureLog();
+  const logLines = log.lines;
 
   beforeAll(async () => {
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split("\n").filter(Boolean)) logLines.push(JSON.parse(line));
-        done();
-      },
-    });
-    gw = await startGateway({}, { logger: createLogger({ level: "info", destination }) });
+    gw = await startGateway({}, { logger: log.logger });
   });
   afterAll(async () => {
     await gw?.stop();

@@ -1,21 +1,14 @@
-import { Writable } from "node:stream";
 import { GraphQLError, Source } from "graphql";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { errorKind, errorLogRecord } from "../src/graphql/error-log-record.js";
 import { logExcerpt, MAX_LOG_EXCERPT } from "../src/shared/log-excerpt.js";
 import { createLogSampler, OTHER_KINDS } from "../src/shared/log-sampler.js";
-import { createLogger } from "../src/shared/logger.js";
 import { sampledLog } from "../src/shared/sampled-log.js";
+import { captureLog } from "./support/captured-log.js";
 
 function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, callback) {
-      lines.push(String(chunk));
-      callback();
-    },
-  });
-  return { lines, logger: createLogger({ level: "info", destination }) };
+  const { raw: lines, logger } = captureLog();
+  return { lines, logger };
 }
 
 afterEach(() => {

@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../src/database/database.js";
 import {
@@ -6,7 +5,7 @@ import {
   startNotificationRetention,
 } from "../src/notifications/notification-retention.js";
 import type { NotificationVerdict } from "../src/notifications/received-notification.table.js";
-import { createLogger } from "../src/shared/logger.js";
+import { captureLog } from "./support/captured-log.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -111,19 +110,13 @@ describe.each(ENGINES)("notification retention on $engine", ({ create }) => {
     await keep(3, "accepted", OLD);
     await keep(2, "rejected", OLD, null);
     await keep(1, "rejected", RECENT, null);
-    const lines: Record<string, unknown>[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()));
-        done();
-      },
-    });
+    const { logger, lines } = captureLog();
     const stop = startNotificationRetention({
       db: db(),
       retentionDays: 30,
       intervalMs: 60 * 60 * 1000,
       firstRunAfterMs: 20,
-      logger: createLogger({ level: "info", destination }),
+      logger,
       now: () => NOW,
     });
     try {

@@ -1,10 +1,9 @@
 import { request } from "node:http";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClientAddressResolver } from "../src/http/client-address.js";
 import { createRefusalLimiter } from "../src/ingest/refusal-limiter.js";
 import { DEFAULT_LIMITS } from "../src/shared/config.js";
-import { createLogger } from "../src/shared/logger.js";
+import { captureLog } from "./support/captured-log.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 import { callEvent, signedHeaders } from "./support/notifications.js";
 import { rawExchange } from "./support/raw-http.js";
@@ -273,18 +272,12 @@ describe("refused pushes on /notify: metadata only, a budget per source address"
 
 describe("the log of refused pushes", () => {
   it("samples them: 200 forged pushes write 10 lines, then one count when the gateway stops", async () => {
-    const lines: Record<string, unknown>[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    });
+    const { logger, lines } = captureLog();
     const gw = await startGateway(
       {
         limits: { ...DEFAULT_LIMITS, notify: { ...DEFAULT_LIMITS.notify, refusalsPerMinute: 1000 } },
       },
-      { logger: createLogger({ level: "info", destination }) },
+      { logger },
     );
     try {
       for (let i = 0; i < 200; i++) {
