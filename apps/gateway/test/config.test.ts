@@ -35,6 +35,8 @@ describe("parseConfig", () => {
         auth: { apiKeys: [], jwt: undefined, devKeys: true, corsOrigins: [] },
         limits: DEFAULT_LIMITS,
         metricsToken: undefined,
+        redis: undefined,
+        reconcileIntervalMinutes: 60,
       },
     });
   });
@@ -72,6 +74,9 @@ describe("parseConfig", () => {
       TRUSTED_PROXIES: "10.0.0.1, 10.1.0.0/16",
       NOTIFY_REFUSALS_PER_MINUTE: "20",
       METRICS_TOKEN: "metrics-token-0123456789",
+      REDIS_URL: "redis://cache:6379/2",
+      REDIS_KEY_PREFIX: "privnum-eu:",
+      BINDINGS_RECONCILE_MINUTES: "15",
     });
     expect(result).toEqual({
       ok: true,
@@ -118,8 +123,31 @@ describe("parseConfig", () => {
           notify: { retentionDays: 7, trustedProxies: ["10.0.0.1", "10.1.0.0/16"], refusalsPerMinute: 20 },
         },
         metricsToken: "metrics-token-0123456789",
+        redis: { url: "redis://cache:6379/2", keyPrefix: "privnum-eu:" },
+        reconcileIntervalMinutes: 15,
       },
     });
+  });
+
+  it("refuses REDIS_URL without a shared database and a shared platform, naming each", () => {
+    const result = parseConfig({ REDIS_URL: "redis://127.0.0.1:6379" });
+    expect(result.ok).toBe(false);
+    const issues = result.ok ? [] : result.issues;
+    expect(issues.map((issue) => issue.variable).sort()).toEqual(["AXE_BASE_URL", "DATABASE_URL"]);
+    expect(issues.find((issue) => issue.variable === "DATABASE_URL")?.message).toMatch(
+      /PGlite serves one instance/,
+    );
+    expect(issues.find((issue) => issue.variable === "AXE_BASE_URL")?.message).toMatch(
+      /embedded simulator belongs to one instance/,
+    );
+    const bad = parseConfig({
+      REDIS_URL: "http://cache",
+      REDIS_KEY_PREFIX: "a b",
+      BINDINGS_RECONCILE_MINUTES: "-1",
+    });
+    expect(bad.ok ? [] : bad.issues.map((issue) => issue.variable)).toEqual(
+      expect.arrayContaining(["REDIS_URL", "REDIS_KEY_PREFIX", "BINDINGS_RECONCILE_MINUTES"]),
+    );
   });
 
   it("names each invalid variable, and requires credentials with a real platform", () => {

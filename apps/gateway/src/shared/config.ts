@@ -190,6 +190,14 @@ const envSchema = z.object({
   NOTIFY_REFUSALS_PER_MINUTE: positiveInt.default(DEFAULT_LIMITS.notify.refusalsPerMinute),
   // Operations.
   METRICS_TOKEN: z.string().min(16, { error: "must be at least 16 characters" }).max(1000).optional(),
+  // Several instances.
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, { error: "must be 1–64 characters of A-Z a-z 0-9 : _ . -" })
+    .default("privnum:"),
+  // Bindings kept in step with the platform.
+  BINDINGS_RECONCILE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
 });
 
 /** Every environment variable the gateway reads. */
@@ -263,6 +271,17 @@ export interface GatewayConfig {
   limits: LimitsConfig;
   /** `METRICS_TOKEN`: Bearer token for `/metrics` (besides an admin's credentials) off a loopback host. */
   metricsToken: string | undefined;
+  /** `REDIS_URL` and `REDIS_KEY_PREFIX`: fan-out and shared counters across instances; undefined = one instance. */
+  redis: RedisConfig | undefined;
+  /** `BINDINGS_RECONCILE_MINUTES`: minutes between reconciliations of the bindings with the platform (0 = only at start and on demand). @default 60 */
+  reconcileIntervalMinutes: number;
+}
+
+/** Where several instances meet. */
+export interface RedisConfig {
+  url: string;
+  /** Prefix of every key and channel the gateway uses, so that several deployments share one Redis. @default "privnum:" */
+  keyPrefix: string;
 }
 
 /** One problem found in the environment. */
@@ -297,6 +316,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     : { ok: true as const, entries: [] };
   if (!apiKeys.ok) issues.push({ variable: "GATEWAY_API_KEYS", message: apiKeys.message });
   issues.push(...authIssues(env, production));
+  issues.push(...severalInstancesIssues(env));
   if (!parsed.success || issues.length > 0 || !apiKeys.ok) return { ok: false, issues };
   const e = parsed.data;
   const platform: PlatformConfig =
@@ -358,6 +378,8 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         },
       },
       metricsToken: e.METRICS_TOKEN,
+      redis: e.REDIS_URL !== undefined ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
+      reconcileIntervalMinutes: e.BINDINGS_RECONCILE_MINUTES,
     },
   };
 }
@@ -404,6 +426,30 @@ function authIssues(env: Record<string, string | undefined>, production: boolean
   return issues;
 }
 
+/**
+ * `REDIS_URL` is what several instances share; they must share the database and the platform too. One PGlite
+ * directory and one embedded simulator serve one instance, so each is refused alongside `REDIS_URL`.
+ */
+function severalInstancesIssues(env: Record<string, string | undefined>): ConfigIssue[] {
+  if (!env.REDIS_URL) return [];
+  const issues: ConfigIssue[] = [];
+  if (!env.DATABASE_URL) {
+    issues.push({
+      variable: "DATABASE_URL",
+      message:
+        "is required with REDIS_URL: several instances share one PostgreSQL database (embedded PGlite serves one instance)",
+    });
+  }
+  if (!env.AXE_BASE_URL) {
+    issues.push({
+      variable: "AXE_BASE_URL",
+      message:
+        "is required with REDIS_URL: several instances share one platform (the embedded simulator belongs to one instance; run the axe-simulator CLI and point AXE_BASE_URL at it)",
+    });
+  }
+  return issues;
+}
+
 /** Read and validate `process.env`: the only place in the gateway that touches the environment. */
 export function loadConfigFromEnv(): ConfigResult {
   return parseConfig(process.env);
@@ -427,6 +473,8 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     auth: { apiKeys: TEST_API_KEY_ENTRIES, jwt: undefined, devKeys: false, corsOrigins: [] },
     limits: DEFAULT_LIMITS,
     metricsToken: undefined,
+    redis: undefined,
+    reconcileIntervalMinutes: 0,
     ...overrides,
   };
 }
