@@ -21,6 +21,7 @@ import { NOTIFY_PATHS } from "./ingest/notify-handler.js";
 import { publishStoredPush } from "./ingest/publish-stored-push.js";
 import { createWebhook } from "./ingest/webhook.js";
 import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repository.js";
+import { createInProcessFanOut } from "./fanout/in-process-fan-out.js";
 import { createOperations } from "./ops/operations.js";
 import { createPlatformLink } from "./platform/platform-link.js";
 import { createGatewayPubSub } from "./pubsub/pubsub.js";
@@ -84,13 +85,19 @@ async function startGateway(
     const { db } = database;
     const now = options.now ?? platform.now;
     const pubsub = createGatewayPubSub();
+    const fanOut = createInProcessFanOut(
+      options.feedPollIntervalMs !== undefined ? { pollIntervalMs: options.feedPollIntervalMs } : {},
+    );
+    await fanOut.start();
+    open.defer(() => fanOut.stop(), "the fan-out");
     const feed = createCallEventFeed({
       db,
       logger: logger.child({ component: "feed" }),
       onHandedOff: metrics.observeHandedOff,
-      ...(options.feedPollIntervalMs !== undefined ? { pollIntervalMs: options.feedPollIntervalMs } : {}),
+      pollIntervalMs: fanOut.pollIntervalMs,
     });
     open.defer(() => feed.stop(), "the call-event feed");
+    fanOut.onCommitted(() => feed.wake());
     // Requests in flight (and subscriptions over HTTP) end before the feed and the database close.
     open.defer(() => http.close(), "the HTTP server");
     const bindingsLogger = logger.child({ component: "bindings" });
@@ -127,7 +134,7 @@ async function startGateway(
       timeoutMs: options.notifyTimeoutMs,
       onStored: (push) => {
         metrics.observeStoredPush(push);
-        publishStoredPush(push, { feed, pubsub });
+        publishStoredPush(push, { fanOut, pubsub });
       },
     });
     open.defer(webhook.stop, "the nonce purge");

@@ -1,4 +1,4 @@
-import { setTimeout } from "node:timers/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Executor } from "../database/database.js";
 import { lastStreamPosition, listCallEventsAfter } from "./call-event.repository.js";
@@ -15,10 +15,11 @@ export interface CallEventFeedOptions {
   db: Executor;
   logger: Logger;
   /**
-   * How often to look for events stored by other gateway instances sharing the database, in ms.
-   * Local pushes wake the feed at once. @default 1000
+   * How often to look for events stored by other gateway instances sharing the database, in ms, asked again
+   * before each wait (the fan-out polls rarely while its broker carries wake-ups). Wake-ups read at once.
+   * @default 1000
    */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | (() => number);
   /** Rows read per query. @default 500 */
   batchSize?: number;
   /** Called with each row once it has been handed to the listeners (not when there were none): for metrics. */
@@ -52,7 +53,8 @@ export interface CallEventFeed {
  */
 export function createCallEventFeed(options: CallEventFeedOptions): CallEventFeed {
   const { db, logger, onHandedOff } = options;
-  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const interval = options.pollIntervalMs ?? 1000;
+  const pollIntervalMs = typeof interval === "number" ? () => interval : interval;
   const batchSize = options.batchSize ?? 500;
   const listeners = new Set<CallEventListener>();
   let position = 0;
@@ -116,16 +118,23 @@ export function createCallEventFeed(options: CallEventFeedOptions): CallEventFee
     async start() {
       stopped = false;
       position = await lastStreamPosition(db);
-      timer = setInterval(() => void read(), pollIntervalMs);
-      timer.unref();
+      const poll = () => {
+        timer = setTimeout(() => {
+          void read().finally(() => {
+            if (!stopped) poll();
+          });
+        }, pollIntervalMs());
+        timer.unref();
+      };
+      poll();
     },
     async stop() {
       stopped = true;
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
       timer = undefined;
       // A read in flight only hands rows to listeners: wait for it briefly, never for a statement stuck on a
       // silent database link (the database closes next and ends it).
-      if (running) await Promise.race([running, setTimeout(STOP_WAIT_MS)]);
+      if (running) await Promise.race([running, sleep(STOP_WAIT_MS)]);
     },
     wake() {
       if (!stopped) void read();
