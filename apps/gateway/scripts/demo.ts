@@ -157,14 +157,14 @@ try {
       complete: () => {},
     },
   );
-  client.subscribe<{ callRecords: Record<string, unknown> }>(
+  client.subscribe<{ callRecords: { record: Record<string, unknown> } }>(
     {
-      query: `subscription($sub: String!) { callRecords(filter: { subscriptionId: $sub }) {
-        icid talkSeconds recordingDownloadUrl { __typename ... on RecordingDownloadUrl { url } ... on Error { message } } } }`,
+      query: `subscription($sub: String!) { callRecords(filter: { subscriptionId: $sub }) { record {
+        icid talkSeconds recordingDownloadUrl { __typename ... on RecordingDownloadUrl { url } ... on Error { message } } } } }`,
       variables: { sub: subscriptionId },
     },
     {
-      next: ({ data }) => billed(data!.callRecords),
+      next: ({ data }) => billed(data!.callRecords.record),
       error: (error) => console.error(error),
       complete: () => {},
     },

@@ -6,8 +6,9 @@ import { loadAccess } from "./auth/access.js";
 import { createBindingCommands } from "./bindings/binding-commands.js";
 import { startBindingUpkeep } from "./bindings/binding-upkeep.js";
 import { createCallEventFeed } from "./calls/call-event-feed.js";
+import { createChangeFeed } from "./changes/change-feed.js";
 import { createRecordingUrlCache } from "./calls/recording-url-cache.js";
-import { createReplayGate, replayConcurrencyFor } from "./calls/replay-gate.js";
+import { createReplayGate, replayConcurrencyFor } from "./stream/replay-gate.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import type { GatewayServices } from "./graphql/context.js";
 import { useAuthentication } from "./http/authentication.js";
@@ -24,7 +25,6 @@ import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repositor
 import { createInProcessFanOut } from "./fanout/in-process-fan-out.js";
 import { createOperations } from "./ops/operations.js";
 import { createPlatformLink } from "./platform/platform-link.js";
-import { createGatewayPubSub } from "./pubsub/pubsub.js";
 import type { GatewayConfig } from "./shared/config.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { sampledLog } from "./shared/sampled-log.js";
@@ -84,7 +84,6 @@ async function startGateway(
 
     const { db } = database;
     const now = options.now ?? platform.now;
-    const pubsub = createGatewayPubSub();
     const fanOut = createInProcessFanOut(
       options.feedPollIntervalMs !== undefined ? { pollIntervalMs: options.feedPollIntervalMs } : {},
     );
@@ -97,14 +96,23 @@ async function startGateway(
       pollIntervalMs: fanOut.pollIntervalMs,
     });
     open.defer(() => feed.stop(), "the call-event feed");
-    fanOut.onCommitted(() => feed.wake());
+    const changes = createChangeFeed({
+      db,
+      logger: logger.child({ component: "changes" }),
+      pollIntervalMs: fanOut.pollIntervalMs,
+    });
+    open.defer(() => changes.stop(), "the change feed");
+    fanOut.onCommitted(() => {
+      feed.wake();
+      changes.wake();
+    });
     // Requests in flight (and subscriptions over HTTP) end before the feed and the database close.
     open.defer(() => http.close(), "the HTTP server");
     const bindingsLogger = logger.child({ component: "bindings" });
     const platformClient = platform.client;
     const bindings = createBindingCommands({
       db,
-      pubsub,
+      onCommitted: () => fanOut.committed(),
       now,
       logger: bindingsLogger,
       platform: platformClient,
@@ -116,8 +124,8 @@ async function startGateway(
     const services: GatewayServices = {
       db,
       feed,
+      changes,
       replays,
-      pubsub,
       bindings,
       now,
       logger,
@@ -134,7 +142,7 @@ async function startGateway(
       timeoutMs: options.notifyTimeoutMs,
       onStored: (push) => {
         metrics.observeStoredPush(push);
-        publishStoredPush(push, { fanOut, pubsub });
+        publishStoredPush(push, fanOut);
       },
     });
     open.defer(webhook.stop, "the nonce purge");
@@ -152,8 +160,9 @@ async function startGateway(
       graphiqlAuthorization,
       metrics: operations.graphqlMetrics,
     });
-    // The feed starts before anyone can subscribe: a resume replays up to the feed's position.
+    // The feeds start before anyone can subscribe: a resume replays up to its feed's position.
     await feed.start();
+    await changes.start();
     const webSocket = attachGraphQLWebSocket({
       server: http.server,
       yoga,

@@ -234,7 +234,7 @@ describe("JWTs", () => {
         extensions: { code: "UNAUTHENTICATED" },
       }),
     ]);
-    await until(() => gw.gateway.services.pubsub.listenerCount() === 0, "the subscription to let go");
+    await until(() => gw.gateway.services.changes.listenerCount() === 0, "the subscription to let go");
   });
 
   it("closes a socket with 4403 when its JWT expires, and refuses an expired one at connection_init", async () => {

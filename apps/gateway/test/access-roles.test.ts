@@ -93,9 +93,13 @@ function operations(): Operation[] {
     ],
     ["subscription", "bindingChanges", "subscription { bindingChanges { kind } }"],
     ["subscription", "callEvents", "subscription { callEvents { cursor } }"],
-    ["subscription", "callRecords", "subscription { callRecords { icid } }"],
-    ["subscription", "callSessionUpdates", "subscription { callSessionUpdates { sessionId } }"],
-    ["subscription", "virtualNumberStatus", "subscription { virtualNumberStatus { number } }"],
+    ["subscription", "callRecords", "subscription { callRecords { record { icid } } }"],
+    ["subscription", "callSessionUpdates", "subscription { callSessionUpdates { session { sessionId } } }"],
+    [
+      "subscription",
+      "virtualNumberStatus",
+      "subscription { virtualNumberStatus { virtualNumber { number } } }",
+    ],
   ].map(([kind, field, document, variables]) => ({
     kind: kind as Kind,
     field: field as string,
@@ -137,7 +141,7 @@ describe("roles over HTTP and graphql-ws", () => {
     await gw?.stop();
   });
 
-  const live = () => gw.gateway.services.feed.listenerCount() + gw.gateway.services.pubsub.listenerCount();
+  const live = () => gw.gateway.services.feed.listenerCount() + gw.gateway.services.changes.listenerCount();
   const noneLive = () => until(() => live() === 0, "subscriptions to end");
 
   async function overHttp(as: As, operation: Operation): Promise<Verdict> {
@@ -381,7 +385,7 @@ describe("phone numbers by role", () => {
   });
   afterEach(async () => {
     // Each test ends its subscriptions; wait until the server has let go, so counts start from zero.
-    const live = () => gw.gateway.services.feed.listenerCount() + gw.gateway.services.pubsub.listenerCount();
+    const live = () => gw.gateway.services.feed.listenerCount() + gw.gateway.services.changes.listenerCount();
     await until(() => live() === 0, "subscriptions of the previous test to end");
   });
 
@@ -482,10 +486,13 @@ describe("phone numbers by role", () => {
     const subscriptions = [
       ["bindingChanges", "subscription($n: String!) { bindingChanges(filter: { bindNum: $n }) { kind } }"],
       ["callEvents", "subscription($n: String!) { callEvents(filter: { bindNum: $n }) { cursor } }"],
-      ["callRecords", "subscription($n: String!) { callRecords(filter: { bindNum: $n }) { icid } }"],
+      [
+        "callRecords",
+        "subscription($n: String!) { callRecords(filter: { bindNum: $n }) { record { icid } } }",
+      ],
       [
         "callSessionUpdates",
-        "subscription($n: String!) { callSessionUpdates(filter: { bindNum: $n }) { sessionId } }",
+        "subscription($n: String!) { callSessionUpdates(filter: { bindNum: $n }) { session { sessionId } } }",
       ],
     ] as const;
     const client = gw.wsClient("viewer");

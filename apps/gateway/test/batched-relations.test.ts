@@ -408,9 +408,9 @@ describe.each(ENGINES)("batched relations on $engine", ({ create }) => {
     };
     const admin = collect<Seen>(gw.wsClient("admin"), query, { f: { sessionId } }, "callEvents");
     const viewer = collect<Seen>(gw.wsClient("viewer"), query, { f: { sessionId } }, "callEvents");
-    const updates = collect<{ eventCount: number; records: { icid: string }[] }>(
+    const updates = collect<{ session: { eventCount: number; records: { icid: string }[] } }>(
       gw.wsClient("admin"),
-      `subscription($f: CallSessionFilter) { callSessionUpdates(filter: $f) { eventCount records { icid } } }`,
+      `subscription($f: CallSessionFilter) { callSessionUpdates(filter: $f) { session { eventCount records { icid } } } }`,
       { f: { sessionId } },
       "callSessionUpdates",
     );
@@ -443,6 +443,6 @@ describe.each(ENGINES)("batched relations on $engine", ({ create }) => {
     expect(masked[1]!.session.bindNum).not.toBe(bindNum);
     expect(masked[1]!.session.bindNum).toContain("****");
     expect(masked[1]!.session.binding.bindNum).toBe(masked[1]!.session.bindNum);
-    expect(sessions.map((s) => s.records.map((r) => r.icid))).toEqual([[], [], ["icid-batch-live"]]);
+    expect(sessions.map((s) => s.session.records.map((r) => r.icid))).toEqual([[], [], ["icid-batch-live"]]);
   });
 });

@@ -4,7 +4,7 @@
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { callEventStreamLock } from "../src/calls/call-locks.js";
+import { streamLock } from "../src/stream/stream-lock.js";
 import { type Database, type DatabaseHandle, openDatabase } from "../src/database/database.js";
 import { isDatabaseUnavailable } from "../src/database/database-errors.js";
 import { openMigratedDatabase } from "../src/database/open-migrated-database.js";
@@ -127,7 +127,7 @@ describe("a PostgreSQL connection", () => {
       .transaction()
       .execute(async (tx) => {
         pid = await backendPid(tx);
-        await sql`select ${callEventStreamLock()}`.execute(tx);
+        await sql`select ${streamLock()}`.execute(tx);
         holding();
         await new Promise(() => {}); // never commits
       })

@@ -36,7 +36,7 @@ describe("end to end with the embedded simulator", () => {
   afterEach(async () => {
     // Each test ends its subscriptions; wait until the server has let go, so counts start from zero.
     await until(
-      () => gw.gateway.services.feed.listenerCount() + gw.gateway.services.pubsub.listenerCount() === 0,
+      () => gw.gateway.services.feed.listenerCount() + gw.gateway.services.changes.listenerCount() === 0,
       "subscriptions of the previous test to end",
     );
   });
@@ -60,15 +60,15 @@ describe("end to end with the embedded simulator", () => {
     const subscribed = subscriptionCounter(gw.gateway);
     const client = gw.wsClient();
     const events = collect<EventView>(client, CALL_EVENTS, { filter: { virtualNum: X1 } }, "callEvents");
-    const records = collect<{ icid: string; subscriptionId: string }>(
+    const records = collect<{ record: { icid: string; subscriptionId: string } }>(
       client,
-      "subscription { callRecords { icid subscriptionId sessionId } }",
+      "subscription { callRecords { cursor record { icid subscriptionId sessionId } } }",
       {},
       "callRecords",
     );
-    const sessions = collect<{ state: string }>(
+    const sessions = collect<{ session: { state: string } }>(
       client,
-      "subscription($f: CallSessionFilter) { callSessionUpdates(filter: $f) { sessionId state } }",
+      "subscription($f: CallSessionFilter) { callSessionUpdates(filter: $f) { cursor session { sessionId state } } }",
       { f: { subscriptionId: binding.subscriptionId } },
       "callSessionUpdates",
     );
@@ -95,8 +95,8 @@ describe("end to end with the embedded simulator", () => {
     expect(new Set(cursors).size).toBe(6);
 
     const [cdr] = await records.waitFor(1);
-    expect(cdr).toMatchObject({ subscriptionId: binding.subscriptionId });
-    await until(() => sessions.items.some((s) => s.state === "BILLED"), "the session to be billed");
+    expect(cdr!.record).toMatchObject({ subscriptionId: binding.subscriptionId });
+    await until(() => sessions.items.some((s) => s.session.state === "BILLED"), "the session to be billed");
 
     const list = await gw.gql<{
       callRecords: { edges: { node: Record<string, unknown> }[] };
@@ -118,7 +118,7 @@ describe("end to end with the embedded simulator", () => {
     expect(list.data?.callRecords.edges).toHaveLength(1);
     const node = list.data!.callRecords.edges[0]!.node;
     expect(node).toMatchObject({
-      icid: cdr!.icid,
+      icid: cdr!.record.icid,
       sessionId: call.sessionId,
       bindNum: "+8613800000101",
       virtualNum: X1,
@@ -140,7 +140,7 @@ describe("end to end with the embedded simulator", () => {
       digits: binding.extendNum,
       talkSeconds: 20,
       eventCount: 6,
-      records: [{ icid: cdr!.icid }],
+      records: [{ icid: cdr!.record.icid }],
       binding: { subscriptionId: binding.subscriptionId },
     });
     expect((list.data!.callSession.events as { eventType: string }[]).map((e) => e.eventType)).toEqual(
@@ -176,9 +176,9 @@ describe("end to end with the embedded simulator", () => {
     const subscribed = subscriptionCounter(gw.gateway);
     const client = gw.wsClient();
     const events = collect<EventView>(client, CALL_EVENTS, { filter: { virtualNum: X2 } }, "callEvents");
-    const records = collect<{ icid: string }>(
+    const records = collect<{ record: { icid: string } }>(
       client,
-      "subscription($f: CallRecordFilter) { callRecords(filter: $f) { icid } }",
+      "subscription($f: CallRecordFilter) { callRecords(filter: $f) { record { icid } } }",
       { f: { virtualNum: X2 } },
       "callRecords",
     );
@@ -200,6 +200,7 @@ describe("end to end with the embedded simulator", () => {
       await records.waitFor(1);
       // Give any duplicate a chance to arrive before counting.
       await gw.gateway.services.feed.catchUp();
+      await gw.gateway.services.changes.catchUp();
       expect(events.items.map((e) => e.eventType)).toEqual(FULL_CALL);
       expect(records.items).toHaveLength(1);
       const db = gw.gateway.services.db;
@@ -298,9 +299,9 @@ describe("end to end with the embedded simulator", () => {
       { f: { bindNum: "+8613800000105" } },
       "bindingChanges",
     );
-    const numbers = collect<{ number: string; status: string }>(
+    const numbers = collect<{ virtualNumber: { number: string; status: string } }>(
       client,
-      'subscription { virtualNumberStatus(number: "+8617000000002") { number status } }',
+      'subscription { virtualNumberStatus(number: "+8617000000002") { virtualNumber { number status } } }',
       {},
       "virtualNumberStatus",
     );
@@ -333,7 +334,7 @@ describe("end to end with the embedded simulator", () => {
 
     await sim().setNumberStatus({ number: X2, status: "9" });
     await sim().clock.advance(1_000);
-    expect(await numbers.waitFor(1)).toEqual([{ number: X2, status: "PAUSED" }]);
+    expect(await numbers.waitFor(1)).toEqual([{ virtualNumber: { number: X2, status: "PAUSED" } }]);
     changes.unsubscribe();
     numbers.unsubscribe();
   });

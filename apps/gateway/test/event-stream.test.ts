@@ -1,8 +1,7 @@
 import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
 import { guardStream } from "../src/graphql/guard-stream.js";
-import { EventChannel } from "../src/pubsub/event-channel.js";
-import { createGatewayPubSub } from "../src/pubsub/pubsub.js";
+import { EventChannel } from "../src/stream/event-channel.js";
 import { SubscriberTooSlowError } from "../src/shared/errors.js";
 import { createLogger } from "../src/shared/logger.js";
 
@@ -35,27 +34,6 @@ describe("EventChannel", () => {
     expect(await channel.next()).toEqual({ value: 1, done: false });
     expect(await channel.next()).toEqual({ value: 2, done: false });
     await expect(channel.next()).rejects.toBeInstanceOf(SubscriberTooSlowError);
-  });
-});
-
-describe("GatewayPubSub", () => {
-  it("registers a subscriber at subscribe time, filters, and unregisters on return()", async () => {
-    const pubsub = createGatewayPubSub();
-    const numbers = pubsub.subscribe("virtualNumber", { filter: (row) => row.status === "9" });
-    expect(pubsub.listenerCount("virtualNumber")).toBe(1);
-    const row = (number: string, status: string) => ({
-      number,
-      status,
-      cause: null,
-      status_changed_at: null,
-      first_seen_at: new Date(),
-      updated_at: new Date(),
-    });
-    pubsub.publish("virtualNumber", row("+8617000000001", "5"));
-    pubsub.publish("virtualNumber", row("+8617000000002", "9"));
-    expect((await numbers.next()).value).toMatchObject({ number: "+8617000000002" });
-    await numbers.return?.();
-    expect(pubsub.listenerCount()).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createReplayGate } from "../src/calls/replay-gate.js";
+import { createReplayGate } from "../src/stream/replay-gate.js";
 import { DEFAULT_LIMITS, TEST_API_KEYS } from "../src/shared/config.js";
 import { encodeCursor } from "../src/shared/cursor.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";

@@ -21,15 +21,28 @@ describe("schema.graphql", () => {
       "createBinding(input: CreateBindingInput!): CreateBindingResult!",
       "updateBinding(input: UpdateBindingInput!): UpdateBindingResult!",
       "deleteBinding(input: DeleteBindingInput!): DeleteBindingResult!",
-      "callSessionUpdates(filter: CallSessionFilter): CallSession!",
-      "callRecords(filter: CallRecordFilter): CallRecord!",
-      "bindingChanges(filter: BindingChangeFilter): BindingChange!",
+      "): CallSessionUpdate!",
+      "): CallRecordAdded!",
+      "): BindingChange!",
+      "): VirtualNumberStatusChange!",
     ]) {
       expect(sdl).toContain(field);
     }
     expect(sdl).toMatch(
       /callEvents\(\s+"""Resume after this cursor\."""\s+after: String\s+filter: CallEventFilter\s+\): CallEvent!/,
     );
-    expect(sdl).toMatch(/virtualNumberStatus\(/);
+    for (const [field, filter] of [
+      ["callSessionUpdates", "filter: CallSessionFilter"],
+      ["callRecords", "filter: CallRecordFilter"],
+      ["bindingChanges", "filter: BindingChangeFilter"],
+      ["virtualNumberStatus", "number: String"],
+    ]) {
+      // Every subscription resumes from a cursor.
+      expect(sdl).toMatch(
+        new RegExp(
+          `${field}\\(\\s+"""Resume after this cursor\\."""\\s+after: String\\s+(""".*"""\\s+)?${filter}`,
+        ),
+      );
+    }
   });
 });

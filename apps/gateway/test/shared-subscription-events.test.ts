@@ -2,7 +2,7 @@ import { GraphQLError } from "graphql";
 import { createSchema, createYoga } from "graphql-yoga";
 import { describe, expect, it } from "vitest";
 import { useSharedSubscriptionEvents } from "../src/http/shared-subscription-events.js";
-import { EventChannel } from "../src/pubsub/event-channel.js";
+import { EventChannel } from "../src/stream/event-channel.js";
 
 interface Tick {
   n: number;

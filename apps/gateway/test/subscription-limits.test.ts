@@ -8,7 +8,7 @@ import { callEvent, signedHeaders } from "./support/notifications.js";
 
 const T0 = new Date("2026-06-01T10:00:00Z");
 const CALL_EVENTS = "subscription { callEvents { cursor sessionId } }";
-const SESSION_UPDATES = "subscription { callSessionUpdates { sessionId } }";
+const SESSION_UPDATES = "subscription { callSessionUpdates { session { sessionId } } }";
 
 /** Limits with some subscription ones overridden. */
 function limits(subscriptions: Partial<GatewayConfig["limits"]["subscriptions"]>): Partial<GatewayConfig> {
@@ -96,12 +96,12 @@ describe("WebSocket limits", () => {
 
   it("answers the subscribe beyond WS_MAX_SUBSCRIPTIONS_PER_SOCKET with an error, keeps the socket, and frees a slot on complete", async () => {
     gw = await startGateway(limits({ maxPerSocket: 3 }));
-    const { pubsub } = gw.gateway.services;
+    const { changes } = gw.gateway.services;
     const client = await rawSocket(gw);
     sockets.push(client.ws);
     for (const id of ["1", "2", "3"]) client.subscribe(id, SESSION_UPDATES);
     await until(() => gw!.gateway.webSocket.openSubscriptions === 3, "three subscriptions");
-    expect(pubsub.listenerCount("callSession")).toBe(3);
+    expect(changes.listenerCount()).toBe(3);
 
     client.subscribe("4", SESSION_UPDATES);
     await until(() => client.messages.some((m) => m.id === "4"), "an answer to the fourth");
@@ -117,7 +117,7 @@ describe("WebSocket limits", () => {
         ],
       },
     ]);
-    expect(pubsub.listenerCount("callSession")).toBe(3);
+    expect(changes.listenerCount()).toBe(3);
     expect(gw.gateway.webSocket.openSubscriptions).toBe(3);
 
     // The socket is still open and its three subscriptions still deliver.
@@ -127,9 +127,9 @@ describe("WebSocket limits", () => {
 
     // Completing one frees its slot.
     client.ws.send(JSON.stringify({ id: "2", type: "complete" }));
-    await until(() => pubsub.listenerCount("callSession") === 2, "the completed one to go");
+    await until(() => changes.listenerCount() === 2, "the completed one to go");
     client.subscribe("5", SESSION_UPDATES);
-    await until(() => pubsub.listenerCount("callSession") === 3, "the fifth to run");
+    await until(() => changes.listenerCount() === 3, "the fifth to run");
     expect(client.messages.filter((m) => m.type === "error")).toHaveLength(1);
     expect(gw.gateway.webSocket.openSockets).toBe(1);
   });

@@ -1,10 +1,10 @@
 import type { AxeClient, BindingChanges, BindingRef, CreateBindingInput } from "@privnum/axe-api";
 import { maskPhoneNumber } from "@privnum/notification-schemas";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../database/database.js";
 import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
-import type { BindingChangeEvent, GatewayPubSub } from "../pubsub/pubsub.js";
+import type { BindingChangeEvent } from "../changes/change-topics.js";
 import { NotFoundError, ValidationError } from "../shared/errors.js";
 import {
   claimLapsedBindings,
@@ -17,6 +17,7 @@ import {
   supersedeBindingsOnExtension,
 } from "./binding.repository.js";
 import type { BindingRow, NewBindingRow } from "./binding.table.js";
+import { appendBindingChanges } from "./binding-changes.js";
 import { bindingRowFromPlatform } from "./binding-row.js";
 import { computeExpiresAt, type TimeUnit } from "./expiry.js";
 import {
@@ -30,7 +31,8 @@ import { toCommandError } from "./platform-errors.js";
 export interface BindingCommandsOptions {
   db: Kysely<Database>;
   platform: () => AxeClient;
-  pubsub: GatewayPubSub;
+  /** Called after each commit that stored binding changes: wakes the change feeds of every instance. */
+  onCommitted: () => void;
   now: () => Date;
   logger: Logger;
 }
@@ -76,11 +78,20 @@ export function toBindingRef(selector: BindingSelector): BindingRef {
 
 /** Create the command handlers behind the binding mutations. */
 export function createBindingCommands(options: BindingCommandsOptions): BindingCommands {
-  const { db, platform, pubsub, now, logger } = options;
-  const platformCheck = createPlatformCheck({ db, platform, pubsub, now, logger });
+  const { db, platform, onCommitted, now, logger } = options;
+  const platformCheck = createPlatformCheck({ db, platform, onCommitted, now, logger });
 
-  function publish(events: BindingChangeEvent[]): void {
-    for (const event of events) pubsub.publish("bindingChange", event);
+  /** Run `write` and store the changes it resolves in one transaction; wake the feeds after commit. */
+  async function changing<T>(
+    write: (tx: Transaction<Database>) => Promise<{ result: T; changes: BindingChangeEvent[] }>,
+  ): Promise<T> {
+    const { result, changes } = await db.transaction().execute(async (tx) => {
+      const written = await write(tx);
+      await appendBindingChanges(tx, written.changes);
+      return written;
+    });
+    if (changes.length > 0) onCommitted();
+    return result;
   }
 
   /** The platform reused a subscriptionId for another binding: say so, numbers masked. */
@@ -114,6 +125,14 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
           { kind: "created" as const, binding: stored, at },
         ]
       : [{ kind, binding: stored, at }];
+  }
+
+  /** Mark the mirror row deleted and store the change; undefined when it was closed already. */
+  function closeMirror(subscriptionId: string, at: Date): Promise<BindingRow | undefined> {
+    return changing(async (tx) => {
+      const closed = await markBindingDeleted(tx, subscriptionId, at);
+      return { result: closed, changes: closed ? [{ kind: "deleted" as const, binding: closed, at }] : [] };
+    });
   }
 
   async function call<T>(operation: () => Promise<T>): Promise<T> {
@@ -152,7 +171,7 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
         platform_missing_at: null,
       };
       try {
-        const { mirrored, closed } = await db.transaction().execute(async (tx) => {
+        const mirrored = await changing(async (tx) => {
           const mirrored = await mirrorBinding(tx, row, at);
           const { stored } = mirrored;
           const closed = await supersedeBindingsOnExtension(
@@ -163,13 +182,13 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
             at,
           );
           await rememberVirtualNumbers(tx, [stored.virtual_num], at);
-          return { mirrored, closed };
+          const changes = [
+            ...closed.map((binding) => ({ kind: "deleted" as const, binding, at })),
+            ...changesOf(mirrored, "created", at),
+          ];
+          return { result: mirrored, changes };
         });
         warnSuperseded(mirrored);
-        publish([
-          ...closed.map((binding) => ({ kind: "deleted" as const, binding, at })),
-          ...changesOf(mirrored, "created", at),
-        ]);
         return mirrored.stored;
       } catch (error) {
         // The platform holds the binding; only the mirror is missing. Update/delete/query by the
@@ -210,13 +229,15 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
           : previous
             ? previous.expires_at
             : computeExpiresAt(at, fresh.timeUnit ?? "hours", fresh.bindExpiredTime);
-      const mirrored = await mirrorBinding(
-        db,
-        bindingRowFromPlatform(fresh, { createdAt: at, updatedAt: at, expiresAt }, previous),
-        at,
-      );
+      const mirrored = await changing(async (tx) => {
+        const mirrored = await mirrorBinding(
+          tx,
+          bindingRowFromPlatform(fresh, { createdAt: at, updatedAt: at, expiresAt }, previous),
+          at,
+        );
+        return { result: mirrored, changes: changesOf(mirrored, "updated", at) };
+      });
       warnSuperseded(mirrored);
-      publish(changesOf(mirrored, "updated", at));
       return mirrored.stored;
     },
 
@@ -232,15 +253,13 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
       } catch (error) {
         if (error instanceof NotFoundError && mirrored && mirrored.deleted_at === null) {
           // Gone on the platform already (lapsed, or removed elsewhere): let the mirror agree.
-          const closed = await markBindingDeleted(db, mirrored.subscription_id, at);
-          if (closed) publish([{ kind: "deleted", binding: closed, at }]);
+          await closeMirror(mirrored.subscription_id, at);
         }
         throw error;
       }
       const subscriptionId =
         mirrored?.subscription_id ?? ("subscriptionId" in ref ? ref.subscriptionId : null);
-      const closed = mirrored ? await markBindingDeleted(db, mirrored.subscription_id, at) : undefined;
-      if (closed) publish([{ kind: "deleted", binding: closed, at }]);
+      const closed = mirrored ? await closeMirror(mirrored.subscription_id, at) : undefined;
       return { subscriptionId, binding: closed ?? mirrored ?? null };
     },
 
@@ -248,8 +267,14 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
       const at = now();
       let total = 0;
       for (;;) {
-        const lapsed = await claimLapsedBindings(db, at, 100);
-        publish(lapsed.map((binding) => ({ kind: "expired" as const, binding, at })));
+        // Claimed and stored in one transaction: however many instances sweep, each lapse is announced once.
+        const lapsed = await changing(async (tx) => {
+          const claimed = await claimLapsedBindings(tx, at, 100);
+          return {
+            result: claimed,
+            changes: claimed.map((binding) => ({ kind: "expired" as const, binding, at })),
+          };
+        });
         total += lapsed.length;
         if (lapsed.length < 100) return total;
       }

@@ -1,7 +1,9 @@
 import type { BindingChanges, CreateBindingInput } from "@privnum/axe-api";
+import type { StoredChange } from "../changes/change-topics.js";
+import { subscribeToChanges } from "../graphql/change-subscription.js";
+import { encodeCursor } from "../shared/cursor.js";
 import { builder } from "../graphql/builder.js";
 import { keysetConnection } from "../graphql/connection.js";
-import { guardStream } from "../graphql/guard-stream.js";
 import { definedFields } from "../graphql/input-helpers.js";
 import { extensionKey } from "../graphql/loaders.js";
 import { audited } from "../graphql/mutation-audit.js";
@@ -13,7 +15,6 @@ import {
 } from "../graphql/phone-numbers.js";
 import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
-import type { BindingChangeEvent } from "../pubsub/pubsub.js";
 import { NotFoundError, PlatformError, ValidationError } from "../shared/errors.js";
 import { type BindingColumn, type BindingState, bindingState, listBindings } from "./binding.repository.js";
 import type { BindingRow } from "./binding.table.js";
@@ -386,12 +387,16 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-const BindingChangeObject = builder.objectRef<BindingChangeEvent>("BindingChange").implement({
+const BindingChangeObject = builder.objectRef<StoredChange<"bindingChange">>("BindingChange").implement({
   description: "A binding was created, changed, unbound, lapsed, or found missing on the platform.",
   fields: (t) => ({
-    kind: t.field({ type: BindingChangeKindEnum, resolve: (c) => c.kind }),
-    binding: t.field({ type: BindingObject, resolve: (c) => c.binding }),
-    at: t.field({ type: "DateTime", resolve: (c) => c.at }),
+    cursor: t.string({
+      description: "Pass it as `after` to resume after this change.",
+      resolve: (c) => encodeCursor("bindingChange", c.position),
+    }),
+    kind: t.field({ type: BindingChangeKindEnum, resolve: (c) => c.value.kind }),
+    binding: t.field({ type: BindingObject, resolve: (c) => c.value.binding }),
+    at: t.field({ type: "DateTime", resolve: (c) => c.value.at }),
   }),
 });
 
@@ -407,21 +412,27 @@ builder.subscriptionField("bindingChanges", (t) =>
   t.field({
     type: BindingChangeObject,
     description:
-      "Binding changes made through this gateway, lapses found by its expiry sweep, and bindings its check at " +
-      "start found missing on the platform.",
-    args: { filter: t.arg({ type: BindingChangeFilterInput }) },
+      "Binding changes made through any gateway instance, lapses found by the expiry sweep, and bindings the " +
+      "platform confirmed missing. " +
+      "With `after` (a `cursor` received earlier), the stored changes after it are replayed first, then live ones " +
+      "follow: none missed, none repeated, whichever gateway instance stored them. A replay holds at most " +
+      "`SUBSCRIPTION_MAX_REPLAY` changes.",
+    args: {
+      filter: t.arg({ type: BindingChangeFilterInput }),
+      after: t.arg.string({ description: "Resume after this cursor." }),
+    },
     subscribe: (_root, args, ctx) => {
       refuseNumberSearchByViewer(ctx, args.filter);
       const f = args.filter;
-      return guardStream(
-        ctx.services.pubsub.subscribe("bindingChange", {
-          filter: ({ binding: b }) =>
-            (!f?.subscriptionId || b.subscription_id === f.subscriptionId) &&
-            (!f?.virtualNum || b.virtual_num === f.virtualNum) &&
-            (!f?.bindNum || b.bind_num === f.bindNum),
-        }),
-        ctx.services.logger,
-      );
+      return subscribeToChanges(ctx, {
+        cursorKind: "bindingChange",
+        selection: { topic: "bindingChange", virtualNum: f?.virtualNum, subscriptionId: f?.subscriptionId },
+        matches: ({ binding: b }) =>
+          (!f?.subscriptionId || b.subscription_id === f.subscriptionId) &&
+          (!f?.virtualNum || b.virtual_num === f.virtualNum) &&
+          (!f?.bindNum || b.bind_num === f.bindNum),
+        after: args.after,
+      });
     },
     resolve: (change) => change,
   }),

@@ -3,13 +3,13 @@ import { maskPhoneNumber } from "@privnum/notification-schemas";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../database/database.js";
-import type { GatewayPubSub } from "../pubsub/pubsub.js";
 import {
   listActiveBindingsOn,
   listVirtualNumbersWithActiveBindings,
   markBindingsMissingFromPlatform,
 } from "./binding.repository.js";
 import type { BindingRow } from "./binding.table.js";
+import { appendBindingChanges } from "./binding-changes.js";
 
 /** What one check of the mirror against the platform found. */
 export interface PlatformCheckReport {
@@ -25,7 +25,8 @@ export interface PlatformCheckReport {
 export interface PlatformCheckOptions {
   db: Kysely<Database>;
   platform: () => AxeClient;
-  pubsub: GatewayPubSub;
+  /** Called after a commit that stored binding changes. */
+  onCommitted: () => void;
   now: () => Date;
   logger: Logger;
   /** Bindings per v2.0 listing page (1–100). @default 100 */
@@ -56,7 +57,7 @@ function isNotFound(error: unknown): boolean {
  * nothing on it.
  */
 export function createPlatformCheck(options: PlatformCheckOptions): PlatformCheck {
-  const { db, platform, pubsub, now, logger } = options;
+  const { db, platform, onCommitted, now, logger } = options;
   const pageSize = options.pageSize ?? 100;
   // Runs one after the other, so a run asked for by a test or an operator does not race the one at start.
   let previous: Promise<unknown> = Promise.resolve();
@@ -113,8 +114,15 @@ export function createPlatformCheck(options: PlatformCheckOptions): PlatformChec
       }
       report.checked += mirrored.length;
       const at = now();
-      const marked = await markBindingsMissingFromPlatform(db, missing, at);
-      for (const binding of marked) pubsub.publish("bindingChange", { kind: "missing", binding, at });
+      const marked = await db.transaction().execute(async (tx) => {
+        const marked = await markBindingsMissingFromPlatform(tx, missing, at);
+        await appendBindingChanges(
+          tx,
+          marked.map((binding) => ({ kind: "missing" as const, binding, at })),
+        );
+        return marked;
+      });
+      if (marked.length > 0) onCommitted();
       report.missing += marked.length;
       if (marked.length > 0) {
         logger.warn(

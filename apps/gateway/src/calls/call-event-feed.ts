@@ -1,153 +1,34 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Executor } from "../database/database.js";
+import { createStreamFeed, type StreamFeed } from "../stream/stream-feed.js";
 import { lastStreamPosition, listCallEventsAfter } from "./call-event.repository.js";
 import type { CallEventRow } from "./call-event.table.js";
 
-/** Longest `stop` waits for a read in flight, in ms. */
-const STOP_WAIT_MS = 1000;
-
-/** Receives every stored call event once, in stream order. */
-export type CallEventListener = (row: CallEventRow) => void;
+/** The in-process fan-out of the call event stream. */
+export type CallEventFeed = StreamFeed<CallEventRow>;
 
 /** Options for {@link createCallEventFeed}. */
 export interface CallEventFeedOptions {
   db: Executor;
   logger: Logger;
-  /**
-   * How often to look for events stored by other gateway instances sharing the database, in ms, asked again
-   * before each wait (the fan-out polls rarely while its broker carries wake-ups). Wake-ups read at once.
-   * @default 1000
-   */
+  /** See `StreamFeedOptions.pollIntervalMs`. @default 1000 */
   pollIntervalMs?: number | (() => number);
-  /** Rows read per query. @default 500 */
-  batchSize?: number;
-  /** Called with each row once it has been handed to the listeners (not when there were none): for metrics. */
+  /** Called with each row once it has been handed to the listeners: for metrics. */
   onHandedOff?: (row: CallEventRow) => void;
 }
 
-/** The in-process fan-out of the call event stream. */
-export interface CallEventFeed {
-  /** Start from the current end of the stream. */
-  start(): Promise<void>;
-  /** Stop polling; pending reads finish. */
-  stop(): Promise<void>;
-  /** Something was committed: read the stream now. */
-  wake(): void;
-  /** Register a listener; returns its removal. */
-  subscribe(listener: CallEventListener): () => void;
-  /** Registered listeners (one per live `callEvents` subscription). */
-  listenerCount(): number;
-  /** The last stream position handed to listeners. */
-  position(): number;
-  /** Resolves once everything committed before the call has been handed to listeners. */
-  catchUp(): Promise<void>;
-}
-
-/**
- * Tails `call_events` by stream position and hands each new row to every listener, strictly in stream
- * order. Publishing rows straight from the storing transactions would not give that order: two pushes
- * that commit in one order can finish their post-commit work in the other. Reading the table instead
- * relies on the storing side's guarantee that positions become visible in order, so a listener never
- * receives n after n+1, and events stored by other instances arrive too.
- */
+/** Tail `call_events` by `stream_seq` (see `createStreamFeed`). */
 export function createCallEventFeed(options: CallEventFeedOptions): CallEventFeed {
-  const { db, logger, onHandedOff } = options;
-  const interval = options.pollIntervalMs ?? 1000;
-  const pollIntervalMs = typeof interval === "number" ? () => interval : interval;
-  const batchSize = options.batchSize ?? 500;
-  const listeners = new Set<CallEventListener>();
-  let position = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-
-  async function drain(): Promise<void> {
-    do {
-      again = false;
-      if (listeners.size === 0) {
-        // Nobody to hand rows to: keep up with the end of the stream without reading the rows. A listener
-        // that arrived meanwhile gets the rows read instead (this end may hold rows committed after it).
-        const end = await lastStreamPosition(db);
-        if (listeners.size === 0) {
-          position = Math.max(position, end);
-          continue;
-        }
-      }
-      for (;;) {
-        const rows = await listCallEventsAfter(db, position, {}, batchSize);
-        for (const row of rows) {
-          position = row.stream_seq!;
-          for (const listener of listeners) {
-            try {
-              listener(row);
-            } catch (error) {
-              logger.error({ err: error }, "call event listener failed");
-            }
-          }
-          if (onHandedOff && listeners.size > 0) onHandedOff(row);
-        }
-        if (rows.length < batchSize) break;
-      }
-    } while (again && !stopped);
-  }
-
-  function read(): Promise<void> {
-    if (running) {
-      // A read is in flight; it may have missed what was just committed, so go round once more.
-      again = true;
-      return running;
-    }
-    running = drain()
-      .catch((error: unknown) => {
-        // After stop, a read cut short by the database closing is expected.
-        if (stopped) return;
-        logger.warn(
-          { err: error },
-          "reading the call event stream failed; retrying on the next wake or poll",
-        );
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  }
-
-  return {
-    async start() {
-      stopped = false;
-      position = await lastStreamPosition(db);
-      const poll = () => {
-        timer = setTimeout(() => {
-          void read().finally(() => {
-            if (!stopped) poll();
-          });
-        }, pollIntervalMs());
-        timer.unref();
-      };
-      poll();
+  const { db } = options;
+  return createStreamFeed({
+    name: "call event",
+    logger: options.logger,
+    source: {
+      readAfter: (after, limit) => listCallEventsAfter(db, after, {}, limit),
+      end: () => lastStreamPosition(db),
+      positionOf: (row) => row.stream_seq!,
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      // A read in flight only hands rows to listeners: wait for it briefly, never for a statement stuck on a
-      // silent database link (the database closes next and ends it).
-      if (running) await Promise.race([running, sleep(STOP_WAIT_MS)]);
-    },
-    wake() {
-      if (!stopped) void read();
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    position: () => position,
-    listenerCount: () => listeners.size,
-    async catchUp() {
-      await read();
-      if (running) await running;
-    },
-  };
+    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.onHandedOff !== undefined ? { onHandedOff: options.onHandedOff } : {}),
+  });
 }

@@ -3,7 +3,7 @@ import { toDate } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
 import type { CallEventRow, NewCallEventRow } from "./call-event.table.js";
 import { type CallEventFilter, callEventCondition } from "./call-event-filter.js";
-import { callEventStreamLock } from "./call-locks.js";
+import { streamLock } from "../stream/stream-lock.js";
 
 /** The dedupe key of an event: session, type and the platform's timestamp. */
 function eventKey(row: Pick<NewCallEventRow, "session_id" | "event_type" | "event_timestamp">): string {
@@ -89,7 +89,7 @@ export async function assignStreamPositions(
        set stream_seq = n.seq
       from (select u.id,
                    case when l.held is not null then nextval('call_event_stream_seq') end as seq
-              from (select ${callEventStreamLock()} as held) as l,
+              from (select ${streamLock()} as held) as l,
                    unnest(${events.map((e) => e.id)}::bigint[]) with ordinality as u(id, ord)
              order by u.ord) as n
      where c.id = n.id

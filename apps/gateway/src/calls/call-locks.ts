@@ -1,10 +1,9 @@
-import { type RawBuilder, sql } from "kysely";
+import { sql } from "kysely";
 import type { Executor } from "../database/database.js";
 
 // Two-key advisory locks (int4, int4) live in a space separate from single bigint keys, so these class
-// ids cannot collide with locks other software takes with one key.
+// ids cannot collide with locks other software takes with one key. (0x7072_0002 is the stream lock's.)
 const SESSION_LOCK_CLASS = 0x7072_0001;
-const STREAM_LOCK_CLASS = 0x7072_0002;
 
 /**
  * Serialise transactions that touch the same call sessions, so that each refold sees the events the
@@ -16,14 +15,4 @@ export async function lockCallSessions(tx: Executor, sessionIds: Iterable<string
   // One round trip; unnest yields the (sorted) array in order, so the locks are taken in that order.
   await sql`select pg_advisory_xact_lock(${SESSION_LOCK_CLASS}::int4, hashtext(s))
               from unnest(${sorted}::text[]) as s`.execute(tx);
-}
-
-/**
- * The stream lock, held until the transaction ends: every transaction assigns stream positions only while
- * holding it, so positions are handed out in commit order. Must be the last lock taken. An expression
- * (text, never null once the lock is held) for the statement that takes it and assigns positions at once:
- * see `assignStreamPositions`.
- */
-export function callEventStreamLock(): RawBuilder<string> {
-  return sql<string>`pg_advisory_xact_lock(${STREAM_LOCK_CLASS}::int4, 0)::text`;
 }

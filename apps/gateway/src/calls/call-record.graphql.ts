@@ -1,10 +1,12 @@
 import { describeUlFailReason, type FeeRecord } from "@privnum/notification-schemas";
 import { BindingObject } from "../bindings/binding.graphql.js";
 import { toCommandError } from "../bindings/platform-errors.js";
+import type { StoredChange } from "../changes/change-topics.js";
+import { subscribeToChanges } from "../graphql/change-subscription.js";
+import { encodeCursor } from "../shared/cursor.js";
 import { builder } from "../graphql/builder.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { keysetConnection } from "../graphql/connection.js";
-import { guardStream } from "../graphql/guard-stream.js";
 import {
   refuseNumberSearchByViewer,
   shownJson,
@@ -241,22 +243,45 @@ builder.queryFields((t) => ({
   ),
 }));
 
+const CallRecordAddedObject = builder.objectRef<StoredChange<"callRecord">>("CallRecordAdded").implement({
+  description: "A CDR, once stored, at its place in the change stream.",
+  fields: (t) => ({
+    cursor: t.string({
+      description: "Pass it as `after` to resume after this CDR.",
+      resolve: (c) => encodeCursor("callRecordAdded", c.position),
+    }),
+    record: t.field({ type: CallRecordObject, resolve: (c) => c.value }),
+  }),
+});
+
 builder.subscriptionField("callRecords", (t) =>
   t.field({
-    type: CallRecordObject,
-    description: "Each new CDR, once stored.",
-    args: { filter: t.arg({ type: CallRecordFilterInput }) },
+    type: CallRecordAddedObject,
+    description:
+      "Each new CDR, once stored. " +
+      "With `after` (a `cursor` received earlier), the stored changes after it are replayed first, then live ones " +
+      "follow: none missed, none repeated, whichever gateway instance stored them. A replay holds at most " +
+      "`SUBSCRIPTION_MAX_REPLAY` changes.",
+    args: {
+      filter: t.arg({ type: CallRecordFilterInput }),
+      after: t.arg.string({ description: "Resume after this cursor." }),
+    },
     subscribe: (_root, args, ctx) => {
       refuseNumberSearchByViewer(ctx, args.filter);
       const f = (args.filter ?? {}) as CallRecordFilter;
-      return guardStream(
-        ctx.services.pubsub.subscribe("callRecord", {
-          filter: (row) => matchesCallRecordFilter(row, f),
-        }),
-        ctx.services.logger,
-      );
+      return subscribeToChanges(ctx, {
+        cursorKind: "callRecordAdded",
+        selection: {
+          topic: "callRecord",
+          virtualNum: f.virtualNum,
+          subscriptionId: f.subscriptionId,
+          sessionId: f.sessionId,
+        },
+        matches: (row) => matchesCallRecordFilter(row, f),
+        after: args.after,
+      });
     },
-    resolve: (row) => row,
+    resolve: (change) => change,
   }),
 );
 

@@ -1,9 +1,11 @@
 import type { HangupReason } from "@privnum/notification-schemas";
 import { BindingObject } from "../bindings/binding.graphql.js";
+import type { StoredChange } from "../changes/change-topics.js";
+import { subscribeToChanges } from "../graphql/change-subscription.js";
+import { encodeCursor } from "../shared/cursor.js";
 import { builder } from "../graphql/builder.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { keysetConnection } from "../graphql/connection.js";
-import { guardStream } from "../graphql/guard-stream.js";
 import {
   refuseNumberSearchByViewer,
   shownPhoneNumber,
@@ -164,22 +166,47 @@ builder.queryFields((t) => ({
   ),
 }));
 
+const CallSessionUpdateObject = builder
+  .objectRef<StoredChange<"callSession">>("CallSessionUpdate")
+  .implement({
+    description: "A call's folded state after an event or CDR changed it, at its place in the change stream.",
+    fields: (t) => ({
+      cursor: t.string({
+        description: "Pass it as `after` to resume after this update.",
+        resolve: (c) => encodeCursor("callSessionUpdate", c.position),
+      }),
+      session: t.field({ type: CallSessionObject, resolve: (c) => c.value }),
+    }),
+  });
+
 builder.subscriptionField("callSessionUpdates", (t) =>
   t.field({
-    type: CallSessionObject,
-    description: "A call's folded state, each time an event or CDR changes it.",
-    args: { filter: t.arg({ type: CallSessionFilterInput }) },
+    type: CallSessionUpdateObject,
+    description:
+      "A call's folded state, each time an event or CDR changes it. " +
+      "With `after` (a `cursor` received earlier), the stored changes after it are replayed first, then live ones " +
+      "follow: none missed, none repeated, whichever gateway instance stored them. A replay holds at most " +
+      "`SUBSCRIPTION_MAX_REPLAY` changes.",
+    args: {
+      filter: t.arg({ type: CallSessionFilterInput }),
+      after: t.arg.string({ description: "Resume after this cursor." }),
+    },
     subscribe: (_root, args, ctx) => {
       refuseNumberSearchByViewer(ctx, args.filter);
       const f = toFilter(args.filter);
-      return guardStream(
-        ctx.services.pubsub.subscribe("callSession", {
-          filter: (row) => matchesCallSessionFilter(row, f),
-        }),
-        ctx.services.logger,
-      );
+      return subscribeToChanges(ctx, {
+        cursorKind: "callSessionUpdate",
+        selection: {
+          topic: "callSession",
+          virtualNum: f.virtualNum,
+          subscriptionId: f.subscriptionId,
+          sessionId: f.sessionId,
+        },
+        matches: (row) => matchesCallSessionFilter(row, f),
+        after: args.after,
+      });
     },
-    resolve: (row) => row,
+    resolve: (change) => change,
   }),
 );
 

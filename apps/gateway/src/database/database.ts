@@ -10,6 +10,7 @@ import type { CallSessionTable } from "../calls/call-session.table.js";
 import type { NonceTable } from "../ingest/nonce.table.js";
 import type { ReceivedNotificationTable } from "../notifications/received-notification.table.js";
 import type { VirtualNumberTable } from "../numbers/virtual-number.table.js";
+import type { StreamChangeTable } from "../changes/stream-change.table.js";
 import type { DatabaseConfig } from "../shared/config.js";
 import { abandoningPool } from "./abandoning-pool.js";
 import { migrationProvider } from "./migration-provider.js";
@@ -23,6 +24,7 @@ export interface Database {
   virtual_numbers: VirtualNumberTable;
   received_notifications: ReceivedNotificationTable;
   nonces: NonceTable;
+  stream_changes: StreamChangeTable;
 }
 
 /** What repositories take as their first argument: the database or an open transaction. */

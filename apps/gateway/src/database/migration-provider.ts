@@ -4,6 +4,7 @@ import * as keptBodiesLz4 from "./migrations/20261125T000000-kept-bodies-lz4.js"
 import * as reusedPlatformIds from "./migrations/20261201T000000-reused-platform-ids.js";
 import * as platformMissingBindings from "./migrations/20261206T000000-platform-missing-bindings.js";
 import * as receivedNotificationMetadata from "./migrations/20261206T100000-received-notification-metadata.js";
+import * as streamChanges from "./migrations/20261206T200000-stream-changes.js";
 
 /**
  * The gateway's migrations, listed in code rather than read from disk so that they work the same from
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "20261201T000000-reused-platform-ids": reusedPlatformIds,
   "20261206T000000-platform-missing-bindings": platformMissingBindings,
   "20261206T100000-received-notification-metadata": receivedNotificationMetadata,
+  "20261206T200000-stream-changes": streamChanges,
 };
 
 /** A Kysely `MigrationProvider` over the in-code list above. */

@@ -6,18 +6,19 @@ import type { Caller } from "../auth/caller.js";
 import type { BindingCommands } from "../bindings/binding-commands.js";
 import type { CallEventFeed } from "../calls/call-event-feed.js";
 import type { RecordingUrlCache } from "../calls/recording-url-cache.js";
-import type { ReplayGate } from "../calls/replay-gate.js";
+import type { ReplayGate } from "../stream/replay-gate.js";
 import type { Database } from "../database/database.js";
-import type { GatewayPubSub } from "../pubsub/pubsub.js";
+import type { ChangeFeed } from "../changes/change-feed.js";
 import type { ExecutionScope } from "./execution-scope.js";
 
 /** Long-lived parts every resolver may use. */
 export interface GatewayServices {
   db: Kysely<Database>;
   feed: CallEventFeed;
-  /** Bounds the database work of resuming `callEvents` subscriptions (concurrency and events per replay). */
+  /** The change stream (calls, CDRs, binding changes, number statuses), tailed for subscriptions. */
+  changes: ChangeFeed;
+  /** Bounds the database work of resuming subscriptions (concurrency and events per replay). */
   replays: ReplayGate;
-  pubsub: GatewayPubSub;
   bindings: BindingCommands;
   /** The platform client (throws before start). */
   platform(): AxeClient;

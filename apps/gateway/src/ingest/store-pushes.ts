@@ -1,6 +1,8 @@
 import type { Notification, NumStatusNotification } from "@privnum/notification-schemas";
 import type { Kysely, Transaction } from "kysely";
 import { assignStreamPositions } from "../calls/call-event.repository.js";
+import type { NewChange } from "../changes/change-topics.js";
+import { appendChanges } from "../changes/stream-change.repository.js";
 import type { Database } from "../database/database.js";
 import {
   insertReceivedNotifications,
@@ -16,7 +18,7 @@ import { itemCount, type PendingPush, type StoredPush } from "./stored-push.js";
  * Store verified, parsed pushes in a single transaction: every body with its verdict (one statement), the
  * new events and CDRs of them all (deduplicated; one statement each), the calls they touch refolded once,
  * and the X-number statuses in push order. The stream positions of new events are assigned last, just
- * before commit, in push order. Resolves after commit with one result per push, in order; throws (rolling
+ * before commit, in push order, followed by the changes subscribers follow (calls, CDRs, number statuses). Resolves after commit with one result per push, in order; throws (rolling
  * everything back) when the database fails.
  */
 export async function storeNotifications(
@@ -83,10 +85,20 @@ export async function storeNotifications(
     const byReceived = new Map(results.map((r) => [r.receivedId, r]));
     for (const result of results) result.events = [];
     for (const event of positioned) byReceived.get(event.received_notification_id)?.events.push(event);
+    await appendChanges(tx, results.flatMap(changesOf));
     return results;
   });
   for (const number of addedNumbers) knownNumbers.add(number);
   return stored;
+}
+
+/** What a stored push changed, for the change stream: the calls it changed, its new CDRs, its number statuses. */
+function changesOf(result: StoredPush): NewChange[] {
+  return [
+    ...result.sessions.map((value) => ({ topic: "callSession" as const, value })),
+    ...result.records.map((value) => ({ topic: "callRecord" as const, value })),
+    ...result.numbers.map((value) => ({ topic: "virtualNumber" as const, value })),
+  ];
 }
 
 function acceptedResult(receivedId: number, notification: Notification): StoredPush {

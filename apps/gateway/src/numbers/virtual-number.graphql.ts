@@ -1,7 +1,9 @@
 import { describeNumStatus, describeNumStatusCause } from "@privnum/notification-schemas";
+import type { StoredChange } from "../changes/change-topics.js";
+import { subscribeToChanges } from "../graphql/change-subscription.js";
+import { encodeCursor } from "../shared/cursor.js";
 import { builder } from "../graphql/builder.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
-import { guardStream } from "../graphql/guard-stream.js";
 import { shownPhoneNumber } from "../graphql/phone-numbers.js";
 import { listVirtualNumbers } from "./virtual-number.repository.js";
 import type { VirtualNumberRow } from "./virtual-number.table.js";
@@ -59,18 +61,38 @@ builder.queryField("virtualNumbers", (t) =>
   }),
 );
 
+const VirtualNumberStatusChangeObject = builder
+  .objectRef<StoredChange<"virtualNumber">>("VirtualNumberStatusChange")
+  .implement({
+    description: "An X number's status after a numStatus push changed it, at its place in the change stream.",
+    fields: (t) => ({
+      cursor: t.string({
+        description: "Pass it as `after` to resume after this change.",
+        resolve: (c) => encodeCursor("virtualNumberStatus", c.position),
+      }),
+      virtualNumber: t.field({ type: VirtualNumberObject, resolve: (c) => c.value }),
+    }),
+  });
+
 builder.subscriptionField("virtualNumberStatus", (t) =>
   t.field({
-    type: VirtualNumberObject,
-    description: "An X number's status changed (numStatus push).",
-    args: { number: t.arg.string({ description: "Only this number." }) },
+    type: VirtualNumberStatusChangeObject,
+    description:
+      "An X number's status changed (numStatus push). " +
+      "With `after` (a `cursor` received earlier), the stored changes after it are replayed first, then live ones " +
+      "follow: none missed, none repeated, whichever gateway instance stored them. A replay holds at most " +
+      "`SUBSCRIPTION_MAX_REPLAY` changes.",
+    args: {
+      number: t.arg.string({ description: "Only this number." }),
+      after: t.arg.string({ description: "Resume after this cursor." }),
+    },
     subscribe: (_root, args, ctx) =>
-      guardStream(
-        ctx.services.pubsub.subscribe("virtualNumber", {
-          filter: (row) => !args.number || row.number === args.number,
-        }),
-        ctx.services.logger,
-      ),
-    resolve: (row) => row,
+      subscribeToChanges(ctx, {
+        cursorKind: "virtualNumberStatus",
+        selection: { topic: "virtualNumber", virtualNum: args.number },
+        matches: (row) => !args.number || row.number === args.number,
+        after: args.after,
+      }),
+    resolve: (change) => change,
   }),
 );

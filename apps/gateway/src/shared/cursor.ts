@@ -7,6 +7,11 @@ const PREFIX = {
   callSession: "cs",
   callRecord: "cr",
   receivedNotification: "rn",
+  // Positions in the change stream, one kind per subscription.
+  callSessionUpdate: "csu",
+  callRecordAdded: "cra",
+  bindingChange: "bc",
+  virtualNumberStatus: "vns",
 } as const;
 
 /** What a cursor points into. */

@@ -175,7 +175,7 @@ export async function until(
 export function subscriptionCounter(
   gateway: RunningGateway,
 ): (count: number, timeoutMs?: number) => Promise<void> {
-  const live = () => gateway.services.feed.listenerCount() + gateway.services.pubsub.listenerCount();
+  const live = () => gateway.services.feed.listenerCount() + gateway.services.changes.listenerCount();
   const baseline = live();
   return (count, timeoutMs) =>
     until(() => live() >= baseline + count, `${count} more live subscriptions`, timeoutMs);
