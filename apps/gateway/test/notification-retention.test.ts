@@ -44,7 +44,23 @@ describe.each(ENGINES)("notification retention on $engine", ({ create }) => {
     return inserted.map((row) => row.id);
   }
 
+  /** Insert changes recorded at `at` (positions from `first` on); resolves their positions. */
+  async function changes(count: number, at: Date, first: number) {
+    const rows = Array.from({ length: count }, (_, i) => ({
+      position: first + i,
+      topic: "virtualNumber",
+      virtual_num: "+8617000000001",
+      subscription_id: null,
+      session_id: null,
+      payload: JSON.stringify({ number: "+8617000000001" }),
+      recorded_at: at,
+    }));
+    await db().insertInto("stream_changes").values(rows).execute();
+    return rows.map((row) => row.position);
+  }
+
   async function clear() {
+    await db().deleteFrom("stream_changes").execute();
     await db().deleteFrom("call_events").execute();
     await db().deleteFrom("received_notifications").execute();
   }
@@ -56,6 +72,8 @@ describe.each(ENGINES)("notification retention on $engine", ({ create }) => {
     const recentAccepted = await keep(2, "accepted", RECENT);
     const oldRejected = [...(await keep(4, "rejected", OLD, null)), ...(await keep(1, "rejected", OLD))];
     const recentRejected = await keep(2, "rejected", RECENT, null);
+    await changes(4, OLD, 1);
+    const recentChanges = await changes(2, RECENT, 100);
     // A call event still references an old accepted push: its row must stay.
     await db()
       .insertInto("call_events")
@@ -70,9 +88,11 @@ describe.each(ENGINES)("notification retention on $engine", ({ create }) => {
 
     const statements = handle.queryCount();
     const result = await purgeExpiredNotifications(db(), { before: CUTOFF, batchSize: 3 });
-    // 7 bodies in batches of 3, 3, 1; then 5 rows in batches of 3, 2.
-    expect(result).toEqual({ bodiesPurged: 7, rejectedDeleted: 5, batches: 5 });
-    expect(handle.queryCount() - statements).toBe(5);
+    // 7 bodies in batches of 3, 3, 1; then 5 rows in batches of 3, 2; then 4 changes in batches of 3, 1.
+    expect(result).toEqual({ bodiesPurged: 7, rejectedDeleted: 5, changesDeleted: 4, batches: 7 });
+    expect(handle.queryCount() - statements).toBe(7);
+    const kept = await db().selectFrom("stream_changes").select("position").orderBy("position").execute();
+    expect(kept.map((row) => Number(row.position))).toEqual(recentChanges);
 
     const rows = await db()
       .selectFrom("received_notifications")
@@ -101,7 +121,8 @@ describe.each(ENGINES)("notification retention on $engine", ({ create }) => {
     expect(await purgeExpiredNotifications(db(), { before: CUTOFF, batchSize: 3 })).toEqual({
       bodiesPurged: 0,
       rejectedDeleted: 0,
-      batches: 2,
+      changesDeleted: 0,
+      batches: 3,
     });
   });
 

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../database/database.js";
 import type { Logger } from "../shared/logger.js";
 import { repeatEvery } from "../shared/repeat.js";
+import { purgeChangesBefore } from "../changes/stream-change.repository.js";
 import { deleteRejectedBefore, purgeBodiesBefore } from "./received-notification.repository.js";
 
 /** Rows touched per statement: each batch is one short statement, never one giant DELETE. */
@@ -13,6 +14,8 @@ export interface RetentionResult {
   bodiesPurged: number;
   /** Rows of refused pushes deleted whole (nothing references them). */
   rejectedDeleted: number;
+  /** Changes of the change stream deleted (a resume from an older cursor replays what is left). */
+  changesDeleted: number;
   /** Statements run that changed rows, or found none left. */
   batches: number;
 }
@@ -29,14 +32,15 @@ export interface RetentionOptions {
  * Delete what `received_notifications` keeps past its retention, in batches of `batchSize` rows:
  * - the body of an accepted or duplicate push (set to null, `body_purged_at` set): the row itself stays,
  *   since call events and CDRs reference it by foreign key and its metadata still tells what arrived;
- * - the whole row of a refused push: nothing references one (only stored pushes have events or CDRs).
+ * - the whole row of a refused push: nothing references one (only stored pushes have events or CDRs);
+ * - the changes of the change stream (`stream_changes`), snapshots kept for resuming subscriptions.
  */
 export async function purgeExpiredNotifications(
   db: Kysely<Database>,
   options: RetentionOptions,
 ): Promise<RetentionResult> {
   const batchSize = options.batchSize ?? RETENTION_BATCH_SIZE;
-  const result: RetentionResult = { bodiesPurged: 0, rejectedDeleted: 0, batches: 0 };
+  const result: RetentionResult = { bodiesPurged: 0, rejectedDeleted: 0, changesDeleted: 0, batches: 0 };
   for (;;) {
     const purged = await purgeBodiesBefore(db, options.before, batchSize);
     result.batches += 1;
@@ -47,6 +51,12 @@ export async function purgeExpiredNotifications(
     const deleted = await deleteRejectedBefore(db, options.before, batchSize);
     result.batches += 1;
     result.rejectedDeleted += deleted;
+    if (deleted < batchSize) break;
+  }
+  for (;;) {
+    const deleted = await purgeChangesBefore(db, options.before, batchSize);
+    result.batches += 1;
+    result.changesDeleted += deleted;
     if (deleted < batchSize) break;
   }
   return result;
@@ -80,7 +90,7 @@ export function startNotificationRetention(options: NotificationRetentionOptions
   const run = async () => {
     const before = new Date(now().getTime() - retentionDays * DAY_MS);
     const result = await purgeExpiredNotifications(db, { before });
-    if (result.bodiesPurged + result.rejectedDeleted > 0) {
+    if (result.bodiesPurged + result.rejectedDeleted + result.changesDeleted > 0) {
       logger.info({ ...result, before, retentionDays }, "notification retention: deleted kept bodies");
     }
   };

@@ -170,7 +170,7 @@ export async function until(
 
 /**
  * Call before subscribing; the returned function waits until the server holds `count` more live
- * subscriptions (call-event feed listeners plus pub/sub topics) than it did at this call.
+ * subscriptions (listeners of the call-event and change feeds) than it did at this call.
  */
 export function subscriptionCounter(
   gateway: RunningGateway,
