@@ -6,16 +6,25 @@ export interface StartedGateway {
   graphqlUrl: string;
   simulatorUrl: string | undefined;
   devKeys: DevKeys | undefined;
+  /** How instances wake each other's feeds. */
+  fanOut: "in-process" | "redis";
 }
 
 /** The lines printed once the gateway has started, as one block (ending in a newline) to write at once. */
-export function formatStartBanner({ url, graphqlUrl, simulatorUrl, devKeys }: StartedGateway): string {
+export function formatStartBanner({
+  url,
+  graphqlUrl,
+  simulatorUrl,
+  devKeys,
+  fanOut,
+}: StartedGateway): string {
   const lines = [
     `privnum gateway listening on ${url}`,
     `  GraphiQL:   ${graphqlUrl}`,
     `  WebSocket:  ${graphqlUrl.replace(/^http/, "ws")} (graphql-ws)`,
     `  Webhook:    ${url}/notify`,
     `  Probes:     ${url}/healthz, ${url}/readyz, ${url}/metrics`,
+    `  Fan-out:    ${fanOut === "redis" ? "Redis (REDIS_URL): instances wake each other's feeds" : "in-process (one instance)"}`,
   ];
   if (simulatorUrl) {
     lines.push(`  Simulator:  ${simulatorUrl} (embedded; control API at ${simulatorUrl}/simulator/state)`);
