@@ -1,7 +1,7 @@
 import type { Simulator } from "@privnum/axe-simulator";
 import type { DevKeys } from "./auth/dev-keys.js";
-import type { FanOut } from "./fanout/fan-out.js";
 import type { OpenDatabaseOptions } from "./database/database.js";
+import type { FanOut } from "./fanout/fan-out.js";
 import type { GatewayServices } from "./graphql/context.js";
 import type { GraphQLWebSocket } from "./http/graphql-websocket.js";
 import type { GatewayYoga } from "./http/yoga.js";

@@ -37,8 +37,10 @@ const MAX_MESSAGE_LENGTH = 64;
  * Pub/sub delivers at most once, so the feeds still poll, rarely (`pollIntervalMs`) while Redis is
  * reachable, and every `degradedPollIntervalMs` while either connection is down. Nothing waits on Redis in a
  * caller's path: `committed` publishes in the background, and a command fails at once while Redis is away.
- * An outage is logged once (warning), the recovery once (info), and on recovery the listeners are called and a
- * wake-up is published, so that what was committed meanwhile, here or elsewhere, is read at once.
+ * An outage is logged once (warning); meanwhile the fan-out wakes the listeners every
+ * `degradedPollIntervalMs` itself, so that a feed in a long wait polls often at once. The recovery is logged
+ * once (info), and the listeners are called and a wake-up is published, so that what was committed meanwhile,
+ * here or elsewhere, is read at once.
  */
 export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
   const logger = options.logger.child({ component: "fan-out" });
@@ -66,6 +68,8 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
   let wakeUpsReceived = 0;
   let wakeUpsLost = 0;
   let onHealthy: (() => void) | undefined;
+  /** While degraded: wakes the listeners every `degradedPollMs`, whatever wait a feed is in. */
+  let degradedTick: NodeJS.Timeout | undefined;
 
   const healthy = () => publisher.status === "ready" && subscribed && !publishFailed;
 
@@ -108,19 +112,29 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
     if (reported === undefined) return;
     if (now && reported === "degraded") {
       reported = "healthy";
+      clearInterval(degradedTick);
       logger.info("Redis reachable again: fan-out carries wake-ups between instances");
       wakeListeners();
       publish();
     } else if (!now && reported === "healthy") {
-      reported = "degraded";
-      warnDegraded();
+      degrade();
+      wakeListeners();
     }
   }
 
-  const warnDegraded = () =>
+  /**
+   * Report the outage, and poll from now on: a feed may be in a wait of the healthy interval, which it asked
+   * for before the outage, so the fan-out wakes the listeners itself at the degraded interval until Redis is
+   * back (a read finds nothing new, cheaply, when nothing was committed).
+   */
+  function degrade(): void {
+    reported = "degraded";
     logger.warn(
       `Redis unreachable: fan-out falls back to polling the stored streams every ${degradedPollMs / 1000} s`,
     );
+    degradedTick = setInterval(wakeListeners, degradedPollMs);
+    degradedTick.unref();
+  }
 
   publisher.on("ready", () => {
     publishFailed = false;
@@ -189,15 +203,12 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
       clearTimeout(timer);
       onHealthy = undefined;
       if (stopped) return;
-      if (healthy()) {
-        reported = "healthy";
-      } else {
-        reported = "degraded";
-        warnDegraded();
-      }
+      if (healthy()) reported = "healthy";
+      else degrade();
     },
     async stop() {
       stopped = true;
+      clearInterval(degradedTick);
       onHealthy?.();
       listeners.clear();
       await Promise.all([closeRedisClient(publisher), closeRedisClient(subscriber)]);

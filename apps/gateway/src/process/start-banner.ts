@@ -24,11 +24,15 @@ export function formatStartBanner({
     `  WebSocket:  ${graphqlUrl.replace(/^http/, "ws")} (graphql-ws)`,
     `  Webhook:    ${url}/notify`,
     `  Probes:     ${url}/healthz, ${url}/readyz, ${url}/metrics`,
-    `  Fan-out:    ${fanOut === "redis" ? "Redis (REDIS_URL): instances wake each other's feeds" : "in-process (one instance)"}`,
   ];
   if (simulatorUrl) {
     lines.push(`  Simulator:  ${simulatorUrl} (embedded; control API at ${simulatorUrl}/simulator/state)`);
   }
+  lines.push(
+    fanOut === "redis"
+      ? "  Fan-out:    Redis (REDIS_URL): instances wake each other's feeds"
+      : "  Fan-out:    in-process (one instance)",
+  );
   if (devKeys) {
     // Unindented, one per line: easy to copy, and to pick out of the output by a script.
     lines.push(
