@@ -113,6 +113,11 @@ describe("two gateways on one PostgreSQL and one Redis", () => {
       { sessionId: "s-cross-1", eventType: "ANSWER" },
     ]);
     seen.unsubscribe();
+    const metrics = await (await fetch(`${b.gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/^privnum_fanout_degraded 0$/m);
+    expect(
+      Number(/^privnum_fanout_wakeups_received_total (\d+)$/m.exec(metrics)?.[1]),
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it("a signed push replayed to the other gateway is refused (nonces shared in PostgreSQL)", async () => {

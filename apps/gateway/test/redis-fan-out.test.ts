@@ -178,6 +178,44 @@ describe("Redis fan-out", () => {
     await until(() => a.fanOut.counts().wakeUpsReceived === 1, "a to hear b");
   });
 
+  it("degrades when a wake-up cannot be published on a silent link, and recovers by itself", async () => {
+    const prefix = testRedisPrefix();
+    const proxy = await proxyToRedis();
+    const a = await fanOut(prefix, {
+      url: redisUrlThrough(proxy.port),
+      timeoutMs: 200,
+      degradedPollIntervalMs: 100,
+    });
+    const b = await fanOut(prefix);
+    proxy.stall();
+    a.fanOut.committed();
+    // The connections still look fine; the PUBLISH times out.
+    await until(() => a.fanOut.counts().degraded, "a to notice the lost wake-up");
+    expect(a.fanOut.counts().wakeUpsLost).toBeGreaterThanOrEqual(1);
+    expect(a.fanOut.pollIntervalMs()).toBe(100);
+    expect(messages(a.log, WARN)).toHaveLength(1);
+
+    // No commit needed: the polling probes with a wake-up until one goes through.
+    proxy.resume();
+    await until(() => !a.fanOut.counts().degraded, "a to recover");
+    expect(messages(a.log, INFO)).toHaveLength(1);
+    await until(() => b.calls() >= 1, "b to hear a once the link works");
+  });
+
+  it("calls every listener even when one throws, and logs the failure", async () => {
+    const prefix = testRedisPrefix();
+    const a = await fanOut(prefix);
+    a.fanOut.onCommitted(() => {
+      throw new Error("listener broke");
+    });
+    let after = 0;
+    a.fanOut.onCommitted(() => after++);
+    a.fanOut.committed();
+    expect(a.calls()).toBe(1);
+    expect(after).toBe(1);
+    expect(a.log.lines.filter((line) => line.msg === "a fan-out listener failed")).toHaveLength(1);
+  });
+
   it("stops within its bound when Redis has gone silent", async () => {
     const proxy = await proxyToRedis();
     const a = await fanOut(testRedisPrefix(), { url: redisUrlThrough(proxy.port) });

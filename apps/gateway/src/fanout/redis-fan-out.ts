@@ -19,6 +19,8 @@ export interface RedisFanOutOptions {
   connectWaitMs?: number;
   /** Longest wait between two reconnection attempts, in ms. @default DEFAULT_MAX_RECONNECT_DELAY_MS */
   maxReconnectDelayMs?: number;
+  /** Longest a connection attempt or a PUBLISH may take before it counts as failed, in ms. @default 2000 */
+  timeoutMs?: number;
 }
 
 /** The channel every instance of a deployment publishes its wake-ups on and listens to. */
@@ -54,6 +56,7 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
     ...(options.maxReconnectDelayMs !== undefined
       ? { maxReconnectDelayMs: options.maxReconnectDelayMs }
       : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   };
   const publisher = createRedisClient({ ...clientOptions, name: "fanout-publish" });
   const subscriber = createRedisClient({ ...clientOptions, name: "fanout-subscribe" });
@@ -132,8 +135,18 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
     logger.warn(
       `Redis unreachable: fan-out falls back to polling the stored streams every ${degradedPollMs / 1000} s`,
     );
-    degradedTick = setInterval(wakeListeners, degradedPollMs);
+    degradedTick = setInterval(pollWhileDegraded, degradedPollMs);
     degradedTick.unref();
+  }
+
+  /**
+   * One tick of the polling while degraded. When only publishing failed (the connections look fine: a
+   * command timed out), a wake-up is published again as a probe, so that the fan-out recovers without
+   * waiting for the next commit (the others read, and find nothing new).
+   */
+  function pollWhileDegraded(): void {
+    wakeListeners();
+    if (publishFailed) publish();
   }
 
   publisher.on("ready", () => {
@@ -147,7 +160,12 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
         subscribed = true;
         evaluate();
       },
-      (error: Error) => logger.debug({ err: { message: error.message } }, "subscribing failed"),
+      (error: Error) => {
+        logger.debug({ err: { message: error.message } }, "subscribing failed");
+        // Refused on a live connection: start over on a fresh one, which subscribes again once ready. (A
+        // connection that dropped meanwhile reconnects by itself.)
+        if (!stopped && subscriber.status === "ready") subscriber.disconnect(true);
+      },
     );
   });
   subscriber.on("close", () => {
