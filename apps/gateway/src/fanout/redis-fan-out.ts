@@ -186,7 +186,7 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
     name: "fan-out",
     severity: "optional",
     async run() {
-      if (healthy()) return { state: "ok" };
+      if (reported === "healthy") return { state: "ok" };
       return {
         state: "degraded",
         detail: `Redis unreachable: polling every ${degradedPollMs / 1000} s`,
