@@ -1,6 +1,7 @@
 import type { Simulator } from "@privnum/axe-simulator";
 import type { DevKeys } from "./auth/dev-keys.js";
 import type { OpenDatabaseOptions } from "./database/database.js";
+import type { FanOut } from "./fanout/fan-out.js";
 import type { GatewayServices } from "./graphql/context.js";
 import type { GraphQLWebSocket } from "./http/graphql-websocket.js";
 import type { GatewayYoga } from "./http/yoga.js";
@@ -15,8 +16,13 @@ export interface BuildAppOptions extends PlatformLinkOptions {
   logger?: Logger;
   /** Clock of binding lifetimes and mirror timestamps. @default the embedded simulator's clock, or the wall clock */
   now?: () => Date;
-  /** How often to look for call events stored by other instances, in ms. @default 1000 */
+  /**
+   * How often the feeds read the stored streams without a wake-up (rows other instances stored), in ms.
+   * @default 1000 in-process, 10000 while Redis carries the wake-ups
+   */
   feedPollIntervalMs?: number;
+  /** With Redis: how often the feeds read the stored streams while Redis is unreachable, in ms. @default 1000 */
+  degradedFeedPollIntervalMs?: number;
   /** How often to look for bindings that lapsed, in ms (0 = never; call `services.bindings.sweepExpired`). @default 15000 */
   expirySweepIntervalMs?: number;
   /** How often to purge expired nonces, in ms. @default 60000 */
@@ -50,6 +56,8 @@ export interface RunningGateway {
   readonly services: GatewayServices;
   /** The embedded simulator; undefined with a remote platform. */
   readonly simulator: Simulator | undefined;
+  /** How instances wake each other's feeds: `in-process` (one instance) or `redis`. */
+  readonly fanOut: FanOut["kind"];
   /** The development keys (no API key or JWT setting, outside production); undefined otherwise. */
   readonly devKeys: DevKeys | undefined;
   /** Database statements run since the start (for tests that bound the work of a request). */

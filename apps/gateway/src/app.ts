@@ -6,10 +6,10 @@ import { loadAccess } from "./auth/access.js";
 import { createBindingCommands } from "./bindings/binding-commands.js";
 import { startBindingUpkeep } from "./bindings/binding-upkeep.js";
 import { createCallEventFeed } from "./calls/call-event-feed.js";
-import { createChangeFeed } from "./changes/change-feed.js";
 import { createRecordingUrlCache } from "./calls/recording-url-cache.js";
-import { createReplayGate, replayConcurrencyFor } from "./stream/replay-gate.js";
+import { createChangeFeed } from "./changes/change-feed.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
+import { createFanOut } from "./fanout/create-fan-out.js";
 import type { GatewayServices } from "./graphql/context.js";
 import { useAuthentication } from "./http/authentication.js";
 import { createBodyPolicy } from "./http/body-policy.js";
@@ -20,15 +20,16 @@ import { graphqlBodyRoute } from "./http/request-size-limit.js";
 import { createGatewayYoga } from "./http/yoga.js";
 import { NOTIFY_PATHS } from "./ingest/notify-handler.js";
 import { publishStoredPush } from "./ingest/publish-stored-push.js";
+import { createRefusalStore } from "./ingest/refusal-store.js";
 import { createWebhook } from "./ingest/webhook.js";
 import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repository.js";
-import { createInProcessFanOut } from "./fanout/in-process-fan-out.js";
 import { createOperations } from "./ops/operations.js";
 import { createPlatformLink } from "./platform/platform-link.js";
 import type { GatewayConfig } from "./shared/config.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { sampledLog } from "./shared/sampled-log.js";
 import { createShutdownStack } from "./shared/shutdown-stack.js";
+import { createReplayGate, replayConcurrencyFor } from "./stream/replay-gate.js";
 
 export type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
 
@@ -73,22 +74,26 @@ async function startGateway(
     const { authenticator, devKeys, graphiqlAuthorization } = await loadAccess(config);
     const database = await openMigratedDatabase(config.database, logger, options.database);
     open.defer(() => database.close(), "the database");
+    const fanOut = createFanOut(config.redis, {
+      logger,
+      pollIntervalMs: options.feedPollIntervalMs,
+      degradedPollIntervalMs: options.degradedFeedPollIntervalMs,
+    });
     const operations = createOperations({
       host: config.host,
       metricsToken: config.metricsToken,
       authenticator,
       database,
       notifyPaths: NOTIFY_PATHS,
+      checks: fanOut.readiness ? [fanOut.readiness] : [],
     });
     const { metrics } = operations;
+    metrics.watchFanOut(fanOut.counts);
 
     const { db } = database;
     const now = options.now ?? platform.now;
-    const fanOut = createInProcessFanOut(
-      options.feedPollIntervalMs !== undefined ? { pollIntervalMs: options.feedPollIntervalMs } : {},
-    );
-    await fanOut.start();
     open.defer(() => fanOut.stop(), "the fan-out");
+    await fanOut.start();
     const feed = createCallEventFeed({
       db,
       logger: logger.child({ component: "feed" }),
@@ -134,12 +139,19 @@ async function startGateway(
       maxPlatformCallsPerExecution: config.limits.graphql.maxPlatformCalls,
     };
 
+    const refusalStore = createRefusalStore(config.redis, {
+      refusals: config.limits.notify.refusalsPerMinute,
+      logger,
+    });
+    open.defer(() => refusalStore.stop(), "the shared refusal counts");
+    await refusalStore.start();
     const webhook = createWebhook({
       db,
       config,
       logger,
       noncePurgeIntervalMs: options.noncePurgeIntervalMs,
       timeoutMs: options.notifyTimeoutMs,
+      refusalStore: refusalStore.store,
       onStored: (push) => {
         metrics.observeStoredPush(push);
         publishStoredPush(push, fanOut);
@@ -192,7 +204,12 @@ async function startGateway(
 
     const simulator = platform.simulator();
     const { url } = http;
-    const started = { url, database: config.database.kind, platform: config.platform.kind };
+    const started = {
+      url,
+      database: config.database.kind,
+      platform: config.platform.kind,
+      fanOut: fanOut.kind,
+    };
     logger.info({ ...started, simulatorUrl: simulator?.url }, "gateway started");
     return Object.freeze({
       url,
@@ -201,6 +218,7 @@ async function startGateway(
       yoga,
       services,
       simulator,
+      fanOut: fanOut.kind,
       devKeys,
       databaseQueryCount: database.queryCount,
       webSocket,

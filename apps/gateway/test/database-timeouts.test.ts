@@ -4,11 +4,11 @@
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { streamLock } from "../src/stream/stream-lock.js";
 import { type Database, type DatabaseHandle, openDatabase } from "../src/database/database.js";
 import { isDatabaseUnavailable } from "../src/database/database-errors.js";
 import { openMigratedDatabase } from "../src/database/open-migrated-database.js";
 import { createLogger } from "../src/shared/logger.js";
+import { streamLock } from "../src/stream/stream-lock.js";
 import { createProxiedPostgresDatabase, type ProxiedPostgres } from "./support/databases.js";
 import { until } from "./support/gateway.js";
 import type { TcpProxy } from "./support/tcp-proxy.js";

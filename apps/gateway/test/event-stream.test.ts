@@ -1,9 +1,9 @@
 import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
 import { guardStream } from "../src/graphql/guard-stream.js";
-import { EventChannel } from "../src/stream/event-channel.js";
 import { SubscriberTooSlowError } from "../src/shared/errors.js";
 import { createLogger } from "../src/shared/logger.js";
+import { EventChannel } from "../src/stream/event-channel.js";
 
 describe("EventChannel", () => {
   it("delivers pushed items in order and ends on close", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createReplayGate } from "../src/stream/replay-gate.js";
 import { DEFAULT_LIMITS, TEST_API_KEYS } from "../src/shared/config.js";
 import { encodeCursor } from "../src/shared/cursor.js";
+import { createReplayGate } from "../src/stream/replay-gate.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
 import { collect, startGateway, type TestGateway, until } from "./support/gateway.js";
 import { callEvent, signedHeaders } from "./support/notifications.js";

@@ -1,5 +1,6 @@
 // The gateway's benchmarks (P1 ingest, P2 call events, P3 fan-out, P4 memory per subscriber, P6 reads, P7 the
-// webhook while costly queries are refused), each against a raw baseline measured in the same run. Run with
+// webhook while costly queries are refused, P8 fan-out across instances through Redis), each against a
+// baseline measured in the same run. Run with
 // `pnpm bench` (or `pnpm bench:quick` for the reduced scale) at the repository root, or `pnpm bench` in this package.
 //
 // Every server under test and the load generator run in their own processes (serve-*.ts,
@@ -22,7 +23,7 @@ import {
   seedBindings,
 } from "./lib/bench-database.js";
 import { startChild, stopAllChildren } from "./lib/child-process.js";
-import type { BenchContext, Scale, ServerHandle, ServerKind } from "./lib/context.js";
+import type { BenchContext, GatewayOverrides, Scale, ServerHandle, ServerKind } from "./lib/context.js";
 import {
   type ApiKeyEntry,
   apiKeysSetting,
@@ -39,6 +40,7 @@ import { benchFanOut } from "./scenarios/p3-fan-out.js";
 import { benchIdleMemory } from "./scenarios/p4-idle-memory.js";
 import { benchReads } from "./scenarios/p6-reads.js";
 import { benchNotifyUnderAbuse } from "./scenarios/p7-notify-under-abuse.js";
+import { benchCrossInstance } from "./scenarios/p8-cross-instance.js";
 
 const FULL: Scale = {
   stepMs: 5000,
@@ -69,12 +71,13 @@ const DEADLINE_MS = 15 * 60_000;
 
 const quick = isQuick();
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "P1,P2,P3,P4,P6,P7")
+  (process.env.BENCH_ONLY ?? "P1,P2,P3,P4,P6,P7,P8")
     .split(",")
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean),
 );
 const cpuProfileDir = process.env.BENCH_CPU_PROF;
+const redisUrl = process.env.PRIVNUM_BENCH_REDIS_URL || "redis://127.0.0.1:6379";
 const logDir = mkdtempSync(join(tmpdir(), "privnum-gateway-bench-"));
 const started = performance.now();
 const log = (line: string) =>
@@ -139,7 +142,11 @@ async function main(): Promise<BenchFigure[]> {
     throw new Error("the gateway would generate development keys: the bench passes its own");
 
   let servers = 0;
-  const startServer = async (kind: ServerKind, profile = false): Promise<ServerHandle> => {
+  const startServer = async (
+    kind: ServerKind,
+    profile = false,
+    overrides: GatewayOverrides = {},
+  ): Promise<ServerHandle> => {
     const n = ++servers;
     const script = {
       gateway: new URL("./serve-gateway.ts", import.meta.url),
@@ -155,7 +162,11 @@ async function main(): Promise<BenchFigure[]> {
       ],
       logFile: join(logDir, `${kind}-${n}.log`),
     });
-    const { url, graphqlUrl } = await child.request<{ url: string; graphqlUrl: string }>("start", config);
+    const { url, graphqlUrl } = await child.request<{ url: string; graphqlUrl: string }>("start", {
+      ...config,
+      ...(overrides.databaseUrl ? { database: { kind: "postgres", url: overrides.databaseUrl } } : {}),
+      ...(overrides.redis ? { redis: overrides.redis } : {}),
+    });
     return {
       child,
       url,
@@ -185,7 +196,8 @@ async function main(): Promise<BenchFigure[]> {
     credentials: { appKey: config.platform.appKey, appSecret: config.platform.appSecret },
     gatewayAuthorization: bearerAuthorization(operator.key),
     worker,
-    startServer: (kind) => startServer(kind),
+    startServer: (kind, overrides) => startServer(kind, false, overrides),
+    redisUrl,
     async profileGateway<T>(during: () => Promise<T>) {
       await gateway.child.request("profile-start");
       const settled = await during().then(
@@ -204,6 +216,7 @@ async function main(): Promise<BenchFigure[]> {
   if (only.has("P3")) figures.push(...(await benchFanOut(ctx)));
   if (only.has("P6")) figures.push(...(await benchReads(ctx)));
   if (only.has("P7")) figures.push(...(await benchNotifyUnderAbuse(ctx)));
+  if (only.has("P8")) figures.push(...(await benchCrossInstance(ctx)));
   await gateway.stop();
   if (only.has("P4")) figures.push(...(await benchIdleMemory(ctx)));
   await worker.stop();

@@ -2,9 +2,9 @@ import type { AxeClient, BindingChanges, BindingRef, CreateBindingInput } from "
 import { maskPhoneNumber } from "@privnum/notification-schemas";
 import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
+import type { BindingChangeEvent } from "../changes/change-topics.js";
 import type { Database } from "../database/database.js";
 import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
-import type { BindingChangeEvent } from "../changes/change-topics.js";
 import { NotFoundError, ValidationError } from "../shared/errors.js";
 import {
   claimLapsedBindings,

@@ -1,8 +1,7 @@
 import type { BindingChanges, CreateBindingInput } from "@privnum/axe-api";
 import type { StoredChange } from "../changes/change-topics.js";
-import { subscribeToChanges } from "../graphql/change-subscription.js";
-import { encodeCursor } from "../shared/cursor.js";
 import { builder } from "../graphql/builder.js";
+import { subscribeToChanges } from "../graphql/change-subscription.js";
 import { keysetConnection } from "../graphql/connection.js";
 import { definedFields } from "../graphql/input-helpers.js";
 import { extensionKey } from "../graphql/loaders.js";
@@ -15,6 +14,7 @@ import {
 } from "../graphql/phone-numbers.js";
 import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
+import { encodeCursor } from "../shared/cursor.js";
 import { NotFoundError, PlatformError, ValidationError } from "../shared/errors.js";
 import { type BindingColumn, type BindingState, bindingState, listBindings } from "./binding.repository.js";
 import type { BindingRow } from "./binding.table.js";

@@ -1,9 +1,9 @@
 import { sql } from "kysely";
 import { toDate } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
+import { streamLock } from "../stream/stream-lock.js";
 import type { CallEventRow, NewCallEventRow } from "./call-event.table.js";
 import { type CallEventFilter, callEventCondition } from "./call-event-filter.js";
-import { streamLock } from "../stream/stream-lock.js";
 
 /** The dedupe key of an event: session, type and the platform's timestamp. */
 function eventKey(row: Pick<NewCallEventRow, "session_id" | "event_type" | "event_timestamp">): string {

@@ -2,9 +2,8 @@ import { describeUlFailReason, type FeeRecord } from "@privnum/notification-sche
 import { BindingObject } from "../bindings/binding.graphql.js";
 import { toCommandError } from "../bindings/platform-errors.js";
 import type { StoredChange } from "../changes/change-topics.js";
-import { subscribeToChanges } from "../graphql/change-subscription.js";
-import { encodeCursor } from "../shared/cursor.js";
 import { builder } from "../graphql/builder.js";
+import { subscribeToChanges } from "../graphql/change-subscription.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { keysetConnection } from "../graphql/connection.js";
 import {
@@ -15,6 +14,7 @@ import {
 } from "../graphql/phone-numbers.js";
 import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
+import { encodeCursor } from "../shared/cursor.js";
 import { NotFoundError, PlatformError } from "../shared/errors.js";
 import {
   type CallRecordColumn,

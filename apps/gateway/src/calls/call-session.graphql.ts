@@ -1,9 +1,8 @@
 import type { HangupReason } from "@privnum/notification-schemas";
 import { BindingObject } from "../bindings/binding.graphql.js";
 import type { StoredChange } from "../changes/change-topics.js";
-import { subscribeToChanges } from "../graphql/change-subscription.js";
-import { encodeCursor } from "../shared/cursor.js";
 import { builder } from "../graphql/builder.js";
+import { subscribeToChanges } from "../graphql/change-subscription.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { keysetConnection } from "../graphql/connection.js";
 import {
@@ -12,6 +11,7 @@ import {
   shownText,
   VIEWER_MAY_NOT_FILTER,
 } from "../graphql/phone-numbers.js";
+import { encodeCursor } from "../shared/cursor.js";
 import { CallEventObject } from "./call-event.graphql.js";
 import {
   type CallSessionFilter,

@@ -20,6 +20,7 @@ export function createInProcessFanOut(options: InProcessFanOutOptions = {}): Fan
       return () => listeners.delete(listener);
     },
     pollIntervalMs: () => pollIntervalMs,
+    counts: () => ({ degraded: false, wakeUpsReceived: 0, wakeUpsLost: 0 }),
     async start() {},
     async stop() {
       listeners.clear();

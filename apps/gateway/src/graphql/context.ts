@@ -6,9 +6,9 @@ import type { Caller } from "../auth/caller.js";
 import type { BindingCommands } from "../bindings/binding-commands.js";
 import type { CallEventFeed } from "../calls/call-event-feed.js";
 import type { RecordingUrlCache } from "../calls/recording-url-cache.js";
-import type { ReplayGate } from "../stream/replay-gate.js";
-import type { Database } from "../database/database.js";
 import type { ChangeFeed } from "../changes/change-feed.js";
+import type { Database } from "../database/database.js";
+import type { ReplayGate } from "../stream/replay-gate.js";
 import type { ExecutionScope } from "./execution-scope.js";
 
 /** Long-lived parts every resolver may use. */

@@ -1,5 +1,6 @@
 import type { Plugin } from "graphql-yoga";
 import type { Kysely } from "kysely";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Database } from "../database/database.js";
 import type { BodyRoute } from "../http/body-policy.js";
 import { createClientAddressResolver } from "../http/client-address.js";
@@ -26,6 +27,8 @@ export interface WebhookOptions {
   noncePurgeIntervalMs?: number | undefined;
   /** Longest a push waits on the database for its nonce check, and again for its commit, in ms. */
   timeoutMs?: number | undefined;
+  /** Where the refusal budgets are counted (shared by instances, refusal-store.ts). @default this process */
+  refusalStore?: RateLimiterAbstract | undefined;
 }
 
 /** The webhook, assembled: its route, its body rules for the HTTP server, and its upkeep. */
@@ -57,7 +60,10 @@ export function createWebhook(options: WebhookOptions): Webhook {
     ...(timeoutMs !== undefined ? { nonceTimeoutMs: timeoutMs } : {}),
     logger: options.logger,
   });
-  const refusals = createRefusalLimiter({ refusals: notify.refusalsPerMinute });
+  const refusals = createRefusalLimiter({
+    refusals: notify.refusalsPerMinute,
+    ...(options.refusalStore !== undefined ? { store: options.refusalStore } : {}),
+  });
   const admission = createNotifyAdmission({
     refusals,
     clientAddress: createClientAddressResolver(notify.trustedProxies),

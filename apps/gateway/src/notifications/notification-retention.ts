@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
+import { purgeChangesBefore } from "../changes/stream-change.repository.js";
 import type { Database } from "../database/database.js";
 import type { Logger } from "../shared/logger.js";
 import { repeatEvery } from "../shared/repeat.js";
-import { purgeChangesBefore } from "../changes/stream-change.repository.js";
 import { deleteRejectedBefore, purgeBodiesBefore } from "./received-notification.repository.js";
 
 /** Rows touched per statement: each batch is one short statement, never one giant DELETE. */

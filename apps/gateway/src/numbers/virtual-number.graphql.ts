@@ -1,10 +1,10 @@
 import { describeNumStatus, describeNumStatusCause } from "@privnum/notification-schemas";
 import type { StoredChange } from "../changes/change-topics.js";
-import { subscribeToChanges } from "../graphql/change-subscription.js";
-import { encodeCursor } from "../shared/cursor.js";
 import { builder } from "../graphql/builder.js";
+import { subscribeToChanges } from "../graphql/change-subscription.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { shownPhoneNumber } from "../graphql/phone-numbers.js";
+import { encodeCursor } from "../shared/cursor.js";
 import { listVirtualNumbers } from "./virtual-number.repository.js";
 import type { VirtualNumberRow } from "./virtual-number.table.js";
 

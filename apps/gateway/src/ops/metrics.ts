@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { CallEventRow } from "../calls/call-event.table.js";
 import type { DatabaseHandle } from "../database/database.js";
+import type { FanOutCounts } from "../fanout/fan-out.js";
 import type { NotificationVerdict } from "../notifications/received-notification.table.js";
 import type { HttpRoute } from "./http-route.js";
 import { processMetricsRegistry } from "./process-metrics.js";
@@ -47,6 +48,8 @@ export interface GatewayMetrics {
   observeHandedOff(row: CallEventRow): void;
   /** Read the WebSocket gauges from `counts` from now on. */
   watchWebSocket(counts: WebSocketCounts): void;
+  /** Read the fan-out's gauge and counters from `counts` from now on. */
+  watchFanOut(counts: () => FanOutCounts): void;
 }
 
 const NOTIFY_REFUSAL_REASONS: Readonly<Record<number, string>> = {
@@ -180,6 +183,39 @@ export function createGatewayMetrics(database: DatabaseStats): GatewayMetrics {
     },
   });
 
+  let fanOut: (() => FanOutCounts) | undefined;
+  new Gauge({
+    name: "privnum_fanout_degraded",
+    help: "1 while the fan-out's broker (Redis) is unreachable and the feeds poll the stored streams every second; else 0.",
+    registers,
+    collect() {
+      this.set(fanOut?.().degraded ? 1 : 0);
+    },
+  });
+  const fanOutCounter = (name: string, help: string, read: (counts: FanOutCounts) => number) => {
+    let counted = 0;
+    return new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const now = fanOut ? read(fanOut()) : counted;
+        this.inc(now - counted);
+        counted = now;
+      },
+    });
+  };
+  fanOutCounter(
+    "privnum_fanout_wakeups_received_total",
+    "Wake-ups heard from other instances through the fan-out (each makes the feeds read the stored streams).",
+    (c) => c.wakeUpsReceived,
+  );
+  fanOutCounter(
+    "privnum_fanout_wakeups_lost_total",
+    "Wake-ups this instance could not pass on to the others (broker away or failing): they find the rows by polling.",
+    (c) => c.wakeUpsLost,
+  );
+
   const processRegistry = processMetricsRegistry();
   return {
     registry,
@@ -217,6 +253,9 @@ export function createGatewayMetrics(database: DatabaseStats): GatewayMetrics {
     },
     watchWebSocket(counts) {
       webSocket = counts;
+    },
+    watchFanOut(counts) {
+      fanOut = counts;
     },
   };
 }

@@ -10,7 +10,7 @@ import { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
 import { createMetricsAccess } from "./metrics-access.js";
 import { useMetricsRoute } from "./metrics-route.js";
 import { useNotifyRefusalMetrics } from "./notify-refusal-metrics.js";
-import { createReadiness } from "./readiness.js";
+import { createReadiness, type ReadinessCheck } from "./readiness.js";
 import { useReadinessRoute } from "./readiness-route.js";
 
 /** What {@link createOperations} needs. */
@@ -25,6 +25,8 @@ export interface OperationsOptions {
   database: DatabaseHandle;
   /** The webhook's paths, counted as the `notify` route. */
   notifyPaths: readonly string[];
+  /** Checks of `/readyz` besides the database's (the fan-out's broker …). */
+  checks?: readonly ReadinessCheck[];
 }
 
 /** The operations side of a gateway, for app.ts to wire in. */
@@ -42,7 +44,9 @@ export interface Operations {
 /** Build the probes and the metrics of one gateway. */
 export function createOperations(options: OperationsOptions): Operations {
   const metrics = createGatewayMetrics(options.database);
-  const readiness = createReadiness({ checks: [databaseReadiness(options.database.db)] });
+  const readiness = createReadiness({
+    checks: [databaseReadiness(options.database.db), ...(options.checks ?? [])],
+  });
   const access = createMetricsAccess(options);
   const routeOf = createRouteOf(options.notifyPaths);
   return {

@@ -6,10 +6,18 @@ export interface StartedGateway {
   graphqlUrl: string;
   simulatorUrl: string | undefined;
   devKeys: DevKeys | undefined;
+  /** How instances wake each other's feeds. */
+  fanOut: "in-process" | "redis";
 }
 
 /** The lines printed once the gateway has started, as one block (ending in a newline) to write at once. */
-export function formatStartBanner({ url, graphqlUrl, simulatorUrl, devKeys }: StartedGateway): string {
+export function formatStartBanner({
+  url,
+  graphqlUrl,
+  simulatorUrl,
+  devKeys,
+  fanOut,
+}: StartedGateway): string {
   const lines = [
     `privnum gateway listening on ${url}`,
     `  GraphiQL:   ${graphqlUrl}`,
@@ -20,6 +28,11 @@ export function formatStartBanner({ url, graphqlUrl, simulatorUrl, devKeys }: St
   if (simulatorUrl) {
     lines.push(`  Simulator:  ${simulatorUrl} (embedded; control API at ${simulatorUrl}/simulator/state)`);
   }
+  lines.push(
+    fanOut === "redis"
+      ? "  Fan-out:    Redis (REDIS_URL): instances wake each other's feeds"
+      : "  Fan-out:    in-process (one instance)",
+  );
   if (devKeys) {
     // Unindented, one per line: easy to copy, and to pick out of the output by a script.
     lines.push(

@@ -44,6 +44,14 @@ export interface ServerHandle {
 /** The kinds of server a scenario can start. */
 export type ServerKind = "gateway" | "bare-yoga" | "bare-ws";
 
+/** What a gateway a scenario starts changes of the run's configuration (P8's instances). */
+export interface GatewayOverrides {
+  /** `DATABASE_URL`: a database of its own (instances share one). @default the run's gateway database */
+  databaseUrl?: string;
+  /** `REDIS_URL` and `REDIS_KEY_PREFIX`: instances wake each other's feeds through Redis. @default none */
+  redis?: { url: string; keyPrefix: string };
+}
+
 /** Shared by all scenarios. */
 export interface BenchContext {
   quick: boolean;
@@ -70,8 +78,10 @@ export interface BenchContext {
    * went. Only for steps of their own: the profiler's cost must not reach a measured figure.
    */
   profileGateway<T>(during: () => Promise<T>): Promise<{ value: T; profile: ProfileSummary }>;
-  /** Start another server (each in its own process); stop it when done. */
-  startServer(kind: ServerKind): Promise<ServerHandle>;
+  /** Start another server (each in its own process), a gateway with `overrides`; stop it when done. */
+  startServer(kind: ServerKind, overrides?: GatewayOverrides): Promise<ServerHandle>;
+  /** The Redis P8's instances share (`PRIVNUM_BENCH_REDIS_URL`; never logged: it may hold a password). */
+  redisUrl: string;
   log(line: string): void;
 }
 
