@@ -4,6 +4,8 @@ import { type GatewayProcess, REPO_ROOT, spawnGateway } from "./gateway-process.
 /** The simulator's command-line entry point (`axe-simulator`), which runs its built CLI. */
 export const SIMULATOR_BIN = join(REPO_ROOT, "packages/axe-simulator/bin/axe-simulator.mjs");
 
+/** Longest the CLI may take to print its banner. */
+const START_BOUND_MS = 20_000;
 /** How often {@link SimulatorCli.deliveriesWhen} reads the push attempts. */
 const DELIVERIES_POLL_MS = 100;
 
@@ -49,10 +51,31 @@ export interface SimulatorCli {
   stop(): Promise<void>;
 }
 
-/** Start `axe-simulator` with `args` (a free port unless `--port` is given) and wait for its banner. */
+/**
+ * Start `axe-simulator` with `args` (a free port unless `--port` is given) and wait for its banner; a CLI that
+ * exits first, or prints none within {@link START_BOUND_MS}, is killed and the start rejects.
+ */
 export async function startSimulatorCli(args: string[]): Promise<SimulatorCli> {
+  // The spawn helper of the gateway's tests: any command, its output collected.
   const child = spawnGateway(process.execPath, [SIMULATOR_BIN, "--port", "0", ...args], {});
-  await child.waitForOutput("control API:");
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      child.waitForOutput("control API:"),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no simulator banner within ${START_BOUND_MS} ms`)),
+          START_BOUND_MS,
+        );
+      }),
+    ]);
+  } catch (error) {
+    child.child.kill("SIGKILL");
+    await child.exited;
+    throw new Error(`axe-simulator did not start:\n${child.stdout()}\n${child.stderr()}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
   const url = /AXE simulator listening on (http:\/\/\S+)/.exec(child.stdout())?.[1];
   if (!url) throw new Error(`no simulator banner in:\n${child.stdout()}`);
 
