@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "../src/shared/config.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
 import { collect, startGateway, subscriptionCounter, type TestGateway, until } from "./support/gateway.js";
-import { callEvent, signedHeaders } from "./support/notifications.js";
+import { callEvent, cdr, signedHeaders } from "./support/notifications.js";
 import { redisUrlThrough, TEST_REDIS_PORT, TEST_REDIS_URL, testRedisPrefix } from "./support/redis.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
@@ -137,6 +137,92 @@ describe("two gateways on one PostgreSQL and one Redis", () => {
     expect(Number(held.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     // Another source still has its whole budget.
     expect((await refusedPush(b, "203.0.113.11", "s-refused-other")).status).toBe(401);
+  });
+
+  it("every topic: what A stores reaches B once, and B resumes from A's cursors missing nothing", async () => {
+    const X = "+8617000000001";
+    const X2 = "+8617000000002";
+    const topics = {
+      callEvents: `subscription($after: String) { callEvents(filter: { virtualNum: "${X}" }, after: $after) { cursor } }`,
+      callSessionUpdates: `subscription($after: String) { callSessionUpdates(filter: { virtualNum: "${X}" }, after: $after) { cursor } }`,
+      callRecords: `subscription($after: String) { callRecords(filter: { virtualNum: "${X}" }, after: $after) { cursor } }`,
+      bindingChanges: `subscription($after: String) { bindingChanges(filter: { virtualNum: "${X}" }, after: $after) { cursor } }`,
+      virtualNumberStatus: `subscription($after: String) { virtualNumberStatus(number: "${X2}", after: $after) { cursor } }`,
+    };
+    type Topic = keyof typeof topics;
+    const names = Object.keys(topics) as Topic[];
+    // What one round stores on each topic: a call on X (its event, then its CDR), a status of X2, a binding on X.
+    const perRound: Record<Topic, number> = {
+      callEvents: 1,
+      callSessionUpdates: 2,
+      callRecords: 1,
+      bindingChanges: 1,
+      virtualNumberStatus: 1,
+    };
+    const round = async (n: number, status: string) => {
+      const sessionId = `s-topics-${n}`;
+      expect((await push(a, callEvent("callin", sessionId, T0))).status).toBe(200);
+      const fee = { eventType: "fee", feeLst: [cdr(`icid-topics-${n}`, sessionId, T0)] };
+      expect((await push(a, fee)).status).toBe(200);
+      const numStatus = { eventType: "numStatus", numInfo: [{ number: X2, status }] };
+      expect((await push(a, numStatus)).status).toBe(200);
+      const created = await a.gql(
+        `mutation($a: String!) { createBinding(input: { bindNum: $a, virtualNum: "${X}" }) { __typename } }`,
+        { a: `+8613800007${String(n).padStart(3, "0")}` },
+      );
+      expect(created.data).toEqual({ createBinding: { __typename: "CreateBindingPayload" } });
+    };
+    const subscribeAll = (gateway: TestGateway, after: Partial<Record<Topic, string>> = {}) =>
+      Object.fromEntries(
+        names.map((name) => [
+          name,
+          collect<{ cursor: string }>(gateway.wsClient(), topics[name], { after: after[name] }, name),
+        ]),
+      ) as Record<Topic, ReturnType<typeof collect<{ cursor: string }>>>;
+
+    const liveA = subscriptionCounter(a.gateway);
+    const liveB = subscriptionCounter(b.gateway);
+    const onA = subscribeAll(a);
+    const onB = subscribeAll(b);
+    await Promise.all([liveA(names.length), liveB(names.length)]);
+
+    await round(1, "9");
+    for (const name of names) {
+      // Through Redis, within the bound (the feeds' own poll is an hour).
+      const got = await onB[name].waitFor(perRound[name], DELIVERY_BOUND_MS);
+      expect(got.map((item) => item.cursor)).toEqual(
+        (await onA[name].waitFor(perRound[name])).map((item) => item.cursor),
+      );
+      onB[name].unsubscribe();
+    }
+    // While B listens no more, A stores a second round; B resumes after A's first cursor of each topic.
+    await round(2, "10");
+    for (const name of names) await onA[name].waitFor(perRound[name] * 2, DELIVERY_BOUND_MS);
+    const resumedOnB = subscribeAll(
+      b,
+      Object.fromEntries(names.map((name) => [name, onA[name].items[0]!.cursor])),
+    );
+    await round(3, "9");
+    for (const name of names) {
+      const all = await onA[name].waitFor(perRound[name] * 3, DELIVERY_BOUND_MS);
+      const resumed = await resumedOnB[name].waitFor(all.length - 1, DELIVERY_BOUND_MS);
+      expect(
+        resumed.map((item) => item.cursor),
+        name,
+      ).toEqual(all.slice(1).map((item) => item.cursor));
+    }
+    await Promise.all([a.gateway.services.changes.catchUp(), b.gateway.services.changes.catchUp()]);
+    for (const name of names) {
+      // Nothing came twice on either side.
+      expect(onA[name].items, name).toHaveLength(perRound[name] * 3);
+      expect(resumedOnB[name].items, name).toHaveLength(perRound[name] * 3 - 1);
+      onA[name].unsubscribe();
+      resumedOnB[name].unsubscribe();
+    }
+    for (const { gateway } of [a, b]) {
+      const live = () => gateway.services.feed.listenerCount() + gateway.services.changes.listenerCount();
+      await until(() => live() === 0, "the subscriptions to end");
+    }
   });
 
   it("with Redis cut: both stay ready (degraded), deliver by polling and limit refusals each on its own", async () => {
