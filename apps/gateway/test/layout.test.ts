@@ -47,7 +47,11 @@ describe("the gateway's layout", () => {
 
   it("keeps the stores, the feed and the pub-sub away from ingest/, http/ and GraphQL", () => {
     const store = (path: string) =>
-      path.endsWith(".table.ts") || path.endsWith(".repository.ts") || inFolder("pubsub")(path);
+      path.endsWith(".table.ts") ||
+      path.endsWith(".repository.ts") ||
+      inFolder("stream")(path) ||
+      inFolder("changes")(path) ||
+      inFolder("fanout")(path);
     const above = (path: string) => inFolder("ingest")(path) || inFolder("http")(path) || isGraphQL(path);
     expect(violations(store, above)).toEqual([]);
   });
