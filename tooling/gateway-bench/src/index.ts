@@ -227,7 +227,7 @@ let failed = false;
 try {
   const figures = await main();
   log("done");
-  await reportSuite({ suite: "gateway (P1–P6, real PostgreSQL)", figures });
+  await reportSuite({ suite: "gateway (P1–P8, real PostgreSQL and Redis)", figures });
 } catch (error) {
   failed = true;
   console.error("the gateway bench failed:", error);
