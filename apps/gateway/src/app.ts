@@ -4,6 +4,7 @@
 import type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
 import { loadAccess } from "./auth/access.js";
 import { createBindingCommands } from "./bindings/binding-commands.js";
+import { createBindingReconciler } from "./bindings/binding-reconcile.js";
 import { startBindingUpkeep } from "./bindings/binding-upkeep.js";
 import { createCallEventFeed } from "./calls/call-event-feed.js";
 import { createRecordingUrlCache } from "./calls/recording-url-cache.js";
@@ -109,6 +110,13 @@ async function startGateway(
       logger: bindingsLogger,
       platform: platformClient,
     });
+    const reconciler = createBindingReconciler({
+      db,
+      pubsub,
+      now,
+      logger: bindingsLogger,
+      platform: platformClient,
+    });
     const replays = createReplayGate({
       concurrency: replayConcurrencyFor(database.kind),
       maxEvents: config.limits.subscriptions.maxReplayEvents,
@@ -119,6 +127,7 @@ async function startGateway(
       replays,
       pubsub,
       bindings,
+      reconciler,
       now,
       logger,
       platform: platformClient,
@@ -176,7 +185,15 @@ async function startGateway(
     await rememberServedVirtualNumbers(db, platform.servedVirtualNumbers(), now());
 
     open.defer(
-      startBindingUpkeep(bindings, options.expirySweepIntervalMs ?? 15_000, bindingsLogger),
+      startBindingUpkeep(
+        bindings,
+        reconciler,
+        {
+          sweepMs: options.expirySweepIntervalMs ?? 15_000,
+          reconcileMs: options.reconcileIntervalMs ?? config.reconcileIntervalMinutes * 60_000,
+        },
+        bindingsLogger,
+      ),
       "the binding upkeep",
     );
     open.defer(webhook.startRetention(), "the notification retention");

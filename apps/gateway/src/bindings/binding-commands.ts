@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../database/database.js";
 import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
+import { assertVirtualNumberTakesBindings } from "../numbers/virtual-number-availability.js";
 import type { BindingChangeEvent, GatewayPubSub } from "../pubsub/pubsub.js";
 import { NotFoundError, ValidationError } from "../shared/errors.js";
 import {
@@ -19,11 +20,6 @@ import {
 import type { BindingRow, NewBindingRow } from "./binding.table.js";
 import { bindingRowFromPlatform } from "./binding-row.js";
 import { computeExpiresAt, type TimeUnit } from "./expiry.js";
-import {
-  createPlatformCheck,
-  type PlatformCheckReport,
-  type PlatformCheckRunOptions,
-} from "./platform-check.js";
 import { toCommandError } from "./platform-errors.js";
 
 /** Options for {@link createBindingCommands}. */
@@ -44,17 +40,13 @@ export interface BindingSelector {
 
 /** The command path: platform first, then the mirror, then a published change. */
 export interface BindingCommands {
+  /** Rejects with `VirtualNumberUnavailableError`, asking nothing of the platform, when X takes no new bindings. */
   create(input: CreateBindingInput): Promise<BindingRow>;
   update(selector: BindingSelector, changes: BindingChanges): Promise<BindingRow>;
   /** Resolves the mirror row (marked deleted), or null when the binding was never mirrored. */
   delete(selector: BindingSelector): Promise<{ subscriptionId: string | null; binding: BindingRow | null }>;
   /** Announce bindings that lapsed since the last sweep; returns how many. */
   sweepExpired(): Promise<number>;
-  /**
-   * Mark active bindings the platform no longer has as MISSING (start runs it in the background); runs after a
-   * check in progress. See `createPlatformCheck`.
-   */
-  checkAgainstPlatform(options?: PlatformCheckRunOptions): Promise<PlatformCheckReport>;
 }
 
 /** Check a selector the way the platform reads it (subscriptionId wins; else X and E together). */
@@ -77,7 +69,6 @@ export function toBindingRef(selector: BindingSelector): BindingRef {
 /** Create the command handlers behind the binding mutations. */
 export function createBindingCommands(options: BindingCommandsOptions): BindingCommands {
   const { db, platform, pubsub, now, logger } = options;
-  const platformCheck = createPlatformCheck({ db, platform, pubsub, now, logger });
 
   function publish(events: BindingChangeEvent[]): void {
     for (const event of events) pubsub.publish("bindingChange", event);
@@ -126,6 +117,8 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
 
   return {
     async create(input) {
+      // An X the platform said takes no new bindings fails here, without a request (areaCode: the platform picks).
+      if (input.virtualNum) await assertVirtualNumberTakesBindings(db, input.virtualNum);
       const created = await call(() => platform().createBinding(input));
       const at = now();
       const unit: TimeUnit = input.timeUnit ?? "hours";
@@ -253,10 +246,6 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
         total += lapsed.length;
         if (lapsed.length < 100) return total;
       }
-    },
-
-    checkAgainstPlatform(runOptions) {
-      return platformCheck.run(runOptions);
     },
   };
 }

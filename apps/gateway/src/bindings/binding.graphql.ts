@@ -14,7 +14,12 @@ import {
 import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
 import type { BindingChangeEvent } from "../pubsub/pubsub.js";
-import { NotFoundError, PlatformError, ValidationError } from "../shared/errors.js";
+import {
+  NotFoundError,
+  PlatformError,
+  ValidationError,
+  VirtualNumberUnavailableError,
+} from "../shared/errors.js";
 import { type BindingColumn, type BindingState, bindingState, listBindings } from "./binding.repository.js";
 import type { BindingRow } from "./binding.table.js";
 
@@ -31,7 +36,7 @@ export const BindingStateEnum = builder.enumType("BindingState", {
     MISSING: {
       value: "missing",
       description:
-        "The platform no longer has this binding (found by the check at start); it was unbound or lost outside the gateway.",
+        "The platform no longer has this binding (found by a reconciliation); it was unbound or lost outside the gateway.",
     },
   } as const,
 });
@@ -50,7 +55,15 @@ const BindingChangeKindEnum = builder.enumType("BindingChangeKind", {
     EXPIRED: { value: "expired" },
     MISSING: {
       value: "missing",
-      description: "The check at start found that the platform no longer has the binding (now MISSING).",
+      description:
+        "A reconciliation found that the platform no longer has the binding (now MISSING): it answered " +
+        "1012007 when asked for it by subscriptionId.",
+    },
+    IMPORTED: {
+      value: "imported",
+      description:
+        "A reconciliation found the binding on the platform, made outside this gateway, and mirrored it (its " +
+        "`createdAt` is when it was imported).",
     },
   } as const,
 });
@@ -345,7 +358,7 @@ builder.mutationFields((t) => ({
     type: CreateBindingPayload,
     args: { input: t.arg({ type: CreateBindingInputType, required: true }) },
     errors: {
-      types: [PlatformError, ValidationError],
+      types: [PlatformError, ValidationError, VirtualNumberUnavailableError],
       directResult: true,
       union: { name: "CreateBindingResult" },
     },
@@ -387,7 +400,8 @@ builder.mutationFields((t) => ({
 }));
 
 const BindingChangeObject = builder.objectRef<BindingChangeEvent>("BindingChange").implement({
-  description: "A binding was created, changed, unbound, lapsed, or found missing on the platform.",
+  description:
+    "A binding was created, changed, unbound, lapsed, found missing on the platform, or imported from it.",
   fields: (t) => ({
     kind: t.field({ type: BindingChangeKindEnum, resolve: (c) => c.kind }),
     binding: t.field({ type: BindingObject, resolve: (c) => c.binding }),
@@ -407,8 +421,8 @@ builder.subscriptionField("bindingChanges", (t) =>
   t.field({
     type: BindingChangeObject,
     description:
-      "Binding changes made through this gateway, lapses found by its expiry sweep, and bindings its check at " +
-      "start found missing on the platform.",
+      "Binding changes made through this gateway, lapses found by its expiry sweep, and bindings its " +
+      "reconciliations with the platform imported or found missing there.",
     args: { filter: t.arg({ type: BindingChangeFilterInput }) },
     subscribe: (_root, args, ctx) => {
       refuseNumberSearchByViewer(ctx, args.filter);

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Caller } from "../auth/caller.js";
 import type { BindingCommands } from "../bindings/binding-commands.js";
+import type { BindingReconciler } from "../bindings/binding-reconcile.js";
 import type { CallEventFeed } from "../calls/call-event-feed.js";
 import type { RecordingUrlCache } from "../calls/recording-url-cache.js";
 import type { ReplayGate } from "../calls/replay-gate.js";
@@ -19,6 +20,8 @@ export interface GatewayServices {
   replays: ReplayGate;
   pubsub: GatewayPubSub;
   bindings: BindingCommands;
+  /** Reconciles the mirrored bindings with the platform (at start, on a schedule, and on demand). */
+  reconciler: BindingReconciler;
   /** The platform client (throws before start). */
   platform(): AxeClient;
   /** The clock of binding lifetimes (the simulator's virtual clock when it is embedded). */

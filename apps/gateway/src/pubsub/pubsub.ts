@@ -4,8 +4,11 @@ import type { CallSessionRow } from "../calls/call-session.table.js";
 import type { VirtualNumberRow } from "../numbers/virtual-number.table.js";
 import { EventChannel } from "./event-channel.js";
 
-/** What happened to a binding (`missing`: the check at start found the platform no longer has it). */
-export type BindingChangeKind = "created" | "updated" | "deleted" | "expired" | "missing";
+/**
+ * What happened to a binding (`missing`: a reconciliation found the platform no longer has it; `imported`: a
+ * reconciliation found it on the platform, made outside the gateway, and mirrored it).
+ */
+export type BindingChangeKind = "created" | "updated" | "deleted" | "expired" | "missing" | "imported";
 
 /** One published binding change. */
 export interface BindingChangeEvent {
