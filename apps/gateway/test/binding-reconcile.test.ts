@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BuildAppOptions } from "../src/app.js";
 import { createBindingReconciler } from "../src/bindings/binding-reconcile.js";
-import type { Kysely } from "kysely";
 import { type Database, openDatabase } from "../src/database/database.js";
 import { type BindingChangeEvent, createGatewayPubSub } from "../src/pubsub/pubsub.js";
-import { type DatabaseConfig, type GatewayConfig, testConfig } from "../src/shared/config.js";
-import { type CapturedLog, captureLog } from "./support/captured-log.js";
+import { type GatewayConfig, testConfig } from "../src/shared/config.js";
+import { captureLog } from "./support/captured-log.js";
 import { createPostgresDatabase, ENGINES, type TestDatabase } from "./support/databases.js";
 import { collect, startGateway, subscriptionCounter, type TestGateway, until } from "./support/gateway.js";
 import { clientBehindTheGatewaysBack, platformSeam } from "./support/platform-seam.js";
@@ -371,6 +371,37 @@ describe("the reconciliation of the mirror with the platform", () => {
     const asked = state.seam.sent("GET", "/extendnumber/v1.0").map((r) => r.query.get("subscriptionId"));
     expect(asked.sort()).toEqual([a, b].sort());
     expect(warnings()).toEqual([]);
+  });
+
+  it("does not believe a listing longer than one X can hold: that X fails, nothing imported or marked on it", async () => {
+    const g = await startWith();
+    const gone = await bind(g, "+8613800000755", X1);
+    await unbindBehindTheGatewaysBack(g, [gone]);
+    await bindBehindTheGatewaysBack(g, "+8613800000756", X1);
+    await bindBehindTheGatewaysBack(g, "+8613800000757", X1);
+    const reconciler = createBindingReconciler({
+      db: g.gateway.services.db,
+      pubsub: createGatewayPubSub(),
+      now: g.gateway.services.now,
+      logger: state.log.logger,
+      platform: g.gateway.services.platform,
+      maxListedPerVirtualNumber: 1,
+    });
+
+    const report = await reconciler.run({ virtualNums: [X1] });
+    expect(countsOf(report as never)).toEqual({
+      virtualNumbers: 1,
+      listed: 0,
+      imported: 0,
+      missing: 0,
+      unchanged: 0,
+      failed: [X1],
+    });
+    expect(report.failed[0]!.reason).toBe(
+      "listing failed: the listing went past 1 bindings, more than one X can have: not believed",
+    );
+    expect(await stateOf(g, gone)).toBe("ACTIVE");
+    expect(await listed(g)).toEqual([gone]);
   });
 
   it("leaves a binding the mirror changed while it was being confirmed to the next run", async () => {

@@ -3,7 +3,7 @@ import { maskPhoneNumber, maskPhoneNumbersInText } from "@privnum/notification-s
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../database/database.js";
-import { listKnownVirtualNumbers } from "../numbers/virtual-number.repository.js";
+import { listKnownVirtualNumbers, rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
 import type { BindingChangeKind, GatewayPubSub } from "../pubsub/pubsub.js";
 import {
   findBindings,
@@ -43,6 +43,8 @@ export interface BindingReconcilerOptions {
   logger: Logger;
   /** Bindings per v2.0 listing page (1–100). @default 100 */
   pageSize?: number;
+  /** Most bindings believed in one X's listing; past it the X fails. @default MAX_BINDINGS_PER_VIRTUAL_NUMBER */
+  maxListedPerVirtualNumber?: number;
 }
 
 /** Options of one {@link BindingReconciler.run}. */
@@ -94,6 +96,7 @@ function refusesTheGateway(error: unknown): boolean {
 export function createBindingReconciler(options: BindingReconcilerOptions): BindingReconciler {
   const { db, platform, pubsub, now, logger } = options;
   const pageSize = options.pageSize ?? 100;
+  const maxListed = options.maxListedPerVirtualNumber ?? MAX_BINDINGS_PER_VIRTUAL_NUMBER;
   // Runs one after the other, so that a run asked for by an operator does not race the scheduled one.
   let previous: Promise<unknown> = Promise.resolve();
 
@@ -110,8 +113,10 @@ export function createBindingReconciler(options: BindingReconcilerOptions): Bind
     const listed: Binding[] = [];
     for await (const binding of platform().listBindings({ virtualNum, pageSize }, signal ? { signal } : {})) {
       listed.push(binding);
-      if (listed.length > MAX_BINDINGS_PER_VIRTUAL_NUMBER) {
-        throw new Error(`the listing went past ${MAX_BINDINGS_PER_VIRTUAL_NUMBER} bindings: not believed`);
+      if (listed.length > maxListed) {
+        throw new Error(
+          `the listing went past ${maxListed} bindings, more than one X can have: not believed`,
+        );
       }
     }
     return listed;
@@ -137,6 +142,8 @@ export function createBindingReconciler(options: BindingReconcilerOptions): Bind
       const inserted = await insertImportedBinding(db, row);
       if (!inserted) continue;
       imported += 1;
+      // An X named by an operator may be new to the gateway: list it with the others from now on.
+      await rememberVirtualNumbers(db, [inserted.virtual_num], at);
       publishChange("imported", inserted, at);
     }
     return imported;
