@@ -37,7 +37,9 @@ const ReconcileReportObject = builder.objectRef<ReconcileReport>("ReconcileRepor
         "Bindings the platform confirmed gone (1012007 by subscriptionId), now MISSING (`bindingChanges` MISSING).",
     }),
     unchanged: t.exposeInt("unchanged", {
-      description: "Active mirrored bindings left as they were: the platform still has them.",
+      description:
+        "Active mirrored bindings left as they were: the platform still has them, or another instance changed " +
+        "them meanwhile (left to the next run).",
     }),
     failed: t.field({
       type: [ReconcileFailureObject],
