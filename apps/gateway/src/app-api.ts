@@ -25,6 +25,11 @@ export interface BuildAppOptions extends PlatformLinkOptions {
   degradedFeedPollIntervalMs?: number;
   /** How often to look for bindings that lapsed, in ms (0 = never; call `services.bindings.sweepExpired`). @default 15000 */
   expirySweepIntervalMs?: number;
+  /**
+   * Time between reconciliations of the bindings with the platform, in ms (0 = only at start; call
+   * `services.reconciler.run`). @default `config.reconcileIntervalMinutes` (BINDINGS_RECONCILE_MINUTES)
+   */
+  reconcileIntervalMs?: number;
   /** How often to purge expired nonces, in ms. @default 60000 */
   noncePurgeIntervalMs?: number;
   /** The pool's size and timeouts (PostgreSQL). @default DEFAULT_DATABASE_TIMEOUTS, 10 connections */

@@ -4,6 +4,7 @@
 import type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
 import { loadAccess } from "./auth/access.js";
 import { createBindingCommands } from "./bindings/binding-commands.js";
+import { createBindingReconciler } from "./bindings/binding-reconcile.js";
 import { startBindingUpkeep } from "./bindings/binding-upkeep.js";
 import { createCallEventFeed } from "./calls/call-event-feed.js";
 import { createRecordingUrlCache } from "./calls/recording-url-cache.js";
@@ -122,6 +123,13 @@ async function startGateway(
       logger: bindingsLogger,
       platform: platformClient,
     });
+    const reconciler = createBindingReconciler({
+      db,
+      onCommitted: () => fanOut.committed(),
+      now,
+      logger: bindingsLogger,
+      platform: platformClient,
+    });
     const replays = createReplayGate({
       concurrency: replayConcurrencyFor(database.kind),
       maxEvents: config.limits.subscriptions.maxReplayEvents,
@@ -132,6 +140,7 @@ async function startGateway(
       changes,
       replays,
       bindings,
+      reconciler,
       now,
       logger,
       platform: platformClient,
@@ -197,7 +206,15 @@ async function startGateway(
     await rememberServedVirtualNumbers(db, platform.servedVirtualNumbers(), now());
 
     open.defer(
-      startBindingUpkeep(bindings, options.expirySweepIntervalMs ?? 15_000, bindingsLogger),
+      startBindingUpkeep(
+        bindings,
+        reconciler,
+        {
+          sweepMs: options.expirySweepIntervalMs ?? 15_000,
+          reconcileMs: options.reconcileIntervalMs ?? config.reconcileIntervalMinutes * 60_000,
+        },
+        bindingsLogger,
+      ),
       "the binding upkeep",
     );
     open.defer(webhook.startRetention(), "the notification retention");

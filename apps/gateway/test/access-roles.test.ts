@@ -91,6 +91,11 @@ function operations(): Operation[] {
       "deleteBinding",
       `mutation { deleteBinding(input: { subscriptionId: "none" }) { __typename } }`,
     ],
+    [
+      "mutation",
+      "reconcileBindings",
+      `mutation { reconcileBindings(input: { virtualNums: ["${X}"] }) { __typename } }`,
+    ],
     ["subscription", "bindingChanges", "subscription { bindingChanges { kind } }"],
     ["subscription", "callEvents", "subscription { callEvents { cursor } }"],
     ["subscription", "callRecords", "subscription { callRecords { record { icid } } }"],

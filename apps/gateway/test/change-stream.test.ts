@@ -146,6 +146,7 @@ describe("the change stream: every subscription resumes from a cursor", () => {
       "UNAVAILABLE",
       "PAUSED",
     ]);
+    await until(() => gw.gateway.services.changes.listenerCount() === 0, "the resumed subscriptions to end");
   });
 
   it("refuses a cursor past the end of the stream and a cursor of another subscription", async () => {

@@ -2,9 +2,9 @@ import type { AxeClient, BindingChanges, BindingRef, CreateBindingInput } from "
 import { maskPhoneNumber } from "@privnum/notification-schemas";
 import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
-import type { BindingChangeEvent } from "../changes/change-topics.js";
 import type { Database } from "../database/database.js";
 import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
+import { assertVirtualNumberTakesBindings } from "../numbers/virtual-number-availability.js";
 import { NotFoundError, ValidationError } from "../shared/errors.js";
 import {
   claimLapsedBindings,
@@ -17,14 +17,9 @@ import {
   supersedeBindingsOnExtension,
 } from "./binding.repository.js";
 import type { BindingRow, NewBindingRow } from "./binding.table.js";
-import { appendBindingChanges } from "./binding-changes.js";
+import { type BindingWrite, commitBindingChanges } from "./binding-changes.js";
 import { bindingRowFromPlatform } from "./binding-row.js";
 import { computeExpiresAt, type TimeUnit } from "./expiry.js";
-import {
-  createPlatformCheck,
-  type PlatformCheckReport,
-  type PlatformCheckRunOptions,
-} from "./platform-check.js";
 import { toCommandError } from "./platform-errors.js";
 
 /** Options for {@link createBindingCommands}. */
@@ -46,17 +41,13 @@ export interface BindingSelector {
 
 /** The command path: platform first, then the mirror, then a published change. */
 export interface BindingCommands {
+  /** Rejects with `VirtualNumberUnavailableError`, asking nothing of the platform, when X takes no new bindings. */
   create(input: CreateBindingInput): Promise<BindingRow>;
   update(selector: BindingSelector, changes: BindingChanges): Promise<BindingRow>;
   /** Resolves the mirror row (marked deleted), or null when the binding was never mirrored. */
   delete(selector: BindingSelector): Promise<{ subscriptionId: string | null; binding: BindingRow | null }>;
   /** Announce bindings that lapsed since the last sweep; returns how many. */
   sweepExpired(): Promise<number>;
-  /**
-   * Mark active bindings the platform no longer has as MISSING (start runs it in the background); runs after a
-   * check in progress. See `createPlatformCheck`.
-   */
-  checkAgainstPlatform(options?: PlatformCheckRunOptions): Promise<PlatformCheckReport>;
 }
 
 /** Check a selector the way the platform reads it (subscriptionId wins; else X and E together). */
@@ -79,20 +70,10 @@ export function toBindingRef(selector: BindingSelector): BindingRef {
 /** Create the command handlers behind the binding mutations. */
 export function createBindingCommands(options: BindingCommandsOptions): BindingCommands {
   const { db, platform, onCommitted, now, logger } = options;
-  const platformCheck = createPlatformCheck({ db, platform, onCommitted, now, logger });
 
-  /** Run `write` and store the changes it resolves in one transaction; wake the feeds after commit. */
-  async function changing<T>(
-    write: (tx: Transaction<Database>) => Promise<{ result: T; changes: BindingChangeEvent[] }>,
-  ): Promise<T> {
-    const { result, changes } = await db.transaction().execute(async (tx) => {
-      const written = await write(tx);
-      await appendBindingChanges(tx, written.changes);
-      return written;
-    });
-    if (changes.length > 0) onCommitted();
-    return result;
-  }
+  /** A write to the mirror and the binding changes it made, in one transaction (see `commitBindingChanges`). */
+  const changing = <T>(write: (tx: Transaction<Database>) => Promise<BindingWrite<T>>) =>
+    commitBindingChanges(db, onCommitted, write);
 
   /** The platform reused a subscriptionId for another binding: say so, numbers masked. */
   function warnSuperseded({ stored, superseded }: MirroredBinding): void {
@@ -145,6 +126,8 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
 
   return {
     async create(input) {
+      // An X the platform said takes no new bindings fails here, without a request (areaCode: the platform picks).
+      if (input.virtualNum) await assertVirtualNumberTakesBindings(db, input.virtualNum);
       const created = await call(() => platform().createBinding(input));
       const at = now();
       const unit: TimeUnit = input.timeUnit ?? "hours";
@@ -278,10 +261,6 @@ export function createBindingCommands(options: BindingCommandsOptions): BindingC
         total += lapsed.length;
         if (lapsed.length < 100) return total;
       }
-    },
-
-    checkAgainstPlatform(runOptions) {
-      return platformCheck.run(runOptions);
     },
   };
 }

@@ -15,7 +15,12 @@ import {
 import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
 import { encodeCursor } from "../shared/cursor.js";
-import { NotFoundError, PlatformError, ValidationError } from "../shared/errors.js";
+import {
+  NotFoundError,
+  PlatformError,
+  ValidationError,
+  VirtualNumberUnavailableError,
+} from "../shared/errors.js";
 import { type BindingColumn, type BindingState, bindingState, listBindings } from "./binding.repository.js";
 import type { BindingRow } from "./binding.table.js";
 
@@ -32,7 +37,7 @@ export const BindingStateEnum = builder.enumType("BindingState", {
     MISSING: {
       value: "missing",
       description:
-        "The platform no longer has this binding (found by the check at start); it was unbound or lost outside the gateway.",
+        "The platform no longer has this binding (found by a reconciliation); it was unbound or lost outside the gateway.",
     },
   } as const,
 });
@@ -51,7 +56,15 @@ const BindingChangeKindEnum = builder.enumType("BindingChangeKind", {
     EXPIRED: { value: "expired" },
     MISSING: {
       value: "missing",
-      description: "The check at start found that the platform no longer has the binding (now MISSING).",
+      description:
+        "A reconciliation found that the platform no longer has the binding (now MISSING): it answered " +
+        "1012007 when asked for it by subscriptionId.",
+    },
+    IMPORTED: {
+      value: "imported",
+      description:
+        "A reconciliation found the binding on the platform, made outside this gateway, and mirrored it (its " +
+        "`createdAt` is when it was imported).",
     },
   } as const,
 });
@@ -346,7 +359,7 @@ builder.mutationFields((t) => ({
     type: CreateBindingPayload,
     args: { input: t.arg({ type: CreateBindingInputType, required: true }) },
     errors: {
-      types: [PlatformError, ValidationError],
+      types: [PlatformError, ValidationError, VirtualNumberUnavailableError],
       directResult: true,
       union: { name: "CreateBindingResult" },
     },
@@ -388,7 +401,8 @@ builder.mutationFields((t) => ({
 }));
 
 const BindingChangeObject = builder.objectRef<StoredChange<"bindingChange">>("BindingChange").implement({
-  description: "A binding was created, changed, unbound, lapsed, or found missing on the platform.",
+  description:
+    "A binding was created, changed, unbound, lapsed, found missing on the platform, or imported from it.",
   fields: (t) => ({
     cursor: t.string({
       description: "Pass it as `after` to resume after this change.",
@@ -412,8 +426,8 @@ builder.subscriptionField("bindingChanges", (t) =>
   t.field({
     type: BindingChangeObject,
     description:
-      "Binding changes made through any gateway instance, lapses found by the expiry sweep, and bindings the " +
-      "platform confirmed missing. " +
+      "Binding changes made through any gateway instance, lapses found by the expiry sweep, and bindings " +
+      "reconciliations with the platform imported or found missing there. " +
       "With `after` (a `cursor` received earlier), the stored changes after it are replayed first, then live ones " +
       "follow: none missed, none repeated, whichever gateway instance stored them. A replay holds at most " +
       "`SUBSCRIPTION_MAX_REPLAY` changes.",

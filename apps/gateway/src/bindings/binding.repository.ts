@@ -133,6 +133,23 @@ export async function mirrorBinding(db: Executor, row: NewBindingRow, at: Date):
 }
 
 /**
+ * Insert the mirror row of a binding the platform has and the mirror lacks, unless a current row for its
+ * subscriptionId exists by now (another instance, or a command, mirrored it first). Returns the inserted row,
+ * or undefined when there was one already: only the writer that inserted it may announce it.
+ */
+export async function insertImportedBinding(
+  db: Executor,
+  row: NewBindingRow,
+): Promise<BindingRow | undefined> {
+  return db
+    .insertInto("bindings")
+    .values(row)
+    .onConflict((oc) => oc.column("subscription_id").where("superseded_at", "is", null).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
  * Insert or update the mirror of one binding, as {@link mirrorBinding} does at the row's `updated_at`;
  * returns the stored (current) row.
  */

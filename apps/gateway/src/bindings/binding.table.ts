@@ -40,7 +40,7 @@ export interface BindingTable {
   /** Set on both rows of such a pair: when the gateway found the subscriptionId reused. */
   conflict_at: OptionalTimestamp;
   /**
-   * Set (together with `deleted_at`) when the check at start found the platform no longer has this binding: it
+   * Set (together with `deleted_at`) when a reconciliation found the platform no longer has this binding: it
    * was unbound or lost outside the gateway. Cleared when the platform reports the binding again.
    */
   platform_missing_at: OptionalTimestamp;

@@ -3,8 +3,11 @@ import type { CallRecordRow } from "../calls/call-record.table.js";
 import type { CallSessionRow } from "../calls/call-session.table.js";
 import type { VirtualNumberRow } from "../numbers/virtual-number.table.js";
 
-/** What happened to a binding (`missing`: the platform confirmed it no longer has it). */
-export type BindingChangeKind = "created" | "updated" | "deleted" | "expired" | "missing";
+/**
+ * What happened to a binding (`missing`: the platform confirmed it no longer has it; `imported`: the platform
+ * lists it, made outside this gateway, and the mirror took it in).
+ */
+export type BindingChangeKind = "created" | "updated" | "deleted" | "expired" | "missing" | "imported";
 
 /** One binding change. */
 export interface BindingChangeEvent {

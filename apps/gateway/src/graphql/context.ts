@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Caller } from "../auth/caller.js";
 import type { BindingCommands } from "../bindings/binding-commands.js";
+import type { BindingReconciler } from "../bindings/binding-reconcile.js";
 import type { CallEventFeed } from "../calls/call-event-feed.js";
 import type { RecordingUrlCache } from "../calls/recording-url-cache.js";
 import type { ChangeFeed } from "../changes/change-feed.js";
@@ -20,6 +21,8 @@ export interface GatewayServices {
   /** Bounds the database work of resuming subscriptions (concurrency and events per replay). */
   replays: ReplayGate;
   bindings: BindingCommands;
+  /** Reconciles the mirrored bindings with the platform (at start, on a schedule, and on demand). */
+  reconciler: BindingReconciler;
   /** The platform client (throws before start). */
   platform(): AxeClient;
   /** The clock of binding lifetimes (the simulator's virtual clock when it is embedded). */

@@ -3,6 +3,7 @@ import "./scalars.js";
 import "./root-types.js";
 import "./error-types.js";
 import "../bindings/binding.graphql.js";
+import "../bindings/reconcile.graphql.js";
 import "../calls/call-event.graphql.js";
 import "../calls/call-session.graphql.js";
 import "../calls/call-record.graphql.js";

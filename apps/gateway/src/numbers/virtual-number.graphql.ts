@@ -3,14 +3,17 @@ import type { StoredChange } from "../changes/change-topics.js";
 import { builder } from "../graphql/builder.js";
 import { subscribeToChanges } from "../graphql/change-subscription.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
+import { ErrorInterface } from "../graphql/error-types.js";
 import { shownPhoneNumber } from "../graphql/phone-numbers.js";
 import { encodeCursor } from "../shared/cursor.js";
+import { VirtualNumberUnavailableError } from "../shared/errors.js";
 import { listVirtualNumbers } from "./virtual-number.repository.js";
 import type { VirtualNumberRow } from "./virtual-number.table.js";
 
 const MAX_NUMBERS = 10_000;
 
-const VirtualNumberStatusEnum = builder.enumType("VirtualNumberStatus", {
+/** The GraphQL `VirtualNumberStatus` enum (values are the platform's codes). */
+export const VirtualNumberStatusEnum = builder.enumType("VirtualNumberStatus", {
   description: "An X number's status as the platform last reported it.",
   values: {
     NORMAL: { value: "5" },
@@ -48,6 +51,28 @@ const VirtualNumberObject = builder.objectRef<VirtualNumberRow>("VirtualNumber")
     }),
     statusChangedAt: t.field({ type: "DateTime", nullable: true, resolve: (n) => n.status_changed_at }),
     firstSeenAt: t.field({ type: "DateTime", resolve: (n) => n.first_seen_at }),
+  }),
+});
+
+builder.objectType(VirtualNumberUnavailableError, {
+  name: "VirtualNumberUnavailableError",
+  description:
+    "X takes no new bindings (paused, unavailable or binding frozen, as the platform last reported it): the " +
+    "binding was refused without asking the platform.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    virtualNum: t.string({ resolve: (e, _args, ctx) => shownPhoneNumber(ctx, e.virtualNum) }),
+    status: t.field({
+      type: VirtualNumberStatusEnum,
+      description: "X's status, as the platform last reported it.",
+      resolve: (e) => e.status as "9",
+    }),
+    cause: t.field({
+      type: CodeDescriptionObject,
+      nullable: true,
+      description: "Why X is unavailable (with UNAVAILABLE only).",
+      resolve: (e) => (e.statusCause ? describeNumStatusCause(e.statusCause) : null),
+    }),
   }),
 });
 

@@ -80,6 +80,17 @@ export async function listVirtualNumbers(db: Executor, limit: number): Promise<V
   return db.selectFrom("virtual_numbers").selectAll().orderBy("number").limit(limit).execute();
 }
 
+/** The stored row of one X number, or undefined when the gateway has never heard of it. */
+export async function findVirtualNumber(db: Executor, number: string): Promise<VirtualNumberRow | undefined> {
+  return db.selectFrom("virtual_numbers").selectAll().where("number", "=", number).executeTakeFirst();
+}
+
+/** Every X number the gateway knows (configured, the simulator's, seen in use or in a status push), in order. */
+export async function listKnownVirtualNumbers(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom("virtual_numbers").select("number").orderBy("number").execute();
+  return rows.map((row) => row.number);
+}
+
 /** An X number the gateway serves, with the status the platform holds for it when that is known. */
 export interface ServedVirtualNumber {
   number: string;

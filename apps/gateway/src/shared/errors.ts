@@ -11,7 +11,8 @@ export type GatewayErrorCode =
   | "data-dir-in-use"
   | "platform-error"
   | "validation-failed"
-  | "not-found";
+  | "not-found"
+  | "virtual-number-unavailable";
 
 /** Base of the gateway's named errors. */
 export class GatewayError extends Error {
@@ -175,5 +176,25 @@ export class NotFoundError extends GatewayError {
     super("not-found", message);
     this.resultcode = platform.resultcode ?? null;
     this.resultdesc = platform.resultdesc ?? null;
+  }
+}
+
+/**
+ * A binding was refused before reaching the platform: X's stored status (the platform's last numStatus push)
+ * says it takes no new bindings. `status` and `statusCause` are the platform's codes (`statusCause`, not
+ * `cause`, which is Error's own).
+ */
+export class VirtualNumberUnavailableError extends GatewayError {
+  override name = "VirtualNumberUnavailableError";
+  readonly virtualNum: string;
+  readonly status: string;
+  readonly statusCause: string | null;
+
+  /** `message` names X masked: it is logged with the mutation. */
+  constructor(init: { virtualNum: string; status: string; statusCause: string | null; message: string }) {
+    super("virtual-number-unavailable", init.message);
+    this.virtualNum = init.virtualNum;
+    this.status = init.status;
+    this.statusCause = init.statusCause;
   }
 }
