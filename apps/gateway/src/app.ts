@@ -11,6 +11,7 @@ import { createRecordingUrlCache } from "./calls/recording-url-cache.js";
 import { createChangeFeed } from "./changes/change-feed.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import { createFanOut } from "./fanout/create-fan-out.js";
+import { gatewayApplicationName, warnAboutInstancesWithoutBroker } from "./fanout/instance-census.js";
 import type { GatewayServices } from "./graphql/context.js";
 import { useAuthentication } from "./http/authentication.js";
 import { createBodyPolicy } from "./http/body-policy.js";
@@ -73,8 +74,15 @@ async function startGateway(
     const platform = createPlatformLink(config, options, logger);
     await platform.checkPort();
     const { authenticator, devKeys, graphiqlAuthorization } = await loadAccess(config);
-    const database = await openMigratedDatabase(config.database, logger, options.database);
+    const applicationName = gatewayApplicationName();
+    const database = await openMigratedDatabase(config.database, logger, {
+      applicationName,
+      ...options.database,
+    });
     open.defer(() => database.close(), "the database");
+    if (config.database.kind === "postgres" && !config.redis) {
+      await warnAboutInstancesWithoutBroker(database.db, applicationName, logger);
+    }
     const fanOut = createFanOut(config.redis, {
       logger,
       pollIntervalMs: options.feedPollIntervalMs,

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "../src/shared/config.js";
 import { encodeCursor } from "../src/shared/cursor.js";
 import { bindingRow } from "./support/bindings.js";
+import { captureLog } from "./support/captured-log.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
 import { collect, startGateway, subscriptionCounter, type TestGateway, until } from "./support/gateway.js";
 import { callEvent, cdr, signedHeaders } from "./support/notifications.js";
@@ -201,6 +202,23 @@ describe("the change stream across instances on one PostgreSQL database (no brok
   });
   afterAll(async () => {
     await database?.drop();
+  });
+
+  it("an instance started next to another on the same database without REDIS_URL says so, once", async () => {
+    const first = captureLog("warn");
+    gateways.push(await startGateway({ database: database.config }, { logger: first.logger }));
+    const second = captureLog("warn");
+    gateways.push(await startGateway({ database: database.config }, { logger: second.logger }));
+    // The first found nobody; the second found the first.
+    expect(first.lines.filter((line) => /other gateway instance/.test(String(line.msg)))).toEqual([]);
+    const warnings = second.lines.filter((line) => /other gateway instance/.test(String(line.msg)));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      otherInstances: 1,
+      msg: expect.stringMatching(
+        /1 other gateway instance is using this database and REDIS_URL is not set.*Set REDIS_URL/,
+      ),
+    });
   });
 
   it("announces each lapse once however many instances sweep at once, and every instance's subscriber sees it", async () => {

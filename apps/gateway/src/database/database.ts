@@ -95,6 +95,8 @@ export const DEFAULT_DATABASE_TIMEOUTS: Readonly<DatabaseTimeouts> = Object.free
 export interface OpenDatabaseOptions extends Partial<DatabaseTimeouts> {
   /** Maximum pooled connections (Postgres only). @default 10 */
   poolSize?: number;
+  /** `application_name` of every connection (Postgres only): who is connected, in `pg_stat_activity`. */
+  applicationName?: string;
 }
 
 /**
@@ -122,6 +124,7 @@ export async function openDatabase(
       keepAlive: true,
       keepAliveInitialDelayMillis: timeouts.keepAliveInitialDelayMillis,
       query_timeout: timeouts.queryTimeoutMillis,
+      ...(options.applicationName !== undefined ? { application_name: options.applicationName } : {}),
       // Sent in the startup message, so they hold for every statement of every connection, from the first.
       statement_timeout: timeouts.statementTimeoutMillis,
       lock_timeout: timeouts.lockTimeoutMillis,
