@@ -202,6 +202,27 @@ describe("Redis fan-out", () => {
     await until(() => b.calls() >= 1, "b to hear a once the link works");
   });
 
+  it("notices a subscribing link gone silent without a commit (PING), polls meanwhile, and recovers", async () => {
+    const prefix = testRedisPrefix();
+    const proxy = await proxyToRedis();
+    const a = await fanOut(prefix, {
+      url: redisUrlThrough(proxy.port),
+      timeoutMs: 200,
+      heartbeatMs: 100,
+      degradedPollIntervalMs: 100,
+    });
+    expect(a.fanOut.counts().degraded).toBe(false);
+    proxy.stall();
+    // Nothing is committed here: only the heartbeat can tell that the link went silent.
+    await until(() => a.fanOut.counts().degraded, "the heartbeat to notice the silent link");
+    expect(messages(a.log, WARN)).toHaveLength(1);
+    const before = a.calls();
+    await until(() => a.calls() >= before + 2, "the listeners to be woken by polling meanwhile");
+    proxy.resume();
+    await until(() => !a.fanOut.counts().degraded, "the fan-out to recover");
+    expect(messages(a.log, INFO)).toHaveLength(1);
+  });
+
   it("calls every listener even when one throws, and logs the failure", async () => {
     const prefix = testRedisPrefix();
     const a = await fanOut(prefix);

@@ -21,6 +21,12 @@ export interface RedisFanOutOptions {
   maxReconnectDelayMs?: number;
   /** Longest a connection attempt or a PUBLISH may take before it counts as failed, in ms. @default 2000 */
   timeoutMs?: number;
+  /**
+   * How often the subscribing connection is PINGed while healthy, in ms: a link gone silent without closing
+   * would otherwise go unnoticed there (nothing is sent on it), and the other instances' wake-ups with it.
+   * @default 5000
+   */
+  heartbeatMs?: number;
 }
 
 /** The channel every instance of a deployment publishes its wake-ups on and listens to. */
@@ -73,6 +79,7 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
   let onHealthy: (() => void) | undefined;
   /** While degraded: wakes the listeners every `degradedPollMs`, whatever wait a feed is in. */
   let degradedTick: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
 
   const healthy = () => publisher.status === "ready" && subscribed && !publishFailed;
 
@@ -149,6 +156,19 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
     if (publishFailed) publish();
   }
 
+  /**
+   * PING the subscribing connection: one that does not answer within the command timeout is dropped and
+   * reconnects by itself, so that a silent link degrades the fan-out (and the feeds poll) instead of leaving
+   * it deaf while it looks healthy.
+   */
+  function checkSubscriber(): void {
+    if (stopped || !subscribed || subscriber.status !== "ready") return;
+    subscriber.ping().catch((error: Error) => {
+      logger.debug({ err: { message: error.message } }, "the subscribing connection did not answer a PING");
+      if (!stopped && subscriber.status === "ready") subscriber.disconnect(true);
+    });
+  }
+
   publisher.on("ready", () => {
     publishFailed = false;
     evaluate();
@@ -221,12 +241,15 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
       clearTimeout(timer);
       onHealthy = undefined;
       if (stopped) return;
+      heartbeat = setInterval(checkSubscriber, options.heartbeatMs ?? 5000);
+      heartbeat.unref();
       if (healthy()) reported = "healthy";
       else degrade();
     },
     async stop() {
       stopped = true;
       clearInterval(degradedTick);
+      clearInterval(heartbeat);
       onHealthy?.();
       listeners.clear();
       await Promise.all([closeRedisClient(publisher), closeRedisClient(subscriber)]);
