@@ -90,6 +90,7 @@ describe.each(ENGINES)("batched relations on $engine", ({ create }) => {
     );
     await push({ eventType: "fee", feeLst: records });
     await gw.gateway.services.feed.catchUp();
+    await gw.gateway.services.changes.catchUp();
   });
   afterAll(async () => {
     await gw?.stop();
