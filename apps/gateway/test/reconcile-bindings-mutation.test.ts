@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MAX_RECONCILE_VIRTUAL_NUMS } from "../src/bindings/reconcile.graphql.js";
+import type { ReconcileReportView } from "../src/cli/reconcile-report-text.js";
 import { type CapturedLog, captureLog } from "./support/captured-log.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
 import { type As, startGateway, type TestGateway, until } from "./support/gateway.js";
@@ -27,16 +28,7 @@ const RECONCILE = /* GraphQL */ `
 
 interface ReconcileResult {
   __typename: string;
-  report?: {
-    startedAt: string;
-    finishedAt: string;
-    virtualNumbers: number;
-    listed: number;
-    imported: number;
-    missing: number;
-    unchanged: number;
-    failed: { virtualNum: string; reason: string }[];
-  };
+  report?: ReconcileReportView;
   fields?: { field: string; message: string }[];
   resultcode?: string;
   category?: string;
