@@ -20,7 +20,7 @@ serveParent(
       const services = running?.services;
       return readProcessStats(
         (payload as { gc?: boolean } | undefined)?.gc === true,
-        services ? services.feed.listenerCount() + services.pubsub.listenerCount() : 0,
+        services ? services.feed.listenerCount() + services.changes.listenerCount() : 0,
       );
     },
     "profile-start": () => startCpuProfile(),

@@ -32,7 +32,7 @@ afterAll(async () => {
 const noEvent = () => {};
 const noError = () => {};
 // What P4 waits for before it reads the gateway's memory: the subscriptions the gateway holds.
-const subscriptions = () => running.services.feed.listenerCount() + running.services.pubsub.listenerCount();
+const subscriptions = () => running.services.feed.listenerCount() + running.services.changes.listenerCount();
 
 describe("gateway subscribers", () => {
   it("are accepted with the run's key, and their callEvents subscription is registered", async () => {
