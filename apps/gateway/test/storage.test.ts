@@ -11,7 +11,6 @@ import {
   upsertBinding,
 } from "../src/bindings/binding.repository.js";
 import {
-  assignStreamPositions,
   insertCallEvents,
   lastStreamPosition,
   listCallEventsAfter,
@@ -20,6 +19,7 @@ import type { NewCallEventRow } from "../src/calls/call-event.table.js";
 import { lockCallSessions } from "../src/calls/call-locks.js";
 import { insertCallRecords } from "../src/calls/call-record.repository.js";
 import { upsertCallSessions } from "../src/calls/call-session.repository.js";
+import { appendStreamEntries } from "../src/changes/stream-entries.repository.js";
 import { type DatabaseHandle, migrateToLatest } from "../src/database/database.js";
 import { createDatabaseNonceStore } from "../src/ingest/nonce-store.js";
 import { insertReceivedNotification } from "../src/notifications/received-notification.repository.js";
@@ -153,7 +153,7 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
         event("order-s", "collectInfo", "2026-06-01 11:00:01", n),
         event("order-s", "callout", "2026-06-01 11:00:02", n),
       ]);
-      return assignStreamPositions(tx, rows);
+      return (await appendStreamEntries(tx, rows, [])).events;
     });
     expect(positioned.map((row) => row.event_type)).toEqual(["callin", "collectInfo", "callout"]);
     const seqs = positioned.map((row) => row.stream_seq!);
@@ -407,7 +407,7 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
             await lockCallSessions(tx, [`race-${i}`]);
             const rows = await insertCallEvents(tx, [event(`race-${i}`, "callin", "2026-06-01 12:00:00", n)]);
             await sleep(Math.random() * 15);
-            await assignStreamPositions(tx, rows);
+            await appendStreamEntries(tx, rows, []);
             // A slow commit after taking a position: without the stream lock, later positions would
             // commit first and a reader would see a gap that fills in afterwards.
             await sleep(Math.random() * 15);

@@ -1,7 +1,6 @@
 import { sql } from "kysely";
 import { toDate } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
-import { streamLock } from "../stream/stream-lock.js";
 import type { CallEventRow, NewCallEventRow } from "./call-event.table.js";
 import { type CallEventFilter, callEventCondition } from "./call-event-filter.js";
 
@@ -66,39 +65,6 @@ export async function insertCallEvents(
       } satisfies CallEventRow;
     })
     .sort((a, b) => a.id - b.id);
-}
-
-/**
- * Give new events their stream positions, in the order given. Takes the stream lock first and keeps it
- * until the transaction ends, so a position becomes visible only after every smaller one that will ever
- * be visible: a reader that has seen position n can never later discover an n' < n.
- * Call it as the last step of the storing transaction, right before commit. Returns the events with their
- * positions, in stream order.
- *
- * Lock and positions are one statement (one round trip less while every writer waits on the lock): each
- * position is drawn in an expression that reads the lock's result, so it cannot be drawn before the lock
- * is held.
- */
-export async function assignStreamPositions(
-  tx: Executor,
-  events: readonly CallEventRow[],
-): Promise<CallEventRow[]> {
-  if (events.length === 0) return [];
-  const result = await sql<{ id: number | string; stream_seq: number | string }>`
-    update call_events as c
-       set stream_seq = n.seq
-      from (select u.id,
-                   case when l.held is not null then nextval('call_event_stream_seq') end as seq
-              from (select ${streamLock()} as held) as l,
-                   unnest(${events.map((e) => e.id)}::bigint[]) with ordinality as u(id, ord)
-             order by u.ord) as n
-     where c.id = n.id
-    returning c.id, c.stream_seq`.execute(tx);
-  const positions = new Map(result.rows.map((row) => [Number(row.id), Number(row.stream_seq)]));
-  return events
-    .filter((event) => positions.has(event.id))
-    .map((event) => ({ ...event, stream_seq: positions.get(event.id)! }))
-    .sort((a, b) => a.stream_seq - b.stream_seq);
 }
 
 /** Events after stream position `after` (and up to `through`, when given) that match `filter`, in stream order. */

@@ -80,13 +80,16 @@ export function changeKeys(change: NewChange): ChangeKeys {
   }
 }
 
-/** The JSON snapshot stored for a change. A CDR's content hash (binary, never shown) is left out. */
-export function encodeChange(change: NewChange): string {
+/**
+ * The snapshot stored for a change (its timestamps become ISO strings in JSON). A CDR's content hash (binary,
+ * never shown) is left out.
+ */
+export function changeSnapshot(change: NewChange): object {
   if (change.topic === "callRecord") {
     const { content_hash: _hash, ...record } = change.value;
-    return JSON.stringify(record);
+    return record;
   }
-  return JSON.stringify(change.value);
+  return change.value;
 }
 
 /** The value of a stored snapshot, with its timestamps as Dates. */

@@ -1,15 +1,8 @@
-import { type ExpressionBuilder, sql } from "kysely";
+import type { ExpressionBuilder } from "kysely";
 import type { Database, Executor } from "../database/database.js";
-import { streamLock } from "../stream/stream-lock.js";
-import {
-  type ChangeTopic,
-  changeKeys,
-  decodeChange,
-  encodeChange,
-  type NewChange,
-  type StoredChange,
-} from "./change-topics.js";
+import { type ChangeTopic, decodeChange, type NewChange, type StoredChange } from "./change-topics.js";
 import type { StreamChangeRow } from "./stream-change.table.js";
+import { appendStreamEntries } from "./stream-entries.repository.js";
 
 /** What a replay of the change stream narrows by in SQL (the rest of a subscription's filter runs on the rows). */
 export interface ChangeSelection {
@@ -20,26 +13,11 @@ export interface ChangeSelection {
 }
 
 /**
- * Store changes in the transaction that made them, at the next positions of the stream, in the order given.
- * Takes the stream lock first (held until the transaction ends, see `stream-lock.ts`), so call it as the last
- * step before commit. Returns the stored changes with their positions.
+ * Store changes in the transaction that made them, at the next positions of the stream, in the order given: the
+ * last step before commit (it takes the stream lock). See `appendStreamEntries`, which also positions call events.
  */
 export async function appendChanges(tx: Executor, changes: readonly NewChange[]): Promise<StoredChange[]> {
-  if (changes.length === 0) return [];
-  const keys = changes.map(changeKeys);
-  const { rows } = await sql<{ position: number | string }>`
-    insert into stream_changes (position, topic, virtual_num, subscription_id, session_id, payload)
-    select case when l.held is not null then nextval('call_event_stream_seq') end,
-           c.topic, c.virtual_num, c.subscription_id, c.session_id, c.payload
-      from (select ${streamLock()} as held) as l,
-           unnest(${changes.map((c) => c.topic)}::text[], ${keys.map((k) => k.virtual_num)}::text[],
-                  ${keys.map((k) => k.subscription_id)}::text[], ${keys.map((k) => k.session_id)}::text[],
-                  ${changes.map(encodeChange)}::jsonb[])
-             with ordinality as c(topic, virtual_num, subscription_id, session_id, payload, ord)
-     order by c.ord
-    returning position`.execute(tx);
-  const positions = rows.map((row) => Number(row.position)).sort((a, b) => a - b);
-  return changes.map((change, i) => ({ ...change, position: positions[i]! }) as StoredChange);
+  return (await appendStreamEntries(tx, [], changes)).changes;
 }
 
 function selected(eb: ExpressionBuilder<Database, "stream_changes">, selection: ChangeSelection) {

@@ -10,7 +10,7 @@ export interface StreamChangeTable {
   virtual_num: string | null;
   subscription_id: string | null;
   session_id: string | null;
-  /** The snapshot, as `encodeChange` wrote it. */
+  /** The snapshot, as `changeSnapshot` made it. */
   payload: unknown;
   recorded_at: Timestamp;
 }

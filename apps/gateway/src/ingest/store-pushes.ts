@@ -1,8 +1,7 @@
 import type { Notification, NumStatusNotification } from "@privnum/notification-schemas";
 import type { Kysely, Transaction } from "kysely";
-import { assignStreamPositions } from "../calls/call-event.repository.js";
 import type { NewChange } from "../changes/change-topics.js";
-import { appendChanges } from "../changes/stream-change.repository.js";
+import { appendStreamEntries } from "../changes/stream-entries.repository.js";
 import type { Database } from "../database/database.js";
 import {
   insertReceivedNotifications,
@@ -77,15 +76,15 @@ export async function storeNotifications(
     }
     await setNotificationVerdicts(tx, verdicts);
 
-    // Last step before commit: see assignStreamPositions.
-    const positioned = await assignStreamPositions(
+    // Last step before commit: see appendStreamEntries.
+    const positioned = await appendStreamEntries(
       tx,
       results.flatMap((r) => r.events),
+      results.flatMap(changesOf),
     );
     const byReceived = new Map(results.map((r) => [r.receivedId, r]));
     for (const result of results) result.events = [];
-    for (const event of positioned) byReceived.get(event.received_notification_id)?.events.push(event);
-    await appendChanges(tx, results.flatMap(changesOf));
+    for (const event of positioned.events) byReceived.get(event.received_notification_id)?.events.push(event);
     return results;
   });
   for (const number of addedNumbers) knownNumbers.add(number);

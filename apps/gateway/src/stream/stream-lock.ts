@@ -9,7 +9,7 @@ const STREAM_LOCK_CLASS = 0x7072_0002;
  * (`call_events.stream_seq`, `stream_changes.position`, one sequence) only while holding it, so positions are
  * handed out in commit order and a reader that has seen position n never later discovers an n' < n. Must be
  * the last lock a transaction takes. An expression (text, never null once the lock is held) for the statement
- * that takes it and draws positions at once: see `assignStreamPositions` and `appendChanges`.
+ * that takes it and draws positions at once: see `appendStreamEntries`.
  */
 export function streamLock(): RawBuilder<string> {
   return sql<string>`pg_advisory_xact_lock(${STREAM_LOCK_CLASS}::int4, 0)::text`;
