@@ -37,4 +37,18 @@ describe("logger", () => {
     expect(text).not.toContain("UsernameToken");
     expect(text).toContain("[redacted]");
   });
+
+  it("writes dates as ISO-8601 text, nested ones too (never as {})", () => {
+    const { lines, logger } = capture();
+    logger.info(
+      { before: new Date(0), report: { finishedAt: new Date(1000) }, invalid: new Date(Number.NaN) },
+      "x",
+    );
+    const record = JSON.parse(lines.join("")) as Record<string, unknown>;
+    expect(record).toMatchObject({
+      before: "1970-01-01T00:00:00.000Z",
+      report: { finishedAt: "1970-01-01T00:00:01.000Z" },
+      invalid: null,
+    });
+  });
 });

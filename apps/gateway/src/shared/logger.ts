@@ -11,6 +11,8 @@ function scrub(value: unknown, depth: number): unknown {
   if (typeof value === "string") return maskPhoneNumbersInText(value);
   if (value === null || typeof value !== "object") return value;
   if (value instanceof Error) return value;
+  // A Date has no fields of its own: walked, it would be written as {}.
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (depth >= MAX_DEPTH) return "[…]";
   if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
   const out: Record<string, unknown> = {};
