@@ -12,8 +12,11 @@ import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 /** Refused pushes per source and minute, small so that a test spends a budget in a few requests. */
 const BUDGET = 3;
-/** A delivery through Redis takes milliseconds; the feeds' own poll is an hour. */
-const DELIVERY_BOUND_MS = 2000;
+/**
+ * How long a test waits for a delivery: a wait, not a speed target. The feeds' own poll is set to an hour, so a
+ * delivery to the other instance within it at all proves that Redis carried the wake-up.
+ */
+const DELIVERY_BOUND_MS = 10_000;
 const T0 = new Date("2026-06-01T10:00:00Z");
 
 interface Seen {
@@ -101,10 +104,8 @@ describe("two gateways on one PostgreSQL and one Redis", () => {
     const seen = subscribeOn(b);
     await live(1);
 
-    const sentAt = Date.now();
     expect((await push(a, callEvent("callin", "s-cross-1", T0))).status).toBe(200);
     await seen.waitFor(1, DELIVERY_BOUND_MS);
-    expect(Date.now() - sentAt).toBeLessThan(DELIVERY_BOUND_MS);
 
     // The next one arrives right after it: nothing of the first came twice in between.
     expect((await push(a, callEvent("answer", "s-cross-1", T0))).status).toBe(200);

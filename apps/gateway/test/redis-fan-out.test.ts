@@ -11,8 +11,12 @@ import { redisUrlThrough, TEST_REDIS_PORT, TEST_REDIS_URL, testRedisPrefix } fro
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 const HEALTHY_POLL_MS = 10_000;
-/** A wake-up must cross well within the safety-net poll, or the poll could be what delivered it. */
-const CROSSING_BOUND_MS = 1000;
+/**
+ * How long a test waits for a wake-up to cross: a wait, not a speed target. A healthy fan-out calls its listeners
+ * only on its own commits and on messages (never on a timer), so a call on the other side at all proves the
+ * wake-up crossed Redis.
+ */
+const CROSSING_BOUND_MS = 5000;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -64,12 +68,10 @@ describe("Redis fan-out", () => {
     const b = await fanOut(prefix);
     expect(a.fanOut.pollIntervalMs()).toBe(HEALTHY_POLL_MS);
 
-    const sentAt = Date.now();
     a.fanOut.committed();
     // Its own listeners at once, before anything crosses Redis.
     expect(a.calls()).toBe(1);
     await until(() => b.calls() === 1, "b to hear a's commit", CROSSING_BOUND_MS);
-    expect(Date.now() - sentAt).toBeLessThan(CROSSING_BOUND_MS);
 
     b.fanOut.committed();
     await until(() => a.calls() === 2, "a to hear b's commit", CROSSING_BOUND_MS);
