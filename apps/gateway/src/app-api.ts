@@ -6,6 +6,7 @@ import type { GatewayServices } from "./graphql/context.js";
 import type { GraphQLWebSocket } from "./http/graphql-websocket.js";
 import type { GatewayYoga } from "./http/yoga.js";
 import type { PlatformLinkOptions } from "./platform/platform-link.js";
+import type { RecordingStorage } from "./recordings/recording-storage.js";
 import type { Logger } from "./shared/logger.js";
 
 // What embedders, tests and scripts see of the gateway: the options of buildApp (app.ts), and what it starts.
@@ -46,6 +47,8 @@ export interface BuildAppOptions extends PlatformLinkOptions {
    * closed: with 4008 "Subscriber too slow" if the gateway kept sending to it meanwhile, else terminated. @default 30000
    */
   webSocketKeepAliveMs?: number;
+  /** Where archived recordings go. @default a directory: `config.recordings.dir`, else `<dataDir>/recordings` */
+  recordingStorage?: RecordingStorage;
 }
 
 /** A started gateway. Immutable; `stop` is safe to call more than once. */

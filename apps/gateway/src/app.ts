@@ -1,6 +1,7 @@
 // The composition root: builds each part of the gateway, in the order the data flows, and nothing else.
 // Where each part lives and how they connect: docs/architecture.md.
 
+import { join } from "node:path";
 import type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
 import { loadAccess } from "./auth/access.js";
 import { createBindingCommands } from "./bindings/binding-commands.js";
@@ -27,7 +28,10 @@ import { createWebhook } from "./ingest/webhook.js";
 import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repository.js";
 import { createOperations } from "./ops/operations.js";
 import { createPlatformLink } from "./platform/platform-link.js";
+import { createDirectoryStorage } from "./recordings/directory-storage.js";
+import { createRecordingLinks } from "./recordings/recording-links.js";
 import type { GatewayConfig } from "./shared/config.js";
+import { loadGatewaySecret } from "./shared/gateway-secrets.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { sampledLog } from "./shared/sampled-log.js";
 import { createShutdownStack } from "./shared/shutdown-stack.js";
@@ -138,6 +142,9 @@ async function startGateway(
       logger: bindingsLogger,
       platform: platformClient,
     });
+    const recordingStorage =
+      options.recordingStorage ??
+      createDirectoryStorage(config.recordings.dir ?? join(config.dataDir, "recordings"));
     const replays = createReplayGate({
       concurrency: replayConcurrencyFor(database.kind),
       maxEvents: config.limits.subscriptions.maxReplayEvents,
@@ -154,6 +161,11 @@ async function startGateway(
       platform: platformClient,
       recordingUrls: createRecordingUrlCache({ platform: platformClient, now }),
       maxPlatformCallsPerExecution: config.limits.graphql.maxPlatformCalls,
+      recordingStorage,
+      recordingLinks: createRecordingLinks({
+        secret: await loadGatewaySecret(db, "recording-links"),
+        ttlSeconds: config.recordings.linkTtlSeconds,
+      }),
     };
 
     const refusalStore = createRefusalStore(config.redis, {

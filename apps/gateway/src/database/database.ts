@@ -11,7 +11,9 @@ import type { StreamChangeTable } from "../changes/stream-change.table.js";
 import type { NonceTable } from "../ingest/nonce.table.js";
 import type { ReceivedNotificationTable } from "../notifications/received-notification.table.js";
 import type { VirtualNumberTable } from "../numbers/virtual-number.table.js";
+import type { RecordingTable } from "../recordings/recording.table.js";
 import type { DatabaseConfig } from "../shared/config.js";
+import type { GatewaySecretTable } from "../shared/gateway-secret.table.js";
 import { abandoningPool } from "./abandoning-pool.js";
 import { migrationProvider } from "./migration-provider.js";
 
@@ -25,6 +27,8 @@ export interface Database {
   received_notifications: ReceivedNotificationTable;
   nonces: NonceTable;
   stream_changes: StreamChangeTable;
+  recordings: RecordingTable;
+  gateway_secrets: GatewaySecretTable;
 }
 
 /** What repositories take as their first argument: the database or an open transaction. */

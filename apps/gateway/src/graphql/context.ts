@@ -9,6 +9,8 @@ import type { CallEventFeed } from "../calls/call-event-feed.js";
 import type { RecordingUrlCache } from "../calls/recording-url-cache.js";
 import type { ChangeFeed } from "../changes/change-feed.js";
 import type { Database } from "../database/database.js";
+import type { RecordingLinks } from "../recordings/recording-links.js";
+import type { RecordingStorage } from "../recordings/recording-storage.js";
 import type { ReplayGate } from "../stream/replay-gate.js";
 import type { ExecutionScope } from "./execution-scope.js";
 
@@ -32,6 +34,10 @@ export interface GatewayServices {
   recordingUrls: RecordingUrlCache;
   /** `GRAPHQL_MAX_PLATFORM_CALLS`: the platform requests one execution may cause. */
   maxPlatformCallsPerExecution: number;
+  /** Where archived recordings are kept. */
+  recordingStorage: RecordingStorage;
+  /** Signed links to archived recordings. */
+  recordingLinks: RecordingLinks;
 }
 
 /** The GraphQL context. */

@@ -114,6 +114,13 @@ export interface LimitsConfig {
   };
 }
 
+/** The recording settings that apply when their variables are unset. */
+export const DEFAULT_RECORDINGS = Object.freeze({
+  archive: true,
+  maxBytes: 100 * 1024 * 1024,
+  linkTtlSeconds: 900,
+});
+
 /** The default of `DATA_DIR`, relative to the working directory. */
 export const DEFAULT_DATA_DIR = "./.data";
 
@@ -198,6 +205,17 @@ const envSchema = z.object({
     .default("privnum:"),
   // Bindings kept in step with the platform.
   BINDINGS_RECONCILE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  // Recordings archived past the platform's 7 days.
+  RECORDINGS_ARCHIVE: booleanString.default(true),
+  RECORDINGS_DIR: z.string().min(1).max(4096).optional(),
+  RECORDINGS_RETENTION_DAYS: positiveInt.max(36_500).optional(),
+  RECORDINGS_MAX_BYTES: positiveInt.default(DEFAULT_RECORDINGS.maxBytes),
+  RECORDINGS_LINK_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(86_400)
+    .default(DEFAULT_RECORDINGS.linkTtlSeconds),
 });
 
 /** Every environment variable the gateway reads. */
@@ -275,6 +293,21 @@ export interface GatewayConfig {
   redis: RedisConfig | undefined;
   /** `BINDINGS_RECONCILE_MINUTES`: minutes between reconciliations of the bindings with the platform (0 = only at start and on demand). @default 60 */
   reconcileIntervalMinutes: number;
+  recordings: RecordingsConfig;
+}
+
+/** The archive of call recordings. */
+export interface RecordingsConfig {
+  /** `RECORDINGS_ARCHIVE`: fetch and keep every recording. @default true */
+  archive: boolean;
+  /** `RECORDINGS_DIR`: where the files go. @default `<dataDir>/recordings` */
+  dir?: string;
+  /** `RECORDINGS_RETENTION_DAYS`: archived files older than this (from their CDR) are deleted; undefined = kept. */
+  retentionDays?: number;
+  /** `RECORDINGS_MAX_BYTES`: a larger download fails. @default 100 MiB */
+  maxBytes: number;
+  /** `RECORDINGS_LINK_TTL_SECONDS`: how long a signed recording link (for an `<audio>` element) stays valid. @default 900 */
+  linkTtlSeconds: number;
 }
 
 /** Where several instances meet. */
@@ -380,6 +413,13 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       metricsToken: e.METRICS_TOKEN,
       redis: e.REDIS_URL !== undefined ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
       reconcileIntervalMinutes: e.BINDINGS_RECONCILE_MINUTES,
+      recordings: {
+        archive: e.RECORDINGS_ARCHIVE,
+        ...(e.RECORDINGS_DIR !== undefined ? { dir: e.RECORDINGS_DIR } : {}),
+        ...(e.RECORDINGS_RETENTION_DAYS !== undefined ? { retentionDays: e.RECORDINGS_RETENTION_DAYS } : {}),
+        maxBytes: e.RECORDINGS_MAX_BYTES,
+        linkTtlSeconds: e.RECORDINGS_LINK_TTL_SECONDS,
+      },
     },
   };
 }
@@ -447,6 +487,14 @@ function severalInstancesIssues(env: Record<string, string | undefined>): Config
         "is required with REDIS_URL: several instances share one platform (the embedded simulator belongs to one instance; run the axe-simulator CLI and point AXE_BASE_URL at it)",
     });
   }
+  const archive = booleanString.safeParse(emptyToUndefined(env.RECORDINGS_ARCHIVE) ?? "true");
+  if ((!archive.success || archive.data) && !env.RECORDINGS_DIR) {
+    issues.push({
+      variable: "RECORDINGS_DIR",
+      message:
+        "is required with REDIS_URL: several instances serve each other's archived recordings, so they must share one directory (a network filesystem); or set RECORDINGS_ARCHIVE=false",
+    });
+  }
   return issues;
 }
 
@@ -475,6 +523,8 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     metricsToken: undefined,
     redis: undefined,
     reconcileIntervalMinutes: 0,
+    // Off unless a test archives: its background work would count in the statement budgets of others.
+    recordings: { ...DEFAULT_RECORDINGS, archive: false },
     ...overrides,
   };
 }
