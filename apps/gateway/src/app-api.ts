@@ -6,6 +6,7 @@ import type { GatewayServices } from "./graphql/context.js";
 import type { GraphQLWebSocket } from "./http/graphql-websocket.js";
 import type { GatewayYoga } from "./http/yoga.js";
 import type { PlatformLinkOptions } from "./platform/platform-link.js";
+import type { RecordingArchiverTuning } from "./recordings/recording-archiver.js";
 import type { RecordingStorage } from "./recordings/recording-storage.js";
 import type { Logger } from "./shared/logger.js";
 
@@ -49,6 +50,10 @@ export interface BuildAppOptions extends PlatformLinkOptions {
   webSocketKeepAliveMs?: number;
   /** Where archived recordings go. @default a directory: `config.recordings.dir`, else `<dataDir>/recordings` */
   recordingStorage?: RecordingStorage;
+  /** How the recording archiver works (concurrency, polling, lease, retries). @default see RecordingArchiverTuning */
+  recordingArchive?: RecordingArchiverTuning;
+  /** When the recording retention runs. @default every hour, the first a minute after start */
+  recordingRetention?: { intervalMs?: number; firstRunAfterMs?: number };
 }
 
 /** A started gateway. Immutable; `stop` is safe to call more than once. */

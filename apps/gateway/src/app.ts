@@ -29,7 +29,11 @@ import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repositor
 import { createOperations } from "./ops/operations.js";
 import { createPlatformLink } from "./platform/platform-link.js";
 import { createDirectoryStorage } from "./recordings/directory-storage.js";
+import { createRecordingArchiver } from "./recordings/recording-archiver.js";
+import { hasRecording } from "./recordings/recording-eligibility.js";
 import { createRecordingLinks } from "./recordings/recording-links.js";
+import { startRecordingRetention } from "./recordings/recording-retention.js";
+import { createStorageHealth } from "./recordings/storage-health.js";
 import type { GatewayConfig } from "./shared/config.js";
 import { loadGatewaySecret } from "./shared/gateway-secrets.js";
 import { createLogger, type Logger } from "./shared/logger.js";
@@ -92,13 +96,17 @@ async function startGateway(
       pollIntervalMs: options.feedPollIntervalMs,
       degradedPollIntervalMs: options.degradedFeedPollIntervalMs,
     });
+    const recordingHealth = createStorageHealth();
     const operations = createOperations({
       host: config.host,
       metricsToken: config.metricsToken,
       authenticator,
       database,
       notifyPaths: NOTIFY_PATHS,
-      checks: fanOut.readiness ? [fanOut.readiness] : [],
+      checks: [
+        ...(fanOut.readiness ? [fanOut.readiness] : []),
+        ...(config.recordings.archive ? [recordingHealth.readiness] : []),
+      ],
     });
     const { metrics } = operations;
     metrics.watchFanOut(fanOut.counts);
@@ -145,6 +153,19 @@ async function startGateway(
     const recordingStorage =
       options.recordingStorage ??
       createDirectoryStorage(config.recordings.dir ?? join(config.dataDir, "recordings"));
+    const archiver = config.recordings.archive
+      ? createRecordingArchiver({
+          ...options.recordingArchive,
+          db,
+          storage: recordingStorage,
+          health: recordingHealth,
+          platform: platformClient,
+          logger: logger.child({ component: "recordings" }),
+          worker: applicationName,
+          maxBytes: config.recordings.maxBytes,
+          onAttempt: metrics.observeRecordingAttempt,
+        })
+      : undefined;
     const replays = createReplayGate({
       concurrency: replayConcurrencyFor(database.kind),
       maxEvents: config.limits.subscriptions.maxReplayEvents,
@@ -166,6 +187,7 @@ async function startGateway(
         secret: await loadGatewaySecret(db, "recording-links"),
         ttlSeconds: config.recordings.linkTtlSeconds,
       }),
+      archiver,
     };
 
     const refusalStore = createRefusalStore(config.redis, {
@@ -184,6 +206,7 @@ async function startGateway(
       onStored: (push) => {
         metrics.observeStoredPush(push);
         publishStoredPush(push, fanOut);
+        if (push.records.some(hasRecording)) archiver?.wake();
       },
     });
     open.defer(webhook.stop, "the nonce purge");
@@ -238,6 +261,27 @@ async function startGateway(
       "the binding upkeep",
     );
     open.defer(webhook.startRetention(), "the notification retention");
+    if (archiver) {
+      await recordingStorage.probe().catch((error: unknown) => {
+        recordingHealth.failed((error as Error).message);
+        logger.warn({ err: error }, "the recordings storage cannot write: recordings wait until it can");
+      });
+      archiver.start();
+      open.defer(() => archiver.stop(), "the recording archiver");
+    }
+    if (config.recordings.retentionDays !== undefined) {
+      open.defer(
+        startRecordingRetention({
+          db,
+          storage: recordingStorage,
+          retentionDays: config.recordings.retentionDays,
+          logger: logger.child({ component: "recordings" }),
+          onDeleted: metrics.countRecordingsDeleted,
+          ...options.recordingRetention,
+        }),
+        "the recording retention",
+      );
+    }
 
     const simulator = platform.simulator();
     const { url } = http;

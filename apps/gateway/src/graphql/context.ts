@@ -9,6 +9,7 @@ import type { CallEventFeed } from "../calls/call-event-feed.js";
 import type { RecordingUrlCache } from "../calls/recording-url-cache.js";
 import type { ChangeFeed } from "../changes/change-feed.js";
 import type { Database } from "../database/database.js";
+import type { RecordingArchiver } from "../recordings/recording-archiver.js";
 import type { RecordingLinks } from "../recordings/recording-links.js";
 import type { RecordingStorage } from "../recordings/recording-storage.js";
 import type { ReplayGate } from "../stream/replay-gate.js";
@@ -38,6 +39,8 @@ export interface GatewayServices {
   recordingStorage: RecordingStorage;
   /** Signed links to archived recordings. */
   recordingLinks: RecordingLinks;
+  /** This instance's recording archive worker; undefined with RECORDINGS_ARCHIVE=false. */
+  archiver: RecordingArchiver | undefined;
 }
 
 /** The GraphQL context. */

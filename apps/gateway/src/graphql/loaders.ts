@@ -19,6 +19,8 @@ import type { CallRecordRow } from "../calls/call-record.table.js";
 import { findCallSessions, listCallSessionsOfBindings } from "../calls/call-session.repository.js";
 import type { CallSessionRow } from "../calls/call-session.table.js";
 import type { Executor } from "../database/database.js";
+import { findRecordings } from "../recordings/recording.repository.js";
+import type { RecordingRow } from "../recordings/recording.table.js";
 import type { PageRequest } from "../shared/pagination.js";
 
 /** One page of a connection under one parent row, and the columns its rows must carry (absent: all). */
@@ -52,6 +54,8 @@ export interface Loaders {
   callRecordsByIcid: DataLoader<string, CallRecordRow[]>;
   /** The CDR stored as a row id. */
   callRecordByRowId: DataLoader<number, CallRecordRow | null>;
+  /** The archive job of a CDR (by its row id); null when the CDR has no recording. */
+  recordingByCallRecordId: DataLoader<number, RecordingRow | null>;
   /** A page of a binding's calls (`Binding.callSessions`); one query per distinct page. */
   callSessionsOfBinding: DataLoader<ChildPageKey, CallSessionRow[], string>;
   /** A page of a binding's CDRs (`Binding.callRecords`); one query per distinct page and columns. */
@@ -188,6 +192,10 @@ export function createLoaders(db: Executor, now: () => Date): Loaders {
     callRecordByRowId: oneEach(
       (ids) => findCallRecordsByIds(db, ids),
       (row) => row.id,
+    ),
+    recordingByCallRecordId: oneEach(
+      (ids) => findRecordings(db, ids),
+      (row) => Number(row.call_record_id),
     ),
     callSessionsOfBinding: pageEach(
       (ids, page) => listCallSessionsOfBindings(db, ids, page),

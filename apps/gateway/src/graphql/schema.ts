@@ -9,6 +9,7 @@ import "../calls/call-session.graphql.js";
 import "../calls/call-record.graphql.js";
 import "../numbers/virtual-number.graphql.js";
 import "../notifications/received-notification.graphql.js";
+import "../recordings/recording.graphql.js";
 import { builder } from "./builder.js";
 
 /** The gateway's GraphQL schema. */

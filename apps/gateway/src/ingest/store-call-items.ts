@@ -7,6 +7,7 @@ import { insertCallRecords } from "../calls/call-record.repository.js";
 import type { NewCallRecordRow } from "../calls/call-record.table.js";
 import { findCallSessions } from "../calls/call-session.repository.js";
 import type { Executor } from "../database/database.js";
+import { queueRecordings } from "../recordings/recording.repository.js";
 import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
 import { attributeEvent, type KnownCall, prefetchBindingLookups } from "./attribution.js";
 import type { KnownNumbers } from "./known-numbers.js";
@@ -105,6 +106,7 @@ export async function storeCallItems(
 
   const events = await insertCallEvents(tx, eventRows);
   const records = await insertCallRecords(tx, recordRows);
+  await queueRecordings(tx, records);
   // Only CDRs stored now count: a retry of one already stored was reported the first time.
   const storedRecordIds = new Set(records.map((r) => `${r.received_notification_id}\u0000${r.icid}`));
   for (const { result } of pushes) {

@@ -50,6 +50,10 @@ export interface GatewayMetrics {
   watchWebSocket(counts: WebSocketCounts): void;
   /** Read the fan-out's gauge and counters from `counts` from now on. */
   watchFanOut(counts: () => FanOutCounts): void;
+  /** A recording archive attempt ended: `archived` (with the bytes stored), `expired` or `failed`. */
+  observeRecordingAttempt(outcome: "archived" | "expired" | "failed", bytes: number): void;
+  /** Archived recordings deleted by RECORDINGS_RETENTION_DAYS. */
+  countRecordingsDeleted(count: number): void;
 }
 
 const NOTIFY_REFUSAL_REASONS: Readonly<Record<number, string>> = {
@@ -216,6 +220,23 @@ export function createGatewayMetrics(database: DatabaseStats): GatewayMetrics {
     (c) => c.wakeUpsLost,
   );
 
+  const recordingAttempts = new Counter({
+    name: "privnum_recording_archive_attempts_total",
+    help: "Recording archive attempts of this instance by outcome (archived, expired, failed).",
+    labelNames: ["outcome"] as const,
+    registers,
+  });
+  const recordingBytes = new Counter({
+    name: "privnum_recording_archived_bytes_total",
+    help: "Bytes of recordings this instance archived.",
+    registers,
+  });
+  const recordingsDeleted = new Counter({
+    name: "privnum_recordings_deleted_total",
+    help: "Archived recordings deleted by RECORDINGS_RETENTION_DAYS (by this instance).",
+    registers,
+  });
+
   const processRegistry = processMetricsRegistry();
   return {
     registry,
@@ -256,6 +277,13 @@ export function createGatewayMetrics(database: DatabaseStats): GatewayMetrics {
     },
     watchFanOut(counts) {
       fanOut = counts;
+    },
+    observeRecordingAttempt(outcome, bytes) {
+      recordingAttempts.inc({ outcome });
+      if (bytes > 0) recordingBytes.inc(bytes);
+    },
+    countRecordingsDeleted(count) {
+      if (count > 0) recordingsDeleted.inc(count);
     },
   };
 }
