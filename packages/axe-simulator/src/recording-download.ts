@@ -31,8 +31,8 @@ export function cutLength(total: number): number {
  * Starts a download as usual (200, the given headers, the full `Content-Length`), writes the first
  * {@link cutLength} bytes and destroys the connection once they are out, the way a storage node failing mid
  * transfer does: the client sees a premature close, never a short file that looks complete. Writes through the
- * Node response directly (a Fetch `Response` cannot drop its connection) and returns the marker that tells
- * `@hono/node-server` the response is already handled.
+ * Node response directly (a stream body that errors would drop the connection too, but `@hono/node-server` logs
+ * that as a server error) and returns the marker that tells `@hono/node-server` the response is already handled.
  */
 export function sendCutMidway(
   outgoing: ServerResponse,
