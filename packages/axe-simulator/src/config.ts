@@ -91,10 +91,15 @@ const apiFaultSchema = z.strictObject({
   hang: rate.optional(),
   hangMs: z.number().int().min(0).max(600_000).optional(),
 });
+const recordingFaultSchema = z.strictObject({
+  cutMidway: rate.optional(),
+  notAudio: rate.optional(),
+});
 /** Schema of a fault configuration (also used by `PUT /simulator/faults`). */
 export const faultSchema = z.strictObject({
   push: pushFaultSchema.optional(),
   api: apiFaultSchema.optional(),
+  recording: recordingFaultSchema.optional(),
 });
 
 const configSchema = z.strictObject({

@@ -66,7 +66,14 @@ export const numberStatusSchema = z
 const RETENTION_DAY_MS = 86_400_000;
 
 /** The seeded random streams, one per concern (see random.ts); their states are kept in the state file. */
-const STREAM_NAMES = ["subscription-ids", "area-match", "push-faults", "api-faults", "call-ids"] as const;
+const STREAM_NAMES = [
+  "subscription-ids",
+  "area-match",
+  "push-faults",
+  "api-faults",
+  "call-ids",
+  "recording-faults",
+] as const;
 type StreamName = (typeof STREAM_NAMES)[number];
 
 /** Everything the simulator holds and does, independent of HTTP. */
@@ -81,6 +88,8 @@ export class SimulatorCore {
   readonly authenticator: Authenticator;
   readonly dispatcher: PushDispatcher;
   readonly apiRandom: RandomStream;
+  /** The stream of recording download faults (its own, so downloads never shift API or push fault draws). */
+  readonly recordingRandom: RandomStream;
   private readonly planner: CallPlanner;
   private readonly batcher: CdrBatcher;
   private faults: FaultConfig;
@@ -141,6 +150,7 @@ export class SimulatorCore {
       },
     });
     this.apiRandom = this.streams["api-faults"];
+    this.recordingRandom = this.streams["recording-faults"];
     this.planner = new CallPlanner({
       store: this.store,
       numbers: this.numbers,
@@ -194,6 +204,7 @@ export class SimulatorCore {
     if (!parsed.success) throw new SimulatorInputError(toIssues(parsed.error));
     if (faults.push !== undefined) this.faults.push = { ...faults.push };
     if (faults.api !== undefined) this.faults.api = { ...faults.api };
+    if (faults.recording !== undefined) this.faults.recording = { ...faults.recording };
   }
 
   simulateCall(input: SimulateCallInput): SimulateCallResult {

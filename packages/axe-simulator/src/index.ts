@@ -29,6 +29,7 @@ export type {
   PlatformResult,
   PushFaultConfig,
   PushKind,
+  RecordingFaultConfig,
   RecordingSnapshot,
   ResolvedAppConfig,
   Scheme,

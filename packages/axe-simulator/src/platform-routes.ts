@@ -5,6 +5,8 @@ import { firstIssueField, recordingQuerySchema } from "./binding-schemas.js";
 import type { QueryParams } from "./binding-service.js";
 import { limitBody } from "./body-limit.js";
 import type { SimulatorCore } from "./core.js";
+import { NOT_AUDIO_PAGE, sendCutMidway } from "./recording-download.js";
+import { drawRecordingFault } from "./recording-faults.js";
 import { invalidRequest, platformResult } from "./result-codes.js";
 import type { PlatformResult, ResolvedAppConfig } from "./types.js";
 import { generateWav } from "./wav.js";
@@ -161,14 +163,22 @@ export function registerPlatformRoutes(app: Hono<Env>, core: SimulatorCore, hang
     }, false),
   );
 
-  // The download target of the 301: plain storage, like the platform's object store.
+  // The download target of the 301: plain storage, like the platform's object store, with its download faults.
   app.get("/recordings/:fileName", (c) => {
     const rec = core.recordings.find(c.req.param("fileName"));
     if (!rec) return c.body(null, 404);
-    const wav = generateWav(Math.min(rec.seconds, MAX_WAV_SECONDS));
-    return c.body(new Uint8Array(wav), 200, {
+    const wav = new Uint8Array(generateWav(Math.min(rec.seconds, MAX_WAV_SECONDS)));
+    const headers = {
       "Content-Type": "audio/wav",
       "Content-Disposition": `attachment; filename="${rec.fileName}"`,
-    });
+    };
+    // One draw per download (a HEAD transfers nothing, so it is never faulted); the drawn stream is state.
+    if (c.req.method !== "GET") return c.body(wav, 200, headers);
+    const fault = drawRecordingFault(core.currentFaults.recording ?? {}, core.recordingRandom);
+    core.changed();
+    if (fault === "cutMidway") return sendCutMidway(c.env.outgoing, headers, wav);
+    if (fault === "notAudio")
+      return c.body(NOT_AUDIO_PAGE, 200, { "Content-Type": "text/html; charset=utf-8" });
+    return c.body(wav, 200, headers);
   });
 }

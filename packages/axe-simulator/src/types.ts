@@ -91,10 +91,29 @@ export interface ApiFaultConfig {
   hangMs?: number;
 }
 
+/**
+ * Faults of recording downloads (`GET /recordings/:fileName`, the target of the recording API's 301 and of a
+ * CDR's `recordFileDownloadUrl`), as the platform's object store or a proxy on the way can produce them; rates
+ * are probabilities 0..1 drawn from the seeded generator, once per download. `HEAD` requests are never faulted.
+ */
+export interface RecordingFaultConfig {
+  /**
+   * Rate at which a download starts normally (200, `audio/wav`, the full `Content-Length`), sends about half of
+   * the file (the 44-byte WAV header at least), then drops the connection. @default 0
+   */
+  cutMidway?: number;
+  /**
+   * Rate at which a download answers 200 with an HTML error page (`text/html; charset=utf-8`) instead of the
+   * audio, like a captive portal or a proxy does. @default 0
+   */
+  notAudio?: number;
+}
+
 /** Fault injection, deterministic for a given `seed`. */
 export interface FaultConfig {
   push?: PushFaultConfig;
   api?: ApiFaultConfig;
+  recording?: RecordingFaultConfig;
 }
 
 /** Lock-out of an address after repeated authentication failures (`1020176`). */
