@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claimDueRecordings } from "../src/recordings/recording.repository.js";
 import { createDirectoryStorage } from "../src/recordings/directory-storage.js";
-import {
-  type RecordingStorage,
-  RecordingStorageError,
-} from "../src/recordings/recording-storage.js";
-import { DEFAULT_RECORDINGS } from "../src/shared/config.js";
-import { cdr, signedHeaders } from "./support/notifications.js";
+import { claimDueRecordings } from "../src/recordings/recording.repository.js";
+import { type RecordingStorage, RecordingStorageError } from "../src/recordings/recording-storage.js";
+import { DEFAULT_RECORDINGS, testConfig } from "../src/shared/config.js";
 import { startGateway, type TestGateway, until } from "./support/gateway.js";
+import { cdr, signedHeaders } from "./support/notifications.js";
 
 const X = "+8617000000001";
 
@@ -23,7 +23,9 @@ type Recording = {
   archivedAt: string | null;
   url: { url: string; expiresAt: string } | null;
 };
-type Records = { callRecords: { edges: { node: { icid: string; talkSeconds: number | null; recording: Recording } }[] } };
+type Records = {
+  callRecords: { edges: { node: { icid: string; talkSeconds: number | null; recording: Recording } }[] };
+};
 
 const RECORDS_QUERY = `query($sub: String) { callRecords(first: 100, filter: { subscriptionId: $sub }) { edges { node {
   icid talkSeconds recording { state attempts lastError nextAttemptAt sizeBytes contentType sha256 archivedAt
@@ -80,8 +82,11 @@ describe("recordings are archived from the platform", () => {
   let storage: ReturnType<typeof switchableStorage>;
   let binding: { subscriptionId: string; extendNum: string };
 
+  let storageDir: string;
+
   beforeAll(async () => {
-    storage = switchableStorage(createDirectoryStorage(`/tmp/privnum-recordings-${process.pid}-${Date.now()}`));
+    storageDir = mkdtempSync(join(tmpdir(), "privnum-recordings-"));
+    storage = switchableStorage(createDirectoryStorage(storageDir));
     gw = await startGateway(
       { recordings: { ...DEFAULT_RECORDINGS, archive: true } },
       {
@@ -93,9 +98,10 @@ describe("recordings are archived from the platform", () => {
   });
   afterAll(async () => {
     await gw?.stop();
+    rmSync(storageDir, { recursive: true, force: true });
   });
 
-  async function call(talkSeconds: number, outcome?: "answered" | "noAnswer") {
+  async function call(talkSeconds: number, outcome?: "answered" | "no-answer") {
     const sim = gw.gateway.simulator!;
     const placed = await sim.simulateCall({
       caller: "+8613900000301",
@@ -111,7 +117,7 @@ describe("recordings are archived from the platform", () => {
   it("stores the file of a recorded call: ARCHIVED with its size, type and checksum; short and unanswered calls are NONE", async () => {
     const recorded = await call(20);
     const short = await call(2);
-    const unanswered = await call(0, "noAnswer");
+    const unanswered = await call(0, "no-answer");
     await until(async () => (await recordsOf(gw, binding.subscriptionId)).length === 3, "three CDRs");
     await until(
       async () =>
@@ -123,7 +129,11 @@ describe("recordings are archived from the platform", () => {
     const archived = nodes.find((r) => r.icid === recorded)!.recording;
     expect(archived).toMatchObject({ state: "ARCHIVED", attempts: 1, lastError: null, nextAttemptAt: null });
     expect(archived.contentType).toBe("audio/wav");
-    expect(nodes.find((r) => r.icid === short)!.recording).toMatchObject({ state: "NONE", attempts: 0, url: null });
+    expect(nodes.find((r) => r.icid === short)!.recording).toMatchObject({
+      state: "NONE",
+      attempts: 0,
+      url: null,
+    });
     expect(nodes.find((r) => r.icid === unanswered)!.recording.state).toBe("NONE");
 
     // The stored bytes are the platform's file, whole.
@@ -138,15 +148,75 @@ describe("recordings are archived from the platform", () => {
     expect(archived.sizeBytes).toBe(bytes.length);
     expect(archived.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
     const platformFile = await fetch(
-      `${gw.gateway.simulatorUrl}/recordings/${encodeURIComponent(row.storage_key ? (await platformFileName(gw, recorded)) : "")}`,
+      `${gw.gateway.simulatorUrl}/recordings/${encodeURIComponent(await platformFileName(gw, recorded))}`,
     );
     expect(Buffer.from(await platformFile.arrayBuffer()).equals(bytes)).toBe(true);
 
     // Operators get a signed link; viewers see the state but no link.
     expect(archived.url?.url).toMatch(/^\/recordings\/.+\?expires=\d+&signature=[A-Za-z0-9_-]{43}$/);
     expect(Date.parse(archived.url!.expiresAt)).toBeGreaterThan(Date.now());
-    const asViewer = (await recordsOf(gw, binding.subscriptionId, "viewer")).find((r) => r.icid === recorded)!;
+    const asViewer = (await recordsOf(gw, binding.subscriptionId, "viewer")).find(
+      (r) => r.icid === recorded,
+    )!;
     expect(asViewer.recording).toMatchObject({ state: "ARCHIVED", url: null });
+  });
+
+  /** What the storage directory holds besides the staging area: the committed files. */
+  function committedFiles(): string[] {
+    return (readdirSync(storageDir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
+      .filter((entry) => entry.isFile() && !entry.parentPath.includes(".staging"))
+      .map((entry) => join(entry.parentPath, entry.name));
+  }
+
+  it("a download cut midway: FAILED and retried, no partial file kept or counted; archived whole once the download completes", async () => {
+    const filesBefore = committedFiles().length;
+    gw.gateway.simulator!.setFaults({ recording: { cutMidway: 1 } });
+    const icid = await call(25);
+    await until(async () => {
+      const node = (await recordsOf(gw, binding.subscriptionId)).find((r) => r.icid === icid);
+      return node?.recording.state === "FAILED" && node.recording.attempts >= 2;
+    }, "two cut attempts");
+    const failed = (await recordsOf(gw, binding.subscriptionId)).find((r) => r.icid === icid)!.recording;
+    expect(failed.lastError).toMatch(/^the download broke off/);
+    expect(failed).toMatchObject({ sizeBytes: null, sha256: null, archivedAt: null, url: null });
+    expect(failed.nextAttemptAt).not.toBeNull();
+    expect(committedFiles()).toHaveLength(filesBefore);
+    expect(readdirSync(join(storageDir, ".staging"))).toEqual([]);
+
+    gw.gateway.simulator!.setFaults({ recording: {} });
+    await until(async () => {
+      const node = (await recordsOf(gw, binding.subscriptionId)).find((r) => r.icid === icid);
+      return node?.recording.state === "ARCHIVED";
+    }, "the complete download");
+    const archived = (await recordsOf(gw, binding.subscriptionId)).find((r) => r.icid === icid)!.recording;
+    const platformBytes = Buffer.from(
+      await (
+        await fetch(
+          `${gw.gateway.simulatorUrl}/recordings/${encodeURIComponent(await platformFileName(gw, icid))}`,
+        )
+      ).arrayBuffer(),
+    );
+    expect(archived.sizeBytes).toBe(platformBytes.length);
+    expect(archived.sha256).toBe(createHash("sha256").update(platformBytes).digest("hex"));
+    expect(committedFiles()).toHaveLength(filesBefore + 1);
+  });
+
+  it("a file that is not audio: FAILED with the reason, nothing stored", async () => {
+    const filesBefore = committedFiles().length;
+    gw.gateway.simulator!.setFaults({ recording: { notAudio: 1 } });
+    try {
+      const icid = await call(12);
+      await until(async () => {
+        const node = (await recordsOf(gw, binding.subscriptionId)).find((r) => r.icid === icid);
+        return node?.recording.state === "FAILED";
+      }, "the refused file");
+      const failed = (await recordsOf(gw, binding.subscriptionId)).find((r) => r.icid === icid)!.recording;
+      expect(failed.lastError).toMatch(/^the file is not audio \(served as text\/html, \d+ bytes\)$/);
+      expect(failed.sizeBytes).toBeNull();
+      expect(committedFiles()).toHaveLength(filesBefore);
+    } finally {
+      gw.gateway.simulator!.setFaults({ recording: {} });
+    }
   });
 
   it("a storage that cannot write: FAILED with the reason and a next attempt, readiness degraded, the CDR kept; archived once it can write again", async () => {
@@ -161,7 +231,10 @@ describe("recordings are archived from the platform", () => {
     expect(failed.nextAttemptAt).not.toBeNull();
     const ready = await fetch(`${gw.gateway.url}/readyz`);
     expect(ready.status).toBe(200);
-    const report = (await ready.json()) as { status: string; checks: { name: string; state: string; detail?: string }[] };
+    const report = (await ready.json()) as {
+      status: string;
+      checks: { name: string; state: string; detail?: string }[];
+    };
     expect(report.status).toBe("degraded");
     expect(report.checks.find((c) => c.name === "recordings-storage")).toMatchObject({
       state: "degraded",
@@ -215,7 +288,9 @@ describe("recordings are archived from the platform", () => {
 
   it("retryRecordingArchive queues an EXPIRED or FAILED recording again; refuses others and unknown icids", async () => {
     const expired = (await recordsOf(gw)).find((r) => r.recording.state === "EXPIRED")!;
-    const retried = await gw.gql<{ retryRecordingArchive: { __typename: string; record?: { recording: Recording } } }>(
+    const retried = await gw.gql<{
+      retryRecordingArchive: { __typename: string; record?: { recording: Recording } };
+    }>(
       `mutation($icid: String!) { retryRecordingArchive(icid: $icid) { __typename
         ... on RetryRecordingArchivePayload { record { recording { state attempts } } } } }`,
       { icid: expired.icid },
@@ -257,15 +332,25 @@ async function platformFileName(gw: TestGateway, icid: string): Promise<string> 
 
 describe("the queue survives restarts and never hands one job to two workers", () => {
   it("jobs queued while archiving is off are archived after a restart with it on; a crashed worker's claim lapses", async () => {
-    const dataDir = `/tmp/privnum-archive-restart-${process.pid}-${Date.now()}`;
-    const config = { dataDir, database: { kind: "pglite" as const, dataDir: `${dataDir}/pglite` } };
+    const dataDir = mkdtempSync(join(tmpdir(), "privnum-archive-restart-"));
+    // The platform (the embedded simulator) keeps its recordings across the restart too.
+    const config = {
+      dataDir,
+      database: { kind: "pglite" as const, dataDir: `${dataDir}/pglite` },
+      platform: { ...testConfig().platform, stateDir: `${dataDir}/simulator` },
+    };
     const off = await startGateway({ ...config, recordings: { ...DEFAULT_RECORDINGS, archive: false } });
     let icids: string[];
     try {
       const binding = await createRecordedBinding(off, "+8613800000302");
       const sim = off.gateway.simulator!;
       for (let i = 0; i < 3; i++) {
-        await sim.simulateCall({ caller: `+861390000031${i}`, virtualNum: X, digits: binding.extendNum, talkSeconds: 10 });
+        await sim.simulateCall({
+          caller: `+861390000031${i}`,
+          virtualNum: X,
+          digits: binding.extendNum,
+          talkSeconds: 10,
+        });
         await sim.clock.advance(120_000);
       }
       await until(
@@ -294,6 +379,7 @@ describe("the queue survives restarts and never hands one job to two workers", (
       expect((await recordsOf(on)).map((r) => r.icid).sort()).toEqual([...icids].sort());
     } finally {
       await on.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -2,7 +2,11 @@ import type { AxeClient } from "@privnum/axe-api";
 import type { Executor } from "../database/database.js";
 import type { Logger } from "../shared/logger.js";
 import { ArchiveFailure } from "./archive-failure.js";
-import { type ArchiveRetryPolicy, DEFAULT_ARCHIVE_RETRY_POLICY, nextRetryDelay } from "./archive-retry-policy.js";
+import {
+  type ArchiveRetryPolicy,
+  DEFAULT_ARCHIVE_RETRY_POLICY,
+  nextRetryDelay,
+} from "./archive-retry-policy.js";
 import {
   type ClaimedRecording,
   claimDueRecordings,
@@ -133,7 +137,11 @@ export function createRecordingArchiver(options: RecordingArchiverOptions): Reco
       await markFailed(db, worker, job.callRecordId, failure.message, delay);
       const level = delay === null ? "error" : "warn";
       jobLog[level](
-        { reason: failure.message, retryInMs: delay, err: error instanceof ArchiveFailure ? undefined : error },
+        {
+          reason: failure.message,
+          retryInMs: delay,
+          err: error instanceof ArchiveFailure ? undefined : error,
+        },
         delay === null ? "recording archive failed for good" : "recording archive failed; it will be retried",
       );
       options.onAttempt?.("failed", 0);
@@ -144,7 +152,8 @@ export function createRecordingArchiver(options: RecordingArchiverOptions): Reco
     const done = attempt(job)
       .catch((error: unknown) => {
         // Recording the outcome failed (the database is away): the claim lapses and the job is retried.
-        if (!stopping.signal.aborted) logger.warn({ err: error, icid: job.icid }, "recording archive outcome not saved");
+        if (!stopping.signal.aborted)
+          logger.warn({ err: error, icid: job.icid }, "recording archive outcome not saved");
       })
       .finally(() => {
         inFlight.delete(done);

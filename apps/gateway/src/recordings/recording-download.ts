@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import { type AxeApiError, type AxeClient, isAxeApiError } from "@privnum/axe-api";
 import { ArchiveFailure } from "./archive-failure.js";
 import { sniffAudioType } from "./audio-type.js";
@@ -43,7 +42,10 @@ export interface FetchRecordingDeps {
  * storage, measured, hashed and checked to be audio. Nothing is committed here; every failure is an
  * {@link ArchiveFailure} and leaves nothing behind.
  */
-export async function fetchRecording(job: ClaimedRecording, deps: FetchRecordingDeps): Promise<FetchedRecording> {
+export async function fetchRecording(
+  job: ClaimedRecording,
+  deps: FetchRecordingDeps,
+): Promise<FetchedRecording> {
   const url = await downloadUrlOf(job, deps);
   const signal = AbortSignal.any([deps.signal, AbortSignal.timeout(deps.timeoutMs)]);
   let response: Response;
@@ -72,10 +74,15 @@ export async function fetchRecording(job: ClaimedRecording, deps: FetchRecording
   if (!response.body) throw new ArchiveFailure("failed", "the download had no body", true);
   let staged: StagedFile;
   try {
-    staged = await deps.storage.stage(Readable.fromWeb(response.body as never), { maxBytes: deps.maxBytes });
+    // Node's web streams are async iterable (the DOM typings do not say so). Iterated directly: through
+    // `Readable.fromWeb`, a body cut midway also surfaced as an unhandled "terminated" error.
+    const body = response.body as unknown as AsyncIterable<Uint8Array>;
+    staged = await deps.storage.stage(body, { maxBytes: deps.maxBytes });
   } catch (error) {
     if (error instanceof RecordingStorageError) {
-      throw new ArchiveFailure("failed", `the storage cannot write: ${error.message}`, true, true, { cause: error });
+      throw new ArchiveFailure("failed", `the storage cannot write: ${error.message}`, true, true, {
+        cause: error,
+      });
     }
     if (error instanceof RecordingTooLargeError) throw new ArchiveFailure("failed", error.message, false);
     throw downloadFailure("the download broke off", error, deps.signal);
@@ -92,7 +99,11 @@ export async function fetchRecording(job: ClaimedRecording, deps: FetchRecording
   if (!type) {
     await staged.discard();
     const declared = (response.headers.get("content-type") ?? "no type").split(";", 1)[0]!.slice(0, 100);
-    throw new ArchiveFailure("failed", `the file is not audio (served as ${declared}, ${staged.size} bytes)`, true);
+    throw new ArchiveFailure(
+      "failed",
+      `the file is not audio (served as ${declared}, ${staged.size} bytes)`,
+      true,
+    );
   }
   return { staged, mime: type.mime, extension: type.extension };
 }
@@ -118,7 +129,8 @@ async function downloadUrlOf(job: ClaimedRecording, deps: FetchRecordingDeps): P
 }
 
 function platformFailure(error: unknown, stopping: AbortSignal): ArchiveFailure {
-  if (stopping.aborted) return new ArchiveFailure("failed", "the gateway stopped", true, false, { cause: error });
+  if (stopping.aborted)
+    return new ArchiveFailure("failed", "the gateway stopped", true, false, { cause: error });
   if (!isAxeApiError(error)) {
     return new ArchiveFailure("failed", `asking the platform for the download URL failed`, true, false, {
       cause: error,
@@ -136,15 +148,24 @@ function platformFailure(error: unknown, stopping: AbortSignal): ArchiveFailure 
       cause: error,
     });
   }
-  return new ArchiveFailure("failed", `the platform refused the download URL: ${e.category}${code}`, true, false, {
-    cause: error,
-  });
+  return new ArchiveFailure(
+    "failed",
+    `the platform refused the download URL: ${e.category}${code}`,
+    true,
+    false,
+    {
+      cause: error,
+    },
+  );
 }
 
 function downloadFailure(what: string, error: unknown, stopping: AbortSignal): ArchiveFailure {
-  if (stopping.aborted) return new ArchiveFailure("failed", "the gateway stopped", true, false, { cause: error });
+  if (stopping.aborted)
+    return new ArchiveFailure("failed", "the gateway stopped", true, false, { cause: error });
   const timedOut = (error as Error | null)?.name === "TimeoutError";
   const cause = (error as { cause?: { message?: string } } | null)?.cause;
-  const detail = timedOut ? "timed out" : (cause?.message ?? (error as Error | null)?.message ?? String(error));
+  const detail = timedOut
+    ? "timed out"
+    : (cause?.message ?? (error as Error | null)?.message ?? String(error));
   return new ArchiveFailure("failed", `${what}: ${detail}`, true, false, { cause: error });
 }

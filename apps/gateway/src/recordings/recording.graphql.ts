@@ -29,7 +29,9 @@ export const RecordingStateEnum = builder.enumType("RecordingState", {
         "The last attempt failed (`lastError`); tried again at `nextAttemptAt`, or never when that is null " +
         "(recording not enabled for the app, attempts used up): see `retryRecordingArchive`.",
     },
-    EXPIRED: { description: "The platform no longer had the file (it keeps recordings 7 days after the CDR)." },
+    EXPIRED: {
+      description: "The platform no longer had the file (it keeps recordings 7 days after the CDR).",
+    },
     DELETED: { description: "Archived, then deleted after RECORDINGS_RETENTION_DAYS." },
   } as const,
 });
