@@ -71,6 +71,8 @@ export interface RunningGateway {
   readonly simulator: Simulator | undefined;
   /** How instances wake each other's feeds: `in-process` (one instance) or `redis`. */
   readonly fanOut: FanOut["kind"];
+  /** Where recordings are archived (`directory /…`); undefined with RECORDINGS_ARCHIVE=false. */
+  readonly recordingArchive: string | undefined;
   /** The development keys (no API key or JWT setting, outside production); undefined otherwise. */
   readonly devKeys: DevKeys | undefined;
   /** Database statements run since the start (for tests that bound the work of a request). */

@@ -300,6 +300,7 @@ async function startGateway(
       services,
       simulator,
       fanOut: fanOut.kind,
+      recordingArchive: archiver ? recordingStorage.description : undefined,
       devKeys,
       databaseQueryCount: database.queryCount,
       webSocket,

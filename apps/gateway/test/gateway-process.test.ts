@@ -127,15 +127,17 @@ describe("the start banner", () => {
       await gateway.waitForOutput("Simulator:");
       const lines = gateway.stdout().split("\n");
       const first = lines.findIndex((line) => line.startsWith(BANNER));
-      expect(lines.slice(first + 1, first + 7).map((line) => line.trim().split(":")[0])).toEqual([
+      expect(lines.slice(first + 1, first + 8).map((line) => line.trim().split(":")[0])).toEqual([
         "GraphiQL",
         "WebSocket",
         "Webhook",
         "Probes",
         "Simulator",
         "Fan-out",
+        "Recordings",
       ]);
       expect(lines[first + 6]).toBe("  Fan-out:    in-process (one instance)");
+      expect(lines[first + 7]).toMatch(/^ {2}Recordings: archived to directory \/.+\/recordings; served at http:\/\/.+\/recordings\/<icid>$/);
       expect(lines[first + 4]).toMatch(/\/healthz, http:\/\/.+\/readyz, http:\/\/.+\/metrics$/);
       const started = lines.findIndex((line) => line.includes('"msg":"gateway started"'));
       expect(started).toBeGreaterThanOrEqual(0);

@@ -8,6 +8,8 @@ export interface StartedGateway {
   devKeys: DevKeys | undefined;
   /** How instances wake each other's feeds. */
   fanOut: "in-process" | "redis";
+  /** Where recordings are archived (the storage's description); undefined when they are not. */
+  recordingArchive: string | undefined;
 }
 
 /** The lines printed once the gateway has started, as one block (ending in a newline) to write at once. */
@@ -17,6 +19,7 @@ export function formatStartBanner({
   simulatorUrl,
   devKeys,
   fanOut,
+  recordingArchive,
 }: StartedGateway): string {
   const lines = [
     `privnum gateway listening on ${url}`,
@@ -32,6 +35,9 @@ export function formatStartBanner({
     fanOut === "redis"
       ? "  Fan-out:    Redis (REDIS_URL): instances wake each other's feeds"
       : "  Fan-out:    in-process (one instance)",
+    recordingArchive
+      ? `  Recordings: archived to ${recordingArchive}; served at ${url}/recordings/<icid>`
+      : "  Recordings: not archived (RECORDINGS_ARCHIVE=false)",
   );
   if (devKeys) {
     // Unindented, one per line: easy to copy, and to pick out of the output by a script.

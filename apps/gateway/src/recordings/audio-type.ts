@@ -13,6 +13,6 @@ export interface AudioType {
  */
 export async function sniffAudioType(head: Uint8Array): Promise<AudioType | undefined> {
   const found = await fileTypeFromBuffer(head);
-  if (!found || !found.mime.startsWith("audio/")) return undefined;
+  if (!found?.mime.startsWith("audio/")) return undefined;
   return { mime: found.mime, extension: found.ext };
 }
