@@ -14,7 +14,7 @@ import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import { createFanOut } from "./fanout/create-fan-out.js";
 import { gatewayApplicationName, warnAboutInstancesWithoutBroker } from "./fanout/instance-census.js";
 import type { GatewayServices } from "./graphql/context.js";
-import { useAuthentication } from "./http/authentication.js";
+import { logRefusal, useAuthentication } from "./http/authentication.js";
 import { createBodyPolicy } from "./http/body-policy.js";
 import { attachGraphQLWebSocket } from "./http/graphql-websocket.js";
 import { guardRequestBodies, listenHttp } from "./http/http-server.js";
@@ -29,7 +29,9 @@ import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repositor
 import { createOperations } from "./ops/operations.js";
 import { createPlatformLink } from "./platform/platform-link.js";
 import { createDirectoryStorage } from "./recordings/directory-storage.js";
+import { createRecordingAccess } from "./recordings/recording-access.js";
 import { createRecordingLinks } from "./recordings/recording-links.js";
+import { useRecordingRoute } from "./recordings/recording-route.js";
 import type { GatewayConfig } from "./shared/config.js";
 import { loadGatewaySecret } from "./shared/gateway-secrets.js";
 import { createLogger, type Logger } from "./shared/logger.js";
@@ -190,10 +192,20 @@ async function startGateway(
     const origins = createOriginPolicy(config.auth.corsOrigins);
     // The counts of log lines left out by sampling are written at the latest when the gateway stops.
     open.defer(() => sampledLog(logger).flush());
+    const recordingRoute = useRecordingRoute({
+      db,
+      storage: recordingStorage,
+      access: createRecordingAccess({
+        links: services.recordingLinks,
+        authenticator,
+        onRefusal: (error) => logRefusal(logger, error),
+      }),
+      logger,
+    });
     const yoga = createGatewayYoga({
       services,
       logger,
-      routes: [webhook.route, ...operations.routes],
+      routes: [webhook.route, ...operations.routes, recordingRoute],
       authentication: useAuthentication(authenticator, logger),
       origins,
       production: config.production,
