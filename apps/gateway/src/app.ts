@@ -10,11 +10,12 @@ import { startBindingUpkeep } from "./bindings/binding-upkeep.js";
 import { createCallEventFeed } from "./calls/call-event-feed.js";
 import { createRecordingUrlCache } from "./calls/recording-url-cache.js";
 import { createChangeFeed } from "./changes/change-feed.js";
+import { loadGatewaySecret } from "./database/gateway-secrets.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import { createFanOut } from "./fanout/create-fan-out.js";
 import { gatewayApplicationName, warnAboutInstancesWithoutBroker } from "./fanout/instance-census.js";
 import type { GatewayServices } from "./graphql/context.js";
-import { useAuthentication } from "./http/authentication.js";
+import { logRefusal, useAuthentication } from "./http/authentication.js";
 import { createBodyPolicy } from "./http/body-policy.js";
 import { attachGraphQLWebSocket } from "./http/graphql-websocket.js";
 import { guardRequestBodies, listenHttp } from "./http/http-server.js";
@@ -29,13 +30,14 @@ import { rememberServedVirtualNumbers } from "./numbers/virtual-number.repositor
 import { createOperations } from "./ops/operations.js";
 import { createPlatformLink } from "./platform/platform-link.js";
 import { createDirectoryStorage } from "./recordings/directory-storage.js";
+import { createRecordingAccess } from "./recordings/recording-access.js";
 import { createRecordingArchiver } from "./recordings/recording-archiver.js";
 import { hasRecording } from "./recordings/recording-eligibility.js";
 import { createRecordingLinks } from "./recordings/recording-links.js";
 import { startRecordingRetention } from "./recordings/recording-retention.js";
+import { useRecordingRoute } from "./recordings/recording-route.js";
 import { createStorageHealth } from "./recordings/storage-health.js";
 import type { GatewayConfig } from "./shared/config.js";
-import { loadGatewaySecret } from "./shared/gateway-secrets.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { sampledLog } from "./shared/sampled-log.js";
 import { createShutdownStack } from "./shared/shutdown-stack.js";
@@ -213,10 +215,20 @@ async function startGateway(
     const origins = createOriginPolicy(config.auth.corsOrigins);
     // The counts of log lines left out by sampling are written at the latest when the gateway stops.
     open.defer(() => sampledLog(logger).flush());
+    const recordingRoute = useRecordingRoute({
+      db,
+      storage: recordingStorage,
+      access: createRecordingAccess({
+        links: services.recordingLinks,
+        authenticator,
+        onRefusal: (error) => logRefusal(logger, error),
+      }),
+      logger,
+    });
     const yoga = createGatewayYoga({
       services,
       logger,
-      routes: [webhook.route, ...operations.routes],
+      routes: [webhook.route, ...operations.routes, recordingRoute],
       authentication: useAuthentication(authenticator, logger),
       origins,
       production: config.production,

@@ -137,7 +137,9 @@ describe("the start banner", () => {
         "Recordings",
       ]);
       expect(lines[first + 6]).toBe("  Fan-out:    in-process (one instance)");
-      expect(lines[first + 7]).toMatch(/^ {2}Recordings: archived to directory \/.+\/recordings; served at http:\/\/.+\/recordings\/<icid>$/);
+      expect(lines[first + 7]).toMatch(
+        /^ {2}Recordings: archived to directory \/.+\/recordings; served at http:\/\/.+\/recordings\/<icid>$/,
+      );
       expect(lines[first + 4]).toMatch(/\/healthz, http:\/\/.+\/readyz, http:\/\/.+\/metrics$/);
       const started = lines.findIndex((line) => line.includes('"msg":"gateway started"'));
       expect(started).toBeGreaterThanOrEqual(0);

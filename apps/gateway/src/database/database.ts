@@ -8,12 +8,12 @@ import type { CallEventTable } from "../calls/call-event.table.js";
 import type { CallRecordTable } from "../calls/call-record.table.js";
 import type { CallSessionTable } from "../calls/call-session.table.js";
 import type { StreamChangeTable } from "../changes/stream-change.table.js";
+import type { GatewaySecretTable } from "../database/gateway-secret.table.js";
 import type { NonceTable } from "../ingest/nonce.table.js";
 import type { ReceivedNotificationTable } from "../notifications/received-notification.table.js";
 import type { VirtualNumberTable } from "../numbers/virtual-number.table.js";
 import type { RecordingTable } from "../recordings/recording.table.js";
 import type { DatabaseConfig } from "../shared/config.js";
-import type { GatewaySecretTable } from "../shared/gateway-secret.table.js";
 import { abandoningPool } from "./abandoning-pool.js";
 import { migrationProvider } from "./migration-provider.js";
 

@@ -3,7 +3,18 @@ import { METRICS_PATH } from "./metrics-route.js";
 import { READYZ_PATH } from "./readiness-route.js";
 
 /** The fixed set of route labels of the HTTP metrics: never the raw path. */
-export type HttpRoute = "graphql" | "notify" | "healthz" | "readyz" | "metrics" | "health" | "other";
+export type HttpRoute =
+  | "graphql"
+  | "notify"
+  | "healthz"
+  | "readyz"
+  | "metrics"
+  | "health"
+  | "recordings"
+  | "other";
+
+/** The prefix of `GET /recordings/<icid>` (recordings/recording-route.ts), counted as one route. */
+const RECORDINGS_PREFIX = "/recordings/";
 
 /** Classifies request targets into {@link HttpRoute}s. */
 export type RouteOf = (target: string | undefined) => HttpRoute;
@@ -25,6 +36,6 @@ export function createRouteOf(notifyPaths: readonly string[]): RouteOf {
   return (target) => {
     const path = (target ?? "/").split("?", 1)[0]!;
     const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
-    return routes.get(trimmed) ?? "other";
+    return routes.get(trimmed) ?? (path.startsWith(RECORDINGS_PREFIX) ? "recordings" : "other");
   };
 }

@@ -91,7 +91,7 @@ export function createGatewayMetrics(database: DatabaseStats): GatewayMetrics {
 
   const httpDuration = new Histogram({
     name: "privnum_http_request_duration_seconds",
-    help: "HTTP requests by method, route (graphql, notify, healthz, readyz, metrics, health, other) and status class, until the answer was sent.",
+    help: "HTTP requests by method, route (graphql, notify, healthz, readyz, metrics, health, recordings, other) and status class, until the answer was sent.",
     labelNames: ["method", "route", "status_class"] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,

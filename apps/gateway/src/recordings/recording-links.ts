@@ -60,7 +60,9 @@ export function createRecordingLinks({
       const expected = signatureOf(icid, expires);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return "invalid";
       const nowSeconds = now() / 1000;
-      if (expires <= nowSeconds || expires > nowSeconds + MAX_TTL_SECONDS) return "expired";
+      // A signed expiry beyond the longest TTL was not made by this gateway's settings: not a link it issued.
+      if (expires > nowSeconds + MAX_TTL_SECONDS) return "invalid";
+      if (expires <= nowSeconds) return "expired";
       return "valid";
     },
   };
