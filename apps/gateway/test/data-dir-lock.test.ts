@@ -56,7 +56,7 @@ describe("acquireDataDirLock", () => {
     expect(error).toBeInstanceOf(DataDirInUseError);
     expect(error).toMatchObject({ pid: holder.child.pid, dataDir });
     expect((error as Error).message).toBe(
-      `DATA_DIR ${dataDir} is in use by another gateway (pid ${holder.child.pid}); several instances need DATABASE_URL, AXE_BASE_URL and REDIS_URL, each with its own DATA_DIR`,
+      `DATA_DIR ${dataDir} is in use by another gateway (pid ${holder.child.pid}); several instances need DATABASE_URL, AXE_BASE_URL, REDIS_URL and one shared RECORDINGS_DIR, each with its own DATA_DIR`,
     );
 
     holder.child.kill("SIGKILL");

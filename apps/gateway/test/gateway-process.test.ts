@@ -108,7 +108,7 @@ describe("one gateway per DATA_DIR", () => {
       const { code } = await second.exited;
       expect(code).toBe(1);
       expect(second.stderr()).toBe(
-        `DATA_DIR ${dataDir} is in use by another gateway (pid ${first.child.pid}); several instances need DATABASE_URL, AXE_BASE_URL and REDIS_URL, each with its own DATA_DIR\n`,
+        `DATA_DIR ${dataDir} is in use by another gateway (pid ${first.child.pid}); several instances need DATABASE_URL, AXE_BASE_URL, REDIS_URL and one shared RECORDINGS_DIR, each with its own DATA_DIR\n`,
       );
 
       first.child.kill("SIGTERM");

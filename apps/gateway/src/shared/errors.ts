@@ -111,7 +111,7 @@ export class DataDirInUseError extends GatewayError {
   constructor(dataDir: string, pid: number) {
     super(
       "data-dir-in-use",
-      `DATA_DIR ${dataDir} is in use by another gateway (pid ${pid}); several instances need DATABASE_URL, AXE_BASE_URL and REDIS_URL, each with its own DATA_DIR`,
+      `DATA_DIR ${dataDir} is in use by another gateway (pid ${pid}); several instances need DATABASE_URL, AXE_BASE_URL, REDIS_URL and one shared RECORDINGS_DIR, each with its own DATA_DIR`,
     );
     this.dataDir = dataDir;
     this.pid = pid;
