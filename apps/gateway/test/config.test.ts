@@ -37,6 +37,7 @@ describe("parseConfig", () => {
         metricsToken: undefined,
         redis: undefined,
         reconcileIntervalMinutes: 60,
+        recordings: { archive: true, maxBytes: 104_857_600, linkTtlSeconds: 900 },
       },
     });
   });
@@ -77,6 +78,11 @@ describe("parseConfig", () => {
       REDIS_URL: "redis://cache:6379/2",
       REDIS_KEY_PREFIX: "privnum-eu:",
       BINDINGS_RECONCILE_MINUTES: "15",
+      RECORDINGS_ARCHIVE: "yes",
+      RECORDINGS_DIR: "/mnt/shared/recordings",
+      RECORDINGS_RETENTION_DAYS: "400",
+      RECORDINGS_MAX_BYTES: "5000000",
+      RECORDINGS_LINK_TTL_SECONDS: "60",
     });
     expect(result).toEqual({
       ok: true,
@@ -125,6 +131,13 @@ describe("parseConfig", () => {
         metricsToken: "metrics-token-0123456789",
         redis: { url: "redis://cache:6379/2", keyPrefix: "privnum-eu:" },
         reconcileIntervalMinutes: 15,
+        recordings: {
+          archive: true,
+          dir: "/mnt/shared/recordings",
+          retentionDays: 400,
+          maxBytes: 5_000_000,
+          linkTtlSeconds: 60,
+        },
       },
     });
   });
@@ -133,7 +146,16 @@ describe("parseConfig", () => {
     const result = parseConfig({ REDIS_URL: "redis://127.0.0.1:6379" });
     expect(result.ok).toBe(false);
     const issues = result.ok ? [] : result.issues;
-    expect(issues.map((issue) => issue.variable).sort()).toEqual(["AXE_BASE_URL", "DATABASE_URL"]);
+    expect(issues.map((issue) => issue.variable).sort()).toEqual(["AXE_BASE_URL", "DATABASE_URL", "RECORDINGS_DIR"]);
+    expect(issues.find((issue) => issue.variable === "RECORDINGS_DIR")?.message).toMatch(
+      /must share one directory.*or set RECORDINGS_ARCHIVE=false/,
+    );
+    // Without the archive, no directory is needed.
+    const noArchive = parseConfig({ REDIS_URL: "redis://127.0.0.1:6379", RECORDINGS_ARCHIVE: "off" });
+    expect(noArchive.ok ? [] : noArchive.issues.map((issue) => issue.variable).sort()).toEqual([
+      "AXE_BASE_URL",
+      "DATABASE_URL",
+    ]);
     expect(issues.find((issue) => issue.variable === "DATABASE_URL")?.message).toMatch(
       /PGlite serves one instance/,
     );
@@ -144,9 +166,19 @@ describe("parseConfig", () => {
       REDIS_URL: "http://cache",
       REDIS_KEY_PREFIX: "a b",
       BINDINGS_RECONCILE_MINUTES: "-1",
+      RECORDINGS_RETENTION_DAYS: "0",
+      RECORDINGS_LINK_TTL_SECONDS: "5",
+      RECORDINGS_ARCHIVE: "maybe",
     });
     expect(bad.ok ? [] : bad.issues.map((issue) => issue.variable)).toEqual(
-      expect.arrayContaining(["REDIS_URL", "REDIS_KEY_PREFIX", "BINDINGS_RECONCILE_MINUTES"]),
+      expect.arrayContaining([
+        "REDIS_URL",
+        "REDIS_KEY_PREFIX",
+        "BINDINGS_RECONCILE_MINUTES",
+        "RECORDINGS_RETENTION_DAYS",
+        "RECORDINGS_LINK_TTL_SECONDS",
+        "RECORDINGS_ARCHIVE",
+      ]),
     );
   });
 

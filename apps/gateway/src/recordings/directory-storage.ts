@@ -60,7 +60,13 @@ export function createDirectoryStorage(root: string): RecordingStorage {
       const head: Buffer[] = [];
       let headBytes = 0;
       let size = 0;
-      const discard = () => rm(path, { force: true }).catch(() => {});
+      // Destroyed before its file is open, a write stream still opens (creates) it, then closes it: the file
+      // is removed once the stream has closed, or it would outlive the removal.
+      const discard = async () => {
+        out.destroy();
+        if (!out.closed) await new Promise<void>((resolveClose) => out.once("close", () => resolveClose()));
+        await rm(path, { force: true }).catch(() => {});
+      };
       try {
         for await (const chunk of body) {
           if (writeError) break;
@@ -91,12 +97,10 @@ export function createDirectoryStorage(root: string): RecordingStorage {
           });
         }
       } catch (error) {
-        out.destroy();
         await discard();
         throw error;
       }
       if (writeError) {
-        out.destroy();
         await discard();
         throw storageError("cannot write the file", writeError);
       }
@@ -123,7 +127,7 @@ export function createDirectoryStorage(root: string): RecordingStorage {
           }
         },
         async discard() {
-          if (!committed) await discard();
+          if (!committed) await rm(path, { force: true }).catch(() => {});
         },
       } satisfies StagedFile;
     },

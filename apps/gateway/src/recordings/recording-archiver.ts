@@ -220,15 +220,44 @@ export function createRecordingArchiver(options: RecordingArchiverOptions): Reco
       if (stopping.signal.aborted) return;
       stopping.abort();
       clearTimeout(timer);
-      await claiming;
-      await Promise.allSettled([...inFlight]);
-      const released = await releaseClaims(db, worker).catch((error: unknown) => {
-        logger.warn({ err: error }, "giving back recording claims failed (they lapse by themselves)");
-        return 0;
-      });
-      if (released > 0) logger.info({ released }, "recording archive jobs in progress given back");
+      // Downloads end at once (aborted); a statement stuck on a silent database link is not waited for past
+      // a bound: its claim lapses by itself, and another instance (or this one, restarted) takes the job.
+      const settled = await withinMs(
+        Promise.allSettled([claiming, ...inFlight]).then(() => true),
+        STOP_WAIT_MS,
+      );
+      const released = settled
+        ? await withinMs(
+            releaseClaims(db, worker).catch((error: unknown) => {
+              logger.warn({ err: error }, "giving back recording claims failed (they lapse by themselves)");
+              return 0;
+            }),
+            STOP_WAIT_MS,
+          )
+        : undefined;
+      if (released === undefined) {
+        logger.warn("recording archive jobs in progress left to lapse: the database did not answer in time");
+      } else if (released > 0) {
+        logger.info({ released }, "recording archive jobs in progress given back");
+      }
     },
   };
+}
+
+/** Longest `stop` waits for work in progress, then for giving back the claims, in ms. */
+const STOP_WAIT_MS = 2000;
+
+/** `promise`'s value, or undefined when it takes longer than `ms`. */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Where a job's file goes: by the day its CDR arrived, named by the CDR's row (unique, unlike the icid). */
