@@ -1,13 +1,19 @@
-// The control API (`/simulator/*`) of a gateway's embedded simulator, as P9 drives it: place recorded calls and
-// move the platform's virtual clock so that they end. A few hundred plain requests per run, none of them timed.
+// The control API (`/simulator/*`) of a gateway's embedded simulator, as P9 drives it: place recorded calls,
+// move the platform's virtual clock so that they end, and set push faults. A few hundred plain requests per
+// run, none of them timed.
 
-/** What P9 keeps of one placed call: its CDR's id and the recording the CDR names. */
+/** What P9 keeps of one placed call: its CDR (a `feeLst` entry, as the platform pushes it) and the recording it names. */
 export interface PlacedCall {
+  cdr: Record<string, unknown>;
   icid: string;
   recordDomain: string;
   fileName: string;
-  /** Call events the simulator pushes before the call ends (all but the `disconnect`). */
-  eventsBeforeEnd: number;
+}
+
+/** The simulator's push faults (rates 0 … 1), the fields P9 uses. */
+export interface PushFaults {
+  /** Rate at which a push attempt is lost (never sent). */
+  drop: number;
 }
 
 /** One call to place (the simulator's `simulateCall` input, the fields P9 uses). */
@@ -25,6 +31,8 @@ export interface SimulatorControl {
   placeCall(call: CallToPlace): Promise<PlacedCall>;
   /** Move the virtual clock forward by `ms`: tasks due on the way (call ends, pushes) run now. */
   advanceClock(ms: number): Promise<void>;
+  /** Set the faults of the simulator's pushes (its API and download faults are left as they are). */
+  setPushFaults(faults: PushFaults): Promise<void>;
 }
 
 /** Longest one control request may take, in ms. */
@@ -36,9 +44,9 @@ export function simulatorControl(simulatorUrl: string): SimulatorControl {
   if (base.protocol !== "http:" || base.hostname !== "127.0.0.1") {
     throw new Error(`the bench drives a simulator on http://127.0.0.1 (got ${base.origin})`);
   }
-  async function post<T>(path: string, body: unknown): Promise<T> {
+  async function send<T>(method: "POST" | "PUT", path: string, body: unknown): Promise<T> {
     const response = await fetch(new URL(path, base), {
-      method: "POST",
+      method,
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
@@ -57,10 +65,7 @@ export function simulatorControl(simulatorUrl: string): SimulatorControl {
   }
   return {
     async placeCall(call) {
-      const placed = await post<{ cdr: Record<string, unknown>; notifications: unknown[] }>(
-        "/simulator/calls",
-        call,
-      );
+      const placed = await send<{ cdr: Record<string, unknown> }>("POST", "/simulator/calls", call);
       const { icid, recordDomain, recordObjectName } = placed.cdr;
       if (
         typeof icid !== "string" ||
@@ -69,15 +74,13 @@ export function simulatorControl(simulatorUrl: string): SimulatorControl {
       ) {
         throw new Error("the simulator planned the call without a recording (is the binding recorded?)");
       }
-      return {
-        icid,
-        recordDomain,
-        fileName: recordObjectName,
-        eventsBeforeEnd: placed.notifications.length - 1,
-      };
+      return { cdr: placed.cdr, icid, recordDomain, fileName: recordObjectName };
     },
     async advanceClock(ms) {
-      await post("/simulator/clock/advance", { ms });
+      await send("POST", "/simulator/clock/advance", { ms });
+    },
+    async setPushFaults(faults) {
+      await send("PUT", "/simulator/faults", { push: faults });
     },
   };
 }
