@@ -1,6 +1,6 @@
 // The gateway's benchmarks (P1 ingest, P2 call events, P3 fan-out, P4 memory per subscriber, P6 reads, P7 the
-// webhook while costly queries are refused, P8 fan-out across instances through Redis), each against a
-// baseline measured in the same run. Run with
+// webhook while costly queries are refused, P8 fan-out across instances through Redis, P9 recording archive
+// throughput), each against a baseline measured in the same run. Run with
 // `pnpm bench` (or `pnpm bench:quick` for the reduced scale) at the repository root, or `pnpm bench` in this package.
 //
 // Every server under test and the load generator run in their own processes (serve-*.ts,
@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BenchFigure, isQuick, reportSuite } from "@privnum/bench-kit";
-import { parseConfig } from "@privnum/gateway";
+import { type GatewayConfig, parseConfig } from "@privnum/gateway";
 import {
   createBenchDatabase,
   dropAllBenchDatabases,
@@ -41,6 +41,7 @@ import { benchIdleMemory } from "./scenarios/p4-idle-memory.js";
 import { benchReads } from "./scenarios/p6-reads.js";
 import { benchNotifyUnderAbuse } from "./scenarios/p7-notify-under-abuse.js";
 import { benchCrossInstance } from "./scenarios/p8-cross-instance.js";
+import { benchRecordingArchive } from "./scenarios/p9-recording-archive.js";
 
 const FULL: Scale = {
   stepMs: 5000,
@@ -53,6 +54,7 @@ const FULL: Scale = {
   idleSockets: 10_000,
   idleSocketStep: 2500,
   profileMs: 3000,
+  archiveRecordings: 500,
 };
 const QUICK: Scale = {
   stepMs: 1200,
@@ -65,13 +67,14 @@ const QUICK: Scale = {
   idleSockets: 2000,
   idleSocketStep: 1000,
   profileMs: 0,
+  archiveRecordings: 100,
 };
 // The whole bench must end: past this, everything is torn down and the run fails.
 const DEADLINE_MS = 15 * 60_000;
 
 const quick = isQuick();
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "P1,P2,P3,P4,P6,P7,P8")
+  (process.env.BENCH_ONLY ?? "P1,P2,P3,P4,P6,P7,P8,P9")
     .split(",")
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean),
@@ -113,6 +116,24 @@ async function backgroundLoad(): Promise<BenchFigure> {
     value: Math.round(busy * 1000) / 10,
     unit: "% of all cores",
     note: "Context, not a target: absolute figures drift with it, the ratios much less.",
+  };
+}
+
+/** The run's gateway configuration with what one gateway changes of it (P8's instances, P9's archive). */
+function gatewayConfigWith(config: GatewayConfig, overrides: GatewayOverrides): GatewayConfig {
+  let { platform } = config;
+  if (overrides.simulatorInMemory && platform.kind === "embedded-simulator") {
+    const { stateDir: _inMemory, ...inMemory } = platform;
+    platform = inMemory;
+  }
+  return {
+    ...config,
+    platform,
+    ...(overrides.databaseUrl ? { database: { kind: "postgres", url: overrides.databaseUrl } } : {}),
+    ...(overrides.redis ? { redis: overrides.redis } : {}),
+    ...(overrides.recordingsDir
+      ? { recordings: { ...config.recordings, archive: true, dir: overrides.recordingsDir } }
+      : {}),
   };
 }
 
@@ -162,16 +183,17 @@ async function main(): Promise<BenchFigure[]> {
       ],
       logFile: join(logDir, `${kind}-${n}.log`),
     });
-    const { url, graphqlUrl } = await child.request<{ url: string; graphqlUrl: string }>("start", {
-      ...config,
-      ...(overrides.databaseUrl ? { database: { kind: "postgres", url: overrides.databaseUrl } } : {}),
-      ...(overrides.redis ? { redis: overrides.redis } : {}),
-    });
+    const { url, graphqlUrl, simulatorUrl } = await child.request<{
+      url: string;
+      graphqlUrl: string;
+      simulatorUrl?: string;
+    }>("start", gatewayConfigWith(config, overrides));
     return {
       child,
       url,
       graphqlUrl,
       wsUrl: graphqlUrl.replace(/^http/, "ws"),
+      simulatorUrl,
       stats: (gc = false) => child.request<ProcessStats>("stats", { gc }),
       stop: () => child.stop(),
     };
@@ -217,6 +239,7 @@ async function main(): Promise<BenchFigure[]> {
   if (only.has("P6")) figures.push(...(await benchReads(ctx)));
   if (only.has("P7")) figures.push(...(await benchNotifyUnderAbuse(ctx)));
   if (only.has("P8")) figures.push(...(await benchCrossInstance(ctx)));
+  if (only.has("P9")) figures.push(...(await benchRecordingArchive(ctx)));
   await gateway.stop();
   if (only.has("P4")) figures.push(...(await benchIdleMemory(ctx)));
   await worker.stop();
@@ -227,7 +250,7 @@ let failed = false;
 try {
   const figures = await main();
   log("done");
-  await reportSuite({ suite: "gateway (P1–P8, real PostgreSQL and Redis)", figures });
+  await reportSuite({ suite: "gateway (P1–P9, real PostgreSQL and Redis)", figures });
 } catch (error) {
   failed = true;
   console.error("the gateway bench failed:", error);

@@ -14,7 +14,7 @@ serveParent(
     async start(payload) {
       app = buildApp(payload as GatewayConfig);
       running = await app.start();
-      return { url: running.url, graphqlUrl: running.graphqlUrl };
+      return { url: running.url, graphqlUrl: running.graphqlUrl, simulatorUrl: running.simulatorUrl };
     },
     stats(payload) {
       const services = running?.services;

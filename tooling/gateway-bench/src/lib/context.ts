@@ -23,6 +23,8 @@ export interface Scale {
   /** P4: sockets to ramp to, and the ramp's step. */
   idleSockets: number;
   idleSocketStep: number;
+  /** P9: recorded calls whose recordings are archived in the measured round (and downloaded by the baseline). */
+  archiveRecordings: number;
   /**
    * Length of the extra step run under the CPU profiler where a target is missed, in ms; 0 runs none
    * (`bench:quick`, which checks a change rather than explains a figure).
@@ -36,6 +38,8 @@ export interface ServerHandle {
   url: string;
   graphqlUrl: string;
   wsUrl: string;
+  /** A gateway's embedded simulator (its platform API, recording downloads and control API); undefined otherwise. */
+  simulatorUrl: string | undefined;
   /** Its memory and CPU; with `gc`, after a full collection. */
   stats(gc?: boolean): Promise<ProcessStats>;
   stop(): Promise<void>;
@@ -50,6 +54,16 @@ export interface GatewayOverrides {
   databaseUrl?: string;
   /** `REDIS_URL` and `REDIS_KEY_PREFIX`: instances wake each other's feeds through Redis. @default none */
   redis?: { url: string; keyPrefix: string };
+  /**
+   * `RECORDINGS_DIR`, with `RECORDINGS_ARCHIVE` on (P9): the archive goes to a directory the scenario removes
+   * after. @default the run's setting
+   */
+  recordingsDir?: string;
+  /**
+   * The embedded simulator keeps its state (bindings, recordings) in memory, not under `DATA_DIR`: it starts
+   * empty and leaves nothing behind (P9). @default false
+   */
+  simulatorInMemory?: boolean;
 }
 
 /** Shared by all scenarios. */
