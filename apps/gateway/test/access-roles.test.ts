@@ -96,11 +96,7 @@ function operations(): Operation[] {
       "reconcileBindings",
       `mutation { reconcileBindings(input: { virtualNums: ["${X}"] }) { __typename } }`,
     ],
-    [
-      "mutation",
-      "retryRecordingArchive",
-      `mutation { retryRecordingArchive(icid: "none") { __typename } }`,
-    ],
+    ["mutation", "retryRecordingArchive", `mutation { retryRecordingArchive(icid: "none") { __typename } }`],
     ["subscription", "bindingChanges", "subscription { bindingChanges { kind } }"],
     ["subscription", "callEvents", "subscription { callEvents { cursor } }"],
     ["subscription", "callRecords", "subscription { callRecords { record { icid } } }"],

@@ -146,7 +146,11 @@ describe("parseConfig", () => {
     const result = parseConfig({ REDIS_URL: "redis://127.0.0.1:6379" });
     expect(result.ok).toBe(false);
     const issues = result.ok ? [] : result.issues;
-    expect(issues.map((issue) => issue.variable).sort()).toEqual(["AXE_BASE_URL", "DATABASE_URL", "RECORDINGS_DIR"]);
+    expect(issues.map((issue) => issue.variable).sort()).toEqual([
+      "AXE_BASE_URL",
+      "DATABASE_URL",
+      "RECORDINGS_DIR",
+    ]);
     expect(issues.find((issue) => issue.variable === "RECORDINGS_DIR")?.message).toMatch(
       /must share one directory.*or set RECORDINGS_ARCHIVE=false/,
     );
