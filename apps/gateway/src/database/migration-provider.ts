@@ -5,6 +5,7 @@ import * as reusedPlatformIds from "./migrations/20261201T000000-reused-platform
 import * as platformMissingBindings from "./migrations/20261206T000000-platform-missing-bindings.js";
 import * as receivedNotificationMetadata from "./migrations/20261206T100000-received-notification-metadata.js";
 import * as streamChanges from "./migrations/20261206T200000-stream-changes.js";
+import * as callSearch from "./migrations/20261207T000000-call-search.js";
 
 /**
  * The gateway's migrations, listed in code rather than read from disk so that they work the same from
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "20261206T000000-platform-missing-bindings": platformMissingBindings,
   "20261206T100000-received-notification-metadata": receivedNotificationMetadata,
   "20261206T200000-stream-changes": streamChanges,
+  "20261207T000000-call-search": callSearch,
 };
 
 /** A Kysely `MigrationProvider` over the in-code list above. */
