@@ -10,6 +10,7 @@ import { createCallEventFeed } from "./calls/call-event-feed.js";
 import { createRecordingUrlCache } from "./calls/recording-url-cache.js";
 import { createChangeFeed } from "./changes/change-feed.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
+import { CALL_RECORD_EXPORT_PATHS, useCallRecordExport } from "./exports/call-record-export.route.js";
 import { createFanOut } from "./fanout/create-fan-out.js";
 import { gatewayApplicationName, warnAboutInstancesWithoutBroker } from "./fanout/instance-census.js";
 import type { GatewayServices } from "./graphql/context.js";
@@ -94,6 +95,7 @@ async function startGateway(
       authenticator,
       database,
       notifyPaths: NOTIFY_PATHS,
+      exportPaths: CALL_RECORD_EXPORT_PATHS,
       checks: fanOut.readiness ? [fanOut.readiness] : [],
     });
     const { metrics } = operations;
@@ -181,7 +183,16 @@ async function startGateway(
     const yoga = createGatewayYoga({
       services,
       logger,
-      routes: [webhook.route, ...operations.routes],
+      routes: [
+        webhook.route,
+        ...operations.routes,
+        ...useCallRecordExport({
+          db,
+          authenticator,
+          logger,
+          pageSize: options.exportPageSize,
+        }),
+      ],
       authentication: useAuthentication(authenticator, logger),
       origins,
       production: config.production,

@@ -3,19 +3,29 @@ import { METRICS_PATH } from "./metrics-route.js";
 import { READYZ_PATH } from "./readiness-route.js";
 
 /** The fixed set of route labels of the HTTP metrics: never the raw path. */
-export type HttpRoute = "graphql" | "notify" | "healthz" | "readyz" | "metrics" | "health" | "other";
+export type HttpRoute =
+  | "graphql"
+  | "notify"
+  | "exports"
+  | "healthz"
+  | "readyz"
+  | "metrics"
+  | "health"
+  | "other";
 
 /** Classifies request targets into {@link HttpRoute}s. */
 export type RouteOf = (target: string | undefined) => HttpRoute;
 
 /**
  * The route of a request target (path, with or without a query): one of a few fixed values, whatever is sent.
- * `notifyPaths` are the webhook's paths (given by the composition root, which owns ingest/).
+ * `notifyPaths` are the webhook's paths, `exportPaths` the call-record export's (given by the composition
+ * root, which owns ingest/ and exports/).
  */
-export function createRouteOf(notifyPaths: readonly string[]): RouteOf {
+export function createRouteOf(notifyPaths: readonly string[], exportPaths: readonly string[] = []): RouteOf {
   const routes = new Map<string, HttpRoute>([
     ["/graphql", "graphql"],
     ...notifyPaths.map((path): [string, HttpRoute] => [path, "notify"]),
+    ...exportPaths.map((path): [string, HttpRoute] => [path, "exports"]),
     [HEALTHZ_PATH, "healthz"],
     [READYZ_PATH, "readyz"],
     [METRICS_PATH, "metrics"],
