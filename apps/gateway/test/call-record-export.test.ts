@@ -1,5 +1,6 @@
 // GET /exports/call-records.csv and .jsonl: content, credentials, parameters and range boundaries (PGlite,
 // in-process). The streaming at scale (100,000 rows on PostgreSQL) is call-record-export-postgres.test.ts.
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureLog } from "./support/captured-log.js";
 import { type As, authorizationFor, startGateway, type TestGateway } from "./support/gateway.js";
@@ -20,7 +21,8 @@ describe("call-record export", () => {
   const log = captureLog();
 
   beforeAll(async () => {
-    gw = await startGateway({}, { logger: log.logger });
+    // A page per row, so that a small range is read in several queries.
+    gw = await startGateway({}, { logger: log.logger, exportPageSize: 1 });
     const push = await gw.gateway.yoga.fetch("http://gateway.test/notify", {
       method: "POST",
       headers: signedHeaders(),
@@ -199,5 +201,26 @@ describe("call-record export", () => {
       }),
     ]);
     expect(JSON.stringify(audit)).not.toMatch(/8617000000001|8613900000001/);
+  });
+
+  it("errors the body on a database error mid-stream (never a file that looks complete)", async () => {
+    const response = await exportFile(`csv?from=${FROM}&to=${TO}`);
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain("icid,sessionId");
+    const { db } = gw.gateway.services;
+    await sql`alter table call_records rename to call_records_away`.execute(db);
+    try {
+      await expect(
+        (async () => {
+          for (;;) if ((await reader.read()).done) return;
+        })(),
+      ).rejects.toThrow(/call_records/);
+    } finally {
+      await sql`alter table call_records_away rename to call_records`.execute(db);
+    }
+    expect(log.lines.filter((l) => l.msg === "call-record export failed").at(-1)).toMatchObject({
+      result: "failed",
+    });
   });
 });

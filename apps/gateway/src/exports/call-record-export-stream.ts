@@ -24,10 +24,11 @@ export interface CallRecordExportStreamOptions {
   /** Called once, when the export ends, with the rows written so far. */
   onEnd(result: ExportResult, rows: number, error?: unknown): void;
   /**
-   * Called on a database error mid-stream, before the stream errors: the route breaks the connection there,
-   * so that the client sees an incomplete transfer, never a file that looks complete.
+   * Called on a database error mid-stream: breaks the client's connection, so that it sees an incomplete
+   * transfer, never a file that looks complete. Returns false when there is no connection to break (a
+   * request made in-process): the stream errors instead.
    */
-  onFailure(error: unknown): void;
+  breakConnection(): boolean;
 }
 
 /**
@@ -81,8 +82,9 @@ export function callRecordExportStream(options: CallRecordExportStreamOptions): 
         } catch (error) {
           if (ended) return;
           end("failed", error);
-          options.onFailure(error);
-          controller.error(error);
+          // With the connection broken, closing the stream only lets the response's writer finish quietly.
+          if (options.breakConnection()) controller.close();
+          else controller.error(error);
         }
       },
       cancel() {

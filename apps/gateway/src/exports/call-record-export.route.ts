@@ -84,8 +84,12 @@ export function useCallRecordExport(options: CallRecordExportOptions): Plugin[] 
           if (result === "failed") logger.error({ ...audit, rows, result, err: error }, "call-record export failed");
           else logger.info({ ...audit, rows, result }, "call-record export");
         },
-        // Break the connection: a response ended normally would look like a complete (shorter) file.
-        onFailure: (error) => serverContext.res?.destroy(error instanceof Error ? error : undefined),
+        // A response ended normally would look like a complete (shorter) file: break the connection.
+        breakConnection: () => {
+          if (!serverContext.res) return false;
+          serverContext.res.destroy();
+          return true;
+        },
       });
       return new Response(body, { status: 200, headers });
     });
