@@ -173,4 +173,28 @@ describe("call-record export on PostgreSQL, 100,000 rows", () => {
       actor: "test-operator",
     });
   }, 120_000);
+
+  it("reads a range through the (start, id) index, for export pages and GraphQL lists alike", async () => {
+    const { db } = gw.gateway.services;
+    await sql`analyze call_records`.execute(db);
+    const plan = async (query: ReturnType<typeof sql>) =>
+      (await sql<{ "QUERY PLAN": string }>`explain ${query}`.execute(db)).rows.map((r) => r["QUERY PLAN"]).join("\n");
+    // An export page after a position, as readExportPage asks it.
+    const page = await plan(sql`
+      select id, icid, call_in_time from call_records
+       where call_in_time >= ${"2026-06-01T06:00:00Z"}::timestamptz and call_in_time < ${"2026-06-01T07:00:00Z"}::timestamptz
+         and id <= ${ROWS} and (call_in_time, id) > (${"2026-06-01T06:30:00Z"}::timestamptz, ${1})
+       order by call_in_time, id limit 1000`);
+    expect(page).toContain("call_records_call_in_time_idx");
+    expect(page).not.toContain("Seq Scan");
+    expect(page).not.toContain("Sort");
+    // A GraphQL page of callRecords(filter: { callStartFrom, callStartTo }), newest first.
+    const list = await plan(sql`
+      select id, icid from call_records
+       where call_in_time >= ${"2026-06-01T06:00:00Z"}::timestamptz and call_in_time < ${"2026-06-01T07:00:00Z"}::timestamptz
+         and id < ${50_000}
+       order by id desc limit 21`);
+    expect(list).toMatch(/Index (Only )?Scan/);
+    expect(list).not.toContain("Seq Scan");
+  });
 });
