@@ -178,7 +178,9 @@ describe("call-record export on PostgreSQL, 100,000 rows", () => {
     const { db } = gw.gateway.services;
     await sql`analyze call_records`.execute(db);
     const plan = async (query: ReturnType<typeof sql>) =>
-      (await sql<{ "QUERY PLAN": string }>`explain ${query}`.execute(db)).rows.map((r) => r["QUERY PLAN"]).join("\n");
+      (await sql<{ "QUERY PLAN": string }>`explain ${query}`.execute(db)).rows
+        .map((r) => r["QUERY PLAN"])
+        .join("\n");
     // An export page after a position, as readExportPage asks it.
     const page = await plan(sql`
       select id, icid, call_in_time from call_records

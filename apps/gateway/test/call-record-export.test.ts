@@ -86,7 +86,9 @@ describe("call-record export", () => {
       /^icid-x-1,"s-x,1 ""quoted""",,\+8617000000001,\+8613800000021,0001,0,\+8613900000001,\+8617000000001,\+8613800000021,2026-06-01T10:00:00\.000Z,2026-06-01T10:00:05\.000Z,2026-06-01T10:00:35\.000Z,30,ANSWERED,0,0,false,\d{4}-[^,]+Z,false$/,
     );
     expect(second).toContain("icid-x-2,s-x-2,");
-    expect(second).toContain(",2026-06-01T10:30:00.000Z,,2026-06-01T10:31:02.000Z,,UNANSWERED,8101,19,false,");
+    expect(second).toContain(
+      ",2026-06-01T10:30:00.000Z,,2026-06-01T10:31:02.000Z,,UNANSWERED,8101,19,false,",
+    );
     expect(third).toContain("icid-x-3,s-x-3,,+8617000000002,");
     expect(third).toContain(",FAILED,8022,,false,");
   });
@@ -95,7 +97,7 @@ describe("call-record export", () => {
     const response = await exportFile(`jsonl?from=${FROM}&to=${TO}`, "admin");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/x-ndjson");
-    expect(response.headers.get("content-disposition")).toContain('call-records-2026-06-01T100000Z');
+    expect(response.headers.get("content-disposition")).toContain("call-records-2026-06-01T100000Z");
     const text = await response.text();
     expect(text.endsWith("\n")).toBe(true);
     const rows = text
@@ -121,11 +123,19 @@ describe("call-record export", () => {
 
   it("filters by X and by outcome", async () => {
     const byX = await exportFile(`jsonl?from=${FROM}&to=${TO}&virtualNum=%2B8617000000002`);
-    expect((await byX.text()).trimEnd().split("\n").map((l) => JSON.parse(l).icid)).toEqual(["icid-x-3"]);
+    expect(
+      (await byX.text())
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).icid),
+    ).toEqual(["icid-x-3"]);
     const unanswered = await exportFile(`jsonl?from=${FROM}&to=${TO}&outcome=UNANSWERED`);
-    expect((await unanswered.text()).trimEnd().split("\n").map((l) => JSON.parse(l).icid)).toEqual([
-      "icid-x-2",
-    ]);
+    expect(
+      (await unanswered.text())
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).icid),
+    ).toEqual(["icid-x-2"]);
   });
 
   it("writes the header alone for an empty range", async () => {
@@ -138,9 +148,19 @@ describe("call-record export", () => {
 
   it("includes a call starting at `from`, excludes one starting at `to` (the range is [from, to))", async () => {
     const response = await exportFile("jsonl?from=2026-06-01T09:59:00Z&to=2026-06-01T10:00:00Z");
-    expect((await response.text()).trimEnd().split("\n").map((l) => JSON.parse(l).icid)).toEqual(["icid-x-0"]);
+    expect(
+      (await response.text())
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).icid),
+    ).toEqual(["icid-x-0"]);
     const edge = await exportFile("jsonl?from=2026-06-01T11:00:00%2B00:00&to=2026-06-01T11:00:01Z");
-    expect((await edge.text()).trimEnd().split("\n").map((l) => JSON.parse(l).icid)).toEqual(["icid-x-4"]);
+    expect(
+      (await edge.text())
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).icid),
+    ).toEqual(["icid-x-4"]);
   });
 
   it("asks for credentials (401 with WWW-Authenticate) and refuses viewers (403)", async () => {

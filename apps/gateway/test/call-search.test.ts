@@ -8,7 +8,13 @@ import { cdr, signedHeaders } from "./support/notifications.js";
 const X1 = "+8617000000001";
 const A = "+8613800000101";
 
-type Planned = "answered" | "no-answer" | "busy" | "rejected" | "caller-hangup-before-digits" | "empty-extension";
+type Planned =
+  | "answered"
+  | "no-answer"
+  | "busy"
+  | "rejected"
+  | "caller-hangup-before-digits"
+  | "empty-extension";
 
 describe.each(ENGINES)("call search ($engine)", ({ create }) => {
   let database: TestDatabase;
@@ -39,7 +45,12 @@ describe.each(ENGINES)("call search ($engine)", ({ create }) => {
     ];
     for (const [name, plan] of plans) {
       startedAt.set(name, Math.floor(sim().clock.now().getTime() / 1000) * 1000);
-      const call = await sim().simulateCall({ caller: "+8613900000201", virtualNum: X1, talkSeconds: 10, ...plan });
+      const call = await sim().simulateCall({
+        caller: "+8613900000201",
+        virtualNum: X1,
+        talkSeconds: 10,
+        ...plan,
+      });
       calls.set(name, call.sessionId);
       // Each call starts a minute after the previous one, and is over (CDR pushed) before it.
       await sim().clock.advance(60_000);
@@ -69,7 +80,9 @@ describe.each(ENGINES)("call search ($engine)", ({ create }) => {
 
   async function sessions(filter: Record<string, unknown>, as: "admin" | "viewer" = "admin") {
     const result = await gw.gql<{
-      callSessions: { edges: { node: { sessionId: string; outcome: string | null; hangup: { code: number } } }[] };
+      callSessions: {
+        edges: { node: { sessionId: string; outcome: string | null; hangup: { code: number } } }[];
+      };
     }>(
       "query($f: CallSessionFilter) { callSessions(first: 50, filter: $f) { edges { node { sessionId outcome hangup { code } } } } }",
       { f: filter },
@@ -92,13 +105,13 @@ describe.each(ENGINES)("call search ($engine)", ({ create }) => {
   it("classifies what the simulator pushes: answered, unanswered (no answer, busy, rejected), failed", async () => {
     const s = await sessions({});
     expect(s.errors).toBeUndefined();
-    expect(Object.fromEntries(s.data!.callSessions.edges.map((e) => [nameOf(e.node.sessionId), e.node.outcome]))).toEqual(
-      EXPECTED,
-    );
+    expect(
+      Object.fromEntries(s.data!.callSessions.edges.map((e) => [nameOf(e.node.sessionId), e.node.outcome])),
+    ).toEqual(EXPECTED);
     const r = await records({});
-    expect(Object.fromEntries(r.data!.callRecords.edges.map((e) => [nameOf(e.node.sessionId), e.node.outcome]))).toEqual(
-      EXPECTED,
-    );
+    expect(
+      Object.fromEntries(r.data!.callRecords.edges.map((e) => [nameOf(e.node.sessionId), e.node.outcome])),
+    ).toEqual(EXPECTED);
   });
 
   it("filters calls and CDRs by outcome", async () => {
@@ -122,16 +135,17 @@ describe.each(ENGINES)("call search ($engine)", ({ create }) => {
     // The rejected call's disconnect says 7503; its CDR's ulFailReason is 7504: CDRs match by their session.
     expect(names((await records({ hangUpCause: 7503 })).data?.callRecords.edges)).toEqual(["rejected"]);
     expect(names((await records({ hangUpCause: 7504 })).data?.callRecords.edges)).toEqual([]);
-    expect(names((await records({ hangUpCause: 8022 })).data?.callRecords.edges)).toEqual(["wrong-extension"]);
+    expect(names((await records({ hangUpCause: 8022 })).data?.callRecords.edges)).toEqual([
+      "wrong-extension",
+    ]);
   });
 
   it("filters by call start, [from, to)", async () => {
     const from = new Date(startedAt.get("busy")!).toISOString();
     const to = new Date(startedAt.get("hangup-before-digits")!).toISOString();
-    expect(names((await sessions({ callStartFrom: from, callStartTo: to })).data?.callSessions.edges)).toEqual([
-      "busy",
-      "rejected",
-    ]);
+    expect(
+      names((await sessions({ callStartFrom: from, callStartTo: to })).data?.callSessions.edges),
+    ).toEqual(["busy", "rejected"]);
     expect(names((await records({ callStartFrom: from, callStartTo: to })).data?.callRecords.edges)).toEqual([
       "busy",
       "rejected",
@@ -155,7 +169,10 @@ describe.each(ENGINES)("call search ($engine)", ({ create }) => {
   });
 
   it("lets viewers use the new filters (they hold no phone number)", async () => {
-    const result = await records({ outcome: "UNANSWERED", callStartFrom: "2020-01-01T00:00:00Z", hangUpCause: 8102 }, "viewer");
+    const result = await records(
+      { outcome: "UNANSWERED", callStartFrom: "2020-01-01T00:00:00Z", hangUpCause: 8102 },
+      "viewer",
+    );
     expect(result.errors).toBeUndefined();
     expect(names(result.data?.callRecords.edges)).toEqual(["busy"]);
     const s = await sessions({ outcome: "FAILED", hangUpCause: 8033 }, "viewer");
@@ -167,9 +184,11 @@ describe.each(ENGINES)("call search ($engine)", ({ create }) => {
     const call = await sim().simulateCall({
       caller: "+8613900000202",
       virtualNum: X1,
-      digits: (await gw.gql<{ callSessions: { edges: { node: { extendNum: string } }[] } }>(
-        `{ callSessions(first: 1, filter: { outcome: ANSWERED }) { edges { node { extendNum } } } }`,
-      )).data!.callSessions.edges[0]!.node.extendNum,
+      digits: (
+        await gw.gql<{ callSessions: { edges: { node: { extendNum: string } }[] } }>(
+          `{ callSessions(first: 1, filter: { outcome: ANSWERED }) { edges { node { extendNum } } } }`,
+        )
+      ).data!.callSessions.edges[0]!.node.extendNum,
       ringSeconds: 60,
     });
     await sim().clock.advance(10_000);
@@ -198,7 +217,12 @@ describe.each(ENGINES)("call search ($engine)", ({ create }) => {
 
   it("subscriptions match outcome, range and hang-up code live; callRecords refuses hangUpCause", async () => {
     const client = gw.wsClient();
-    const refused = collect(client, "subscription { callRecords(filter: { hangUpCause: 8102 }) { cursor } }", {}, "callRecords");
+    const refused = collect(
+      client,
+      "subscription { callRecords(filter: { hangUpCause: 8102 }) { cursor } }",
+      {},
+      "callRecords",
+    );
     await refused.done;
     expect(JSON.stringify(refused.errors)).toContain("BAD_USER_INPUT");
     expect(JSON.stringify(refused.errors)).toContain("hangUpCause");
@@ -206,7 +230,7 @@ describe.each(ENGINES)("call search ($engine)", ({ create }) => {
     const subscribed = subscriptionCounter(gw.gateway);
     const failedRecords = collect<{ record: { sessionId: string; outcome: string } }>(
       client,
-      "subscription { callRecords(filter: { outcome: FAILED, callStartFrom: \"2020-01-01T00:00:00Z\" }) { record { sessionId outcome } } }",
+      'subscription { callRecords(filter: { outcome: FAILED, callStartFrom: "2020-01-01T00:00:00Z" }) { record { sessionId outcome } } }',
       {},
       "callRecords",
     );
@@ -220,18 +244,27 @@ describe.each(ENGINES)("call search ($engine)", ({ create }) => {
     const busy = await sim().simulateCall({
       caller: "+8613900000203",
       virtualNum: X1,
-      digits: (await gw.gql<{ callSessions: { edges: { node: { extendNum: string } }[] } }>(
-        `{ callSessions(first: 1, filter: { outcome: ANSWERED }) { edges { node { extendNum } } } }`,
-      )).data!.callSessions.edges[0]!.node.extendNum,
+      digits: (
+        await gw.gql<{ callSessions: { edges: { node: { extendNum: string } }[] } }>(
+          `{ callSessions(first: 1, filter: { outcome: ANSWERED }) { edges { node { extendNum } } } }`,
+        )
+      ).data!.callSessions.edges[0]!.node.extendNum,
       outcome: "busy",
     });
-    const failed = await sim().simulateCall({ caller: "+8613900000204", virtualNum: X1, outcome: "empty-extension" });
+    const failed = await sim().simulateCall({
+      caller: "+8613900000204",
+      virtualNum: X1,
+      outcome: "empty-extension",
+    });
     await sim().clock.advance(600_000);
     const [record] = await failedRecords.waitFor(1);
     expect(record!.record).toEqual({ sessionId: failed.sessionId, outcome: "FAILED" });
     await busySessions.waitFor(1);
     // Nothing else arrived: the answered-so-far CDRs and other sessions were filtered out.
-    await until(async () => (await records({ outcome: "UNANSWERED" })).data!.callRecords.edges.length === 4, "the busy CDR");
+    await until(
+      async () => (await records({ outcome: "UNANSWERED" })).data!.callRecords.edges.length === 4,
+      "the busy CDR",
+    );
     expect(failedRecords.items).toHaveLength(1);
     // The busy call's updates (disconnect, then its CDR), each UNANSWERED with 8102; no other call's.
     for (const update of busySessions.items) {
@@ -269,7 +302,7 @@ describe.each(ENGINES)("call search ($engine)", ({ create }) => {
             };
           };
         },
-        void,
+        undefined,
       ] = await Promise.all([
         gw.gql(
           "query($f: CallRecordFilter, $after: String) { callRecords(first: 5, after: $after, filter: $f) { edges { node { icid } } pageInfo { hasNextPage endCursor } } }",

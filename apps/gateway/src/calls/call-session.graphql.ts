@@ -159,7 +159,8 @@ const CallSessionFilterInput = builder.inputType("CallSessionFilter", {
       description: "Finished calls that went this way (a call in progress has no outcome, never matched).",
     }),
     hangUpCause: t.int({
-      description: "The hang-up code the call reports (`hangup.code`: disconnect stateCode, else ulFailReason).",
+      description:
+        "The hang-up code the call reports (`hangup.code`: disconnect stateCode, else ulFailReason).",
     }),
   }),
 });

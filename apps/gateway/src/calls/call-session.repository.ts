@@ -160,5 +160,7 @@ function storedOutcome(row: CallSessionRow): CallOutcome | null {
 }
 
 function storedHangupCode(row: CallSessionRow): number | null {
-  return row.hangup_code !== undefined ? row.hangup_code : callSessionHangupCode(row.session as StoredCallSession);
+  return row.hangup_code !== undefined
+    ? row.hangup_code
+    : callSessionHangupCode(row.session as StoredCallSession);
 }

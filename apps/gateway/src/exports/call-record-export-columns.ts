@@ -58,7 +58,12 @@ export const CALL_RECORD_EXPORT_COLUMNS: readonly ExportColumn[] = [
     recordFields: ["ulFailReason"],
     value: (r) => r.record.ulFailReason ?? null,
   },
-  { name: "fwdUnaswRsn", reads: [], recordFields: ["fwdUnaswRsn"], value: (r) => r.record.fwdUnaswRsn ?? null },
+  {
+    name: "fwdUnaswRsn",
+    reads: [],
+    recordFields: ["fwdUnaswRsn"],
+    value: (r) => r.record.fwdUnaswRsn ?? null,
+  },
   { name: "recordFlag", reads: ["record_flag"], value: (r) => r.record_flag },
   { name: "receivedAt", reads: ["inserted_at"], value: (r) => iso(r.inserted_at) },
   { name: "conflict", reads: ["conflict"], value: (r) => r.conflict },

@@ -1,11 +1,11 @@
 import type { Executor } from "../database/database.js";
-import type { ExportColumn } from "./call-record-export-columns.js";
 import {
   type CallRecordExportFilter,
   type ExportPosition,
   exportUpperBound,
   readExportPage,
 } from "./call-record-export.query.js";
+import type { ExportColumn } from "./call-record-export-columns.js";
 import type { ExportFormat } from "./export-format.js";
 
 /** How an export ended, for its audit line. */

@@ -56,7 +56,11 @@ export function useCallRecordExport(options: CallRecordExportOptions): Plugin[] 
       const params = parseExportParams(new URL(request.url).searchParams);
       if (!params.ok) return jsonResponse(400, { error: params.error });
       const { filter } = params;
-      const stamp = (date: Date) => date.toISOString().replace(/\.000Z$/, "Z").replace(/:/g, "");
+      const stamp = (date: Date) =>
+        date
+          .toISOString()
+          .replace(/\.000Z$/, "Z")
+          .replace(/:/g, "");
       const headers = {
         "content-type": format.contentType,
         "content-disposition": `attachment; filename="call-records-${stamp(filter.from)}-${stamp(filter.to)}.${format.extension}"`,
@@ -81,7 +85,8 @@ export function useCallRecordExport(options: CallRecordExportOptions): Plugin[] 
         pageSize,
         signal: request.signal,
         onEnd: (result, rows, error) => {
-          if (result === "failed") logger.error({ ...audit, rows, result, err: error }, "call-record export failed");
+          if (result === "failed")
+            logger.error({ ...audit, rows, result, err: error }, "call-record export failed");
           else logger.info({ ...audit, rows, result }, "call-record export");
         },
         // A response ended normally would look like a complete (shorter) file: break the connection.

@@ -12,7 +12,8 @@ const KNOWN = new Set(["from", "to", "virtualNum", "outcome"]);
 
 function instant(params: URLSearchParams, name: "from" | "to"): Date | string {
   const values = params.getAll(name);
-  if (values.length === 0) return `Parameter ${name} is required: an ISO-8601 instant such as 2026-06-01T00:00:00Z.`;
+  if (values.length === 0)
+    return `Parameter ${name} is required: an ISO-8601 instant such as 2026-06-01T00:00:00Z.`;
   if (values.length > 1) return `Parameter ${name} is given more than once.`;
   const value = values[0]!;
   const date = value.length <= 40 && INSTANT.test(value) ? new Date(value) : undefined;

@@ -70,7 +70,9 @@ async function seed(databaseUrl: string, rows: number): Promise<void> {
 }
 
 /** The gateway's CSV export of the range, read as fast as this process can. */
-async function gatewayExport(ctx: BenchContext): Promise<Download & { peakRssBytes: number; rssBeforeBytes: number }> {
+async function gatewayExport(
+  ctx: BenchContext,
+): Promise<Download & { peakRssBytes: number; rssBeforeBytes: number }> {
   const rssBeforeBytes = (await ctx.gateway.stats(true)).rssBytes;
   let peakRssBytes = rssBeforeBytes;
   let sampling = true;
@@ -153,7 +155,10 @@ export async function benchExport(ctx: BenchContext): Promise<BenchFigure[]> {
       name: "call-record export: GET /exports/call-records.csv of the whole range over HTTP (keyset pages of 1,000)",
       value: Math.round(perSecond(gateway)),
       unit: "rows/s",
-      baseline: { name: "COPY (select the same columns …) TO STDOUT (FORMAT csv, HEADER), pg-copy-streams", value: Math.round(perSecond(raw)) },
+      baseline: {
+        name: "COPY (select the same columns …) TO STDOUT (FORMAT csv, HEADER), pg-copy-streams",
+        value: Math.round(perSecond(raw)),
+      },
       ratio,
       note: `${sizes}. Both read the same seeded rows, warm (one untimed run each first).`,
     },
