@@ -293,23 +293,19 @@ describe.each(ENGINES)("call search ($engine)", ({ create }) => {
     let after: string | null = null;
     for (let page = 0; ; page++) {
       // While each page is read, new CDRs of the same range arrive.
-      const [result]: [
-        {
-          data?: {
-            callRecords: {
-              edges: { node: { icid: string } }[];
-              pageInfo: { hasNextPage: boolean; endCursor: string };
-            };
-          };
-        },
-        undefined,
-      ] = await Promise.all([
-        gw.gql(
-          "query($f: CallRecordFilter, $after: String) { callRecords(first: 5, after: $after, filter: $f) { edges { node { icid } } pageInfo { hasNextPage endCursor } } }",
-          { f: filter, after },
-        ),
-        push([`page-new-${page}-a`, `page-new-${page}-b`]),
-      ]);
+      type Page = {
+        callRecords: {
+          edges: { node: { icid: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      };
+      const reading = gw.gql<Page>(
+        "query($f: CallRecordFilter, $after: String) { callRecords(first: 5, after: $after, filter: $f) { edges { node { icid } } pageInfo { hasNextPage endCursor } } }",
+        { f: filter, after },
+      );
+      const pushing = push([`page-new-${page}-a`, `page-new-${page}-b`]);
+      const result: { data?: Page } = await reading;
+      await pushing;
       seen.push(...result.data!.callRecords.edges.map((e) => e.node.icid));
       if (!result.data!.callRecords.pageInfo.hasNextPage) break;
       after = result.data!.callRecords.pageInfo.endCursor;
