@@ -149,8 +149,9 @@ describe("call-record export on PostgreSQL, 100,000 rows", () => {
       () => log.lines.some((l) => l.msg === "call-record export" && l.result === "client went away"),
       "the export's audit line",
     );
-    // Not one statement after the client left (none was running: the count had settled while it paused).
-    expect(await settledQueries()).toBe(atDestroy);
+    // The statements stop: at most the page the response asked for as the socket went down (its buffer can
+    // drain once more before the close is seen), then none.
+    expect((await settledQueries()) - atDestroy).toBeLessThanOrEqual(1);
     expect(atDestroy - before).toBeLessThan(ROWS / PAGE_SIZE / 2);
   }, 120_000);
 
