@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureLog } from "./support/captured-log.js";
 import { type As, authorizationFor, startGateway, type TestGateway } from "./support/gateway.js";
 import { cdr, signedHeaders } from "./support/notifications.js";
+import { parsePrometheusText, sampleValue } from "./support/prometheus-text.js";
 
 const T0 = new Date("2026-06-01T10:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -242,5 +243,21 @@ describe("call-record export", () => {
     expect(log.lines.filter((l) => l.msg === "call-record export failed").at(-1)).toMatchObject({
       result: "failed",
     });
+  });
+
+  it("counts export requests under the route label `exports` over HTTP", async () => {
+    const response = await fetch(`${gw.gateway.url}/exports/call-records.jsonl?from=${FROM}&to=${TO}`, {
+      headers: { authorization: authorizationFor("operator")! },
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const metrics = parsePrometheusText(await (await fetch(`${gw.gateway.url}/metrics`)).text());
+    expect(
+      sampleValue(metrics, "privnum_http_request_duration_seconds_count", {
+        method: "GET",
+        route: "exports",
+        status_class: "2xx",
+      }),
+    ).toBeGreaterThanOrEqual(1);
   });
 });
