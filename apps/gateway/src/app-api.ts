@@ -41,6 +41,8 @@ export interface BuildAppOptions extends PlatformLinkOptions {
    * answered 503 with Retry-After. @default DEFAULT_COMMIT_TIMEOUT_MS
    */
   notifyTimeoutMs?: number;
+  /** Rows per query of the call-record export. @default DEFAULT_EXPORT_PAGE_SIZE (1000) */
+  exportPageSize?: number;
   /** Longest each step of `stop` is waited for, in ms. @default DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS */
   shutdownStepTimeoutMs?: number;
   /**

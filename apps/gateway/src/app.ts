@@ -12,6 +12,7 @@ import { createRecordingUrlCache } from "./calls/recording-url-cache.js";
 import { createChangeFeed } from "./changes/change-feed.js";
 import { loadGatewaySecret } from "./database/gateway-secrets.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
+import { CALL_RECORD_EXPORT_PATHS, useCallRecordExport } from "./exports/call-record-export.route.js";
 import { createFanOut } from "./fanout/create-fan-out.js";
 import { gatewayApplicationName, warnAboutInstancesWithoutBroker } from "./fanout/instance-census.js";
 import type { GatewayServices } from "./graphql/context.js";
@@ -105,6 +106,7 @@ async function startGateway(
       authenticator,
       database,
       notifyPaths: NOTIFY_PATHS,
+      exportPaths: CALL_RECORD_EXPORT_PATHS,
       checks: [
         ...(fanOut.readiness ? [fanOut.readiness] : []),
         ...(config.recordings.archive ? [recordingHealth.readiness] : []),
@@ -228,7 +230,17 @@ async function startGateway(
     const yoga = createGatewayYoga({
       services,
       logger,
-      routes: [webhook.route, ...operations.routes, recordingRoute],
+      routes: [
+        webhook.route,
+        ...operations.routes,
+        recordingRoute,
+        ...useCallRecordExport({
+          db,
+          authenticator,
+          logger,
+          pageSize: options.exportPageSize,
+        }),
+      ],
       authentication: useAuthentication(authenticator, logger),
       origins,
       production: config.production,

@@ -1,6 +1,6 @@
 // The gateway's benchmarks (P1 ingest, P2 call events, P3 fan-out, P4 memory per subscriber, P6 reads, P7 the
 // webhook while costly queries are refused, P8 fan-out across instances through Redis, P9 recording archive
-// throughput), each against a baseline measured in the same run. Run with
+// throughput, P10 the call-record export), each against a baseline measured in the same run. Run with
 // `pnpm bench` (or `pnpm bench:quick` for the reduced scale) at the repository root, or `pnpm bench` in this package.
 //
 // Every server under test and the load generator run in their own processes (serve-*.ts,
@@ -42,6 +42,7 @@ import { benchReads } from "./scenarios/p6-reads.js";
 import { benchNotifyUnderAbuse } from "./scenarios/p7-notify-under-abuse.js";
 import { benchCrossInstance } from "./scenarios/p8-cross-instance.js";
 import { benchRecordingArchive } from "./scenarios/p9-recording-archive.js";
+import { benchExport } from "./scenarios/p10-export.js";
 
 const FULL: Scale = {
   stepMs: 5000,
@@ -74,7 +75,7 @@ const DEADLINE_MS = 15 * 60_000;
 
 const quick = isQuick();
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "P1,P2,P3,P4,P6,P7,P8,P9")
+  (process.env.BENCH_ONLY ?? "P1,P2,P3,P4,P6,P7,P8,P9,P10")
     .split(",")
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean),
@@ -240,6 +241,7 @@ async function main(): Promise<BenchFigure[]> {
   if (only.has("P7")) figures.push(...(await benchNotifyUnderAbuse(ctx)));
   if (only.has("P8")) figures.push(...(await benchCrossInstance(ctx)));
   if (only.has("P9")) figures.push(...(await benchRecordingArchive(ctx)));
+  if (only.has("P10")) figures.push(...(await benchExport(ctx)));
   await gateway.stop();
   if (only.has("P4")) figures.push(...(await benchIdleMemory(ctx)));
   await worker.stop();
@@ -250,7 +252,7 @@ let failed = false;
 try {
   const figures = await main();
   log("done");
-  await reportSuite({ suite: "gateway (P1–P9, real PostgreSQL and Redis)", figures });
+  await reportSuite({ suite: "gateway (P1–P10, real PostgreSQL and Redis)", figures });
 } catch (error) {
   failed = true;
   console.error("the gateway bench failed:", error);

@@ -1,8 +1,15 @@
 import { describeUlFailReason, type FeeRecord } from "@privnum/notification-schemas";
+import { GraphQLError } from "graphql";
 import { BindingObject } from "../bindings/binding.graphql.js";
 import { toCommandError } from "../bindings/platform-errors.js";
 import type { StoredChange } from "../changes/change-topics.js";
 import { builder } from "../graphql/builder.js";
+import {
+  CALL_START_FROM,
+  CALL_START_TO,
+  CallOutcomeEnum,
+  refuseEmptyCallStartRange,
+} from "../graphql/call-search.js";
 import { subscribeToChanges } from "../graphql/change-subscription.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { keysetConnection } from "../graphql/connection.js";
@@ -86,6 +93,15 @@ builder.node(CallRecordObject, {
     callInTime: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.call_in_time }),
     fwdAnswerTime: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.fwd_answer_time }),
     callEndTime: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.call_end_time }),
+    outcome: t.field({
+      type: CallOutcomeEnum,
+      description:
+        "How the call went, from this CDR's own fields: ANSWERED when fwdAnswerTime is set; FAILED for " +
+        "direction 2; UNANSWERED when the forwarded leg rang (fwdAlertingTime), or its Q.850 cause " +
+        "(fwdUnaswRsn) is 17/18/19/21, or ulFailReason is a no-answer code (7501–7504, 8003, 8004, 8035, " +
+        "8101, 8102); FAILED otherwise.",
+      resolve: (r) => r.outcome,
+    }),
     talkSeconds: t.int({
       nullable: true,
       description: "callEndTime − fwdAnswerTime, when answered.",
@@ -181,6 +197,7 @@ const callRecordColumns = connectionColumns<CallRecordColumn>({
   fwdAnswerTime: ["fwd_answer_time"],
   callEndTime: ["call_end_time"],
   talkSeconds: ["fwd_answer_time", "call_end_time"],
+  outcome: ["outcome"],
   failure: ["record"],
   recordFlag: ["record_flag"],
   recordDomain: ["record_domain"],
@@ -208,6 +225,15 @@ const CallRecordFilterInput = builder.inputType("CallRecordFilter", {
     conflict: t.boolean({
       description: "true: only CDRs kept under a reused icid (`conflict`); false: only the others.",
     }),
+    callStartFrom: t.field({ type: "DateTime", description: `${CALL_START_FROM} (callInTime)` }),
+    callStartTo: t.field({ type: "DateTime", description: `${CALL_START_TO} (callInTime)` }),
+    outcome: t.field({ type: CallOutcomeEnum }),
+    hangUpCause: t.int({
+      description:
+        "The hang-up code of the CDR's call (`CallSession.hangup.code`: the disconnect's stateCode, else " +
+        "ulFailReason). Queries only: the `callRecords` subscription refuses it, since the disconnect may be " +
+        "stored after the CDR.",
+    }),
   }),
 });
 
@@ -229,6 +255,7 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: CallRecordFilterInput }) },
       resolve: (_root, args, ctx, info) => {
         refuseNumberSearchByViewer(ctx, args.filter);
+        refuseEmptyCallStartRange(args.filter);
         return keysetConnection("callRecord", args, (page) =>
           listCallRecords(
             ctx.services.db,
@@ -268,6 +295,8 @@ builder.subscriptionField("callRecords", (t) =>
     },
     subscribe: (_root, args, ctx) => {
       refuseNumberSearchByViewer(ctx, args.filter);
+      refuseEmptyCallStartRange(args.filter);
+      refuseHangUpCauseSubscription(args.filter);
       const f = (args.filter ?? {}) as CallRecordFilter;
       return subscribeToChanges(ctx, {
         cursorKind: "callRecordAdded",
@@ -284,6 +313,20 @@ builder.subscriptionField("callRecords", (t) =>
     resolve: (change) => change,
   }),
 );
+
+/**
+ * Refuses `hangUpCause` on the CDR subscription: a CDR does not carry the disconnect's stateCode, its call
+ * session does, and the disconnect may be stored after the CDR, so a live match on arrival would be wrong.
+ */
+function refuseHangUpCauseSubscription(filter: { hangUpCause?: number | null } | null | undefined): void {
+  if (typeof filter?.hangUpCause !== "number") return;
+  throw new GraphQLError(
+    "The callRecords subscription cannot filter by hangUpCause: the hang-up code belongs to the call session, " +
+      "whose disconnect may be stored after the CDR. Subscribe to callSessionUpdates with hangUpCause, or " +
+      "query callRecords.",
+    { extensions: { code: "BAD_USER_INPUT" } },
+  );
+}
 
 builder.objectField(CallSessionObject, "records", (t) =>
   t.field({

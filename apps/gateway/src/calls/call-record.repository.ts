@@ -1,9 +1,11 @@
+import type { FeeRecord } from "@privnum/notification-schemas";
 import { type SelectQueryBuilder, sql } from "kysely";
 import { toDate } from "../database/column-values.js";
 import type { Database, Executor } from "../database/database.js";
 import { pagesPerParent } from "../database/pages-per-parent.js";
 import { createQueryShapeCache } from "../database/query-shape-cache.js";
 import type { PageRequest } from "../shared/pagination.js";
+import { type CallOutcome, callRecordOutcome } from "./call-outcome.js";
 import type { CallRecordRow, CallRecordTable, NewCallRecordRow } from "./call-record.table.js";
 
 /** Which call records a reader wants; absent fields do not filter. */
@@ -14,6 +16,17 @@ export interface CallRecordFilter {
   bindNum?: string | null;
   /** true: only CDRs kept under a reused icid (`conflict`); false: only the others. */
   conflict?: boolean | null;
+  /** Calls that started (`call_in_time`) at or after this instant. */
+  callStartFrom?: Date | null;
+  /** Calls that started before this instant. */
+  callStartTo?: Date | null;
+  outcome?: CallOutcome | null;
+  /**
+   * The hang-up code of the CDR's call session (`call_sessions.hangup_code`): CDRs do not carry the
+   * disconnect's stateCode. Not matched in memory ({@link matchesCallRecordFilter}): the disconnect may be
+   * stored after the CDR.
+   */
+  hangUpCause?: number | null;
 }
 
 /**
@@ -49,15 +62,16 @@ export async function insertCallRecords(
       from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (icid text, session_id text,
         subscription_id text, virtual_num text, bind_num text, extend_num text, direction int4,
         caller_num text, callee_num text, call_in_time timestamptz, fwd_answer_time timestamptz,
-        call_end_time timestamptz, record_flag bool, record_domain text, record_object_name text,
+        call_end_time timestamptz, outcome text, record_flag bool, record_domain text, record_object_name text,
         record_file_download_url text, record jsonb, received_notification_id int8)) with ordinality as r
     ), ins as (
       insert into call_records (icid, session_id, subscription_id, virtual_num, bind_num, extend_num,
-        direction, caller_num, callee_num, call_in_time, fwd_answer_time, call_end_time, record_flag,
+        direction, caller_num, callee_num, call_in_time, fwd_answer_time, call_end_time, outcome, record_flag,
         record_domain, record_object_name, record_file_download_url, record, received_notification_id,
         content_hash, conflict)
       select icid, session_id, subscription_id, virtual_num, bind_num, extend_num, direction, caller_num,
-        callee_num, call_in_time, fwd_answer_time, call_end_time, coalesce(record_flag, false), record_domain,
+        callee_num, call_in_time, fwd_answer_time, call_end_time, outcome, coalesce(record_flag, false),
+        record_domain,
         record_object_name, record_file_download_url, record, received_notification_id, content_hash,
         exists (select 1 from call_records c where c.icid = r.icid)
           or exists (select 1 from r earlier
@@ -87,6 +101,7 @@ export async function insertCallRecords(
         call_in_time: toDate(row.call_in_time),
         fwd_answer_time: toDate(row.fwd_answer_time),
         call_end_time: toDate(row.call_end_time),
+        outcome: row.outcome,
         record_flag: row.record_flag ?? false,
         record_domain: row.record_domain ?? null,
         record_object_name: row.record_object_name ?? null,
@@ -181,6 +196,10 @@ export async function listCallRecords(
     filter.virtualNum ? "virtualNum" : "",
     filter.bindNum ? "bindNum" : "",
     typeof filter.conflict === "boolean" ? "conflict" : "",
+    filter.callStartFrom ? "callStartFrom" : "",
+    filter.callStartTo ? "callStartTo" : "",
+    filter.outcome ? "outcome" : "",
+    typeof filter.hangUpCause === "number" ? "hangUpCause" : "",
     page.after !== undefined ? "after" : "",
     page.before !== undefined ? "before" : "",
     page.inverted ? "inverted" : "",
@@ -196,6 +215,19 @@ export async function listCallRecords(
     if (filter.virtualNum) query = query.where("virtual_num", "=", v.virtualNum!);
     if (filter.bindNum) query = query.where("bind_num", "=", v.bindNum!);
     if (typeof filter.conflict === "boolean") query = query.where("conflict", "=", v.conflict!);
+    if (filter.callStartFrom) query = query.where("call_in_time", ">=", v.callStartFrom!);
+    if (filter.callStartTo) query = query.where("call_in_time", "<", v.callStartTo!);
+    if (filter.outcome) query = query.where("outcome", "=", v.outcome!);
+    if (typeof filter.hangUpCause === "number") {
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom("call_sessions")
+            .select(sql`1`.as("one"))
+            .whereRef("call_sessions.session_id", "=", "call_records.session_id")
+            .where("call_sessions.hangup_code", "=", v.hangUpCause!),
+        ),
+      );
+    }
     if (page.after !== undefined) query = query.where("id", "<", v.after!);
     if (page.before !== undefined) query = query.where("id", ">", v.before!);
     return query.orderBy("id", page.inverted ? "asc" : "desc").limit(v.limit);
@@ -223,12 +255,26 @@ export async function listCallRecordsOfBindings(
   });
 }
 
-/** In-memory twin of the filter above, for live subscriptions. */
-export function matchesCallRecordFilter(row: CallRecordRow, filter: CallRecordFilter): boolean {
+/**
+ * In-memory twin of the filter above, for live subscriptions; `hangUpCause` is not matched here (it lives on
+ * the call session, whose disconnect may be stored after the CDR: the subscription refuses it).
+ */
+export function matchesCallRecordFilter(
+  row: CallRecordRow,
+  filter: Omit<CallRecordFilter, "hangUpCause">,
+): boolean {
   if (filter.sessionId && row.session_id !== filter.sessionId) return false;
   if (filter.subscriptionId && row.subscription_id !== filter.subscriptionId) return false;
   if (filter.virtualNum && row.virtual_num !== filter.virtualNum) return false;
   if (filter.bindNum && row.bind_num !== filter.bindNum) return false;
   if (typeof filter.conflict === "boolean" && row.conflict !== filter.conflict) return false;
+  if (filter.callStartFrom && !(row.call_in_time && row.call_in_time >= filter.callStartFrom)) return false;
+  if (filter.callStartTo && !(row.call_in_time && row.call_in_time < filter.callStartTo)) return false;
+  if (filter.outcome && storedOutcome(row) !== filter.outcome) return false;
   return true;
+}
+
+// A change snapshot stored before the outcome column existed carries none: derive it as the insert would.
+function storedOutcome(row: CallRecordRow): CallOutcome {
+  return row.outcome ?? callRecordOutcome(row.record as FeeRecord);
 }

@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable } from "kysely";
 import type { Timestamp } from "../database/timestamp.js";
+import type { CallOutcome } from "./call-outcome.js";
 
 /**
  * One CDR (fee notification item), unique on the platform's `icid` together with its content: an identical
@@ -21,6 +22,8 @@ export interface CallRecordTable {
   call_in_time: Timestamp | null;
   fwd_answer_time: Timestamp | null;
   call_end_time: Timestamp | null;
+  /** How the call went, derived from the CDR's own fields on insert (`callRecordOutcome`). */
+  outcome: CallOutcome;
   record_flag: boolean;
   record_domain: string | null;
   record_object_name: string | null;

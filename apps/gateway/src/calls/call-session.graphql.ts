@@ -2,6 +2,12 @@ import type { HangupReason } from "@privnum/notification-schemas";
 import { BindingObject } from "../bindings/binding.graphql.js";
 import type { StoredChange } from "../changes/change-topics.js";
 import { builder } from "../graphql/builder.js";
+import {
+  CALL_START_FROM,
+  CALL_START_TO,
+  CallOutcomeEnum,
+  refuseEmptyCallStartRange,
+} from "../graphql/call-search.js";
 import { subscribeToChanges } from "../graphql/change-subscription.js";
 import { CodeDescriptionObject } from "../graphql/code-description.js";
 import { keysetConnection } from "../graphql/connection.js";
@@ -101,6 +107,16 @@ builder.node(CallSessionObject, {
     talkSeconds: t.int({ nullable: true, resolve: (s) => fold(s).talkSeconds ?? null }),
     billedMinutes: t.int({ nullable: true, resolve: (s) => fold(s).billedMinutes ?? null }),
     hangup: t.field({ type: HangupReasonObject, nullable: true, resolve: (s) => fold(s).hangup ?? null }),
+    outcome: t.field({
+      type: CallOutcomeEnum,
+      nullable: true,
+      description:
+        "How the call went; null while it is in progress. ANSWERED when answeredAt is set; FAILED for a call " +
+        "whose CDR has direction 2; UNANSWERED when the forwarded leg rang (alertingAt), or its Q.850 cause " +
+        "(forwardFailure) is 17/18/19/21, or hangup.code is a no-answer code (7501–7504, 8003, 8004, 8035, " +
+        "8101, 8102); FAILED otherwise (binding, number, tenant, control, platform, network reasons).",
+      resolve: (s) => s.outcome,
+    }),
     forwardFailure: t.field({
       type: CodeDescriptionObject,
       nullable: true,
@@ -136,6 +152,16 @@ const CallSessionFilterInput = builder.inputType("CallSessionFilter", {
     virtualNum: t.string(),
     bindNum: t.string({ description: VIEWER_MAY_NOT_FILTER }),
     states: t.field({ type: [CallSessionStateEnum] }),
+    callStartFrom: t.field({ type: "DateTime", description: `${CALL_START_FROM} (startedAt)` }),
+    callStartTo: t.field({ type: "DateTime", description: `${CALL_START_TO} (startedAt)` }),
+    outcome: t.field({
+      type: CallOutcomeEnum,
+      description: "Finished calls that went this way (a call in progress has no outcome, never matched).",
+    }),
+    hangUpCause: t.int({
+      description:
+        "The hang-up code the call reports (`hangup.code`: disconnect stateCode, else ulFailReason).",
+    }),
   }),
 });
 
@@ -157,6 +183,7 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: CallSessionFilterInput }) },
       resolve: (_root, args, ctx) => {
         refuseNumberSearchByViewer(ctx, args.filter);
+        refuseEmptyCallStartRange(args.filter);
         return keysetConnection("callSession", args, (page) =>
           listCallSessions(ctx.services.db, toFilter(args.filter), page),
         );
@@ -193,6 +220,7 @@ builder.subscriptionField("callSessionUpdates", (t) =>
     },
     subscribe: (_root, args, ctx) => {
       refuseNumberSearchByViewer(ctx, args.filter);
+      refuseEmptyCallStartRange(args.filter);
       const f = toFilter(args.filter);
       return subscribeToChanges(ctx, {
         cursorKind: "callSessionUpdate",

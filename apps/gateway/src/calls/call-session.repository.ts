@@ -3,7 +3,9 @@ import { toDate } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
 import { pagesPerParent } from "../database/pages-per-parent.js";
 import type { PageRequest } from "../shared/pagination.js";
+import { type CallOutcome, callSessionHangupCode, callSessionOutcome } from "./call-outcome.js";
 import type { CallSessionRow, NewCallSessionRow } from "./call-session.table.js";
+import type { StoredCallSession } from "./session-fold.js";
 
 /** Which call sessions a reader wants; absent fields do not filter. */
 export interface CallSessionFilter {
@@ -12,6 +14,14 @@ export interface CallSessionFilter {
   virtualNum?: string | null;
   bindNum?: string | null;
   statuses?: readonly string[] | null;
+  /** Calls that started (`started_at`) at or after this instant. */
+  callStartFrom?: Date | null;
+  /** Calls that started before this instant. */
+  callStartTo?: Date | null;
+  /** Finished calls that went this way (a call in progress has no outcome and never matches). */
+  outcome?: CallOutcome | null;
+  /** The hang-up code the call reports (`hangup.code`). */
+  hangUpCause?: number | null;
 }
 
 /**
@@ -27,12 +37,12 @@ export async function upsertCallSessions(
   if (rows.length === 0) return [];
   const stored = await sql<{ id: number | string; session_id: string; created_at: Date | string }>`
     insert into call_sessions (session_id, subscription_id, virtual_num, bind_num, status, started_at,
-      ended_at, session, event_count, record_count, created_at, updated_at)
-    select session_id, subscription_id, virtual_num, bind_num, status, started_at, ended_at, session,
-      event_count, record_count, created_at, updated_at
+      ended_at, outcome, hangup_code, session, event_count, record_count, created_at, updated_at)
+    select session_id, subscription_id, virtual_num, bind_num, status, started_at, ended_at, outcome,
+      hangup_code, session, event_count, record_count, created_at, updated_at
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(session_id text, subscription_id text,
       virtual_num text, bind_num text, status text, started_at timestamptz, ended_at timestamptz,
-      session jsonb, event_count int4, record_count int4, created_at timestamptz, updated_at timestamptz)
+      outcome text, hangup_code int4, session jsonb, event_count int4, record_count int4, created_at timestamptz, updated_at timestamptz)
     on conflict (session_id) do update set
       subscription_id = excluded.subscription_id,
       virtual_num = excluded.virtual_num,
@@ -40,6 +50,8 @@ export async function upsertCallSessions(
       status = excluded.status,
       started_at = excluded.started_at,
       ended_at = excluded.ended_at,
+      outcome = excluded.outcome,
+      hangup_code = excluded.hangup_code,
       session = excluded.session,
       event_count = excluded.event_count,
       record_count = excluded.record_count,
@@ -57,6 +69,8 @@ export async function upsertCallSessions(
       status: row.status,
       started_at: toDate(row.started_at),
       ended_at: toDate(row.ended_at),
+      outcome: row.outcome ?? null,
+      hangup_code: row.hangup_code ?? null,
       session: row.session,
       event_count: row.event_count,
       record_count: row.record_count,
@@ -97,6 +111,10 @@ export async function listCallSessions(
   if (filter.bindNum) query = query.where("bind_num", "=", filter.bindNum);
   if (filter.statuses && filter.statuses.length > 0)
     query = query.where("status", "in", [...filter.statuses]);
+  if (filter.callStartFrom) query = query.where("started_at", ">=", filter.callStartFrom);
+  if (filter.callStartTo) query = query.where("started_at", "<", filter.callStartTo);
+  if (filter.outcome) query = query.where("outcome", "=", filter.outcome);
+  if (typeof filter.hangUpCause === "number") query = query.where("hangup_code", "=", filter.hangUpCause);
   if (page.after !== undefined) query = query.where("id", "<", page.after);
   if (page.before !== undefined) query = query.where("id", ">", page.before);
   return query
@@ -129,5 +147,20 @@ export function matchesCallSessionFilter(row: CallSessionRow, filter: CallSessio
   if (filter.virtualNum && row.virtual_num !== filter.virtualNum) return false;
   if (filter.bindNum && row.bind_num !== filter.bindNum) return false;
   if (filter.statuses && filter.statuses.length > 0 && !filter.statuses.includes(row.status)) return false;
+  if (filter.callStartFrom && !(row.started_at && row.started_at >= filter.callStartFrom)) return false;
+  if (filter.callStartTo && !(row.started_at && row.started_at < filter.callStartTo)) return false;
+  if (filter.outcome && storedOutcome(row) !== filter.outcome) return false;
+  if (typeof filter.hangUpCause === "number" && storedHangupCode(row) !== filter.hangUpCause) return false;
   return true;
+}
+
+// A change snapshot stored before these columns existed carries neither: derive them as a refold would.
+function storedOutcome(row: CallSessionRow): CallOutcome | null {
+  return row.outcome !== undefined ? row.outcome : callSessionOutcome(row.session as StoredCallSession, null);
+}
+
+function storedHangupCode(row: CallSessionRow): number | null {
+  return row.hangup_code !== undefined
+    ? row.hangup_code
+    : callSessionHangupCode(row.session as StoredCallSession);
 }

@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable } from "kysely";
 import type { Timestamp } from "../database/timestamp.js";
+import type { CallOutcome } from "./call-outcome.js";
 
 /** One call, folded from its events and CDRs with `foldCallSession`. */
 export interface CallSessionTable {
@@ -12,6 +13,10 @@ export interface CallSessionTable {
   status: string;
   started_at: Timestamp | null;
   ended_at: Timestamp | null;
+  /** How the call went, set on each refold (`callSessionOutcome`); null while it is in progress. */
+  outcome: CallOutcome | null;
+  /** The hang-up code the call reports (`hangup.code`: the disconnect's stateCode, else ulFailReason). */
+  hangup_code: number | null;
   /** The folded session as `foldCallSession` returns it. */
   session: unknown;
   event_count: number;

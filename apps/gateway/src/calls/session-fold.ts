@@ -5,6 +5,7 @@ import {
   foldCallSession,
 } from "@privnum/notification-schemas";
 import { isoToDate } from "../database/column-values.js";
+import { type CallOutcome, callSessionHangupCode, callSessionOutcome } from "./call-outcome.js";
 
 /** A folded call without its events and CDRs (those live in their own tables). */
 export type StoredCallSession = Omit<CallSession, "events" | "records">;
@@ -18,6 +19,10 @@ export interface FoldedSession {
   virtualNum: string | null;
   /** A: whom X rang in the callee scenario, who dialled X in the callback scenario. */
   bindNum: string | null;
+  /** How the call went; null while it is in progress (see call-outcome.ts). */
+  outcome: CallOutcome | null;
+  /** The hang-up code it reports (`hangup.code`). */
+  hangupCode: number | null;
   session: StoredCallSession;
 }
 
@@ -33,6 +38,10 @@ export function foldSession(
       : session.scenario === "callback"
         ? session.caller
         : undefined;
+  // The CDR the fold reads first (earliest callInTime, then icid) gives the direction.
+  const first = records
+    .slice()
+    .sort((a, b) => compare(a.callInTimeIso ?? "", b.callInTimeIso ?? "") || compare(a.icid, b.icid))[0];
   return {
     status: session.state,
     startedAt: isoToDate(session.startedAt),
@@ -40,6 +49,12 @@ export function foldSession(
     subscriptionId: session.subscriptionId ?? null,
     virtualNum: session.virtualNum ?? null,
     bindNum: bindNum ?? null,
+    outcome: callSessionOutcome(session, first?.direction ?? null),
+    hangupCode: callSessionHangupCode(session),
     session,
   };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import * as reusedPlatformIds from "./migrations/20261201T000000-reused-platform
 import * as platformMissingBindings from "./migrations/20261206T000000-platform-missing-bindings.js";
 import * as receivedNotificationMetadata from "./migrations/20261206T100000-received-notification-metadata.js";
 import * as streamChanges from "./migrations/20261206T200000-stream-changes.js";
+import * as callSearch from "./migrations/20261207T000000-call-search.js";
 import * as recordingArchive from "./migrations/20261207T100000-recording-archive.js";
 
 /**
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "20261206T000000-platform-missing-bindings": platformMissingBindings,
   "20261206T100000-received-notification-metadata": receivedNotificationMetadata,
   "20261206T200000-stream-changes": streamChanges,
+  "20261207T000000-call-search": callSearch,
   "20261207T100000-recording-archive": recordingArchive,
 };
 

@@ -65,6 +65,8 @@ export async function refoldSessions(
       status: folded.status,
       started_at: folded.startedAt,
       ended_at: folded.endedAt,
+      outcome: folded.outcome,
+      hangup_code: folded.hangupCode,
       session: folded.session,
       event_count: ownEvents.length,
       record_count: ownRecords.length,

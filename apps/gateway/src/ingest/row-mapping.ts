@@ -1,6 +1,7 @@
 import type { CallEventNotification, FeeRecord } from "@privnum/notification-schemas";
 import type { BindingRow } from "../bindings/binding.table.js";
 import type { NewCallEventRow } from "../calls/call-event.table.js";
+import { callRecordOutcome } from "../calls/call-outcome.js";
 import type { NewCallRecordRow } from "../calls/call-record.table.js";
 import { isoToDate } from "../database/column-values.js";
 import type { Attribution, KnownCall } from "./attribution.js";
@@ -87,6 +88,7 @@ export function recordRow(
     call_in_time: isoToDate(record.callInTimeIso),
     fwd_answer_time: isoToDate(record.fwdAnswerTimeIso),
     call_end_time: isoToDate(record.callEndTimeIso),
+    outcome: callRecordOutcome(record),
     record_flag: record.recordFlag === 1,
     record_domain: nonEmpty(record.recordDomain),
     record_object_name: nonEmpty(record.recordObjectName),

@@ -6,6 +6,7 @@ import { READYZ_PATH } from "./readiness-route.js";
 export type HttpRoute =
   | "graphql"
   | "notify"
+  | "exports"
   | "healthz"
   | "readyz"
   | "metrics"
@@ -21,12 +22,14 @@ export type RouteOf = (target: string | undefined) => HttpRoute;
 
 /**
  * The route of a request target (path, with or without a query): one of a few fixed values, whatever is sent.
- * `notifyPaths` are the webhook's paths (given by the composition root, which owns ingest/).
+ * `notifyPaths` are the webhook's paths, `exportPaths` the call-record export's (given by the composition
+ * root, which owns ingest/ and exports/).
  */
-export function createRouteOf(notifyPaths: readonly string[]): RouteOf {
+export function createRouteOf(notifyPaths: readonly string[], exportPaths: readonly string[] = []): RouteOf {
   const routes = new Map<string, HttpRoute>([
     ["/graphql", "graphql"],
     ...notifyPaths.map((path): [string, HttpRoute] => [path, "notify"]),
+    ...exportPaths.map((path): [string, HttpRoute] => [path, "exports"]),
     [HEALTHZ_PATH, "healthz"],
     [READYZ_PATH, "readyz"],
     [METRICS_PATH, "metrics"],

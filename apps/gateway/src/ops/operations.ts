@@ -25,6 +25,8 @@ export interface OperationsOptions {
   database: DatabaseHandle;
   /** The webhook's paths, counted as the `notify` route. */
   notifyPaths: readonly string[];
+  /** The export's paths, counted as the `exports` route. */
+  exportPaths?: readonly string[];
   /** Checks of `/readyz` besides the database's (the fan-out's broker …). */
   checks?: readonly ReadinessCheck[];
 }
@@ -48,7 +50,7 @@ export function createOperations(options: OperationsOptions): Operations {
     checks: [databaseReadiness(options.database.db), ...(options.checks ?? [])],
   });
   const access = createMetricsAccess(options);
-  const routeOf = createRouteOf(options.notifyPaths);
+  const routeOf = createRouteOf(options.notifyPaths, options.exportPaths);
   return {
     metrics,
     routes: [
