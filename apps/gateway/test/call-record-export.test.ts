@@ -14,7 +14,7 @@ const TO = "2026-06-01T11:00:00Z";
 
 const HEADER =
   "icid,sessionId,subscriptionId,virtualNum,bindNum,extendNum,direction,callerNum,calleeNum,fwdDstNum," +
-  "callInTime,fwdAnswerTime,callEndTime,talkSeconds,outcome,ulFailReason,fwdUnaswRsn,recordFlag,receivedAt," +
+  "callInTime,fwdAnswerTime,callEndTime,talkSeconds,outcome,recordingState,ulFailReason,fwdUnaswRsn,recordFlag,receivedAt," +
   "conflict";
 
 describe("call-record export", () => {
@@ -84,14 +84,14 @@ describe("call-record export", () => {
     expect(lines).toHaveLength(5);
     const [first, second, third] = lines.slice(1);
     expect(first).toMatch(
-      /^icid-x-1,"s-x,1 ""quoted""",,\+8617000000001,\+8613800000021,0001,0,\+8613900000001,\+8617000000001,\+8613800000021,2026-06-01T10:00:00\.000Z,2026-06-01T10:00:05\.000Z,2026-06-01T10:00:35\.000Z,30,ANSWERED,0,0,false,\d{4}-[^,]+Z,false$/,
+      /^icid-x-1,"s-x,1 ""quoted""",,\+8617000000001,\+8613800000021,0001,0,\+8613900000001,\+8617000000001,\+8613800000021,2026-06-01T10:00:00\.000Z,2026-06-01T10:00:05\.000Z,2026-06-01T10:00:35\.000Z,30,ANSWERED,NONE,0,0,false,\d{4}-[^,]+Z,false$/,
     );
     expect(second).toContain("icid-x-2,s-x-2,");
     expect(second).toContain(
-      ",2026-06-01T10:30:00.000Z,,2026-06-01T10:31:02.000Z,,UNANSWERED,8101,19,false,",
+      ",2026-06-01T10:30:00.000Z,,2026-06-01T10:31:02.000Z,,UNANSWERED,NONE,8101,19,false,",
     );
     expect(third).toContain("icid-x-3,s-x-3,,+8617000000002,");
-    expect(third).toContain(",FAILED,8022,,false,");
+    expect(third).toContain(",FAILED,NONE,8022,,false,");
   });
 
   it("writes JSONL, one object per line, keyed by the same columns", async () => {
@@ -115,6 +115,7 @@ describe("call-record export", () => {
       direction: 0,
       talkSeconds: 30,
       outcome: "ANSWERED",
+      recordingState: "NONE",
       recordFlag: false,
       conflict: false,
       callInTime: "2026-06-01T10:00:00.000Z",

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDirectoryStorage } from "../src/recordings/directory-storage.js";
 import { claimDueRecordings } from "../src/recordings/recording.repository.js";
 import { type RecordingStorage, RecordingStorageError } from "../src/recordings/recording-storage.js";
-import { DEFAULT_RECORDINGS, testConfig } from "../src/shared/config.js";
+import { DEFAULT_RECORDINGS, TEST_API_KEYS, testConfig } from "../src/shared/config.js";
 import { startGateway, type TestGateway, until } from "./support/gateway.js";
 import { cdr, signedHeaders } from "./support/notifications.js";
 
@@ -284,6 +284,64 @@ describe("recordings are archived from the platform", () => {
     const expired = (await recordsOf(gw)).find((r) => r.icid === icid)!.recording;
     expect(expired).toMatchObject({ attempts: 1, nextAttemptAt: null, url: null });
     expect(expired.lastError).toMatch(/no longer has the recording.*1012007/);
+  });
+
+  it("callRecords filters by recording state (NONE: no recording); the subscription refuses it; exports carry it", async () => {
+    const byState = async (state: string) => {
+      const result = await gw.gql<{
+        callRecords: { edges: { node: { icid: string; recording: { state: string } } }[] };
+      }>(
+        `query($state: RecordingState) { callRecords(first: 100, filter: { recordingState: $state }) {
+          edges { node { icid recording { state } } } } }`,
+        { state },
+        "viewer",
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data!.callRecords.edges.map((e) => e.node);
+    };
+    const all = await recordsOf(gw);
+    for (const state of ["NONE", "ARCHIVED", "EXPIRED", "FAILED"]) {
+      const found = await byState(state);
+      expect(found.every((n) => n.recording.state === state)).toBe(true);
+      expect(found.map((n) => n.icid).sort()).toEqual(
+        all
+          .filter((n) => n.recording.state === state)
+          .map((n) => n.icid)
+          .sort(),
+      );
+    }
+    expect((await byState("NONE")).length).toBeGreaterThanOrEqual(2);
+    expect((await byState("ARCHIVED")).length).toBeGreaterThanOrEqual(2);
+    expect((await byState("EXPIRED")).length).toBeGreaterThanOrEqual(1);
+
+    const refused = await new Promise<{ message: string; extensions?: { code?: string } }[]>(
+      (resolve, reject) => {
+        gw.wsClient("viewer").subscribe(
+          { query: "subscription { callRecords(filter: { recordingState: FAILED }) { cursor } }" },
+          {
+            // A refusal at subscribe time comes as a result with errors, then the subscription completes.
+            next: (result) =>
+              result.errors ? resolve(result.errors as never) : reject(new Error("delivered")),
+            error: (errors) => resolve(errors as never),
+            complete: () => {},
+          },
+        );
+      },
+    );
+    expect(refused[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(refused[0]?.message).toMatch(/recordingState/);
+
+    const exported = await fetch(
+      `${gw.gateway.url}/exports/call-records.jsonl?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`,
+      { headers: { authorization: `Bearer ${TEST_API_KEYS.operator}` } },
+    );
+    expect(exported.status).toBe(200);
+    const lines = (await exported.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { icid: string; recordingState: string });
+    const exportedStates = new Map(lines.map((l) => [l.icid, l.recordingState]));
+    for (const node of all) expect(exportedStates.get(node.icid)).toBe(node.recording.state);
   });
 
   it("retryRecordingArchive queues an EXPIRED or FAILED recording again; refuses others and unknown icids", async () => {

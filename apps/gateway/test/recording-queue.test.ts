@@ -21,9 +21,9 @@ async function storeRecordedCdrs(database: DatabaseHandle, count: number, tag: s
   const pushId = Number(pushed.rows[0]!.id);
   const rows = await sql<{ id: number | string }>`
     insert into call_records (icid, session_id, record_flag, record_domain, record_object_name,
-      fwd_answer_time, call_end_time, record, received_notification_id, content_hash)
+      fwd_answer_time, call_end_time, record, received_notification_id, content_hash, outcome)
     select ${tag} || '-' || n, 'session-' || ${tag} || '-' || n, true, 'sim.local', ${tag} || '-' || n || '.wav',
-      now() - interval '60 seconds', now(), '{}'::jsonb, ${pushId}, sha256(convert_to(${tag} || n, 'UTF8'))
+      now() - interval '60 seconds', now(), '{}'::jsonb, ${pushId}, sha256(convert_to(${tag} || n, 'UTF8')), 'answered'
     from generate_series(1, ${count}) as n
     returning id`.execute(db);
   return rows.rows.map((r) => ({

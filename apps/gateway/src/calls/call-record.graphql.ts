@@ -21,6 +21,7 @@ import {
 } from "../graphql/phone-numbers.js";
 import { loadRowNode, rowNodeId } from "../graphql/row-node-id.js";
 import { connectionColumns } from "../graphql/selected-columns.js";
+import { RecordingStateEnum } from "../recordings/recording-state.graphql.js";
 import { encodeCursor } from "../shared/cursor.js";
 import { NotFoundError, PlatformError } from "../shared/errors.js";
 import {
@@ -234,6 +235,12 @@ const CallRecordFilterInput = builder.inputType("CallRecordFilter", {
         "ulFailReason). Queries only: the `callRecords` subscription refuses it, since the disconnect may be " +
         "stored after the CDR.",
     }),
+    recordingState: t.field({
+      type: RecordingStateEnum,
+      description:
+        "Only CDRs whose recording is in this state (`CallRecord.recording.state`; NONE: no recording), e.g. " +
+        "FAILED to find the archive's failures. Queries only: the state changes after the CDR is delivered.",
+    }),
   }),
 });
 
@@ -296,7 +303,7 @@ builder.subscriptionField("callRecords", (t) =>
     subscribe: (_root, args, ctx) => {
       refuseNumberSearchByViewer(ctx, args.filter);
       refuseEmptyCallStartRange(args.filter);
-      refuseHangUpCauseSubscription(args.filter);
+      refuseLiveOnlyFilters(args.filter);
       const f = (args.filter ?? {}) as CallRecordFilter;
       return subscribeToChanges(ctx, {
         cursorKind: "callRecordAdded",
@@ -315,10 +322,20 @@ builder.subscriptionField("callRecords", (t) =>
 );
 
 /**
- * Refuses `hangUpCause` on the CDR subscription: a CDR does not carry the disconnect's stateCode, its call
+ * Refuses what the CDR subscription cannot match on arrival: `recordingState` (it changes later) and
+ * `hangUpCause` (a CDR does not carry the disconnect's stateCode, its call
  * session does, and the disconnect may be stored after the CDR, so a live match on arrival would be wrong.
  */
-function refuseHangUpCauseSubscription(filter: { hangUpCause?: number | null } | null | undefined): void {
+function refuseLiveOnlyFilters(
+  filter: { hangUpCause?: number | null; recordingState?: string | null } | null | undefined,
+): void {
+  if (filter?.recordingState) {
+    throw new GraphQLError(
+      "The callRecords subscription cannot filter by recordingState: a recording's state changes after its CDR " +
+        "is delivered. Query callRecords with recordingState.",
+      { extensions: { code: "BAD_USER_INPUT" } },
+    );
+  }
   if (typeof filter?.hangUpCause !== "number") return;
   throw new GraphQLError(
     "The callRecords subscription cannot filter by hangUpCause: the hang-up code belongs to the call session, " +

@@ -4,6 +4,7 @@ import { toDate } from "../database/column-values.js";
 import type { Database, Executor } from "../database/database.js";
 import { pagesPerParent } from "../database/pages-per-parent.js";
 import { createQueryShapeCache } from "../database/query-shape-cache.js";
+import type { RecordingState } from "../recordings/recording.table.js";
 import type { PageRequest } from "../shared/pagination.js";
 import { type CallOutcome, callRecordOutcome } from "./call-outcome.js";
 import type { CallRecordRow, CallRecordTable, NewCallRecordRow } from "./call-record.table.js";
@@ -27,6 +28,11 @@ export interface CallRecordFilter {
    * stored after the CDR.
    */
   hangUpCause?: number | null;
+  /**
+   * The state of the CDR's recording in the archive (`NONE`: the CDR has none). Not matched in memory: the
+   * state changes after the CDR is delivered.
+   */
+  recordingState?: "NONE" | RecordingState | null;
 }
 
 /**
@@ -200,6 +206,7 @@ export async function listCallRecords(
     filter.callStartTo ? "callStartTo" : "",
     filter.outcome ? "outcome" : "",
     typeof filter.hangUpCause === "number" ? "hangUpCause" : "",
+    filter.recordingState === "NONE" ? "noRecording" : filter.recordingState ? "recordingState" : "",
     page.after !== undefined ? "after" : "",
     page.before !== undefined ? "before" : "",
     page.inverted ? "inverted" : "",
@@ -227,6 +234,16 @@ export async function listCallRecords(
             .where("call_sessions.hangup_code", "=", v.hangUpCause!),
         ),
       );
+    }
+    if (filter.recordingState) {
+      query = query.where(({ exists, not, selectFrom }) => {
+        const archive = selectFrom("recordings")
+          .select(sql`1`.as("one"))
+          .whereRef("recordings.call_record_id", "=", "call_records.id");
+        return filter.recordingState === "NONE"
+          ? not(exists(archive))
+          : exists(archive.where("recordings.state", "=", v.recordingState as RecordingState));
+      });
     }
     if (page.after !== undefined) query = query.where("id", "<", v.after!);
     if (page.before !== undefined) query = query.where("id", ">", v.before!);
@@ -261,7 +278,7 @@ export async function listCallRecordsOfBindings(
  */
 export function matchesCallRecordFilter(
   row: CallRecordRow,
-  filter: Omit<CallRecordFilter, "hangUpCause">,
+  filter: Omit<CallRecordFilter, "hangUpCause" | "recordingState">,
 ): boolean {
   if (filter.sessionId && row.session_id !== filter.sessionId) return false;
   if (filter.subscriptionId && row.subscription_id !== filter.subscriptionId) return false;

@@ -9,7 +9,11 @@ export type ExportValue = string | number | boolean | null;
  * A CDR as the export reads it: the table columns its {@link ExportColumn}s name in `reads`, and of the
  * stored CDR (`record`, most of a row's size) only the fields they name in `recordFields`.
  */
-export type CallRecordExportRow = Omit<CallRecordRow, "record"> & { record: Partial<FeeRecord> };
+export type CallRecordExportRow = Omit<CallRecordRow, "record"> & {
+  record: Partial<FeeRecord>;
+  /** The state of the CDR's recording in the archive (`recordings.state`); null when it has none. */
+  recording_state: string | null;
+};
 
 /** One column of the export: its name (CSV header, JSON key), what it reads, and its value for a row. */
 export interface ExportColumn {
@@ -52,6 +56,12 @@ export const CALL_RECORD_EXPORT_COLUMNS: readonly ExportColumn[] = [
         : null,
   },
   { name: "outcome", reads: ["outcome"], value: (r) => r.outcome.toUpperCase() },
+  {
+    name: "recordingState",
+    reads: [],
+    // As CallRecord.recording.state: NONE when the CDR has no recording.
+    value: (r) => r.recording_state ?? "NONE",
+  },
   {
     name: "ulFailReason",
     reads: [],

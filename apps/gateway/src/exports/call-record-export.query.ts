@@ -60,6 +60,10 @@ export async function readExportPage(
     .select([
       "id",
       sql<string>`call_in_time::text`.as("position_time"),
+      // One primary-key lookup per row: the archive's state of the CDR's recording.
+      sql<string | null>`(select r.state from recordings r where r.call_record_id = call_records.id)`.as(
+        "recording_state",
+      ),
       recordFields.length === 0
         ? sql<object>`'{}'::jsonb`.as("record")
         : sql<object>`jsonb_build_object(${sql.join(

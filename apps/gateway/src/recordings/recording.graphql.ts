@@ -7,34 +7,13 @@ import { NotFoundError, ValidationError } from "../shared/errors.js";
 import { retryRecording } from "./recording.repository.js";
 import type { RecordingRow } from "./recording.table.js";
 import type { RecordingLink } from "./recording-links.js";
+import { RecordingStateEnum } from "./recording-state.graphql.js";
 
 /** What `CallRecord.recording` resolves: the archive row, or none (the CDR has no recording). */
 interface RecordingView {
   icid: string;
   row: RecordingRow | null;
 }
-
-export const RecordingStateEnum = builder.enumType("RecordingState", {
-  description: "Where the archive of a call's recording stands.",
-  values: {
-    NONE: {
-      description:
-        "No recording: the call was not recorded, or is one the platform does not record (unanswered, or " +
-        "answered for less than 3 s).",
-    },
-    PENDING: { description: "Queued for archiving, not tried yet." },
-    ARCHIVED: { description: "Stored by the gateway: play or download it through `url`." },
-    FAILED: {
-      description:
-        "The last attempt failed (`lastError`); tried again at `nextAttemptAt`, or never when that is null " +
-        "(recording not enabled for the app, attempts used up): see `retryRecordingArchive`.",
-    },
-    EXPIRED: {
-      description: "The platform no longer had the file (it keeps recordings 7 days after the CDR).",
-    },
-    DELETED: { description: "Archived, then deleted after RECORDINGS_RETENTION_DAYS." },
-  } as const,
-});
 
 const RecordingLinkObject = builder.objectRef<RecordingLink>("RecordingLink").implement({
   description:
