@@ -239,6 +239,7 @@ async function startGateway(
           authenticator,
           logger,
           pageSize: options.exportPageSize,
+          onRefusal: (error) => logRefusal(logger, error),
         }),
       ],
       authentication: useAuthentication(authenticator, logger),

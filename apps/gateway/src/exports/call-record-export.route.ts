@@ -3,7 +3,6 @@ import type { Authenticator } from "../auth/authenticator.js";
 import { AuthenticationError, type Caller } from "../auth/caller.js";
 import { hasRole } from "../auth/roles.js";
 import type { Executor } from "../database/database.js";
-import { logRefusal } from "../http/authentication.js";
 import { jsonResponse, useGetRoute } from "../ops/get-route.js";
 import type { Logger } from "../shared/logger.js";
 import { CALL_RECORD_EXPORT_COLUMNS } from "./call-record-export-columns.js";
@@ -25,6 +24,8 @@ export interface CallRecordExportOptions {
   logger: Logger;
   /** Rows per query. @default DEFAULT_EXPORT_PAGE_SIZE */
   pageSize?: number | undefined;
+  /** Told of a refused credential, to log it as GraphQL's refusals are (given by the composition root). */
+  onRefusal?: (error: AuthenticationError) => void;
 }
 
 const CHALLENGE = { "www-authenticate": 'Bearer realm="privnum"' };
@@ -45,7 +46,7 @@ export function useCallRecordExport(options: CallRecordExportOptions): Plugin[] 
         caller = await options.authenticator.authenticate(request.headers.get("authorization"));
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
-        logRefusal(logger, error);
+        options.onRefusal?.(error);
         return jsonResponse(401, { error: error.message }, CHALLENGE);
       }
       if (!hasRole(caller.role, "operator")) {
