@@ -50,13 +50,13 @@ export async function closeRawPools(): Promise<void> {
 const CDR_INSERT = `
 insert into call_records (icid, session_id, subscription_id, virtual_num, bind_num, extend_num, direction,
   caller_num, callee_num, call_in_time, fwd_answer_time, call_end_time, record_flag, record_domain,
-  record_object_name, record_file_download_url, record, received_notification_id, content_hash)
+  record_object_name, record_file_download_url, record, received_notification_id, outcome, content_hash)
 select *, sha256(convert_to(r.record::text, 'UTF8')) from unnest($1::text[], $2::text[], $3::text[], $4::text[],
   $5::text[], $6::text[], $7::int4[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[],
-  $12::timestamptz[], $13::bool[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::int8[])
+  $12::timestamptz[], $13::bool[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::int8[], $19::text[])
   as r(icid, session_id, subscription_id, virtual_num, bind_num, extend_num, direction, caller_num, callee_num,
     call_in_time, fwd_answer_time, call_end_time, record_flag, record_domain, record_object_name,
-    record_file_download_url, record, received_notification_id)
+    record_file_download_url, record, received_notification_id, outcome)
 on conflict (icid, content_hash) do nothing`;
 
 /** P1's baseline: push `i` is one `INSERT … SELECT FROM UNNEST(…) ON CONFLICT DO NOTHING` of its CDRs. */
@@ -72,7 +72,7 @@ export async function createRawCdrInserter(options: {
   const n = options.recordsPerPush;
   return {
     async send(p) {
-      const columns: unknown[][] = Array.from({ length: 18 }, () => new Array(n));
+      const columns: unknown[][] = Array.from({ length: 19 }, () => new Array(n));
       for (let k = 0; k < n; k++) {
         const i = p * n + k;
         const cdr = benchCdr(i, options.series, options.appKey);
@@ -95,6 +95,8 @@ export async function createRawCdrInserter(options: {
           null,
           JSON.stringify(parsedCdr(cdr)),
           options.receivedNotificationId,
+          // The column the gateway's search reads (its rule: answered when the forwarded leg was answered).
+          cdr.fwdAnswerTime ? "answered" : "unanswered",
         ];
         for (let c = 0; c < values.length; c++) columns[c]![k] = values[c];
       }
