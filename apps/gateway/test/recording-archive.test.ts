@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDirectoryStorage } from "../src/recordings/directory-storage.js";
 import { claimDueRecordings } from "../src/recordings/recording.repository.js";
 import { type RecordingStorage, RecordingStorageError } from "../src/recordings/recording-storage.js";
-import { DEFAULT_RECORDINGS, TEST_API_KEYS, testConfig } from "../src/shared/config.js";
+import {
+  DEFAULT_RECORDINGS,
+  SIMULATOR_DEFAULT_APP,
+  TEST_API_KEYS,
+  testConfig,
+} from "../src/shared/config.js";
 import { startGateway, type TestGateway, until } from "./support/gateway.js";
 import { cdr, signedHeaders } from "./support/notifications.js";
 
@@ -440,4 +445,72 @@ describe("the queue survives restarts and never hands one job to two workers", (
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+});
+
+describe("an app without recording (1012012)", () => {
+  it("fails at once with the reason and no next attempt; a retry asks again", async () => {
+    const gw = await startGateway(
+      { recordings: { ...DEFAULT_RECORDINGS, archive: true } },
+      {
+        recordingArchive: { pollIntervalMs: 50, retry: { baseMs: 50, maxMs: 100 } },
+        // The gateway's app on the platform, with recording not enabled.
+        simulator: {
+          apps: [
+            {
+              ...SIMULATOR_DEFAULT_APP,
+              virtualNumbers: [{ number: X }],
+              recordingEnabled: false,
+            },
+          ],
+        },
+      },
+    );
+    try {
+      const icid = `not-enabled-${Date.now()}`;
+      const body = {
+        eventType: "fee",
+        feeLst: [
+          cdr(icid, `session-${icid}`, new Date(Date.now() - 60_000), {
+            recordFlag: 1,
+            recordDomain: "recordings.axe-simulator.local",
+            recordObjectName: `${icid}.wav`,
+          }),
+        ],
+      };
+      const pushed = await fetch(`${gw.gateway.url}/notify`, {
+        method: "POST",
+        headers: { ...signedHeaders(), "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(pushed.status).toBe(200);
+      await until(
+        async () => (await recordsOf(gw)).find((r) => r.icid === icid)?.recording.state === "FAILED",
+        "the refused attempt",
+      );
+      // Given time for a retry, none comes: the platform's answer does not change by itself.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const failed = (await recordsOf(gw)).find((r) => r.icid === icid)!.recording;
+      expect(failed).toMatchObject({ state: "FAILED", attempts: 1, nextAttemptAt: null, url: null });
+      expect(failed.lastError).toBe(
+        "recording is not enabled for this app (1012012 Application does not open recording function.)",
+      );
+      // An operator who turned recording on asks again: one more attempt (still refused here).
+      const retried = await gw.gql<{ retryRecordingArchive: { __typename: string } }>(
+        `mutation($icid: String!) { retryRecordingArchive(icid: $icid) { __typename } }`,
+        { icid },
+        "operator",
+      );
+      expect(retried.data!.retryRecordingArchive.__typename).toBe("RetryRecordingArchivePayload");
+      await until(async () => {
+        const node = (await recordsOf(gw)).find((r) => r.icid === icid);
+        return (
+          node?.recording.state === "FAILED" &&
+          node.recording.attempts === 1 &&
+          node.recording.nextAttemptAt === null
+        );
+      }, "the requeued attempt to fail again");
+    } finally {
+      await gw.stop();
+    }
+  }, 60_000);
 });
