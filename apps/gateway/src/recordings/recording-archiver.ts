@@ -176,6 +176,8 @@ export function createRecordingArchiver(options: RecordingArchiverOptions): Reco
         if (free <= 0 || stopping.signal.aborted) break;
         const jobs = await claimDueRecordings(db, worker, free, leaseMs);
         claimed += jobs.length;
+        // Claimed while stopping: not started (their claims lapse, or are given back with the others).
+        if (stopping.signal.aborted) break;
         for (const job of jobs) run(job);
       } while (wakeAgain);
       return claimed;
@@ -222,8 +224,9 @@ export function createRecordingArchiver(options: RecordingArchiverOptions): Reco
       clearTimeout(timer);
       // Downloads end at once (aborted); a statement stuck on a silent database link is not waited for past
       // a bound: its claim lapses by itself, and another instance (or this one, restarted) takes the job.
+      // A claim under way is not waited for: what it claims after this is not started, and lapses.
       const settled = await withinMs(
-        Promise.allSettled([claiming, ...inFlight]).then(() => true),
+        Promise.allSettled([...inFlight]).then(() => true),
         STOP_WAIT_MS,
       );
       const released = settled
@@ -244,8 +247,11 @@ export function createRecordingArchiver(options: RecordingArchiverOptions): Reco
   };
 }
 
-/** Longest `stop` waits for work in progress, then for giving back the claims, in ms. */
-const STOP_WAIT_MS = 2000;
+/**
+ * Longest `stop` waits for work in progress, then for giving back the claims, in ms: both together stay well
+ * inside the bound of one shutdown step (shared/shutdown-stack.ts), even on a loaded machine.
+ */
+const STOP_WAIT_MS = 1500;
 
 /** `promise`'s value, or undefined when it takes longer than `ms`. */
 async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
