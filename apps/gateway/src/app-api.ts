@@ -75,6 +75,8 @@ export interface RunningGateway {
   readonly fanOut: FanOut["kind"];
   /** Where recordings are archived (`directory /…`); undefined with RECORDINGS_ARCHIVE=false. */
   readonly recordingArchive: string | undefined;
+  /** The web console: its URL (`…/console/`), or why it is not served. */
+  readonly console: { url: string } | { unavailable: string };
   /** The development keys (no API key or JWT setting, outside production); undefined otherwise. */
   readonly devKeys: DevKeys | undefined;
   /** Database statements run since the start (for tests that bound the work of a request). */

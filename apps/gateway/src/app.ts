@@ -2,6 +2,7 @@
 // Where each part lives and how they connect: docs/architecture.md.
 
 import { join } from "node:path";
+import { consoleDir } from "@privnum/console";
 import type { BuildAppOptions, GatewayApp, RunningGateway } from "./app-api.js";
 import { loadAccess } from "./auth/access.js";
 import { createBindingCommands } from "./bindings/binding-commands.js";
@@ -10,6 +11,8 @@ import { startBindingUpkeep } from "./bindings/binding-upkeep.js";
 import { createCallEventFeed } from "./calls/call-event-feed.js";
 import { createRecordingUrlCache } from "./calls/recording-url-cache.js";
 import { createChangeFeed } from "./changes/change-feed.js";
+import { loadConsoleBundle } from "./console/console-bundle.js";
+import { CONSOLE_PATH, useConsoleRoute } from "./console/console-route.js";
 import { loadGatewaySecret } from "./database/gateway-secrets.js";
 import { openMigratedDatabase } from "./database/open-migrated-database.js";
 import { CALL_RECORD_EXPORT_PATHS, useCallRecordExport } from "./exports/call-record-export.route.js";
@@ -227,6 +230,12 @@ async function startGateway(
       }),
       logger,
     });
+    const consoleBundle = config.console.enabled
+      ? await loadConsoleBundle(config.console.dir ?? consoleDir)
+      : undefined;
+    if (consoleBundle && !consoleBundle.available) {
+      logger.warn({ consoleDir: consoleBundle.dir }, `the console is not served: ${consoleBundle.reason}`);
+    }
     const yoga = createGatewayYoga({
       services,
       logger,
@@ -234,6 +243,7 @@ async function startGateway(
         webhook.route,
         ...operations.routes,
         recordingRoute,
+        ...(consoleBundle ? [useConsoleRoute(consoleBundle)] : []),
         ...useCallRecordExport({
           db,
           authenticator,
@@ -326,6 +336,11 @@ async function startGateway(
       simulator,
       fanOut: fanOut.kind,
       recordingArchive: archiver ? recordingStorage.description : undefined,
+      console: !consoleBundle
+        ? { unavailable: "CONSOLE_ENABLED=false" }
+        : consoleBundle.available
+          ? { url: `${url}${CONSOLE_PATH}` }
+          : { unavailable: `${consoleBundle.reason}; run \`pnpm build\`` },
       devKeys,
       databaseQueryCount: database.queryCount,
       webSocket,

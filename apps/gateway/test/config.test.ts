@@ -38,6 +38,7 @@ describe("parseConfig", () => {
         redis: undefined,
         reconcileIntervalMinutes: 60,
         recordings: { archive: true, maxBytes: 104_857_600, linkTtlSeconds: 900 },
+        console: { enabled: true },
       },
     });
   });
@@ -83,6 +84,8 @@ describe("parseConfig", () => {
       RECORDINGS_RETENTION_DAYS: "400",
       RECORDINGS_MAX_BYTES: "5000000",
       RECORDINGS_LINK_TTL_SECONDS: "60",
+      CONSOLE_ENABLED: "false",
+      CONSOLE_DIR: "/srv/console",
     });
     expect(result).toEqual({
       ok: true,
@@ -138,6 +141,7 @@ describe("parseConfig", () => {
           maxBytes: 5_000_000,
           linkTtlSeconds: 60,
         },
+        console: { enabled: false, dir: "/srv/console" },
       },
     });
   });

@@ -127,6 +127,8 @@ describe("the start banner", () => {
       await gateway.waitForOutput("Simulator:");
       const lines = gateway.stdout().split("\n");
       const first = lines.findIndex((line) => line.startsWith(BANNER));
+      expect(lines[first + 1]).toMatch(/^console: http:\/\/127\.0\.0\.1:\d+\/console\/$/);
+      lines.splice(first + 1, 1);
       expect(lines.slice(first + 1, first + 8).map((line) => line.trim().split(":")[0])).toEqual([
         "GraphiQL",
         "WebSocket",

@@ -2,6 +2,7 @@
 import "./scalars.js";
 import "./root-types.js";
 import "./error-types.js";
+import "./viewer.graphql.js";
 import "../bindings/binding.graphql.js";
 import "../bindings/reconcile.graphql.js";
 import "../calls/call-event.graphql.js";

@@ -12,10 +12,14 @@ export type HttpRoute =
   | "metrics"
   | "health"
   | "recordings"
+  | "console"
   | "other";
 
 /** The prefix of `GET /recordings/<icid>` (recordings/recording-route.ts), counted as one route. */
 const RECORDINGS_PREFIX = "/recordings/";
+
+/** The prefix of the web console's files (console/console-route.ts), counted as one route with `/`. */
+const CONSOLE_PREFIX = "/console";
 
 /** Classifies request targets into {@link HttpRoute}s. */
 export type RouteOf = (target: string | undefined) => HttpRoute;
@@ -39,6 +43,11 @@ export function createRouteOf(notifyPaths: readonly string[], exportPaths: reado
   return (target) => {
     const path = (target ?? "/").split("?", 1)[0]!;
     const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
-    return routes.get(trimmed) ?? (path.startsWith(RECORDINGS_PREFIX) ? "recordings" : "other");
+    const route = routes.get(trimmed);
+    if (route) return route;
+    if (path.startsWith(RECORDINGS_PREFIX)) return "recordings";
+    return trimmed === "/" || trimmed === CONSOLE_PREFIX || path.startsWith(`${CONSOLE_PREFIX}/`)
+      ? "console"
+      : "other";
   };
 }

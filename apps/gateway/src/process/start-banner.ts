@@ -10,6 +10,8 @@ export interface StartedGateway {
   fanOut: "in-process" | "redis";
   /** Where recordings are archived (the storage's description); undefined when they are not. */
   recordingArchive: string | undefined;
+  /** The web console: its URL, or why it is not served. */
+  console: { url: string } | { unavailable: string };
 }
 
 /** The lines printed once the gateway has started, as one block (ending in a newline) to write at once. */
@@ -20,9 +22,11 @@ export function formatStartBanner({
   devKeys,
   fanOut,
   recordingArchive,
+  console,
 }: StartedGateway): string {
   const lines = [
     `privnum gateway listening on ${url}`,
+    "url" in console ? `console: ${console.url}` : `console: not served (${console.unavailable})`,
     `  GraphiQL:   ${graphqlUrl}`,
     `  WebSocket:  ${graphqlUrl.replace(/^http/, "ws")} (graphql-ws)`,
     `  Webhook:    ${url}/notify`,

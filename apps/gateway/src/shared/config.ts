@@ -205,6 +205,9 @@ const envSchema = z.object({
     .default("privnum:"),
   // Bindings kept in step with the platform.
   BINDINGS_RECONCILE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  // The web console, served under /console/.
+  CONSOLE_ENABLED: booleanString.default(true),
+  CONSOLE_DIR: z.string().min(1).max(4096).optional(),
   // Recordings archived past the platform's 7 days.
   RECORDINGS_ARCHIVE: booleanString.default(true),
   RECORDINGS_DIR: z.string().min(1).max(4096).optional(),
@@ -294,6 +297,15 @@ export interface GatewayConfig {
   /** `BINDINGS_RECONCILE_MINUTES`: minutes between reconciliations of the bindings with the platform (0 = only at start and on demand). @default 60 */
   reconcileIntervalMinutes: number;
   recordings: RecordingsConfig;
+  console: ConsoleConfig;
+}
+
+/** The web console the gateway serves. */
+export interface ConsoleConfig {
+  /** `CONSOLE_ENABLED`: serve the built console under `/console/`. @default true */
+  enabled: boolean;
+  /** `CONSOLE_DIR`: the built console to serve. @default the `dist/` of `@privnum/console` */
+  dir?: string;
 }
 
 /** The archive of call recordings. */
@@ -420,6 +432,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         maxBytes: e.RECORDINGS_MAX_BYTES,
         linkTtlSeconds: e.RECORDINGS_LINK_TTL_SECONDS,
       },
+      console: { enabled: e.CONSOLE_ENABLED, ...(e.CONSOLE_DIR !== undefined ? { dir: e.CONSOLE_DIR } : {}) },
     },
   };
 }
@@ -525,6 +538,7 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     reconcileIntervalMinutes: 0,
     // Off unless a test archives: its background work would count in the statement budgets of others.
     recordings: { ...DEFAULT_RECORDINGS, archive: false },
+    console: { enabled: true },
     ...overrides,
   };
 }

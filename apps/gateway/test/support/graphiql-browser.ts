@@ -13,7 +13,7 @@ export const CHROMIUM_PATH = "/usr/bin/chromium";
 
 // No sandbox (we run as root in containers), no GPU, and none of Chromium's own traffic (updates, field
 // trials, safe browsing): the only requests left are the page's.
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",

@@ -1,0 +1,4 @@
+/** Bindings. */
+export function BindingsPage() {
+  return <h1>Bindings</h1>;
+}

@@ -1,0 +1,4 @@
+/** Live calls. */
+export function LiveCallsPage() {
+  return <h1>Live calls</h1>;
+}

@@ -1,0 +1,4 @@
+/** Numbers. */
+export function NumbersPage() {
+  return <h1>Numbers</h1>;
+}

@@ -1,0 +1,4 @@
+/** Call records. */
+export function CallRecordsPage() {
+  return <h1>Call records</h1>;
+}

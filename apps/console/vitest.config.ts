@@ -1,0 +1,3 @@
+import { defineProjectConfig } from "@privnum/vitest-config";
+
+export default defineProjectConfig({});
