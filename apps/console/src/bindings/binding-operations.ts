@@ -1,0 +1,191 @@
+// The bindings page's GraphQL operations, typed from the gateway's schema.
+import { graphql, type ResultOf } from "../graphql.js";
+
+/** The fields the table and the modify form read from a binding. */
+export const BindingRowFields = graphql(`
+  fragment BindingRowFields on Binding @_unmask {
+    id
+    subscriptionId
+    virtualNum
+    extendNum
+    bindNum
+    state
+    recordFlag
+    timeUnit
+    bindExpiredTime
+    expiresAt
+    createdAt
+    userData
+    callbackNum
+    callbackTone
+  }
+`);
+
+/** A binding as the table shows it. */
+export type BindingRow = ResultOf<typeof BindingRowFields>;
+
+/** One page of bindings, newest first. */
+export const BindingsQuery = graphql(
+  `
+    query Bindings($filter: BindingFilter, $first: Int, $after: String, $last: Int, $before: String) {
+      bindings(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
+        edges {
+          node {
+            ...BindingRowFields
+          }
+        }
+        pageInfo {
+          hasNextPage
+          hasPreviousPage
+          startCursor
+          endCursor
+        }
+      }
+    }
+  `,
+  [BindingRowFields],
+);
+
+/** The X numbers the gateway knows, for the X filter and the create form. */
+export const VirtualNumbersQuery = graphql(`
+  query VirtualNumbers {
+    virtualNumbers {
+      number
+      status
+    }
+  }
+`);
+
+/** Any binding change, anywhere: the table refetches its page on each. */
+export const BindingChangesSubscription = graphql(`
+  subscription BindingChanges {
+    bindingChanges {
+      kind
+      at
+      binding {
+        subscriptionId
+      }
+    }
+  }
+`);
+
+const CodeFields = graphql(`
+  fragment CodeFields on CodeDescription @_unmask {
+    code
+    description
+    zh
+    known
+  }
+`);
+
+/** createBinding, with every result it may answer. */
+export const CreateBindingMutation = graphql(
+  `
+    mutation CreateBinding($input: CreateBindingInput!) {
+      createBinding(input: $input) {
+        __typename
+        ... on CreateBindingPayload {
+          binding {
+            ...BindingRowFields
+          }
+        }
+        ... on PlatformError {
+          message
+          resultcode
+          resultdesc
+          retryable
+          category
+        }
+        ... on ValidationError {
+          message
+          fields {
+            field
+            message
+          }
+        }
+        ... on VirtualNumberUnavailableError {
+          message
+          virtualNum
+          status
+          cause {
+            ...CodeFields
+          }
+        }
+      }
+    }
+  `,
+  [BindingRowFields, CodeFields],
+);
+
+/** updateBinding, with every result it may answer. */
+export const UpdateBindingMutation = graphql(
+  `
+    mutation UpdateBinding($input: UpdateBindingInput!) {
+      updateBinding(input: $input) {
+        __typename
+        ... on UpdateBindingPayload {
+          binding {
+            ...BindingRowFields
+          }
+        }
+        ... on PlatformError {
+          message
+          resultcode
+          resultdesc
+          retryable
+          category
+        }
+        ... on ValidationError {
+          message
+          fields {
+            field
+            message
+          }
+        }
+        ... on NotFoundError {
+          message
+          resultcode
+          resultdesc
+        }
+      }
+    }
+  `,
+  [BindingRowFields],
+);
+
+/** deleteBinding, with every result it may answer. */
+export const DeleteBindingMutation = graphql(
+  `
+    mutation DeleteBinding($input: DeleteBindingInput!) {
+      deleteBinding(input: $input) {
+        __typename
+        ... on DeleteBindingPayload {
+          subscriptionId
+          binding {
+            ...BindingRowFields
+          }
+        }
+        ... on PlatformError {
+          message
+          resultcode
+          resultdesc
+          retryable
+          category
+        }
+        ... on ValidationError {
+          message
+          fields {
+            field
+            message
+          }
+        }
+        ... on NotFoundError {
+          message
+          resultcode
+          resultdesc
+        }
+      }
+    }
+  `,
+  [BindingRowFields],
+);
