@@ -16,7 +16,10 @@ import type { Logger } from "./shared/logger.js";
 export interface BuildAppOptions extends PlatformLinkOptions {
   /** Logger. @default a pino logger at `config.logLevel` writing to stdout */
   logger?: Logger;
-  /** Clock of binding lifetimes and mirror timestamps. @default the embedded simulator's clock, or the wall clock */
+  /**
+   * Clock of binding lifetimes, mirror timestamps and the end of `VirtualNumber.activity` windows.
+   * @default the embedded simulator's clock, or the wall clock
+   */
   now?: () => Date;
   /**
    * How often the feeds read the stored streams without a wake-up (rows other instances stored), in ms.

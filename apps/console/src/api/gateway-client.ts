@@ -84,6 +84,12 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         connectedOnce = true;
       },
       closed: (event) => {
+        // The gateway closes with 4403 when the credential is refused or expires (a JWT's exp): sign in again.
+        if (closeCodeOf(event) === FORBIDDEN_CLOSE_CODE) {
+          const reason = (event as { reason?: string }).reason;
+          options.onUnauthorized?.(reason || "the gateway no longer accepts the credential.");
+          return;
+        }
         if (!connectedOnce) return;
         const close = event as { code?: number; reason?: string };
         socketStatus.update({

@@ -6,8 +6,8 @@ import { gzipSync } from "node:zlib";
 /** One file of the built console, held in memory with what its answer needs. */
 export interface ConsoleFile {
   body: Buffer;
-  /** The body gzipped, for clients that accept it; absent when it would not be smaller. */
-  gzipped?: Buffer;
+  /** The body gzipped (made at the first request that accepts it, then kept); undefined when not worth it. */
+  gzipped(): Buffer | undefined;
   contentType: string;
   /** Strong validator: the SHA-256 of the body. */
   etag: string;
@@ -39,6 +39,18 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
+
+// Compressed once, on first demand: a gateway start (tests start hundreds) pays nothing for files never asked.
+function lazyGzip(body: Buffer): () => Buffer | undefined {
+  let made: { gzipped: Buffer | undefined } | undefined;
+  return () => {
+    if (!made) {
+      const gzipped = gzipSync(body);
+      made = { gzipped: gzipped.byteLength < body.byteLength ? gzipped : undefined };
+    }
+    return made.gzipped;
+  };
+}
 
 /** The content type of a console file, by its extension. */
 export function consoleContentType(path: string): string {
@@ -75,10 +87,9 @@ export async function loadConsoleBundle(dir: string): Promise<ConsoleBundle> {
     }
     const name = relative(dir, path).split(sep).join("/");
     const contentType = consoleContentType(name);
-    const gzipped = COMPRESSIBLE.test(contentType) ? gzipSync(body) : undefined;
     files.set(name, {
       body,
-      ...(gzipped && gzipped.byteLength < body.byteLength ? { gzipped } : {}),
+      gzipped: COMPRESSIBLE.test(contentType) ? lazyGzip(body) : () => undefined,
       contentType,
       etag: `"${createHash("sha256").update(body).digest("base64url")}"`,
       immutable: name.startsWith("assets/"),

@@ -63,8 +63,9 @@ function answerFile(request: Request, file: ConsoleFile): Response {
     vary: "accept-encoding",
   };
   if (request.headers.get("if-none-match") === file.etag) return new Response(null, { status: 304, headers });
-  const body = file.gzipped && acceptsGzip(request) ? file.gzipped : file.body;
-  if (body === file.gzipped) headers["content-encoding"] = "gzip";
+  const gzipped = acceptsGzip(request) ? file.gzipped() : undefined;
+  const body = gzipped ?? file.body;
+  if (gzipped) headers["content-encoding"] = "gzip";
   headers["content-length"] = String(body.byteLength);
   return new Response(request.method === "HEAD" ? null : new Uint8Array(body), { status: 200, headers });
 }

@@ -28,7 +28,10 @@ export interface GatewayServices {
   reconciler: BindingReconciler;
   /** The platform client (throws before start). */
   platform(): AxeClient;
-  /** The clock of binding lifetimes (the simulator's virtual clock when it is embedded). */
+  /**
+   * The clock of binding lifetimes and of activity windows (the simulator's virtual clock when it is
+   * embedded).
+   */
   now(): Date;
   logger: Logger;
   /** Recording download URLs asked from the platform, shared across requests while valid. */

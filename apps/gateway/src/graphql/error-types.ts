@@ -1,6 +1,8 @@
 import { AXE_ERROR_CATEGORIES, type AxeErrorCategory } from "@privnum/axe-api";
+import { describeResultCode } from "@privnum/notification-schemas";
 import { NotFoundError, PlatformError, ValidationError } from "../shared/errors.js";
 import { builder } from "./builder.js";
+import { CodeDescriptionObject } from "./code-description.js";
 
 /** Every expected failure of a mutation implements this. */
 export const ErrorInterface = builder.interfaceRef<Error>("Error").implement({
@@ -42,6 +44,18 @@ builder.objectType(PlatformError, {
         "The platform's `resultcode` (e.g. `1020167`); null when it did not answer (timeout, network).",
     }),
     resultdesc: t.exposeString("resultdesc", { nullable: true, description: "The platform's `resultdesc`." }),
+    description: t.field({
+      type: CodeDescriptionObject,
+      nullable: true,
+      description:
+        "What `resultcode` means in the published result-code table (English and Huawei's Chinese text; for a " +
+        "code with several meanings, the one of this `httpStatus`); `known: false` for a code not in the table, " +
+        "null when there is no `resultcode`.",
+      resolve: (error) =>
+        error.resultcode === null
+          ? null
+          : describeResultCode(error.resultcode, error.httpStatus ?? undefined),
+    }),
     httpStatus: t.exposeInt("httpStatus", { nullable: true }),
     category: t.field({ type: PlatformErrorCategoryEnum, resolve: (error) => error.category }),
     retryable: t.exposeBoolean("retryable", { description: "Whether repeating the command may succeed." }),

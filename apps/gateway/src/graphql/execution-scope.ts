@@ -14,7 +14,7 @@ export interface ExecutionScope {
 /** What {@link createExecutionScopes} needs. */
 export interface ExecutionScopeOptions {
   db: Executor;
-  /** The clock of binding lifetimes. */
+  /** The clock of binding lifetimes and activity windows. */
   now: () => Date;
   /** `GRAPHQL_MAX_PLATFORM_CALLS`: the budget of each execution. */
   maxPlatformCalls: number;

@@ -32,6 +32,9 @@ function pageSize(args: Record<string, unknown>): number {
  *
  * So `callSessions(first: 100) { edges { node { binding { callSessions(first: 100) { … } } } } }` costs
  * about 100 × 100 × what the inner node selects, and is refused before anything runs.
+ *
+ * A field whose rows depend on its arguments in another way declares its own `complexity`, which wins over
+ * this one: `VirtualNumber.activity` costs one per bucket its `minutes` and `bucketMinutes` ask for.
  */
 export function fieldCost<Context>(
   args: Record<string, unknown>,

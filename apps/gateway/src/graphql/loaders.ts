@@ -6,6 +6,8 @@ import {
   listBindingsBySubscriptions,
 } from "../bindings/binding.repository.js";
 import type { BindingRow } from "../bindings/binding.table.js";
+import { type CallActivityData, readCallActivity } from "../calls/call-activity.repository.js";
+import { type ActivityRange, type ActivityWindow, activityWindow } from "../calls/call-activity-window.js";
 import { listSessionEvents } from "../calls/call-event.repository.js";
 import type { CallEventRow } from "../calls/call-event.table.js";
 import {
@@ -28,6 +30,17 @@ export interface ChildPageKey<Column extends string = string> {
   parentId: string;
   page: PageRequest;
   columns?: readonly Column[] | undefined;
+}
+
+/** One X's activity over a window ending at the loader's `now` (`VirtualNumber.activity`). */
+export interface CallActivityKey extends ActivityRange {
+  /** X, the real number (never a masked one). */
+  virtualNum: string;
+}
+
+/** What {@link Loaders.callActivity} answers: the window read and the calls in it. */
+export interface WindowedCallActivity extends CallActivityData {
+  window: ActivityWindow;
 }
 
 /**
@@ -60,6 +73,11 @@ export interface Loaders {
   callSessionsOfBinding: DataLoader<ChildPageKey, CallSessionRow[], string>;
   /** A page of a binding's CDRs (`Binding.callRecords`); one query per distinct page and columns. */
   callRecordsOfBinding: DataLoader<ChildPageKey<CallRecordColumn>, CallRecordRow[], string>;
+  /**
+   * An X's calls in a window ending now; one query per distinct window, whatever the number of X. Every
+   * window of one batch ends at the same instant.
+   */
+  callActivity: DataLoader<CallActivityKey, WindowedCallActivity, string>;
 }
 
 /** A loader of the one row (or none) per key. */
@@ -140,12 +158,50 @@ function pageEach<Column extends string, Row>(
   );
 }
 
+const rangeShape = ({ minutes, bucketMinutes }: ActivityRange) => `${minutes}/${bucketMinutes}`;
+
+/** {@link Loaders.callActivity}: the keys of a batch grouped by range, each range one query over its X. */
+function activityEach(
+  db: Executor,
+  now: () => Date,
+): DataLoader<CallActivityKey, WindowedCallActivity, string> {
+  return new DataLoader(
+    async (keys) => {
+      const end = now();
+      const byShape = new Map<string, CallActivityKey[]>();
+      for (const key of keys) {
+        const group = byShape.get(rangeShape(key));
+        if (group) group.push(key);
+        else byShape.set(rangeShape(key), [key]);
+      }
+      const found = new Map<string, WindowedCallActivity>();
+      await Promise.all(
+        [...byShape.entries()].map(async ([shape, group]) => {
+          const window = activityWindow(group[0]!, end);
+          const read = await readCallActivity(
+            db,
+            group.map((key) => key.virtualNum),
+            window,
+          );
+          for (const [virtualNum, activity] of read) {
+            found.set(`${shape}\u0000${virtualNum}`, { ...activity, window });
+          }
+        }),
+      );
+      return keys.map(
+        (key) => found.get(`${rangeShape(key)}\u0000${key.virtualNum}`) ?? new Error("activity not read"),
+      );
+    },
+    { cacheKeyFn: (key) => `${rangeShape(key)}\u0000${key.virtualNum}` },
+  );
+}
+
 /** The key of {@link Loaders.activeBindingByExtension}. */
 export function extensionKey(virtualNum: string, extendNum: string): string {
   return `${virtualNum}\u0000${extendNum}`;
 }
 
-/** Fresh loaders reading from `db`; `now` is the clock of binding lifetimes. */
+/** Fresh loaders reading from `db`; `now` is the clock of binding lifetimes and activity windows. */
 export function createLoaders(db: Executor, now: () => Date): Loaders {
   return {
     binding: oneEach(
@@ -205,5 +261,6 @@ export function createLoaders(db: Executor, now: () => Date): Loaders {
       (ids, page, columns) => listCallRecordsOfBindings(db, ids, page, columns),
       (row) => row.subscription_id,
     ),
+    callActivity: activityEach(db, now),
   };
 }

@@ -9,6 +9,7 @@ import "../calls/call-event.graphql.js";
 import "../calls/call-session.graphql.js";
 import "../calls/call-record.graphql.js";
 import "../numbers/virtual-number.graphql.js";
+import "../calls/call-activity.graphql.js";
 import "../notifications/received-notification.graphql.js";
 import "../recordings/recording.graphql.js";
 import { builder } from "./builder.js";

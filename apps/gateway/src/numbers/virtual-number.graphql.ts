@@ -25,7 +25,8 @@ export const VirtualNumberStatusEnum = builder.enumType("VirtualNumberStatus", {
 
 const KNOWN_STATUSES = new Set(["5", "9", "10", "11"]);
 
-const VirtualNumberObject = builder.objectRef<VirtualNumberRow>("VirtualNumber").implement({
+/** The GraphQL `VirtualNumber` type. */
+export const VirtualNumberObject = builder.objectRef<VirtualNumberRow>("VirtualNumber").implement({
   description:
     "An X number the gateway serves (listed in `AXE_VIRTUAL_NUMBERS`, or one of the embedded simulator's) or has " +
     "seen (in a binding, a call, or a status push).",
