@@ -119,8 +119,9 @@ describe.skipIf(!runBrowser)("the console's Bindings page", () => {
     const alert = form.getByRole("alert");
     await alert.waitFor();
     const text = await alert.textContent();
-    expect(text).toContain("1020167");
-    expect(text).toContain("No idle extend Number");
+    // The code, the code table's description (English and Chinese), the platform's own text, and no retry.
+    expect(text).toContain("1020167 — No idle extend Number. (无空闲分机号。)");
+    expect(text).toContain("The platform said: “No idle extend Number.”");
     expect(text).toContain("will not help");
     await form.getByRole("button", { name: "Cancel" }).click();
   });
@@ -200,6 +201,12 @@ describe.skipIf(!runBrowser)("the console's Bindings page", () => {
     expect(await page.getByRole("dialog").count()).toBe(0);
     expect(await page.getByLabel("A", { exact: true }).count()).toBe(0);
     expect(await page.getByRole("columnheader", { name: "Actions" }).count()).toBe(0);
+    // X comes masked to a viewer, so it is typed whole rather than chosen; the gateway filters by it.
+    await page.getByLabel("X", { exact: true }).fill(X2);
+    await page.getByLabel("X", { exact: true }).press("Enter");
+    await page.waitForURL(/x=%2B8617000000002/);
+    await expect.poll(() => bodyRows(page).count()).toBe(1);
+    expect(await bodyRows(page).locator("td:nth-child(2)").textContent()).toBe("+86170****0002");
   });
 
   it("made no request beyond the gateway and logged no error", () => {

@@ -69,6 +69,7 @@ export const BindingChangesSubscription = graphql(`
   }
 `);
 
+/** A platform code and its meaning, from the gateway's code tables. */
 const CodeFields = graphql(`
   fragment CodeFields on CodeDescription @_unmask {
     code
@@ -95,6 +96,9 @@ export const CreateBindingMutation = graphql(
           resultdesc
           retryable
           category
+          description {
+            ...CodeFields
+          }
         }
         ... on ValidationError {
           message
@@ -134,6 +138,9 @@ export const UpdateBindingMutation = graphql(
           resultdesc
           retryable
           category
+          description {
+            ...CodeFields
+          }
         }
         ... on ValidationError {
           message
@@ -150,7 +157,7 @@ export const UpdateBindingMutation = graphql(
       }
     }
   `,
-  [BindingRowFields],
+  [BindingRowFields, CodeFields],
 );
 
 /** deleteBinding, with every result it may answer. */
@@ -171,6 +178,9 @@ export const DeleteBindingMutation = graphql(
           resultdesc
           retryable
           category
+          description {
+            ...CodeFields
+          }
         }
         ... on ValidationError {
           message
@@ -187,5 +197,5 @@ export const DeleteBindingMutation = graphql(
       }
     }
   `,
-  [BindingRowFields],
+  [BindingRowFields, CodeFields],
 );
