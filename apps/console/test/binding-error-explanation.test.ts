@@ -56,7 +56,7 @@ describe("explainBindingFailure", () => {
       category: "TIMEOUT",
       retryable: true,
     });
-    expect(explanation.headline).toBe("The platform refused: The platform did not answer within 10 s");
+    expect(explanation.headline).toBe("The command failed: The platform did not answer within 10 s");
     expect(explanation.details[0]).toMatch(/unknown/);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ThrottleTimers, throttle } from "../src/ui/throttle.js";
+import { ThrottleIntervalError, type ThrottleTimers, throttle } from "../src/ui/throttle.js";
 
 function fakeTimers() {
   let now = 0;
@@ -56,6 +56,7 @@ describe("throttle", () => {
   });
 
   it("refuses a negative interval", () => {
-    expect(() => throttle(() => {}, -1)).toThrow(RangeError);
+    expect(() => throttle(() => {}, -1)).toThrow(ThrottleIntervalError);
+    expect(() => throttle(() => {}, Number.NaN)).toThrow(/got NaN/);
   });
 });

@@ -74,14 +74,14 @@ export function explainBindingFailure(failure: BindingCommandFailure): Explanati
       const details: string[] = [];
       const entry = failure.description;
       const known = entry && entry.known !== false && entry.description;
-      let headline: string;
-      if (failure.resultcode) {
-        headline = known
-          ? describeCode(failure.resultcode, entry.description, entry.zh)
-          : describeCode(failure.resultcode, failure.resultdesc);
-      } else {
-        headline = failure.message;
-      }
+      // Without a resultcode the platform never answered (timeout, network): nothing was refused.
+      const headline = !failure.resultcode
+        ? `The command failed: ${failure.message}`
+        : `The platform refused: ${
+            known
+              ? describeCode(failure.resultcode, entry.description, entry.zh)
+              : describeCode(failure.resultcode, failure.resultdesc)
+          }`;
       if (failure.resultdesc && known) details.push(`The platform said: “${failure.resultdesc}”`);
       const category = CATEGORY_TEXT[failure.category];
       if (category) details.push(category);
@@ -90,7 +90,7 @@ export function explainBindingFailure(failure: BindingCommandFailure): Explanati
           ? "Retrying may help."
           : "Retrying the same command will not help: change it first.",
       );
-      return { headline: `The platform refused: ${headline}`, details, fields: {} };
+      return { headline, details, fields: {} };
     }
     case "ValidationError": {
       const fields: FieldErrors = {};

@@ -14,6 +14,15 @@ export interface ThrottleTimers {
   clearTimeout(handle: unknown): void;
 }
 
+/** A throttle was asked for with an interval that is not a number of milliseconds, 0 or more. */
+export class ThrottleIntervalError extends RangeError {
+  override name = "ThrottleIntervalError";
+  readonly code = "THROTTLE_INTERVAL_INVALID";
+  constructor(intervalMs: number) {
+    super(`intervalMs must be a number of milliseconds, 0 or more (got ${intervalMs})`);
+  }
+}
+
 const realTimers: ThrottleTimers = {
   now: () => Date.now(),
   setTimeout: (run, ms) => globalThis.setTimeout(run, ms),
@@ -26,7 +35,7 @@ const realTimers: ThrottleTimers = {
  */
 export function throttle(fn: () => void, intervalMs: number, timers: ThrottleTimers = realTimers): Throttled {
   if (!Number.isFinite(intervalMs) || intervalMs < 0) {
-    throw new RangeError(`intervalMs must be a number of milliseconds, 0 or more (got ${intervalMs})`);
+    throw new ThrottleIntervalError(intervalMs);
   }
   let lastRun = Number.NEGATIVE_INFINITY;
   let pending: unknown;
