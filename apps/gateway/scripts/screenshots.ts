@@ -1,34 +1,69 @@
-// `pnpm screenshots`: start a gateway (in-memory PGlite, embedded simulator), drive its GraphiQL in headless
-// Chromium exactly as the browser test does, and write what it shows to docs/screenshots/:
-//   graphiql-query.png         a binding created with the mutation, its result on the right
-//   graphiql-subscription.png  callEvents on X, showing the live DISCONNECT of a simulated call
+// `pnpm screenshots`: start a gateway (in-memory PGlite, embedded simulator, recordings archived), drive its
+// GraphiQL and its web console in headless Chromium exactly as the browser tests do, and write what they show to
+// docs/screenshots/:
+//   graphiql-query.png          a binding created with the mutation, its result on the right
+//   graphiql-subscription.png   callEvents on X, showing the live DISCONNECT of a simulated call
+//   console-bindings.png        the console's bindings, as an operator
+//   console-live-calls.png      live calls: finished ones and one in progress
+//   console-call-records.png    CDRs with outcome, duration and a recording playing
+//   console-numbers.png         X numbers with their live panels (calls per 5 minutes, answer rate, hang-up causes)
+//   console-viewer.png          the same bindings as a viewer: numbers masked, no control that changes anything
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { testConfig } from "../src/shared/config.js";
+import { DEFAULT_RECORDINGS, TEST_API_KEYS, testConfig } from "../src/shared/config.js";
+import { openConsole } from "../test/support/console-browser.js";
+import { seedBindings, seedFinishedCalls } from "../test/support/console-scenario.js";
 import { startGateway } from "../test/support/gateway.js";
 import { openGraphiQL, showCreatedBinding, showLiveCallEvent } from "../test/support/graphiql-browser.js";
 
 const outDir = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
 mkdirSync(outDir, { recursive: true });
+const written: string[] = [];
 
-// Development keys on a loopback host: GraphiQL opens with the operator's key in place.
-const gw = await startGateway({ auth: { ...testConfig().auth, devKeys: true } });
-try {
-  const graphiql = await openGraphiQL(gw.gateway.graphqlUrl);
+async function graphiqlScreens(): Promise<void> {
+  // Development keys on a loopback host: GraphiQL opens with the operator's key in place.
+  const gw = await startGateway({ auth: { ...testConfig().auth, devKeys: true } });
   try {
-    const binding = await showCreatedBinding(graphiql);
-    await graphiql.screenshot(`${outDir}graphiql-query.png`);
-    await showLiveCallEvent(graphiql, {
-      gateway: gw.gateway,
-      simulator: gw.gateway.simulator!,
-      extendNum: binding.extendNum,
-    });
-    await graphiql.screenshot(`${outDir}graphiql-subscription.png`);
-    graphiql.assertNoForeignRequests();
+    const graphiql = await openGraphiQL(gw.gateway.graphqlUrl);
+    try {
+      const binding = await showCreatedBinding(graphiql);
+      await graphiql.screenshot(`${outDir}graphiql-query.png`);
+      await showLiveCallEvent(graphiql, {
+        gateway: gw.gateway,
+        simulator: gw.gateway.simulator!,
+        extendNum: binding.extendNum,
+      });
+      await graphiql.screenshot(`${outDir}graphiql-subscription.png`);
+      graphiql.assertNoForeignRequests();
+      written.push("graphiql-query.png", "graphiql-subscription.png");
+    } finally {
+      await graphiql.close();
+    }
   } finally {
-    await graphiql.close();
+    await gw.stop();
   }
-} finally {
-  await gw.stop();
 }
-console.log(`Wrote graphiql-query.png and graphiql-subscription.png to ${outDir}`);
+
+async function consoleScreens(): Promise<void> {
+  const gw = await startGateway({ recordings: { ...DEFAULT_RECORDINGS, archive: true } });
+  const simulator = gw.gateway.simulator!;
+  const browser = await openConsole(gw.gateway.url, { viewport: { width: 1440, height: 900 } });
+  try {
+    const bindings = await seedBindings(gw);
+    await seedFinishedCalls(simulator, bindings);
+    await browser.signIn(TEST_API_KEYS.operator);
+    const { page } = browser;
+
+    await browser.open("bindings");
+    await page.getByRole("table").locator("tbody tr").first().waitFor();
+    await browser.screenshot(`${outDir}console-bindings.png`);
+    written.push("console-bindings.png");
+  } finally {
+    await browser.close();
+    await gw.stop();
+  }
+}
+
+await graphiqlScreens();
+await consoleScreens();
+console.log(`Wrote ${written.join(", ")} to ${outDir}`);
