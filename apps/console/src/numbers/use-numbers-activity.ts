@@ -59,7 +59,7 @@ export function useNumbersActivity(): NumbersActivity {
       REFETCH_THROTTLE_MS,
     );
     refetch.current = throttled;
-    const timer = setInterval(() => throttled.trigger(), WINDOW_REFRESH_MS);
+    const timer = setInterval(() => throttled.call(), WINDOW_REFRESH_MS);
     return () => {
       clearInterval(timer);
       throttled.cancel();
@@ -81,21 +81,21 @@ export function useNumbersActivity(): NumbersActivity {
         listedRef.current ?? [],
         new Map([[fields.number, fields]]),
       );
-      if (listedRef.current && (unlisted.length > 0 || ambiguous.length > 0)) refetch.current?.trigger();
+      if (listedRef.current && (unlisted.length > 0 || ambiguous.length > 0)) refetch.current?.call();
     },
   });
   const callFeed = useResumableFeed(CallChangesFeed, {
     itemOf: (data) => data.callSessionUpdates,
     cursorOf: (update) => update.cursor,
     storedAtOf: (update) => storedAt(update.session.updatedAt),
-    onItem: () => refetch.current?.trigger(),
+    onItem: () => refetch.current?.call(),
   });
 
   // Calls that changed between the first answer and the feed's start are in no answer and no item: once the feed
   // is live, the panels are fetched once more.
   const callFeedLive = callFeed.status.state === "live";
   useEffect(() => {
-    if (callFeedLive) refetch.current?.trigger();
+    if (callFeedLive) refetch.current?.call();
   }, [callFeedLive]);
 
   const numbers = useMemo(
