@@ -133,4 +133,19 @@ describe("a resumable feed", () => {
     expect(f.statuses.length).toBe(count);
     expect(f.items).toEqual([]);
   });
+
+  it("is live at once when it joins a socket that is open already (graphql-ws tells connected once per socket)", () => {
+    const t = graphqlWsLikeTransport();
+    const statuses: FeedStatus[] = [];
+    startResumableFeed({
+      transport: t.transport,
+      query: "subscription { feed { cursor } }",
+      itemOf: () => undefined,
+      cursorOf: () => "",
+      onItem: () => {},
+      onStatus: (status) => statuses.push(status),
+      socketOpen: true,
+    });
+    expect(statuses.at(-1)?.state).toBe("live");
+  });
 });

@@ -91,6 +91,11 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
           return;
         }
         if (!connectedOnce) return;
+        // 1000: graphql-ws closed an idle socket itself (no subscription left); the next one opens it again.
+        if (closeCodeOf(event) === 1000) {
+          socketStatus.update({ state: "idle" });
+          return;
+        }
         const close = event as { code?: number; reason?: string };
         socketStatus.update({
           state: "reconnecting",

@@ -14,7 +14,7 @@ export function SocketIndicator() {
         ? "Reconnecting…"
         : status.state === "connecting"
           ? "Connecting…"
-          : "Not connected";
+          : "Idle";
   const title =
     status.lastDropAt !== undefined
       ? `Last drop at ${formatTime(new Date(status.lastDropAt).toISOString())}: ${status.lastDropReason ?? "connection lost"}`

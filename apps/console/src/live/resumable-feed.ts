@@ -62,6 +62,9 @@ export interface ResumableFeedOptions<T> {
   storedAtOf?(item: T): number | undefined;
   onItem(item: T): void;
   onStatus(status: FeedStatus): void;
+  /** Whether the socket is open already: graphql-ws tells `connected` once per socket, so a feed that joins an
+   * open one is live as soon as it subscribes. @default false */
+  socketOpen?: boolean;
   /** The clock. @default Date.now */
   now?: () => number;
 }
@@ -158,6 +161,7 @@ export function startResumableFeed<T>(options: ResumableFeedOptions<T>): Resumab
     },
   });
   subscribed = true;
+  if (options.socketOpen && status.state === "connecting") setStatus({ state: "live" });
 
   return {
     stop() {

@@ -60,6 +60,7 @@ export function useResumableFeed<Data, T>(
       storedAtOf: (item) => latest.current.storedAtOf?.(item),
       onItem: (item) => latest.current.onItem(item),
       onStatus: setStatus,
+      socketOpen: client.socketStatus.get().state === "connected",
     });
     return () => feed.stop();
   }, [client, query, variablesKey, enabled, generation]);
