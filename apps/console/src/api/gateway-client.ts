@@ -62,7 +62,9 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const origin = options.origin ?? window.location.origin;
   const authorization = `Bearer ${options.credential}`;
   const socketStatus = new SocketStatusStore();
-  let connectedOnce = false;
+  // Whether the socket last closed by dropping (not graphql-ws closing an idle one): the next connection is then a
+  // reconnection.
+  let dropped = false;
   const ws = createWsClient({
     url: webSocketUrl(origin),
     connectionParams: { authorization },
@@ -74,14 +76,11 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     shouldRetry: (event) => closeCodeOf(event) !== FORBIDDEN_CLOSE_CODE,
     keepAlive: 10_000,
     on: {
-      connecting: () => socketStatus.update({ state: connectedOnce ? "reconnecting" : "connecting" }),
+      connecting: () => socketStatus.update({ state: dropped ? "reconnecting" : "connecting" }),
       connected: () => {
         const status = socketStatus.get();
-        socketStatus.update({
-          state: "connected",
-          reconnects: connectedOnce ? status.reconnects + 1 : status.reconnects,
-        });
-        connectedOnce = true;
+        socketStatus.update({ state: "connected", reconnects: status.reconnects + (dropped ? 1 : 0) });
+        dropped = false;
       },
       closed: (event) => {
         // The gateway closes with 4403 when the credential is refused or expires (a JWT's exp): sign in again.
@@ -90,12 +89,14 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
           options.onUnauthorized?.(reason || "the gateway no longer accepts the credential.");
           return;
         }
-        if (!connectedOnce) return;
         // 1000: graphql-ws closed an idle socket itself (no subscription left); the next one opens it again.
         if (closeCodeOf(event) === 1000) {
           socketStatus.update({ state: "idle" });
           return;
         }
+        // A failed attempt to reconnect closes again: the drop is the first close.
+        if (dropped) return;
+        dropped = true;
         const close = event as { code?: number; reason?: string };
         socketStatus.update({
           state: "reconnecting",
