@@ -3,6 +3,7 @@
 // machine and the page logs no error (a CSP violation would be one). Needs /usr/bin/chromium (skips without it,
 // except under CI=true).
 import { existsSync } from "node:fs";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_API_KEYS } from "../src/shared/config.js";
 import { type ConsoleBrowser, openConsole } from "./support/console-browser.js";
@@ -59,5 +60,40 @@ describe.skipIf(!runBrowser)("signing in to the console", () => {
     expect(browser.foreignRequests()).toEqual([]);
     // The wrong key's 401 is the only error the browser reports (as a failed resource load).
     expect(browser.pageErrors.filter((error) => !error.includes("401"))).toEqual([]);
+  });
+});
+
+describe.skipIf(!runBrowser)("signing in to the console with a JWT", () => {
+  const secret = "a-secret-of-at-least-thirty-two-chars!";
+  let gw: TestGateway;
+  let browser: ConsoleBrowser;
+  const token = (role: string, expiresAt: number) =>
+    new SignJWT({ role })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("alice@example.com")
+      .setExpirationTime(Math.floor(expiresAt / 1000))
+      .sign(new TextEncoder().encode(secret));
+
+  beforeAll(async () => {
+    gw = await startGateway({
+      auth: { apiKeys: [], jwt: { secret, roleClaim: "role" }, devKeys: false, corsOrigins: [] },
+    });
+    browser = await openConsole(gw.gateway.url);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.stop();
+  });
+
+  it("takes the role from the token, and returns to sign-in with the reason when the token expires", async () => {
+    const { page } = browser;
+    await browser.signIn(await token("operator", Date.now() + 6_000));
+    expect(await page.getByTestId("role").textContent()).toBe("operator");
+    expect(await page.getByTestId("signed-in-as").textContent()).toContain("alice@example.com");
+    // The bindings page holds a socket (bindingChanges): the gateway closes it (4403) when the token expires, and
+    // the console says so.
+    await page.getByLabel("API key or JWT").waitFor({ timeout: 20_000 });
+    expect(await page.getByRole("alert").textContent()).toMatch(/Sign in again: .*expired/i);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 });
