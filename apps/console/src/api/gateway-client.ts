@@ -2,7 +2,7 @@
 // graphql-ws on the same origin, both carrying the credential (the gateway serves the console itself: no CORS).
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from "@urql/core";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
-import { SocketStatusStore } from "./socket-status.js";
+import { SocketStatusStore, trackSocket } from "./socket-status.js";
 
 /** The urql client, its WebSocket client and the socket's status, for one credential. */
 export interface GatewayClient {
@@ -62,37 +62,20 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const origin = options.origin ?? window.location.origin;
   const authorization = `Bearer ${options.credential}`;
   const socketStatus = new SocketStatusStore();
-  let connectedOnce = false;
   const ws = createWsClient({
     url: webSocketUrl(origin),
     connectionParams: { authorization },
     lazy: true,
+    // Kept open a moment after the last subscription ends, so that a page switch or a new filter reuses the socket:
+    // closed at once, a subscription made meanwhile would wait for graphql-ws's retry (1–4 s) on a new one.
+    lazyCloseTimeout: 2_000,
     // Subscriptions that must not miss anything resume from their own cursor (see live feeds); a retry here only
     // brings the socket back.
     retryAttempts: Number.POSITIVE_INFINITY,
     // A refused credential (4403) stays refused: signing in again is the way back.
     shouldRetry: (event) => closeCodeOf(event) !== FORBIDDEN_CLOSE_CODE,
     keepAlive: 10_000,
-    on: {
-      connecting: () => socketStatus.update({ state: connectedOnce ? "reconnecting" : "connecting" }),
-      connected: () => {
-        const status = socketStatus.get();
-        socketStatus.update({
-          state: "connected",
-          reconnects: connectedOnce ? status.reconnects + 1 : status.reconnects,
-        });
-        connectedOnce = true;
-      },
-      closed: (event) => {
-        if (!connectedOnce) return;
-        const close = event as { code?: number; reason?: string };
-        socketStatus.update({
-          state: "reconnecting",
-          lastDropAt: Date.now(),
-          lastDropReason: close.reason || (close.code ? `closed with code ${close.code}` : "connection lost"),
-        });
-      },
-    },
+    on: trackSocket(socketStatus),
   });
   const urql = new Client({
     url: `${origin}/graphql`,

@@ -14,11 +14,13 @@ export function SocketIndicator() {
         ? "Reconnecting…"
         : status.state === "connecting"
           ? "Connecting…"
-          : "Not connected";
+          : "Idle";
   const title =
-    status.lastDropAt !== undefined
-      ? `Last drop at ${formatTime(new Date(status.lastDropAt).toISOString())}: ${status.lastDropReason ?? "connection lost"}`
-      : undefined;
+    status.state === "idle"
+      ? "No live connection: the console opens one when a page shows live data."
+      : status.lastDropAt !== undefined
+        ? `Last drop at ${formatTime(new Date(status.lastDropAt).toISOString())}: ${status.lastDropReason ?? "connection lost"}`
+        : undefined;
   return (
     <output className={`socket socket-${status.state}`} data-testid="socket-status" title={title}>
       {label}

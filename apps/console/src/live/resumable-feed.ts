@@ -15,6 +15,11 @@ export interface FeedTransport {
     listener: (socket: unknown, payload: unknown, wasRetry: boolean) => void,
   ): () => void;
   on(event: "closed", listener: (event: unknown) => void): () => void;
+  /**
+   * Whether the socket is up right now. A feed started on a socket already connected (another feed opened it)
+   * hears no `connected`: without this it would say "connecting" until its first item.
+   */
+  isConnected?(): boolean;
 }
 
 /** One resumption after a drop. */
@@ -158,6 +163,7 @@ export function startResumableFeed<T>(options: ResumableFeedOptions<T>): Resumab
     },
   });
   subscribed = true;
+  if (status.state === "connecting" && options.transport.isConnected?.()) setStatus({ state: "live" });
 
   return {
     stop() {
