@@ -4,7 +4,7 @@
 // viewer sees masked numbers and nothing that changes anything. Nothing leaves the machine, the page logs no error.
 // Needs /usr/bin/chromium (skips without it, except under CI=true).
 import { existsSync } from "node:fs";
-import type { Locator, WebSocketRoute } from "playwright-core";
+import type { Locator, Route, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_API_KEYS } from "../src/shared/config.js";
 import { type ConsoleBrowser, openConsole } from "./support/console-browser.js";
@@ -343,6 +343,33 @@ describe.skipIf(!runBrowser)("the console's Live calls page", () => {
       "ANSWER",
       "DISCONNECT",
     ]);
+  }, 60_000);
+
+  it("shows the gateway's message when the calls cannot be loaded", async () => {
+    const { page } = browser;
+    const message = "Query cost 9999 exceeds the limit 5000 (test)";
+    // Only the page's first query of calls is refused; everything else reaches the gateway.
+    const refuse = async (route: Route) => {
+      const body = route.request().postDataJSON() as { operationName?: string } | null;
+      if (body?.operationName !== "LiveCalls") return route.fallback();
+      return route.fulfill({
+        status: 200,
+        contentType: "application/json",
+        body: JSON.stringify({ errors: [{ message }] }),
+      });
+    };
+    await page.route("**/graphql", refuse);
+    try {
+      await browser.open("bindings");
+      await browser.open("calls");
+      await expect
+        .poll(() => page.getByRole("alert").textContent(), { timeout: 20_000 })
+        .toBe(`The calls could not be loaded: ${message}`);
+      expect(await page.getByText("Loading calls…").count()).toBe(0);
+      expect(await page.getByText(/^No calls/).count()).toBe(0);
+    } finally {
+      await page.unroute("**/graphql", refuse);
+    }
   }, 60_000);
 
   it("made no request beyond the gateway and logged no error", () => {

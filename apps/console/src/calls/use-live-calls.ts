@@ -25,7 +25,7 @@ const QUERY_FALLBACK_MS = 3_000;
 export interface LiveCallsView {
   /** Newest first. */
   calls: LiveCall[];
-  /** The event feed (its banner speaks for the page). */
+  /** The event feed (its banner speaks for the page); starting it again also asks for the newest calls again. */
   events: ResumableFeedState;
   /** The session-update feed (CDRs: BILLED, outcomes). */
   updates: ResumableFeedState;
@@ -55,7 +55,8 @@ export function useLiveCalls(virtualNum: string | undefined): LiveCallsView {
     variables,
     itemOf: (data) => data?.callSessionUpdates,
     cursorOf: (item) => item.cursor,
-    storedAtOf: (item) => Date.parse(item.session.updatedAt),
+    // No storedAtOf: an update carries no time of its own (updatedAt is the call's), and this feed's banner only
+    // shows when it stopped; the event feed's tells what a resumption caught up.
     onItem: (item) => dispatch({ type: "session", session: item.session }),
   });
 
@@ -67,7 +68,7 @@ export function useLiveCalls(virtualNum: string | undefined): LiveCallsView {
     return () => clearTimeout(timer);
   }, []);
   const queryVariables = useMemo(() => ({ first: INITIAL_CALLS, filter }), [filter]);
-  const [initial] = useQuery({
+  const [initial, refetch] = useQuery({
     query: LiveCallsQuery,
     variables: queryVariables,
     pause: !(feedsRunning || waitedEnough),
@@ -84,10 +85,19 @@ export function useLiveCalls(virtualNum: string | undefined): LiveCallsView {
     [],
   );
 
+  // A feed started again from now skips what was stored while it was stopped: the newest calls are asked again.
+  const restartWithPage = (feed: ResumableFeedState): ResumableFeedState => ({
+    status: feed.status,
+    restart: () => {
+      feed.restart();
+      refetch({ requestPolicy: "network-only" });
+    },
+  });
+
   return {
     calls: useMemo(() => listLiveCalls(state), [state]),
-    events,
-    updates,
+    events: restartWithPage(events),
+    updates: restartWithPage(updates),
     initial: {
       loaded: initial.data !== undefined,
       fetching: initial.fetching || (!initial.data && !initial.error),

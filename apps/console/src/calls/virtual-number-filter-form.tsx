@@ -38,7 +38,7 @@ export function VirtualNumberFilterForm(props: {
           id={`${id}-x`}
           value={text}
           onChange={(event) => setText(event.target.value)}
-          placeholder="Every X (e.g. +8617000000001)"
+          placeholder="All X numbers"
           list={numbers.length > 0 ? `${id}-known` : undefined}
           inputMode="tel"
           autoComplete="off"
