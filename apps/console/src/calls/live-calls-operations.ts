@@ -1,7 +1,7 @@
 // The Live calls page's operations. The call's fields are one fragment, read the same way from the initial page,
 // the session-update feed and the event feed (an event carries its call as the gateway folded it), so every source
 // merges into the same shape (live-calls-fold.ts).
-import { graphql, type ResultOf } from "../graphql.js";
+import { graphql } from "../graphql.js";
 
 /** A call's fields as the Live calls page shows them. Unmasked: the fold reads it straight from each result. */
 export const LiveCallFields = graphql(`
@@ -124,8 +124,3 @@ export const KnownVirtualNumbersQuery = graphql(`
     }
   }
 `);
-
-/** One event as the event feed delivers it. */
-export type LiveCallEventItem = ResultOf<typeof LiveCallEventsSubscription>["callEvents"];
-/** One update as the session-update feed delivers it. */
-export type LiveCallUpdateItem = ResultOf<typeof LiveCallUpdatesSubscription>["callSessionUpdates"];
