@@ -123,6 +123,26 @@ describe("a resumable feed", () => {
     expect(f.last().state).toBe("failed");
   });
 
+  it("goes live at once on a socket another feed already connected, and still counts a later drop", () => {
+    const t = graphqlWsLikeTransport();
+    const clock = { now: 1_000 };
+    const f = start({ ...t, transport: { ...t.transport, isConnected: () => true } }, clock);
+    expect(f.last()).toMatchObject({ state: "live", resumes: 0 });
+    expect(f.last().lastResume).toBeUndefined();
+    t.push("c1", 900);
+    clock.now = 2_000;
+    t.dropAndReconnect();
+    expect(f.last()).toMatchObject({ state: "live", resumes: 1, lastResume: { at: 2_000, after: "c1" } });
+  });
+
+  it("waits for the connection on a socket not up yet", () => {
+    const t = graphqlWsLikeTransport();
+    const f = start({ ...t, transport: { ...t.transport, isConnected: () => false } }, { now: 0 });
+    expect(f.last()?.state ?? "connecting").toBe("connecting");
+    t.connect(false);
+    expect(f.last().state).toBe("live");
+  });
+
   it("reports nothing after stop", () => {
     const t = graphqlWsLikeTransport();
     const f = start(t, { now: 0 });
@@ -133,19 +153,6 @@ describe("a resumable feed", () => {
     expect(f.statuses.length).toBe(count);
     expect(f.items).toEqual([]);
   });
-
-  it("is live at once when it joins a socket that is open already (graphql-ws tells connected once per socket)", () => {
-    const t = graphqlWsLikeTransport();
-    const statuses: FeedStatus[] = [];
-    startResumableFeed({
-      transport: t.transport,
-      query: "subscription { feed { cursor } }",
-      itemOf: () => undefined,
-      cursorOf: () => "",
-      onItem: () => {},
-      onStatus: (status) => statuses.push(status),
-      socketOpen: true,
-    });
     expect(statuses.at(-1)?.state).toBe("live");
   });
 });

@@ -2,7 +2,7 @@
 // graphql-ws on the same origin, both carrying the credential (the gateway serves the console itself: no CORS).
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from "@urql/core";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
-import { SocketStatusStore } from "./socket-status.js";
+import { SocketStatusStore, trackSocket } from "./socket-status.js";
 
 /** The urql client, its WebSocket client and the socket's status, for one credential. */
 export interface GatewayClient {
@@ -62,13 +62,14 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const origin = options.origin ?? window.location.origin;
   const authorization = `Bearer ${options.credential}`;
   const socketStatus = new SocketStatusStore();
-  // Whether the socket last closed by dropping (not graphql-ws closing an idle one): the next connection is then a
-  // reconnection.
-  let dropped = false;
+  const tracker = trackSocket(socketStatus);
   const ws = createWsClient({
     url: webSocketUrl(origin),
     connectionParams: { authorization },
     lazy: true,
+    // Kept open a moment after the last subscription ends, so that a page switch or a new filter reuses the socket:
+    // closed at once, a subscription made meanwhile would wait for graphql-ws's retry (1–4 s) on a new one.
+    lazyCloseTimeout: 2_000,
     // Subscriptions that must not miss anything resume from their own cursor (see live feeds); a retry here only
     // brings the socket back.
     retryAttempts: Number.POSITIVE_INFINITY,
@@ -76,12 +77,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     shouldRetry: (event) => closeCodeOf(event) !== FORBIDDEN_CLOSE_CODE,
     keepAlive: 10_000,
     on: {
-      connecting: () => socketStatus.update({ state: dropped ? "reconnecting" : "connecting" }),
-      connected: () => {
-        const status = socketStatus.get();
-        socketStatus.update({ state: "connected", reconnects: status.reconnects + (dropped ? 1 : 0) });
-        dropped = false;
-      },
+      ...tracker,
       closed: (event) => {
         // The gateway closes with 4403 when the credential is refused or expires (a JWT's exp): sign in again.
         if (closeCodeOf(event) === FORBIDDEN_CLOSE_CODE) {
@@ -89,20 +85,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
           options.onUnauthorized?.(reason || "the gateway no longer accepts the credential.");
           return;
         }
-        // 1000: graphql-ws closed an idle socket itself (no subscription left); the next one opens it again.
-        if (closeCodeOf(event) === 1000) {
-          socketStatus.update({ state: "idle" });
-          return;
-        }
-        // A failed attempt to reconnect closes again: the drop is the first close.
-        if (dropped) return;
-        dropped = true;
-        const close = event as { code?: number; reason?: string };
-        socketStatus.update({
-          state: "reconnecting",
-          lastDropAt: Date.now(),
-          lastDropReason: close.reason || (close.code ? `closed with code ${close.code}` : "connection lost"),
-        });
+        tracker.closed(event);
       },
     },
   });

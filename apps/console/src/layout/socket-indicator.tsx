@@ -16,9 +16,11 @@ export function SocketIndicator() {
           ? "Connecting…"
           : "Idle";
   const title =
-    status.lastDropAt !== undefined
-      ? `Last drop at ${formatTime(new Date(status.lastDropAt).toISOString())}: ${status.lastDropReason ?? "connection lost"}`
-      : undefined;
+    status.state === "idle"
+      ? "No live connection: the console opens one when a page shows live data."
+      : status.lastDropAt !== undefined
+        ? `Last drop at ${formatTime(new Date(status.lastDropAt).toISOString())}: ${status.lastDropReason ?? "connection lost"}`
+        : undefined;
   return (
     <output className={`socket socket-${status.state}`} data-testid="socket-status" title={title}>
       {label}

@@ -15,6 +15,11 @@ export interface FeedTransport {
     listener: (socket: unknown, payload: unknown, wasRetry: boolean) => void,
   ): () => void;
   on(event: "closed", listener: (event: unknown) => void): () => void;
+  /**
+   * Whether the socket is up right now. A feed started on a socket already connected (another feed opened it)
+   * hears no `connected`: without this it would say "connecting" until its first item.
+   */
+  isConnected?(): boolean;
 }
 
 /** One resumption after a drop. */
@@ -62,9 +67,6 @@ export interface ResumableFeedOptions<T> {
   storedAtOf?(item: T): number | undefined;
   onItem(item: T): void;
   onStatus(status: FeedStatus): void;
-  /** Whether the socket is open already: graphql-ws tells `connected` once per socket, so a feed that joins an
-   * open one is live as soon as it subscribes. @default false */
-  socketOpen?: boolean;
   /** The clock. @default Date.now */
   now?: () => number;
 }
@@ -161,7 +163,7 @@ export function startResumableFeed<T>(options: ResumableFeedOptions<T>): Resumab
     },
   });
   subscribed = true;
-  if (options.socketOpen && status.state === "connecting") setStatus({ state: "live" });
+  if (status.state === "connecting" && options.transport.isConnected?.()) setStatus({ state: "live" });
 
   return {
     stop() {

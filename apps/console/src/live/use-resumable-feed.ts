@@ -2,7 +2,7 @@ import { stringifyDocument } from "@urql/core";
 import type { TadaDocumentNode } from "gql.tada";
 import { useEffect, useRef, useState } from "react";
 import { useSession } from "../session/session.js";
-import { type FeedStatus, startResumableFeed } from "./resumable-feed.js";
+import { type FeedStatus, type FeedTransport, startResumableFeed } from "./resumable-feed.js";
 
 /** Options of {@link useResumableFeed}. */
 export interface UseResumableFeedOptions<Data, T> {
@@ -51,8 +51,13 @@ export function useResumableFeed<Data, T>(
   useEffect(() => {
     if (!enabled) return;
     setStatus(INITIAL);
+    const transport: FeedTransport = {
+      subscribe: (payload, sink) => client.ws.subscribe(payload, sink),
+      on: client.ws.on.bind(client.ws) as FeedTransport["on"],
+      isConnected: () => client.socketStatus.get().state === "connected",
+    };
     const feed = startResumableFeed<T>({
-      transport: client.ws,
+      transport,
       query,
       variables: JSON.parse(variablesKey) as Record<string, unknown>,
       itemOf: (data) => latest.current.itemOf(data as Data),
@@ -60,7 +65,6 @@ export function useResumableFeed<Data, T>(
       storedAtOf: (item) => latest.current.storedAtOf?.(item),
       onItem: (item) => latest.current.onItem(item),
       onStatus: setStatus,
-      socketOpen: client.socketStatus.get().state === "connected",
     });
     return () => feed.stop();
   }, [client, query, variablesKey, enabled, generation]);
