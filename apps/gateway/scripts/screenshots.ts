@@ -58,6 +58,47 @@ async function consoleScreens(): Promise<void> {
     await page.getByRole("table").locator("tbody tr").first().waitFor();
     await browser.screenshot(`${outDir}console-bindings.png`);
     written.push("console-bindings.png");
+
+    // Live calls: the finished ones, and one placed now, shown while it rings and then talks.
+    await browser.open("calls");
+    await page.getByTestId("feed-status").and(page.locator('[data-state="live"]')).first().waitFor();
+    const ringing = bindings[0]!;
+    await simulator.simulateCall({
+      caller: "+8613900000077",
+      virtualNum: ringing.virtualNum,
+      digits: ringing.extendNum,
+      talkSeconds: 600,
+    });
+    await simulator.clock.advance(15_000);
+    const liveRow = page.getByRole("table", { name: /^Calls/ }).getByRole("row", { name: /\+8613900000077/ });
+    await liveRow
+      .getByText(/answered|talking/i)
+      .first()
+      .waitFor();
+    const lastFinished = page.getByRole("button", { name: /^Show the events of the call from / }).nth(1);
+    await lastFinished.click();
+    await page.getByRole("table", { name: /^Events of the call from / }).waitFor();
+    await browser.screenshot(`${outDir}console-live-calls.png`);
+    written.push("console-live-calls.png");
+
+    await browser.open("numbers");
+    await page.locator("figure canvas").first().waitFor();
+    await page.waitForTimeout(500);
+    await browser.screenshot(`${outDir}console-numbers.png`);
+    written.push("console-numbers.png");
+
+    // The viewer: the same bindings, masked, without a control that changes anything.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await browser.signIn(TEST_API_KEYS.viewer);
+    await browser.open("bindings");
+    await page.getByRole("table").locator("tbody tr").first().waitFor();
+    await browser.screenshot(`${outDir}console-viewer.png`);
+    written.push("console-viewer.png");
+    if (browser.pageErrors.length > 0)
+      throw new Error(`the console logged errors: ${browser.pageErrors.join("; ")}`);
+    if (browser.foreignRequests().length > 0) {
+      throw new Error(`the console requested other hosts: ${browser.foreignRequests().join(", ")}`);
+    }
   } finally {
     await browser.close();
     await gw.stop();
