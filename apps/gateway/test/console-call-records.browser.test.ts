@@ -247,6 +247,8 @@ describe.skipIf(!runBrowser)("the Call records page", () => {
     await page.getByLabel("From").fill(local(start));
     await page.getByLabel("To").fill(local(end));
     await expect.poll(() => new URL(page.url()).searchParams.get("to")).not.toBeNull();
+    // The feed restarted with the new filters on the socket already open: live, not "connecting" forever.
+    await expect.poll(() => page.getByTestId("feed-status").getAttribute("data-state")).toBe("live");
     await row(icid).waitFor();
     const [download] = await Promise.all([
       page.waitForEvent("download"),
