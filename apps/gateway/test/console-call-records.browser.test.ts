@@ -210,6 +210,36 @@ describe.skipIf(!runBrowser)("the Call records page", () => {
     expect(expiresOf(responses[0]!.url)).toBeGreaterThan(earlier);
   }, 60_000);
 
+  it("replaces a fresh link the gateway refuses (the audio element errors) once, and plays", async () => {
+    const { page } = browser;
+    await row(icid).getByRole("button", { name: "Close player" }).click();
+    // The next load of the recording is answered as an expired link is (a gateway clock ahead of the browser's).
+    let refused = 0;
+    await page.route("**/recordings/**", async (route) => {
+      if (refused++ > 0) return route.fallback();
+      await route.fulfill({
+        status: 403,
+        contentType: "application/json",
+        body: JSON.stringify({ error: "This recording link has expired" }),
+      });
+    });
+    try {
+      const operationsBefore = operations.length;
+      await row(icid)
+        .getByRole("button", { name: `Play recording of call ${icid}` })
+        .click();
+      await expect
+        .poll(async () => (await audioState()).readyState, { timeout: 20_000 })
+        .toBeGreaterThanOrEqual(1);
+      expect(refused).toBeGreaterThanOrEqual(2);
+      // The row's link had expired (a fresh one asked before playing), and the refused one was replaced.
+      expect(operations.slice(operationsBefore).filter((name) => name === "CallRecordLink")).toHaveLength(2);
+      expect(await row(icid).getByRole("alert").count()).toBe(0);
+    } finally {
+      await page.unroute("**/recordings/**");
+    }
+  }, 60_000);
+
   it("shows a failed archive with its reason and next attempt, and an operator retries it", async () => {
     control.mode = "fail";
     const failedIcid = await placeCall(15);
@@ -237,6 +267,13 @@ describe.skipIf(!runBrowser)("the Call records page", () => {
     await expect.poll(() => page.getByText("“From” must be before “To”").count()).toBe(1);
     expect(await page.getByLabel("From").getAttribute("aria-invalid")).toBe("true");
     expect(new URL(page.url()).searchParams.get("to")).toBeNull();
+
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.getByLabel("Outcome").selectOption("UNANSWERED");
+    await expect.poll(() => page.getByText("No call records match these filters.").count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get("outcome")).toBe("UNANSWERED");
+    await page.getByLabel("Outcome").selectOption("ANSWERED");
+    await row(icid).waitFor();
 
     // A range around the calls (the simulator's clock, not the test's) exports them.
     await page.getByRole("button", { name: "Clear filters" }).click();
@@ -279,7 +316,8 @@ describe.skipIf(!runBrowser)("the Call records page", () => {
 
   it("made no request beyond the gateway and logged no error", () => {
     expect(browser.foreignRequests()).toEqual([]);
-    // The export refused for want of a range is the one error the browser reports (a failed resource load).
-    expect(browser.pageErrors.filter((error) => !error.includes("400"))).toEqual([]);
+    // The export refused for want of a range and the link refused on purpose are the only errors the browser
+    // reports (failed resource loads).
+    expect(browser.pageErrors.filter((error) => !/\b(400|403)\b/.test(error))).toEqual([]);
   });
 });

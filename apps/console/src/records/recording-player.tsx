@@ -17,6 +17,9 @@ class RecordingLinkError extends Error {
 export function RecordingPlayer(props: { icid: string; link: { url: string; expiresAt: string } }) {
   const { client } = useSession();
   const [src, setSrc] = useState<string>();
+  // Each load gets a new <audio> element: a renewed link can be the very same URL (links asked within the
+  // same second are identical), and an element that failed does not load its src again by itself.
+  const [loads, setLoads] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const renewed = useRef(false);
@@ -36,11 +39,13 @@ export function RecordingPlayer(props: { icid: string; link: { url: string; expi
     setError(undefined);
     if (!renew && linkIsFresh(props.link, Date.now())) {
       setSrc(props.link.url);
+      setLoads((n) => n + 1);
       return;
     }
     setBusy(true);
     try {
       setSrc(await freshLink());
+      setLoads((n) => n + 1);
     } catch (caught) {
       setSrc(undefined);
       setError(caught instanceof Error ? caught.message : String(caught));
@@ -71,7 +76,7 @@ export function RecordingPlayer(props: { icid: string; link: { url: string; expi
         <>
           {/* biome-ignore lint/a11y/useMediaCaption: a phone call's recording has no captions to offer. */}
           <audio
-            key={src}
+            key={loads}
             src={src}
             controls
             autoPlay
