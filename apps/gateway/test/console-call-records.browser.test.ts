@@ -14,6 +14,7 @@ import { type RecordingStorage, RecordingStorageError } from "../src/recordings/
 import { DEFAULT_RECORDINGS, TEST_API_KEYS } from "../src/shared/config.js";
 import { type ConsoleBrowser, openConsole } from "./support/console-browser.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
+import { pushCdrs } from "./support/recordings.js";
 import { CHROMIUM_PATH } from "./support/graphiql-browser.js";
 
 const runBrowser = existsSync(CHROMIUM_PATH) || process.env.CI === "true";
@@ -312,6 +313,38 @@ describe.skipIf(!runBrowser)("the Call records page", () => {
     expect(await page.locator("audio").count()).toBe(0);
     expect(await page.getByRole("button", { name: "Retry archive" }).count()).toBe(0);
     expect(await page.getByRole("button", { name: /^Export/ }).count()).toBe(0);
+  }, 60_000);
+
+  it("pages 25 CDRs at a time, newest first, with the page in the URL", async () => {
+    const { page } = browser;
+    // 30 CDRs stored after the 2 calls placed above (newest first is the order they were stored in): pages of
+    // 25 and 7.
+    await pushCdrs(
+      gw.gateway,
+      Array.from({ length: 30 }, (_, i) => `paged-${String(i).padStart(2, "0")}`),
+    );
+    await page.reload();
+    const rows = page.locator("tbody tr");
+    await expect.poll(() => rows.count()).toBe(25);
+    const icids = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-icid") ?? ""));
+    expect((await icids()).every((id) => id.startsWith("paged-"))).toBe(true);
+    expect(await page.getByRole("button", { name: "Newest" }).isDisabled()).toBe(true);
+
+    await page.getByRole("button", { name: "Older →" }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("after")).not.toBeNull();
+    await row(icid).waitFor();
+    expect(await rows.count()).toBe(7);
+    expect((await icids()).filter((id) => id.startsWith("paged-"))).toHaveLength(5);
+    expect(await page.getByRole("button", { name: "Older →" }).isDisabled()).toBe(true);
+    expect(await page.getByText("New records appear live on the first page.").count()).toBe(1);
+
+    await page.getByRole("button", { name: "← Newer" }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("before")).not.toBeNull();
+    await expect.poll(() => row(icid).count()).toBe(0);
+    expect(await rows.count()).toBe(25);
+    await page.getByRole("button", { name: "Newest" }).click();
+    await expect.poll(() => new URL(page.url()).search).toBe("");
+    await expect.poll(() => page.getByTestId("feed-status").getAttribute("data-state")).toBe("live");
   }, 60_000);
 
   it("made no request beyond the gateway and logged no error", () => {
