@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   feedFilter,
+  filterableNumbers,
   formatRecordsView,
   fromLocalInput,
   isFirstPage,
@@ -90,5 +91,12 @@ describe("the time range inputs", () => {
     expect(rangeError("2026-06-01T10:00", "2026-06-01T10:00")).toMatch(/before/);
     expect(rangeError("2026-06-01T11:00", "2026-06-01T10:00")).toMatch(/before/);
     expect(rangeError("garbage", "")).toMatch(/not a date/);
+  });
+});
+
+describe("the X filter", () => {
+  it("offers only whole numbers: a masked one would match nothing", () => {
+    expect(filterableNumbers(["+8617000000001", "+86170****0002"])).toEqual(["+8617000000001"]);
+    expect(filterableNumbers(["+86170****0001"])).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useQuery } from "urql";
 import { VirtualNumbersQuery } from "./call-record-operations.js";
 import {
+  filterableNumbers,
   fromLocalInput,
   OUTCOMES,
   type Outcome,
@@ -41,27 +42,34 @@ export function RecordsFilters(props: { view: RecordsView; onChange(change: Part
     if (rangeError(from, to) === undefined) onChange({ from: fromLocalInput(from), to: fromLocalInput(to) });
   }
 
-  const xs = numbers.data?.virtualNumbers.map((n) => n.number) ?? [];
+  const known = numbers.data?.virtualNumbers.map((n) => n.number) ?? [];
+  const xs = filterableNumbers(known);
   if (view.virtualNum && !xs.includes(view.virtualNum)) xs.unshift(view.virtualNum);
+  // A viewer is given X numbers masked: there is nothing to filter by.
+  const masked = xs.length === 0 && known.length > 0;
 
   return (
     <form className="records-filters panel" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-      <div>
-        <label htmlFor="records-x">X number</label>
-        <select
-          id="records-x"
-          value={view.virtualNum ?? ""}
-          onChange={(e) => onChange({ virtualNum: e.target.value || undefined })}
-        >
-          <option value="">All</option>
-          {xs.map((x) => (
-            <option key={x} value={x}>
-              {x}
-            </option>
-          ))}
-        </select>
-        {numbers.error && <span className="error small">X numbers unavailable: {numbers.error.message}</span>}
-      </div>
+      {!masked && (
+        <div>
+          <label htmlFor="records-x">X number</label>
+          <select
+            id="records-x"
+            value={view.virtualNum ?? ""}
+            onChange={(e) => onChange({ virtualNum: e.target.value || undefined })}
+          >
+            <option value="">All</option>
+            {xs.map((x) => (
+              <option key={x} value={x}>
+                {x}
+              </option>
+            ))}
+          </select>
+          {numbers.error && (
+            <span className="error small">X numbers unavailable: {numbers.error.message}</span>
+          )}
+        </div>
+      )}
       <div>
         <label htmlFor="records-outcome">Outcome</label>
         <select

@@ -139,3 +139,11 @@ export function rangeError(fromInput: string, toInput: string): string | undefin
   if (from && to && from >= to) return "“From” must be before “To”: the range is [from, to).";
   return undefined;
 }
+
+/**
+ * The X numbers a filter can offer: a masked one (a viewer's `+86170****0001`) would match no CDR, since the
+ * gateway filters by the whole number.
+ */
+export function filterableNumbers(numbers: readonly string[]): string[] {
+  return numbers.filter((number) => !number.includes("*"));
+}
