@@ -5,6 +5,7 @@ import { useSearchParams } from "wouter";
 import { FeedStatusBanner } from "../live/feed-status-banner.js";
 import { useResumableFeed } from "../live/use-resumable-feed.js";
 import { useSession } from "../session/session.js";
+import { combinedErrorMessage } from "../ui/combined-error-message.js";
 import {
   CallRecordAddedSubscription,
   type CallRecordRowData,
@@ -107,7 +108,7 @@ export function CallRecordsPage() {
       )}
       {result.error && (
         <p role="alert" className="error">
-          {result.error.message}
+          {combinedErrorMessage(result.error)}
         </p>
       )}
       {result.fetching && !connection ? (

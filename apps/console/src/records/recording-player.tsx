@@ -1,5 +1,6 @@
 import { useRef, useState } from "react";
 import { useSession } from "../session/session.js";
+import { combinedErrorMessage } from "../ui/combined-error-message.js";
 import { CallRecordLinkQuery } from "./call-record-operations.js";
 import { linkIsFresh } from "./recording-freshness.js";
 
@@ -28,7 +29,7 @@ export function RecordingPlayer(props: { icid: string; link: { url: string; expi
     const result = await client.urql
       .query(CallRecordLinkQuery, { icid: props.icid }, { requestPolicy: "network-only" })
       .toPromise();
-    if (result.error) throw new RecordingLinkError(result.error.message);
+    if (result.error) throw new RecordingLinkError(combinedErrorMessage(result.error));
     const link = result.data?.callRecord?.recording.url;
     if (!link)
       throw new RecordingLinkError("The gateway gave no link to this recording (is it still archived?).");

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { useQuery } from "urql";
+import { combinedErrorMessage } from "../ui/combined-error-message.js";
 import { VirtualNumbersQuery } from "./call-record-operations.js";
 import {
   filterableNumbers,
@@ -66,7 +67,7 @@ export function RecordsFilters(props: { view: RecordsView; onChange(change: Part
             ))}
           </select>
           {numbers.error && (
-            <span className="error small">X numbers unavailable: {numbers.error.message}</span>
+            <span className="error small">X numbers unavailable: {combinedErrorMessage(numbers.error)}</span>
           )}
         </div>
       )}

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useMutation } from "urql";
+import { combinedErrorMessage } from "../ui/combined-error-message.js";
 import { RetryRecordingArchiveMutation } from "./call-record-operations.js";
 
 /** "Retry archive" for a FAILED or EXPIRED recording (operators); the gateway's refusal is shown as it says it. */
@@ -11,7 +12,7 @@ export function RetryArchiveButton(props: { icid: string; onRetried(): void }) {
     setError(undefined);
     const result = await retry({ icid: props.icid });
     if (result.error) {
-      setError(result.error.message);
+      setError(combinedErrorMessage(result.error));
       return;
     }
     const outcome = result.data?.retryRecordingArchive;
