@@ -10,6 +10,8 @@ import type { Viewer } from "./viewer-query.js";
 export interface Session {
   viewer: Viewer;
   client: GatewayClient;
+  /** The API key or JWT signed in with, for the gateway's plain HTTP routes (exports) that need the header. */
+  credential: string;
   /** Whether the signed-in role may do what `needed` allows. */
   can(needed: Role): boolean;
   signOut(): void;
@@ -40,8 +42,14 @@ export function SessionProvider(props: {
   );
   useEffect(() => () => client.dispose(), [client]);
   const session = useMemo<Session>(
-    () => ({ viewer, client, can: (needed) => roleIncludes(viewer.role, needed), signOut: onSignOut }),
-    [viewer, client, onSignOut],
+    () => ({
+      viewer,
+      client,
+      credential,
+      can: (needed) => roleIncludes(viewer.role, needed),
+      signOut: onSignOut,
+    }),
+    [viewer, client, credential, onSignOut],
   );
   return (
     <SessionContext.Provider value={session}>
