@@ -59,6 +59,15 @@ async function consoleScreens(): Promise<void> {
     await browser.screenshot(`${outDir}console-bindings.png`);
     written.push("console-bindings.png");
 
+    await browser.open("records");
+    // The archiver stores the answered calls' recordings; the page shows them without a reload.
+    const archived = page.locator('tr:has([data-testid="recording-state"][data-state="ARCHIVED"])').first();
+    await archived.waitFor({ timeout: 60_000 });
+    await archived.getByRole("button", { name: /^Play recording/ }).click();
+    await page.waitForFunction(() => (document.querySelector("audio")?.readyState ?? 0) >= 1);
+    await browser.screenshot(`${outDir}console-call-records.png`);
+    written.push("console-call-records.png");
+
     // Live calls: the finished ones, and one placed now, shown while it rings and then talks.
     await browser.open("calls");
     await page.getByTestId("feed-status").and(page.locator('[data-state="live"]')).first().waitFor();
