@@ -14,7 +14,7 @@ import { type RecordingStorage, RecordingStorageError } from "../src/recordings/
 import { DEFAULT_RECORDINGS, TEST_API_KEYS } from "../src/shared/config.js";
 import { type ConsoleBrowser, openConsole } from "./support/console-browser.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
-import { CHROMIUM_PATH } from "./support/graphiql-browser.js";
+import { CHROMIUM_PATH } from "./support/offline-chromium.js";
 import { pushCdrs } from "./support/recordings.js";
 
 const runBrowser = existsSync(CHROMIUM_PATH) || process.env.CI === "true";

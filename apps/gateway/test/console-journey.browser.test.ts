@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_RECORDINGS, TEST_API_KEYS } from "../src/shared/config.js";
 import { type ConsoleBrowser, openConsole } from "./support/console-browser.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
-import { CHROMIUM_PATH } from "./support/graphiql-browser.js";
+import { CHROMIUM_PATH } from "./support/offline-chromium.js";
 
 const runBrowser = existsSync(CHROMIUM_PATH) || process.env.CI === "true";
 if (!runBrowser) console.warn(`console browser test skipped: no Chromium at ${CHROMIUM_PATH}`);

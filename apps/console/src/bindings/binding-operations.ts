@@ -79,6 +79,43 @@ const CodeFields = graphql(`
   }
 `);
 
+/** A refusal of the platform, with the code table's meaning of its result code. */
+const PlatformErrorFields = graphql(
+  `
+    fragment PlatformErrorFields on PlatformError @_unmask {
+      message
+      resultcode
+      resultdesc
+      retryable
+      category
+      description {
+        ...CodeFields
+      }
+    }
+  `,
+  [CodeFields],
+);
+
+/** Input the gateway refused, field by field. */
+const ValidationErrorFields = graphql(`
+  fragment ValidationErrorFields on ValidationError @_unmask {
+    message
+    fields {
+      field
+      message
+    }
+  }
+`);
+
+/** No binding matched (the platform's code, when it answered one). */
+const NotFoundErrorFields = graphql(`
+  fragment NotFoundErrorFields on NotFoundError @_unmask {
+    message
+    resultcode
+    resultdesc
+  }
+`);
+
 /** createBinding, with every result it may answer. */
 export const CreateBindingMutation = graphql(
   `
@@ -90,23 +127,8 @@ export const CreateBindingMutation = graphql(
             ...BindingRowFields
           }
         }
-        ... on PlatformError {
-          message
-          resultcode
-          resultdesc
-          retryable
-          category
-          description {
-            ...CodeFields
-          }
-        }
-        ... on ValidationError {
-          message
-          fields {
-            field
-            message
-          }
-        }
+        ...PlatformErrorFields
+        ...ValidationErrorFields
         ... on VirtualNumberUnavailableError {
           message
           virtualNum
@@ -118,7 +140,7 @@ export const CreateBindingMutation = graphql(
       }
     }
   `,
-  [BindingRowFields, CodeFields],
+  [BindingRowFields, CodeFields, PlatformErrorFields, ValidationErrorFields],
 );
 
 /** updateBinding, with every result it may answer. */
@@ -132,32 +154,13 @@ export const UpdateBindingMutation = graphql(
             ...BindingRowFields
           }
         }
-        ... on PlatformError {
-          message
-          resultcode
-          resultdesc
-          retryable
-          category
-          description {
-            ...CodeFields
-          }
-        }
-        ... on ValidationError {
-          message
-          fields {
-            field
-            message
-          }
-        }
-        ... on NotFoundError {
-          message
-          resultcode
-          resultdesc
-        }
+        ...PlatformErrorFields
+        ...ValidationErrorFields
+        ...NotFoundErrorFields
       }
     }
   `,
-  [BindingRowFields, CodeFields],
+  [BindingRowFields, PlatformErrorFields, ValidationErrorFields, NotFoundErrorFields],
 );
 
 /** deleteBinding, with every result it may answer. */
@@ -172,30 +175,11 @@ export const DeleteBindingMutation = graphql(
             ...BindingRowFields
           }
         }
-        ... on PlatformError {
-          message
-          resultcode
-          resultdesc
-          retryable
-          category
-          description {
-            ...CodeFields
-          }
-        }
-        ... on ValidationError {
-          message
-          fields {
-            field
-            message
-          }
-        }
-        ... on NotFoundError {
-          message
-          resultcode
-          resultdesc
-        }
+        ...PlatformErrorFields
+        ...ValidationErrorFields
+        ...NotFoundErrorFields
       }
     }
   `,
-  [BindingRowFields, CodeFields],
+  [BindingRowFields, PlatformErrorFields, ValidationErrorFields, NotFoundErrorFields],
 );

@@ -11,6 +11,7 @@ import {
   type FieldErrors,
   type CreateBindingForm as Form,
 } from "./binding-validation.js";
+import { LifetimeInput } from "./lifetime-input.js";
 
 /** An X number to offer, with its status when the platform reported one that takes no new bindings. */
 export interface VirtualNumberOption {
@@ -134,17 +135,11 @@ export function CreateBindingForm(props: {
           error={errors.bindExpiredTime}
           hint="Empty or 0: never expires"
         >
-          <span className="with-unit">
-            <input {...text("bindExpiredTime")} inputMode="numeric" autoComplete="off" />
-            <select
-              aria-label="Lifetime unit"
-              value={form.timeUnit}
-              onChange={(e) => set("timeUnit", e.target.value as Form["timeUnit"])}
-            >
-              <option value="HOURS">hours</option>
-              <option value="MINUTES">minutes</option>
-            </select>
-          </span>
+          <LifetimeInput
+            input={text("bindExpiredTime")}
+            unit={form.timeUnit}
+            onUnitChange={(unit) => set("timeUnit", unit)}
+          />
         </Field>
         <Field
           id="create-userData"

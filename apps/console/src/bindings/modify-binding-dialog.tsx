@@ -12,6 +12,7 @@ import {
   type ModifyBindingForm,
   modifyFormOf,
 } from "./binding-validation.js";
+import { LifetimeInput } from "./lifetime-input.js";
 
 // The inputs a server-side field error can be shown next to; any other field is told in the dialog's alert.
 const FORM_FIELDS = new Set([
@@ -96,17 +97,11 @@ export function ModifyBindingDialog(props: {
           error={errors.bindExpiredTime ?? errors.timeUnit}
           hint="Empty: the expiry stays as it is; 0: never expires"
         >
-          <span className="with-unit">
-            <input {...text("bindExpiredTime")} inputMode="numeric" autoComplete="off" />
-            <select
-              aria-label="Lifetime unit"
-              value={form.timeUnit}
-              onChange={(event) => set("timeUnit", event.target.value as ModifyBindingForm["timeUnit"])}
-            >
-              <option value="HOURS">hours</option>
-              <option value="MINUTES">minutes</option>
-            </select>
-          </span>
+          <LifetimeInput
+            input={text("bindExpiredTime")}
+            unit={form.timeUnit}
+            onUnitChange={(unit) => set("timeUnit", unit)}
+          />
         </Field>
         <Field id="modify-userData" label="User data" error={errors.userData}>
           <input {...text("userData")} autoComplete="off" />

@@ -5,6 +5,7 @@ import {
   type CallEventType,
   type CallHangup,
   type CallOutcome,
+  EVENT_PHASE,
   isInProgress,
   type LiveCall,
   type LiveCallEvent,
@@ -44,15 +45,6 @@ const STEP_OF_STATE: Readonly<Record<string, number>> = {
   ANSWERED: 4,
   ENDED: 5,
   BILLED: 5,
-};
-
-const STEP_OF_EVENT: Readonly<Record<CallEventType, number>> = {
-  CALLIN: 0,
-  COLLECT_INFO: 1,
-  CALLOUT: 2,
-  ALERTING: 3,
-  ANSWER: 4,
-  DISCONNECT: 5,
 };
 
 /** What each event type means, in words. */
@@ -108,7 +100,7 @@ export function talkSecondsOf(call: LiveCall, nowMs: number): number | null {
 
 function stepOf(call: LiveCall): number {
   if (call.session) return STEP_OF_STATE[call.session.state] ?? 0;
-  return call.events.reduce((step, event) => Math.max(step, STEP_OF_EVENT[event.eventType]), 0);
+  return call.events.reduce((step, event) => Math.max(step, EVENT_PHASE[event.eventType]), 0);
 }
 
 /** Where the call is, in words, at `nowMs` (for the talk time counting up). */

@@ -96,8 +96,9 @@ export type LiveCallsAction =
 /** The calls kept when no limit is given. */
 export const DEFAULT_LIVE_CALLS_LIMIT = 200;
 
-// The order a call produces its events in, for events stamped within the same second.
-const PHASE: Readonly<Record<CallEventType, number>> = {
+/** Where each event type comes in a call's life (CALLIN first, DISCONNECT last): its step, and the order of
+ * events stamped within the same second. */
+export const EVENT_PHASE: Readonly<Record<CallEventType, number>> = {
   CALLIN: 0,
   COLLECT_INFO: 1,
   CALLOUT: 2,
@@ -129,7 +130,7 @@ function compareEvents(a: LiveCallEvent, b: LiveCallEvent): number {
   const ta = instant(a.timestamp ?? a.receivedAt);
   const tb = instant(b.timestamp ?? b.receivedAt);
   if (ta !== tb && !Number.isNaN(ta) && !Number.isNaN(tb)) return ta - tb;
-  return PHASE[a.eventType] - PHASE[b.eventType];
+  return EVENT_PHASE[a.eventType] - EVENT_PHASE[b.eventType];
 }
 
 /** `events` with those of `added` it lacks (by cursor), in the order they happened. Same array when none is new. */

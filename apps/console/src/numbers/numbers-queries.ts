@@ -7,22 +7,30 @@ export const ACTIVITY_MINUTES = 60;
 /** The length of one bar of the calls chart, in minutes. */
 export const BUCKET_MINUTES = 5;
 
+/** An X's status, as the table, the cards and the status feed show it. */
+const NumberStatusFields = graphql(`
+  fragment NumberStatusFields on VirtualNumber @_unmask {
+    number
+    status
+    statusCode
+    statusChangedAt
+    statusDescription {
+      code
+      description
+    }
+    cause {
+      code
+      description
+    }
+  }
+`);
+
 /** Every X with its status and its activity over the last hour, in one request. */
-export const NumbersActivityQuery = graphql(`
+export const NumbersActivityQuery = graphql(
+  `
   query NumbersActivity($minutes: Int!, $bucketMinutes: Int!) {
     virtualNumbers {
-      number
-      status
-      statusCode
-      statusChangedAt
-      statusDescription {
-        code
-        description
-      }
-      cause {
-        code
-        description
-      }
+      ...NumberStatusFields
       activity(minutes: $minutes, bucketMinutes: $bucketMinutes) {
         from
         to
@@ -49,30 +57,24 @@ export const NumbersActivityQuery = graphql(`
       }
     }
   }
-`);
+`,
+  [NumberStatusFields],
+);
 
 /** An X's status as the platform last pushed it (replayed after `after` when the connection comes back). */
-export const VirtualNumberStatusFeed = graphql(`
+export const VirtualNumberStatusFeed = graphql(
+  `
   subscription NumbersStatusFeed($after: String) {
     virtualNumberStatus(after: $after) {
       cursor
       virtualNumber {
-        number
-        status
-        statusCode
-        statusChangedAt
-        statusDescription {
-          code
-          description
-        }
-        cause {
-          code
-          description
-        }
+        ...NumberStatusFields
       }
     }
   }
-`);
+`,
+  [NumberStatusFields],
+);
 
 /** Any call's change, on any X: the panels only need to know that one happened. */
 export const CallChangesFeed = graphql(`

@@ -1,10 +1,7 @@
 // Drives the web console (apps/console, served by the gateway under /console/) in headless Chromium: playwright-core
 // and the system's browser, nothing downloaded. Shared by the console's browser tests and `pnpm screenshots`.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ChromiumMissingError, isGatewayRequest } from "./graphiql-browser.js";
+import type { Page } from "playwright-core";
+import { isGatewayRequest, launchOfflineChromium } from "./offline-chromium.js";
 
 /** How the names of the console browsers' temporary user-data-dirs start (in the system's temporary folder). */
 export const CONSOLE_BROWSER_DATA_DIR_PREFIX = "privnum-console-";
@@ -55,40 +52,16 @@ export async function openConsole(
   gatewayUrl: string,
   options: OpenConsoleOptions = {},
 ): Promise<ConsoleBrowser> {
-  const executablePath = options.executablePath ?? CHROMIUM_PATH;
-  if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
-  const userDataDir = mkdtempSync(join(tmpdir(), CONSOLE_BROWSER_DATA_DIR_PREFIX));
-  const requests: string[] = [];
+  const { page, requests, close } = await launchOfflineChromium({
+    gatewayUrl,
+    userDataDirPrefix: CONSOLE_BROWSER_DATA_DIR_PREFIX,
+    ...(options.executablePath ? { executablePath: options.executablePath } : {}),
+    ...(options.viewport ? { viewport: options.viewport } : {}),
+  });
   const pageErrors: string[] = [];
   const timeout = options.timeoutMs ?? 30_000;
-  let context: BrowserContext | undefined;
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      try {
-        await context?.close();
-      } finally {
-        rmSync(userDataDir, { recursive: true, force: true });
-      }
-    })();
-    return closing;
-  };
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: options.viewport ?? { width: 1400, height: 900 },
-      timeout: 60_000,
-    });
-    context.on("request", (request) => requests.push(request.url()));
-    // Another host is recorded (above), then refused at once: no run may reach out, even where a network is.
-    await context.route("**/*", (route) =>
-      isGatewayRequest(route.request().url(), gatewayUrl) ? route.continue() : route.abort("blockedbyclient"),
-    );
-    const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(timeout);
-    page.on("websocket", (socket) => requests.push(socket.url()));
     page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("console", (message) => {
       if (message.type() === "error") pageErrors.push(message.text());

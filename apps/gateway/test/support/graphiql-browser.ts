@@ -1,26 +1,17 @@
 // Drives the gateway's GraphiQL in headless Chromium (playwright-core and the system's browser; nothing is
 // downloaded). Shared by the browser test and `pnpm screenshots`, so both see GraphiQL the same way.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Simulator } from "@privnum/axe-simulator";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { RunningGateway } from "../../src/app.js";
 import { subscriptionCounter } from "./gateway.js";
+import { isGatewayRequest, launchOfflineChromium } from "./offline-chromium.js";
 
-/** Where Debian's `chromium` package puts the browser. */
-export const CHROMIUM_PATH = "/usr/bin/chromium";
-
-// No sandbox (we run as root in containers), no GPU, and none of Chromium's own traffic (updates, field
-// trials, safe browsing): the only requests left are the page's.
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
+export {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  ChromiumMissingError,
+  isGatewayRequest,
+} from "./offline-chromium.js";
 
 /** How the names of the browsers' temporary user-data-dirs start (in the system's temporary folder). */
 export const BROWSER_DATA_DIR_PREFIX = "privnum-graphiql-";
@@ -58,15 +49,6 @@ export const CALL_EVENTS = `subscription Live {
     stateCode
   }
 }`;
-
-/** Raised when Chromium is not installed where the browser test and the screenshots expect it. */
-export class ChromiumMissingError extends Error {
-  readonly code = "CHROMIUM_MISSING";
-  constructor(path: string) {
-    super(`Chromium is not installed at ${path} (install Debian's "chromium" package)`);
-    this.name = "ChromiumMissingError";
-  }
-}
 
 /** Raised when the page requested another host than the gateway's. */
 export class ForeignRequestsError extends Error {
@@ -121,13 +103,6 @@ export interface OpenGraphiQLOptions {
   loadTimeoutMs?: number;
 }
 
-/** Whether a URL the page requested stays on the gateway (`data:` and the page's own `blob:` URLs do). */
-export function isGatewayRequest(url: string, gatewayUrl: string): boolean {
-  if (url.startsWith("data:")) return true;
-  const target = new URL(url.startsWith("blob:") ? url.slice("blob:".length) : url);
-  return target.host === new URL(gatewayUrl).host;
-}
-
 // Monaco draws spaces as non-breaking spaces, and only the lines in view: the panes are tall enough here.
 async function paneText(page: Page, pane: string): Promise<string> {
   const lines = page.locator(`${pane} .view-lines`);
@@ -153,39 +128,13 @@ export async function openGraphiQL(
   graphqlUrl: string,
   options: OpenGraphiQLOptions = {},
 ): Promise<GraphiQLBrowser> {
-  const executablePath = options.executablePath ?? CHROMIUM_PATH;
-  if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
-  const userDataDir = mkdtempSync(join(tmpdir(), BROWSER_DATA_DIR_PREFIX));
-  const requests: string[] = [];
-  let context: BrowserContext | undefined;
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      try {
-        await context?.close();
-      } finally {
-        rmSync(userDataDir, { recursive: true, force: true });
-      }
-    })();
-    return closing;
-  };
+  const { page, requests, close } = await launchOfflineChromium({
+    gatewayUrl: graphqlUrl,
+    userDataDirPrefix: BROWSER_DATA_DIR_PREFIX,
+    ...(options.executablePath ? { executablePath: options.executablePath } : {}),
+  });
   try {
     const timeout = options.loadTimeoutMs ?? 30_000;
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 900 },
-      timeout: 60_000,
-    });
-    context.on("request", (request) => requests.push(request.url()));
-    // A request for another host is recorded (above), then refused at once: offline it would hang until its
-    // timeout, and no run of the test or the screenshots may reach out even where a network is.
-    await context.route("**/*", (route) =>
-      isGatewayRequest(route.request().url(), graphqlUrl) ? route.continue() : route.abort("blockedbyclient"),
-    );
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on("websocket", (socket) => requests.push(socket.url()));
     const editor = page.locator(".graphiql-query-editor .monaco-editor");
     try {
       await page.goto(graphqlUrl, { waitUntil: "domcontentloaded", timeout });
