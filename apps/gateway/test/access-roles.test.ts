@@ -75,6 +75,7 @@ function operations(): Operation[] {
       "query { receivedNotifications(first: 1) { edges { node { verdict } } } }",
     ],
     ["query", "virtualNumbers", "query { virtualNumbers { number } }"],
+    ["query", "viewer", "query { viewer { role actor } }"],
     [
       "mutation",
       "createBinding",
