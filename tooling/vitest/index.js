@@ -8,6 +8,8 @@ export const sharedConfig = defineConfig({
     // Tests talk to real servers and databases; give them room on a 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits 1 s by default: too little for a browser page while every package's tests run at once.
+    expect: { poll: { timeout: 10_000 } },
     // The JSON file lets the root test command print one summary line for the whole tree.
     reporters: ["default", ["json", { outputFile: ".vitest-result.json" }]],
     restoreMocks: true,

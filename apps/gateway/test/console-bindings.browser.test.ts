@@ -170,7 +170,11 @@ describe.skipIf(!runBrowser)("the console's Bindings page", () => {
     for (let i = 0; i < 30; i++) {
       await createThroughApi({ bindNum: `+86138000001${String(i).padStart(2, "0")}`, virtualNum: X1 });
     }
-    // 31 active now: the one made through the API before, and these 30.
+    // 31 active now: the one made through the API before, and these 30. The page refetches as they arrive (at
+    // most once a second): wait until it shows the newest, or "Next" would page on from an older first page.
+    await expect
+      .poll(() => bodyRows(page).first().textContent(), { timeout: 20_000 })
+      .toContain("+8613800000129");
     await expect.poll(() => bodyRows(page).count(), { timeout: 10_000 }).toBe(25);
     const firstOfFirstPage = await bodyRows(page).first().textContent();
     await page.getByRole("button", { name: "Next" }).click();
@@ -192,6 +196,8 @@ describe.skipIf(!runBrowser)("the console's Bindings page", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("API key or JWT").waitFor();
     await browser.signIn(TEST_API_KEYS.viewer);
+    // The first page, whatever page the operator left the address on.
+    await page.goto(`${gw.gateway.url}/console/bindings`);
     await expect.poll(() => bodyRows(page).count()).toBe(25);
     const aCells = await bodyRows(page).locator("td:nth-child(4)").allTextContents();
     expect(aCells).toHaveLength(25);
