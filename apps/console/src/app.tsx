@@ -1,15 +1,17 @@
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { Redirect, Route, Router, Switch } from "wouter";
 import { clearCredential, loadCredential, saveCredential } from "./api/credential-store.js";
 import { BindingsPage } from "./bindings/bindings-page.js";
 import { LiveCallsPage } from "./calls/live-calls-page.js";
 import { AppLayout } from "./layout/app-layout.js";
-import { NumbersPage } from "./numbers/numbers-page.js";
 import { CallRecordsPage } from "./records/call-records-page.js";
 import { SessionProvider } from "./session/session.js";
 import { SignInError, signIn } from "./session/sign-in.js";
 import { SignInPage } from "./session/sign-in-page.js";
 import type { Viewer } from "./session/viewer-query.js";
+
+// The Numbers page draws charts: Chart.js loads with it, not with the console's first page.
+const NumbersPage = lazy(() => import("./numbers/numbers-page.js").then((m) => ({ default: m.NumbersPage })));
 
 type State =
   | { kind: "checking"; credential: string }
@@ -72,7 +74,11 @@ export function App() {
             <Route path="/bindings" component={BindingsPage} />
             <Route path="/calls" component={LiveCallsPage} />
             <Route path="/records" component={CallRecordsPage} />
-            <Route path="/numbers" component={NumbersPage} />
+            <Route path="/numbers">
+              <Suspense fallback={<p className="muted">Loading…</p>}>
+                <NumbersPage />
+              </Suspense>
+            </Route>
             <Route>
               <Redirect to="/bindings" replace />
             </Route>
