@@ -1,6 +1,8 @@
 // Capacity under an open model: the highest fixed arrival rate a server sustains within its latency bound.
-// Steps up from a start rate while the server keeps up, or down until it does, then narrows the gap
-// between the last rate held and the first one missed. Every step is a fresh open-model run.
+// Steps up from a start rate while the server keeps up, or down until it does, then bisects between the
+// highest rate held and the lowest one missed until they are at most `edgeGap` apart: the capacity reported
+// is a real edge ("held at X, missed at Y"), not a rung of the coarse ladder. Every step is a fresh
+// open-model run.
 import type { OpenLoadResult } from "./jobs.js";
 
 /** One run at one rate. */
@@ -20,8 +22,13 @@ export interface FindCapacityOptions {
   growth?: number;
   /** Most coarse steps. */
   maxSteps: number;
-  /** Bisection steps between the last rate held and the first missed. */
-  refineSteps: number;
+  /**
+   * Largest gap left between the highest rate held and the lowest missed, as a share of the rate held
+   * (0.05: the edge is known within 5%).
+   */
+  edgeGap: number;
+  /** Most bisection steps spent narrowing that gap (a bound on the search's time, whatever the ladder left). */
+  maxRefineSteps: number;
   /** p99 bound of a held step, in ms. */
   p99Ms: number;
   /** Run one step at `rate`. */
@@ -34,6 +41,13 @@ export interface FindCapacityOptions {
 export interface Capacity {
   /** The highest step held, if any. */
   best: CapacityStep | undefined;
+  /**
+   * The lowest step missed above `best` (any step missed, if none held); undefined when every rate tried
+   * was held (the search ran out of coarse steps going up).
+   */
+  missed: CapacityStep | undefined;
+  /** Whether `best` and `missed` ended within `edgeGap` of each other. */
+  converged: boolean;
   /** The first step (at `startRate`). */
   first: CapacityStep;
   steps: CapacityStep[];
@@ -80,7 +94,7 @@ export async function findCapacity(options: FindCapacityOptions): Promise<Capaci
 
   const first = await step(options.startRate);
   let best: CapacityStep | undefined = first.held ? first : undefined;
-  let missed: number | undefined = first.held ? undefined : first.rate;
+  let missed: CapacityStep | undefined = first.held ? undefined : first;
   let rate = options.startRate;
   for (let i = 1; i < options.maxSteps; i++) {
     // Downwards in bigger strides: a server far below the start rate should still meet a held step.
@@ -88,7 +102,7 @@ export async function findCapacity(options: FindCapacityOptions): Promise<Capaci
     const s = await step(rate);
     if (first.held) {
       if (!s.held) {
-        missed = rate;
+        missed = s;
         break;
       }
       best = s;
@@ -96,22 +110,26 @@ export async function findCapacity(options: FindCapacityOptions): Promise<Capaci
       best = s;
       break;
     } else {
-      missed = rate;
+      missed = s;
     }
   }
-  if (best && missed !== undefined) {
-    let low = best.rate;
-    let high = missed;
-    for (let i = 0; i < options.refineSteps; i++) {
-      const mid = Math.sqrt(low * high);
-      const s = await step(mid);
-      if (s.held) {
-        best = s;
-        low = mid;
-      } else {
-        high = mid;
-      }
-    }
+  const gapClosed = () => !best || !missed || missed.rate <= best.rate * (1 + options.edgeGap);
+  for (let i = 0; best && missed && !gapClosed() && i < options.maxRefineSteps; i++) {
+    const s = await step(Math.sqrt(best.rate * missed.rate));
+    if (s.held) best = s;
+    else missed = s;
   }
-  return { best, first, steps };
+  return { best, missed, converged: best !== undefined && missed !== undefined && gapClosed(), first, steps };
+}
+
+/** "held at X, missed at Y" (in the figure's unit, via `offered`), or what the search found instead. */
+export function edgeText(capacity: Capacity, offered: (rate: number) => string): string {
+  const { best, missed } = capacity;
+  if (!best) return `no rate tried was held (missed at ${offered(missed?.rate ?? capacity.first.rate)})`;
+  if (!missed) return `held at ${offered(best.rate)}, the highest rate tried (no rate missed)`;
+  const gap = ((missed.rate - best.rate) / best.rate) * 100;
+  return (
+    `held at ${offered(best.rate)}, missed at ${offered(missed.rate)} (${gap.toFixed(1)}% apart` +
+    `${capacity.converged ? "" : ", the search's steps ran out before the gap closed"})`
+  );
 }

@@ -12,9 +12,12 @@ export interface Scale {
   stepMs: number;
   /** Light load before a server's first measured step (JIT, pools, caches), in ms. */
   warmUpMs: number;
-  /** Coarse and bisection steps of a capacity search. */
+  /** Coarse steps of a capacity search. */
   searchSteps: number;
-  refineSteps: number;
+  /** Gap a capacity search narrows to between the rate held and the rate missed, as a share of the rate held. */
+  edgeGap: number;
+  /** Most bisection steps a capacity search spends narrowing that gap. */
+  maxRefineSteps: number;
   /** P3: subscribers, and how long events are pushed, in ms. */
   fanOutSubscribers: number;
   fanOutMs: number;

@@ -69,7 +69,8 @@ export async function benchCdrIngest(ctx: BenchContext): Promise<BenchFigure[]> 
     findCapacity({
       startRate: pushRate,
       maxSteps: ctx.scale.searchSteps,
-      refineSteps: ctx.scale.refineSteps,
+      edgeGap: ctx.scale.edgeGap,
+      maxRefineSteps: ctx.scale.maxRefineSteps,
       p99Ms: ACK_P99_MS,
       run: (r) => run(r, ctx.scale.stepMs),
       log: ctx.log,

@@ -63,7 +63,8 @@ export async function benchCallEvents(ctx: BenchContext): Promise<BenchFigure[]>
     findCapacity({
       startRate: TARGET_EVENTS_PER_S,
       maxSteps: ctx.scale.searchSteps,
-      refineSteps: ctx.scale.refineSteps,
+      edgeGap: ctx.scale.edgeGap,
+      maxRefineSteps: ctx.scale.maxRefineSteps,
       p99Ms: ACK_P99_MS,
       run: (r) => run(r, ctx.scale.stepMs),
       log: ctx.log,

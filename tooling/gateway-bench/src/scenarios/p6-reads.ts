@@ -61,7 +61,8 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
     findCapacity({
       startRate: TARGET_RPS,
       maxSteps: ctx.scale.searchSteps,
-      refineSteps: ctx.scale.refineSteps,
+      edgeGap: ctx.scale.edgeGap,
+      maxRefineSteps: ctx.scale.maxRefineSteps,
       p99Ms: P99_MS,
       run: (r) =>
         measuredRun(ctx, server, {
