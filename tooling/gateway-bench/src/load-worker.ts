@@ -7,7 +7,7 @@ import { createHttpClient, type HttpAnswer } from "./lib/http-client.js";
 import { serveParent } from "./lib/ipc-server.js";
 import type { FanOutJob, LoadJob, OpenLoadResult, OpenSocketsJob, OpenSocketsResult } from "./lib/jobs.js";
 import { callEventPush, feePush } from "./lib/push-bodies.js";
-import { closeRawPools, createRawCdrInserter, createRawEventInserter } from "./lib/raw-inserts.js";
+import { closeRawPools, createRawCdrInserter } from "./lib/raw-inserts.js";
 import { openMany, openSubscriber, type Subscriber } from "./lib/subscribers.js";
 
 /** A job's per-arrival action and what to release afterwards. */
@@ -40,10 +40,6 @@ async function driverFor(job: LoadJob): Promise<Driver> {
     }
     case "raw-cdr-inserts": {
       const inserter = await createRawCdrInserter(job);
-      return { send: (k) => inserter.send(job.first + k), close: () => {} };
-    }
-    case "raw-event-inserts": {
-      const inserter = await createRawEventInserter(job);
       return { send: (k) => inserter.send(job.first + k), close: () => {} };
     }
     case "graphql-reads": {
@@ -118,7 +114,7 @@ serveParent(
     "close-sockets": () => closeSockets(),
   },
   {
-    maxLifetimeMs: 20 * 60_000,
+    maxLifetimeMs: 30 * 60_000,
     onStop: async () => {
       closeSockets();
       await closeRawPools();

@@ -41,7 +41,7 @@ serveParent(
       readProcessStats((payload as { gc?: boolean } | undefined)?.gc === true, wss.clients.size),
   },
   {
-    maxLifetimeMs: 20 * 60_000,
+    maxLifetimeMs: 30 * 60_000,
     onStop: async () => {
       for (const socket of wss.clients) socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -29,7 +29,7 @@ serveParent(
     stats: (payload) => readProcessStats((payload as { gc?: boolean } | undefined)?.gc === true, 0),
   },
   {
-    maxLifetimeMs: 20 * 60_000,
+    maxLifetimeMs: 30 * 60_000,
     onStop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

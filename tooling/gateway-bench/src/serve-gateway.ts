@@ -27,7 +27,7 @@ serveParent(
     "profile-stop": () => stopCpuProfile(),
   },
   {
-    maxLifetimeMs: 20 * 60_000,
+    maxLifetimeMs: 30 * 60_000,
     onStop: async () => {
       await app?.stop();
     },

@@ -33,7 +33,11 @@ function serverWithEdge(edge: number) {
   };
 }
 
-function search(edge: number, startRate: number, options: { edgeGap?: number; maxRefineSteps?: number } = {}) {
+function search(
+  edge: number,
+  startRate: number,
+  options: { edgeGap?: number; maxRefineSteps?: number } = {},
+) {
   const server = serverWithEdge(edge);
   const capacity = findCapacity({
     startRate,

@@ -1,6 +1,7 @@
 // The raw baselines of P1 and P2 write to tables migrated by the gateway's own migrations: their statements
 // must fit the gateway's columns and unique keys, or the baseline figures measure failing inserts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openBodyPool, storeBodies } from "../src/lib/bare-notify-store.js";
 import {
   type BenchDatabase,
   createBenchDatabase,
@@ -8,7 +9,7 @@ import {
   prepareBaselineDatabase,
   queryValue,
 } from "../src/lib/bench-database.js";
-import { closeRawPools, createRawCdrInserter, createRawEventInserter } from "../src/lib/raw-inserts.js";
+import { closeRawPools, createRawCdrInserter } from "../src/lib/raw-inserts.js";
 
 let database: BenchDatabase;
 let receivedNotificationId: number;
@@ -42,14 +43,22 @@ describe("raw baselines", () => {
     ).toBe(0);
   });
 
-  it("stores each call event once, however often it is sent (P2)", async () => {
-    const events = await createRawEventInserter({
-      databaseUrl: database.url,
-      poolSize: 2,
-      series: 2,
-      receivedNotificationId,
-    });
-    for (const i of [0, 1, 2, 0]) await events.send(i);
-    expect(await queryValue(database.url, "select count(*) as value from call_events")).toBe(3);
+  it("stores a batch of pushed bodies in one insert, byte for byte (P2's bare baseline)", async () => {
+    const pool = openBodyPool(database.url);
+    try {
+      const bodies = ['{"eventType":"callin"}', '{"eventType":"disconnect","x":"\\u00e9"}'].map((text) => ({
+        body: Buffer.from(text, "utf8"),
+        contentType: "application/json",
+      }));
+      await storeBodies(pool, bodies);
+      const { rows } = await pool.query<{ body: Buffer; body_size: number; verdict: string }>(
+        "select body, body_size, verdict from received_notifications where path = '/notify' order by id",
+      );
+      expect(rows.map((r) => r.body.toString("utf8"))).toEqual(bodies.map((b) => b.body.toString("utf8")));
+      expect(rows.map((r) => r.body_size)).toEqual(bodies.map((b) => b.body.length));
+      expect(rows.every((r) => r.verdict === "accepted")).toBe(true);
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -136,3 +136,12 @@ export async function startChild(options: StartChildOptions): Promise<BenchChild
 export async function stopAllChildren(): Promise<void> {
   await Promise.all([...running].map((child) => child.stop()));
 }
+
+/**
+ * Count a child started another way (the gateway cluster, lib/gateway-cluster.ts) among those
+ * {@link stopAllChildren} stops; returns the function that forgets it again (call it from its `stop`).
+ */
+export function registerChild(child: BenchChild): () => void {
+  running.add(child);
+  return () => running.delete(child);
+}

@@ -35,7 +35,7 @@ export interface Scale {
   profileMs: number;
 }
 
-/** A server under test, in its own process. */
+/** A server under test, in its own process (the gateway cluster: a primary and its workers). */
 export interface ServerHandle {
   child: BenchChild;
   url: string;
@@ -49,7 +49,7 @@ export interface ServerHandle {
 }
 
 /** The kinds of server a scenario can start. */
-export type ServerKind = "gateway" | "bare-yoga" | "bare-ws";
+export type ServerKind = "gateway" | "bare-yoga" | "bare-ws" | "bare-notify";
 
 /** What a gateway a scenario starts changes of the run's configuration (P8's instances). */
 export interface GatewayOverrides {
@@ -97,6 +97,13 @@ export interface BenchContext {
   profileGateway<T>(during: () => Promise<T>): Promise<{ value: T; profile: ProfileSummary }>;
   /** Start another server (each in its own process), a gateway with `overrides`; stop it when done. */
   startServer(kind: ServerKind, overrides?: GatewayOverrides): Promise<ServerHandle>;
+  /**
+   * Start the gateway as a two-process cluster (its own `dist/main.mjs` with `WORKERS=2`) on the run's gateway
+   * database, with Redis on: P1, P2 and P6's `-2p` rows. No profiling (profiles come from the one-process runs).
+   */
+  startGatewayCluster(): Promise<ServerHandle>;
+  /** Client CPU of one PostgreSQL round trip, in µs (the `round-trip` row): the unit of the `-cpu` targets. */
+  roundTripCpuUs: number;
   /** The Redis P8's instances share (`PRIVNUM_BENCH_REDIS_URL`; never logged: it may hold a password). */
   redisUrl: string;
   log(line: string): void;

@@ -39,3 +39,32 @@ export function cpuBudget(
     `${cores.toFixed(2)} of the machine's ${availableParallelism()} cores`
   );
 }
+
+/** The server's CPU per item at a step, in µs (`perArrival` items in each arrival: 50 CDRs in a push). */
+export function cpuPerItemUs(
+  step: { result: { throughput: number }; extra: Record<string, number> },
+  perArrival = 1,
+): number {
+  const items = step.result.throughput * perArrival;
+  return items > 0 ? ((step.extra["server cpu"] ?? 0) * 1e6) / items : 0;
+}
+
+/**
+ * How the two-process gateway compares to the one-process one: capacity ratio and server CPU (all its
+ * processes) per item at each capacity step.
+ */
+export function clusterComparison(
+  one: { value: number; step: Parameters<typeof cpuPerItemUs>[0] | undefined },
+  two: { value: number; step: Parameters<typeof cpuPerItemUs>[0] | undefined },
+  what: { one: string; perArrival?: number },
+): string {
+  const ratio =
+    one.value > 0
+      ? `${(two.value / one.value).toFixed(2)}× the one-process capacity`
+      : "one process held no rate";
+  const cpu = (s: typeof one.step) => (s ? `${cpuPerItemUs(s, what.perArrival).toFixed(0)} µs` : "n/a");
+  return (
+    `Two processes: ${ratio} (${rate(two.value)} against ${rate(one.value)}); server CPU per ${what.one} at capacity ` +
+    `${cpu(two.step)} (primary and both workers, from /proc) against ${cpu(one.step)} in one process`
+  );
+}

@@ -25,7 +25,7 @@ export interface FeePushJob extends OpenModel {
   series: number;
 }
 
-/** Signed single call-event pushes to `/notify`. */
+/** Signed single call-event pushes to `/notify` (of the gateway, or of P2's bare baseline, serve-bare-notify.ts). */
 export interface CallEventJob extends OpenModel {
   kind: "call-events";
   url: string;
@@ -43,16 +43,6 @@ export interface RawCdrInsertJob extends OpenModel {
   receivedNotificationId: number;
   first: number;
   recordsPerPush: number;
-  series: number;
-}
-
-/** P2's raw baseline: the same events as {@link CallEventJob}, one prepared insert each. */
-export interface RawEventInsertJob extends OpenModel {
-  kind: "raw-event-inserts";
-  databaseUrl: string;
-  poolSize: number;
-  receivedNotificationId: number;
-  first: number;
   series: number;
 }
 
@@ -75,7 +65,7 @@ export interface GraphqlReadJob extends OpenModel {
 }
 
 /** Any open-model job; each answers with bench-kit's {@link OpenLoadResult}. */
-export type LoadJob = FeePushJob | CallEventJob | RawCdrInsertJob | RawEventInsertJob | GraphqlReadJob;
+export type LoadJob = FeePushJob | CallEventJob | RawCdrInsertJob | GraphqlReadJob;
 
 /** Which server a socket job talks to: the gateway (graphql-ws) or the bare `ws` baseline. */
 export type SocketTarget = "gateway" | "bare";

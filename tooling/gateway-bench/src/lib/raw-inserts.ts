@@ -1,8 +1,8 @@
-// The raw baselines of P1 and P2: the same rows the gateway stores, written by one Node process with `pg`
+// The raw baseline of P1: the same rows the gateway stores, written by one Node process with `pg`
 // and nothing else (no HTTP, no signature, no parsing, no Kysely), each statement prepared once per
 // connection and committed on its own.
 import pg from "pg";
-import { benchBinding, benchCdr, callEventPosition, callEventPush } from "./push-bodies.js";
+import { benchBinding, benchCdr } from "./push-bodies.js";
 
 /** Sends item `i`; resolves once it is committed. */
 export interface RawInserter {
@@ -101,56 +101,6 @@ export async function createRawCdrInserter(options: {
         for (let c = 0; c < values.length; c++) columns[c]![k] = values[c];
       }
       await pool.query({ name: "bench_cdr_insert", text: CDR_INSERT, values: columns });
-    },
-  };
-}
-
-const EVENT_INSERT = `
-insert into call_events (stream_seq, session_id, event_type, event_timestamp, occurred_at, subscription_id,
-  virtual_num, bind_num, caller, called, digit_info, state_code, state_desc, user_data, event,
-  received_notification_id)
-values (nextval('call_event_stream_seq'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-on conflict (session_id, event_type, event_timestamp) do nothing`;
-
-/** P2's baseline: event `i` is one prepared single-row insert, committed on its own. */
-export async function createRawEventInserter(options: {
-  databaseUrl: string;
-  poolSize: number;
-  series: number;
-  receivedNotificationId: number;
-}): Promise<RawInserter> {
-  const pool = await openPool(options.databaseUrl, options.poolSize);
-  return {
-    async send(i) {
-      const push = callEventPush(i, options.series);
-      const info = push.statusInfo as Record<string, string | number | undefined>;
-      const b = benchBinding(callEventPosition(i).call);
-      const event = {
-        eventType: push.eventType,
-        statusInfo: { ...info, timestampIso: iso(info.timestamp) },
-        kind: "callEvent",
-      };
-      await pool.query({
-        name: "bench_event_insert",
-        text: EVENT_INSERT,
-        values: [
-          info.sessionId,
-          push.eventType,
-          info.timestamp,
-          iso(info.timestamp),
-          b.subscriptionId,
-          b.virtualNum,
-          b.bindNum,
-          info.caller ?? null,
-          info.called ?? null,
-          info.digitInfo ?? null,
-          info.stateCode ?? null,
-          info.stateDesc ?? null,
-          null,
-          JSON.stringify(event),
-          options.receivedNotificationId,
-        ],
-      });
     },
   };
 }

@@ -1,15 +1,19 @@
 // P6 — GraphQL reads over HTTP: pages of `bindings` and `callRecords` from random keyset positions, against a
-// bare Yoga server answering `{ __typename }` on the same machine.
+// bare Yoga server answering `{ __typename }` on the same machine; the gateway also as a two-process cluster
+// (the -2p rows).
 import type { BenchFigure } from "@privnum/bench-kit";
 import pg from "pg";
 import { queryValue } from "../lib/bench-database.js";
-import { type Capacity, findCapacity } from "../lib/capacity.js";
+import { type Capacity, edgeText, findCapacity } from "../lib/capacity.js";
 import { type BenchContext, measuredRun, type ServerHandle } from "../lib/context.js";
-import { latencyText, percent, rate } from "../lib/format.js";
+import { clusterComparison, latencyText, percent, rate } from "../lib/format.js";
 import type { GraphqlReadJob } from "../lib/jobs.js";
 import { profileAtCapacity } from "../lib/profiled-step.js";
 
-const TARGET_RPS = 2000;
+/** Where the capacity searches start: a start, not a target. */
+const START_RPS = 2000;
+/** The gateway's capacity must reach this share of the bare Yoga server's. */
+const MIN_RATIO = 0.4;
 const P99_MS = 50;
 const PAGE = 20;
 /** What a read job asks, and with which credential. */
@@ -59,7 +63,7 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
   const maxInFlight = (r: number) => Math.ceil((r * P99_MS * 4) / 1000) + 20;
   const search = (server: ServerHandle, job: ReadQuery): Promise<Capacity> =>
     findCapacity({
-      startRate: TARGET_RPS,
+      startRate: START_RPS,
       maxSteps: ctx.scale.searchSteps,
       edgeGap: ctx.scale.edgeGap,
       maxRefineSteps: ctx.scale.maxRefineSteps,
@@ -113,27 +117,24 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
   const bare = await ctx.startServer("bare-yoga");
   let baseline: Capacity;
   try {
-    await warm(bare, { query: "{ __typename }" }, TARGET_RPS / 2);
+    await warm(bare, { query: "{ __typename }" }, START_RPS / 2);
     baseline = await search(bare, { query: "{ __typename }" });
   } finally {
     await bare.stop();
   }
   ctx.log(`P6 gateway: bindings pages of ${PAGE} (req/s)`);
-  await warm(ctx.gateway, bindingsJob, TARGET_RPS / 4);
+  await warm(ctx.gateway, bindingsJob, START_RPS / 4);
   const bindings = await search(ctx.gateway, bindingsJob);
   ctx.log(`P6 gateway: callRecords pages of ${PAGE} over ${rate(records)} CDRs (req/s)`);
-  await warm(ctx.gateway, recordsJob, TARGET_RPS / 4);
+  await warm(ctx.gateway, recordsJob, START_RPS / 4);
   const callRecords = await search(ctx.gateway, recordsJob);
 
   const baselineCapacity = baseline.best?.result.throughput ?? 0;
-  const isMet = (c: Capacity) => {
-    const capacity = c.best?.result.throughput ?? 0;
-    return capacity >= TARGET_RPS && baselineCapacity > 0 && capacity / baselineCapacity >= 0.4;
-  };
+  const isMet = (c: Capacity) =>
+    baselineCapacity > 0 && (c.best?.result.throughput ?? 0) / baselineCapacity >= MIN_RATIO;
   const profile = (c: Capacity, job: ReadQuery) =>
     profileAtCapacity(
       ctx,
-      isMet(c),
       c,
       (r, durationMs) =>
         measuredRun(ctx, ctx.gateway, {
@@ -148,6 +149,19 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
     );
   const bindingsProfile = await profile(bindings, bindingsJob);
   const callRecordsProfile = await profile(callRecords, recordsJob);
+
+  ctx.log("P6 gateway, two processes (WORKERS=2, Redis on): bindings, then callRecords (req/s)");
+  const cluster = await ctx.startGatewayCluster();
+  let clusterBindings: Capacity;
+  let clusterCallRecords: Capacity;
+  try {
+    await warm(cluster, bindingsJob, START_RPS / 4);
+    clusterBindings = await search(cluster, bindingsJob);
+    await warm(cluster, recordsJob, START_RPS / 4);
+    clusterCallRecords = await search(cluster, recordsJob);
+  } finally {
+    await cluster.stop();
+  }
 
   const figures = (id: string, what: string, c: Capacity, profiled: string): BenchFigure[] => {
     const capacity = c.best?.result.throughput ?? 0;
@@ -164,30 +178,38 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
         unit: "req/s",
         baseline: { name: "bare Yoga { __typename }", value: baselineCapacity },
         ratio,
-        target: "≥ 2,000 req/s at p99 ≤ 50 ms and ≥ 40% of baseline",
+        target: `≥ ${MIN_RATIO * 100}% of baseline at p99 ≤ ${P99_MS} ms`,
         met: isMet(c),
         note:
-          `${best}. Each request pages from a random keyset position and carries an operator API key (the bare ` +
-          `baseline's none). Baseline at its capacity: ` +
+          `Capacity ${edgeText(c, (r) => `${rate(r)} req/s`)}. ${best}. Each request pages from a random keyset position and carries an operator API key (the bare ` +
+          `baseline's none). Baseline ${edgeText(baseline, (r) => `${rate(r)} req/s`)}: ` +
           `${baseline.best ? `${latencyText(baseline.best.result.latency)}, server CPU ${percent(baseline.best.extra["server cpu"] ?? 0)}, generator CPU ${percent(baseline.best.result.generatorCpu)}` : "none held"}. ` +
           `${coreBound(c, baseline)} ${profiled}`,
       },
-      {
-        id: `${id}-p99`,
-        name: `GraphQL ${what} p99 at 2,000 req/s offered`,
-        value: c.first.result.latency.p99,
-        unit: "ms",
-        lowerIsBetter: true,
-        baseline: { name: "bare Yoga p99 at the same rate", value: baseline.first.result.latency.p99 },
-        ratio: baseline.first.result.latency.p99 / c.first.result.latency.p99,
-        target: "≤ 50 ms with every request answered",
-        met: c.first.held,
-        note: `${latencyText(c.first.result.latency)}, ${c.first.result.ok}/${c.first.result.scheduled} answered.`,
-      },
     ];
   };
+  const twoProcesses = (one: Capacity, two: Capacity) =>
+    `The gateway's cluster mode (dist/main.mjs, WORKERS=2, Redis fan-out on, same settings otherwise). ` +
+    clusterComparison(
+      { value: one.best?.result.throughput ?? 0, step: one.best },
+      { value: two.best?.result.throughput ?? 0, step: two.best },
+      { one: "request" },
+    ) +
+    ".";
   return [
     ...figures("P6-bindings", "`bindings`", bindings, bindingsProfile),
     ...figures("P6-callRecords", "`callRecords`", callRecords, callRecordsProfile),
+    ...figures(
+      "P6-bindings-2p",
+      "`bindings` (two processes)",
+      clusterBindings,
+      twoProcesses(bindings, clusterBindings),
+    ),
+    ...figures(
+      "P6-callRecords-2p",
+      "`callRecords` (two processes)",
+      clusterCallRecords,
+      twoProcesses(callRecords, clusterCallRecords),
+    ),
   ];
 }
