@@ -4,7 +4,8 @@
 // `pnpm bench` (or `pnpm bench:quick` for the reduced scale) at the repository root, or `pnpm bench` in this package.
 //
 // Every server under test and the load generator run in their own processes (serve-*.ts,
-// load-worker.ts), on the machine's PostgreSQL in databases created for the run and dropped after it.
+// load-worker.ts), on the machine's PostgreSQL in databases created for the run and dropped after it. P1, P2
+// and P6 also run the gateway's own dist/main.mjs as a two-process cluster (lib/gateway-cluster.ts).
 // The gateway gets an operator API key generated for the run; the load generator presents it on every GraphQL
 // request and graphql-ws socket, as a job parameter over IPC like the platform's signing credentials.
 // Traffic stays on 127.0.0.1; every process has a bounded life and stops by itself if this one goes away.
