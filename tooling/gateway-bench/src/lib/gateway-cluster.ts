@@ -5,9 +5,8 @@
 // profiling: profiles come from the one-process gateway (serve-gateway.ts).
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
+import { appendFileSync, closeSync, openSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type BenchChild, registerChild } from "./child-process.js";
 import type { ServerHandle } from "./context.js";
@@ -18,6 +17,8 @@ import { readProcessTree } from "./process-tree.js";
 const START_TIMEOUT_MS = 60_000;
 /** Longest wait for the primary to exit after SIGTERM (the gateway's own stop deadline is 15 s), in ms. */
 const STOP_TIMEOUT_MS = 20_000;
+/** How often the log file is read for the banner while the cluster starts, in ms. */
+const BANNER_POLL_MS = 100;
 /** Hard bound on the cluster's life (`timeout`), whatever happens to the orchestrator. */
 const MAX_LIFETIME = "30m";
 
@@ -88,7 +89,10 @@ export function gatewayClusterEnv(
 
 /** Start the cluster and resolve once its banner is printed; rejects (and stops it) otherwise. */
 export async function startGatewayCluster(options: GatewayClusterOptions): Promise<GatewayCluster> {
-  const log = createWriteStream(options.logFile, { flags: "a" });
+  // The cluster writes its output (a log line per stored push, at `info`) straight to the file, as the
+  // one-process gateway does: no byte of it passes through this process while steps run.
+  const startOffset = sizeOf(options.logFile);
+  const log = openSync(options.logFile, "a");
   const child = spawn(
     "timeout",
     // --foreground: a SIGTERM to `timeout` goes to the primary alone, which stops its workers itself.
@@ -99,11 +103,11 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
       process.execPath,
       options.mainScript ?? gatewayMainScript(),
     ],
-    { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...options.env }, stdio: ["ignore", "pipe", "pipe"] },
+    { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...options.env }, stdio: ["ignore", log, log] },
   );
+  closeSync(log);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${options.name}: could not be started`);
-  child.stderr.pipe(log, { end: false });
   let exitCode: number | null | undefined;
   const exited = once(child, "exit").then(([code]) => {
     exitCode = code as number | null;
@@ -112,36 +116,27 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
   const killOnExit = () => child.kill("SIGTERM");
   process.once("exit", killOnExit);
 
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    const timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `${options.name}: no start banner within ${options.startTimeoutMs ?? START_TIMEOUT_MS} ms`,
-          ),
-        ),
-      options.startTimeoutMs ?? START_TIMEOUT_MS,
-    );
-    let found = false;
-    lines.on("line", (line) => {
-      log.write(`${line}\n`);
-      const banner = found ? undefined : bannerUrl(line);
-      if (banner) {
-        found = true;
-        clearTimeout(timer);
-        resolve(banner);
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(
-        new Error(
+  const startTimeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
+  const url = await (async () => {
+    const deadline = performance.now() + startTimeoutMs;
+    for (;;) {
+      const banner = readFileSync(options.logFile)
+        .subarray(startOffset)
+        .toString("utf8")
+        .split("\n")
+        .map(bannerUrl)
+        .find(Boolean);
+      if (banner) return banner;
+      if (exitCode !== undefined) {
+        throw new Error(
           `${options.name} exited before its start banner (code ${exitCode}); see ${options.logFile}`,
-        ),
-      );
-    });
-  }).catch(async (error: unknown) => {
+        );
+      }
+      if (performance.now() > deadline)
+        throw new Error(`${options.name}: no start banner within ${startTimeoutMs} ms`);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, BANNER_POLL_MS))]);
+    }
+  })().catch(async (error: unknown) => {
     child.kill("SIGKILL");
     await exited;
     process.removeListener("exit", killOnExit);
@@ -168,8 +163,7 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
           clearTimeout(killer);
         }
         process.removeListener("exit", killOnExit);
-        log.write(`[bench] ${options.name} exited with code ${exitCode}\n`);
-        log.end();
+        appendFileSync(options.logFile, `[bench] ${options.name} exited with code ${exitCode}\n`);
       })();
       return stopping;
     },
@@ -197,6 +191,14 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
     stop: () => handle.stop(),
     exitCode: () => exitCode,
   };
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function safeTree(pid: number): number[] {
