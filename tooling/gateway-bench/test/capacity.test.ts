@@ -78,6 +78,20 @@ describe("findCapacity", () => {
     expectEdge(capacity, 640, 0.1);
   });
 
+  it("prints the edge it found", async () => {
+    const lines: string[] = [];
+    await findCapacity({
+      startRate: 1000,
+      maxSteps: 6,
+      edgeGap: 0.05,
+      maxRefineSteps: 6,
+      p99Ms: P99_MS,
+      run: serverWithEdge(1730).run,
+      log: (line) => lines.push(line),
+    });
+    expect(lines.at(-1)).toMatch(/^ {2}capacity: held at \d+\/s, missed at \d+\/s/);
+  });
+
   it("reports the edge as held and missed rates", async () => {
     const { capacity } = await search(1730, 1000);
     const text = edgeText(capacity, (r) => `${Math.round(r)}/s`);

@@ -119,7 +119,15 @@ export async function findCapacity(options: FindCapacityOptions): Promise<Capaci
     if (s.held) best = s;
     else missed = s;
   }
-  return { best, missed, converged: best !== undefined && missed !== undefined && gapClosed(), first, steps };
+  const capacity = {
+    best,
+    missed,
+    converged: best !== undefined && missed !== undefined && gapClosed(),
+    first,
+    steps,
+  };
+  options.log(`  capacity: ${edgeText(capacity, (r) => `${r.toFixed(0)}/s`)}`);
+  return capacity;
 }
 
 /** "held at X, missed at Y" (in the figure's unit, via `offered`), or what the search found instead. */
