@@ -49,6 +49,7 @@ import { benchExport } from "./scenarios/p10-export.js";
 
 const FULL: Scale = {
   stepMs: 5000,
+  clusterStepMs: 5000,
   warmUpMs: 2000,
   searchSteps: 6,
   edgeGap: 0.05,
@@ -63,6 +64,7 @@ const FULL: Scale = {
 };
 const QUICK: Scale = {
   stepMs: 1200,
+  clusterStepMs: 1200,
   warmUpMs: 1000,
   searchSteps: 3,
   edgeGap: 0.1,

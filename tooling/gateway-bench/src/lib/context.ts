@@ -10,6 +10,11 @@ import type { ProfileSummary } from "./profile-summary.js";
 export interface Scale {
   /** Length of one open-model step, in ms. */
   stepMs: number;
+  /**
+   * Length of one step of the two-process gateway's searches (the -2p rows), in ms: the knob that bounds what
+   * they add to the run (four more searches).
+   */
+  clusterStepMs: number;
   /** Light load before a server's first measured step (JIT, pools, caches), in ms. */
   warmUpMs: number;
   /** Coarse steps of a capacity search. */

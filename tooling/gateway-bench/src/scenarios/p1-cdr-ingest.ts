@@ -75,14 +75,14 @@ export async function benchCdrIngest(ctx: BenchContext): Promise<BenchFigure[]> 
     const t = tally.get(server) ?? { acknowledged: 0, committed: 0 };
     return `Rows committed in the database: ${rate(t.committed)} of ${rate(t.acknowledged)} acknowledged`;
   };
-  const search = (run: typeof raw): Promise<Capacity> =>
+  const search = (run: typeof raw, stepMs = ctx.scale.stepMs): Promise<Capacity> =>
     findCapacity({
       startRate: pushRate,
       maxSteps: ctx.scale.searchSteps,
       edgeGap: ctx.scale.edgeGap,
       maxRefineSteps: ctx.scale.maxRefineSteps,
       p99Ms: ACK_P99_MS,
-      run: (r) => run(r, ctx.scale.stepMs),
+      run: (r) => run(r, stepMs),
       log: ctx.log,
     });
 
@@ -104,7 +104,7 @@ export async function benchCdrIngest(ctx: BenchContext): Promise<BenchFigure[]> 
     // Started cold, where the one-process gateway has run every step before it: a longer warm-up, at a
     // quarter of the start rate, so that both workers' hot paths are compiled before the first step.
     await toCluster(pushRate / 4, 3 * ctx.scale.warmUpMs);
-    clustered = await search(toCluster);
+    clustered = await search(toCluster, ctx.scale.clusterStepMs);
   } finally {
     await cluster.stop();
   }
@@ -179,7 +179,7 @@ export async function benchCdrIngest(ctx: BenchContext): Promise<BenchFigure[]> 
       met: isMet(clustered),
       note:
         `The gateway's cluster mode (dist/main.mjs, WORKERS=2, Redis fan-out on, same settings otherwise). ` +
-        `Capacity ${edgeText(clustered, cdrs)}. ${atCapacity(clustered, "cluster")}` +
+        `Capacity ${edgeText(clustered, cdrs)} (steps of ${ctx.scale.clusterStepMs / 1000} s). ${atCapacity(clustered, "cluster")}` +
         `${clusterComparison(
           { value: capacityOf(measured), step: measured.best },
           { value: capacityOf(clustered), step: clustered.best },

@@ -49,14 +49,17 @@ export async function benchCallEvents(ctx: BenchContext): Promise<BenchFigure[]>
     tally.set(server, t);
     return { result: run.result, extra: { ...run.extra, "committed rows": rows } };
   };
-  const search = (run: (r: number, durationMs: number) => ReturnType<typeof push>): Promise<Capacity> =>
+  const search = (
+    run: (r: number, durationMs: number) => ReturnType<typeof push>,
+    stepMs = ctx.scale.stepMs,
+  ): Promise<Capacity> =>
     findCapacity({
       startRate: TARGET_EVENTS_PER_S,
       maxSteps: ctx.scale.searchSteps,
       edgeGap: ctx.scale.edgeGap,
       maxRefineSteps: ctx.scale.maxRefineSteps,
       p99Ms: ACK_P99_MS,
-      run: (r) => run(r, ctx.scale.stepMs),
+      run: (r) => run(r, stepMs),
       log: ctx.log,
     });
   const committedText = (server: ServerHandle) => {
@@ -94,7 +97,7 @@ export async function benchCallEvents(ctx: BenchContext): Promise<BenchFigure[]>
     // Started cold, where the one-process gateway has run every step before it: a longer warm-up, at a
     // quarter of the start rate, so that both workers' hot paths are compiled before the first step.
     await toCluster(TARGET_EVENTS_PER_S / 4, 3 * ctx.scale.warmUpMs);
-    clustered = await search(toCluster);
+    clustered = await search(toCluster, ctx.scale.clusterStepMs);
   } finally {
     await cluster.stop();
   }
@@ -192,7 +195,7 @@ export async function benchCallEvents(ctx: BenchContext): Promise<BenchFigure[]>
       met: isMet(clustered),
       note:
         `The gateway's cluster mode (dist/main.mjs, WORKERS=2, Redis fan-out on, same settings otherwise). ` +
-        `Capacity ${edgeText(clustered, events)}. ${atCapacity(clustered, "cluster")}` +
+        `Capacity ${edgeText(clustered, events)} (steps of ${ctx.scale.clusterStepMs / 1000} s). ${atCapacity(clustered, "cluster")}` +
         `${clusterComparison(
           { value: capacityOf(measured), step: measured.best },
           { value: capacityOf(clustered), step: clustered.best },

@@ -61,7 +61,7 @@ function coreBound(measured: Capacity, baseline: Capacity): string {
 
 export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
   const maxInFlight = (r: number) => Math.ceil((r * P99_MS * 4) / 1000) + 20;
-  const search = (server: ServerHandle, job: ReadQuery): Promise<Capacity> =>
+  const search = (server: ServerHandle, job: ReadQuery, stepMs = ctx.scale.stepMs): Promise<Capacity> =>
     findCapacity({
       startRate: START_RPS,
       maxSteps: ctx.scale.searchSteps,
@@ -74,7 +74,7 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
           url: server.url,
           ...job,
           rate: r,
-          durationMs: ctx.scale.stepMs,
+          durationMs: stepMs,
           maxInFlight: maxInFlight(r),
         }),
       log: ctx.log,
@@ -156,9 +156,9 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
   let clusterCallRecords: Capacity;
   try {
     await warm(cluster, bindingsJob, START_RPS / 4);
-    clusterBindings = await search(cluster, bindingsJob);
+    clusterBindings = await search(cluster, bindingsJob, ctx.scale.clusterStepMs);
     await warm(cluster, recordsJob, START_RPS / 4);
-    clusterCallRecords = await search(cluster, recordsJob);
+    clusterCallRecords = await search(cluster, recordsJob, ctx.scale.clusterStepMs);
   } finally {
     await cluster.stop();
   }
@@ -189,7 +189,7 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
     ];
   };
   const twoProcesses = (one: Capacity, two: Capacity) =>
-    `The gateway's cluster mode (dist/main.mjs, WORKERS=2, Redis fan-out on, same settings otherwise). ` +
+    `The gateway's cluster mode (dist/main.mjs, WORKERS=2, Redis fan-out on, same settings otherwise; steps of ${ctx.scale.clusterStepMs / 1000} s). ` +
     clusterComparison(
       { value: one.best?.result.throughput ?? 0, step: one.best },
       { value: two.best?.result.throughput ?? 0, step: two.best },
