@@ -194,6 +194,7 @@ async function main(): Promise<BenchFigure[]> {
       "bare-yoga": new URL("./serve-bare-yoga.ts", import.meta.url),
       "bare-ws": new URL("./serve-bare-ws.ts", import.meta.url),
       "bare-notify": new URL("./serve-bare-notify.ts", import.meta.url),
+      postgraphile: new URL("./serve-postgraphile.ts", import.meta.url),
     }[kind];
     const child = await startChild({
       name: `${kind} #${n}`,

@@ -6,6 +6,7 @@ import { runFanOut } from "./lib/fan-out.js";
 import { createHttpClient, type HttpAnswer } from "./lib/http-client.js";
 import { serveParent } from "./lib/ipc-server.js";
 import type { FanOutJob, LoadJob, OpenLoadResult, OpenSocketsJob, OpenSocketsResult } from "./lib/jobs.js";
+import { keysetCursor } from "./lib/keyset-cursors.js";
 import { callEventPush, feePush } from "./lib/push-bodies.js";
 import { closeRawPools, createRawCdrInserter } from "./lib/raw-inserts.js";
 import { openMany, openSubscriber, type Subscriber } from "./lib/subscribers.js";
@@ -17,10 +18,6 @@ interface Driver {
 }
 
 const graphqlAnswered = (answer: HttpAnswer) => answer.status === 200 && !answer.body.includes('"errors"');
-
-function cursorFor(prefix: string, id: number): string {
-  return Buffer.from(`${prefix}:${id}`, "utf8").toString("base64url");
-}
 
 async function driverFor(job: LoadJob): Promise<Driver> {
   switch (job.kind) {
@@ -59,7 +56,7 @@ async function driverFor(job: LoadJob): Promise<Driver> {
         send: () => {
           if (!cursor) return http.post("/graphql", headers, fixed);
           const id = cursor.low + Math.floor(Math.random() * (cursor.high - cursor.low + 1));
-          const variables = { after: cursorFor(cursor.prefix, id) };
+          const variables = { after: keysetCursor(cursor.style ?? "gateway", cursor.prefix, id) };
           return http.post("/graphql", headers, JSON.stringify({ query: job.query, variables }));
         },
         close: () => http.close(),

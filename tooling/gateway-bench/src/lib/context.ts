@@ -53,8 +53,8 @@ export interface ServerHandle {
   stop(): Promise<void>;
 }
 
-/** The kinds of server a scenario can start. */
-export type ServerKind = "gateway" | "bare-yoga" | "bare-ws" | "bare-notify";
+/** The kinds of server a scenario can start (`postgraphile`: P6's peer over the run's gateway database). */
+export type ServerKind = "gateway" | "bare-yoga" | "bare-ws" | "bare-notify" | "postgraphile";
 
 /** What a gateway a scenario starts changes of the run's configuration (P8's instances). */
 export interface GatewayOverrides {

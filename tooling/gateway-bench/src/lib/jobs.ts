@@ -1,5 +1,6 @@
 // What the orchestrator asks a load generator to do, and what comes back. Plain data: it crosses IPC.
 import type { LatencySummary, OpenLoadResult } from "@privnum/bench-kit/open-load";
+import type { CursorStyle } from "./keyset-cursors.js";
 
 /** The platform app whose credentials sign the pushes. */
 export interface Credentials {
@@ -48,7 +49,8 @@ export interface RawCdrInsertJob extends OpenModel {
 
 /**
  * GraphQL queries over HTTP. With `cursor`, each request pages from a random point: `$after` is a cursor of
- * the given kind at an id drawn uniformly from `[low, high]`.
+ * the given kind at an id drawn uniformly from `[low, high]`, written in `style` (the gateway's by default;
+ * `prefix` is then the gateway's cursor prefix, or PostGraphile's lower-case `orderBy`: see keyset-cursors.ts).
  */
 export interface GraphqlReadJob extends OpenModel {
   kind: "graphql-reads";
@@ -56,7 +58,7 @@ export interface GraphqlReadJob extends OpenModel {
   /** `Authorization` header of every request: the gateway's API key; absent for the bare Yoga baseline. */
   authorization?: string;
   query: string;
-  cursor?: { prefix: string; low: number; high: number };
+  cursor?: { prefix: string; low: number; high: number; style?: CursorStyle };
   /**
    * A request counts as served when the gateway refused it with this error code (`extensions.code`), instead of
    * when it answered without errors: P7 sends documents the gateway must refuse.
