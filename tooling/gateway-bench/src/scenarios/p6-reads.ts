@@ -1,6 +1,7 @@
 // P6 — GraphQL reads over HTTP: pages of `bindings` and `callRecords` from random keyset positions, against a
-// bare Yoga server answering `{ __typename }` on the same machine; the gateway also as a two-process cluster
-// (the -2p rows).
+// bare Yoga server answering `{ __typename }` on the same machine, and against PostGraphile 4 serving the same
+// pages of the same rows (the peer: the best-known GraphQL server over PostgreSQL); the gateway also as a
+// two-process cluster (the -2p rows).
 import type { BenchFigure } from "@privnum/bench-kit";
 import pg from "pg";
 import { queryValue } from "../lib/bench-database.js";
@@ -8,6 +9,13 @@ import { type Capacity, edgeText, findCapacity } from "../lib/capacity.js";
 import { type BenchContext, measuredRun, type ServerHandle } from "../lib/context.js";
 import { clusterComparison, latencyText, percent, rate } from "../lib/format.js";
 import type { GraphqlReadJob } from "../lib/jobs.js";
+import {
+  checkPostgraphilePage,
+  POSTGRAPHILE_PAGE_ORDER,
+  type PostgraphilePage,
+  postgraphileBindingsPage,
+  postgraphileCallRecordsPage,
+} from "../lib/postgraphile-pages.js";
 import { profileAtCapacity } from "../lib/profiled-step.js";
 
 /** Where the capacity searches start: a start, not a target. */
@@ -18,6 +26,14 @@ const P99_MS = 50;
 const PAGE = 20;
 /** What a read job asks, and with which credential. */
 type ReadQuery = Pick<GraphqlReadJob, "query" | "cursor" | "authorization">;
+/** A capacity search, or a warm-up, of one server for one read job (defined in {@link benchReads}). */
+type SearchReads = (server: ServerHandle, job: ReadQuery) => Promise<Capacity>;
+type WarmReads = (server: ServerHandle, job: ReadQuery, rate: number) => Promise<unknown>;
+/** The peer's capacity per query. */
+interface PeerCapacity {
+  bindings: Capacity;
+  callRecords: Capacity;
+}
 /** Requests before a server's first measured step (fewer in `bench:quick`, which must fit its 2 minutes). */
 const warmUpRequests = (quick: boolean) => (quick ? 1500 : 3000);
 
@@ -59,6 +75,75 @@ function coreBound(measured: Capacity, baseline: Capacity): string {
   );
 }
 
+/**
+ * PostGraphile 4 (serve-postgraphile.ts) over the gateway's own database: the same pages from the same random
+ * keyset positions (its cursors, its field names), searched under the same bound. It runs alone: started after
+ * the gateway's searches, stopped before anything else (the gateway's process stays up, idle).
+ */
+async function measurePostgraphilePeer(
+  ctx: BenchContext,
+  search: SearchReads,
+  warm: WarmReads,
+  high: { bindings: number; callRecords: number },
+): Promise<PeerCapacity> {
+  const job = (page: PostgraphilePage, max: number): ReadQuery => ({
+    query: page.query,
+    cursor: { prefix: POSTGRAPHILE_PAGE_ORDER, low: PAGE + 1, high: max, style: "postgraphile" },
+  });
+  const bindingsPage = postgraphileBindingsPage(PAGE);
+  const recordsPage = postgraphileCallRecordsPage(PAGE);
+  const peer = await ctx.startServer("postgraphile");
+  try {
+    // Before measuring: pages from the top and the middle of the drawn range hold PAGE rows, each starting right
+    // below its cursor's row, with PostGraphile's own cursors equal to the generator's (ids may have gaps).
+    for (const [page, max] of [
+      [bindingsPage, high.bindings],
+      [recordsPage, high.callRecords],
+    ] as const) {
+      await checkPostgraphilePage(peer.graphqlUrl, page, max, PAGE);
+      await checkPostgraphilePage(peer.graphqlUrl, page, Math.ceil((PAGE + 1 + max) / 2), PAGE);
+    }
+    ctx.log(`P6 peer: PostGraphile 4 bindings pages of ${PAGE} (req/s)`);
+    await warm(peer, job(bindingsPage, high.bindings), START_RPS / 4);
+    const bindings = await search(peer, job(bindingsPage, high.bindings));
+    ctx.log(`P6 peer: PostGraphile 4 callRecords pages of ${PAGE} (req/s)`);
+    await warm(peer, job(recordsPage, high.callRecords), START_RPS / 4);
+    const callRecords = await search(peer, job(recordsPage, high.callRecords));
+    return { bindings, callRecords };
+  } finally {
+    await peer.stop();
+  }
+}
+
+/** The row "gateway ≥ 2× PostGraphile 4" of one query: the gateway's capacity against the peer's. */
+function peerFigure(id: string, what: string, gateway: Capacity, peer: Capacity): BenchFigure {
+  const capacity = (c: Capacity) => c.best?.result.throughput ?? 0;
+  const cpuPerRequest = (c: Capacity) =>
+    c.best ? ((c.best.extra["server cpu"] ?? 0) * 1000) / c.best.result.throughput : 0;
+  const ratio = capacity(peer) > 0 ? capacity(gateway) / capacity(peer) : 0;
+  const offered = (r: number) => `${rate(r)} req/s`;
+  const best = peer.best
+    ? `; at ${offered(peer.best.rate)}: ${latencyText(peer.best.result.latency)}, its CPU ` +
+      `${percent(peer.best.extra["server cpu"] ?? 0)} of a core, PostgreSQL ${percent(peer.best.extra["postgres cpu"] ?? 0)}, ` +
+      `generator CPU ${percent(peer.best.result.generatorCpu)}`
+    : "";
+  return {
+    id,
+    name: `GraphQL ${what} pages of ${PAGE}: gateway against PostGraphile 4 on the same rows (capacity at p99 ≤ 50 ms)`,
+    value: capacity(gateway),
+    unit: "req/s",
+    baseline: { name: "PostGraphile 4.14 (same table, rows, keyset pages)", value: capacity(peer) },
+    ratio,
+    target: "≥ 2× PostGraphile's capacity",
+    met: ratio >= 2,
+    note:
+      `PostGraphile's capacity ${edgeText(peer, offered)}${best}; the gateway's ${edgeText(gateway, offered)}. ` +
+      `Server CPU per request at those capacities: gateway ${cpuPerRequest(gateway).toFixed(2)} ms, PostGraphile ` +
+      `${cpuPerRequest(peer).toFixed(2)} ms. PostGraphile runs alone (the gateway idle), with no credential ` +
+      `(the gateway's requests carry an operator API key).`,
+  };
+}
+
 export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
   const maxInFlight = (r: number) => Math.ceil((r * P99_MS * 4) / 1000) + 20;
   const search = (server: ServerHandle, job: ReadQuery, stepMs = ctx.scale.stepMs): Promise<Capacity> =>
@@ -81,7 +166,7 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
     });
   // Warm-up by request count, not time: V8 compiles a server's hot paths only after a few thousand requests,
   // and a first step run on unoptimised code would put a cold start into the capacity.
-  const warm = (server: ServerHandle, job: ReadQuery, rate: number) =>
+  const warm: WarmReads = (server, job, rate) =>
     measuredRun(ctx, server, {
       kind: "graphql-reads",
       url: server.url,
@@ -128,6 +213,10 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
   ctx.log(`P6 gateway: callRecords pages of ${PAGE} over ${rate(records)} CDRs (req/s)`);
   await warm(ctx.gateway, recordsJob, START_RPS / 4);
   const callRecords = await search(ctx.gateway, recordsJob);
+  const peer = await measurePostgraphilePeer(ctx, search, warm, {
+    bindings: maxBinding,
+    callRecords: maxRecord,
+  });
 
   const baselineCapacity = baseline.best?.result.throughput ?? 0;
   const isMet = (c: Capacity) =>
@@ -211,5 +300,7 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
       clusterCallRecords,
       twoProcesses(callRecords, clusterCallRecords),
     ),
+    peerFigure("P6-bindings-postgraphile", "`bindings`", bindings, peer.bindings),
+    peerFigure("P6-callRecords-postgraphile", "`callRecords`", callRecords, peer.callRecords),
   ];
 }
