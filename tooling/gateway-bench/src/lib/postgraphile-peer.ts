@@ -18,13 +18,15 @@
 //   `set_config` per request (the gateway does check its API key: that cost stays on the gateway's side).
 // - A `pg` pool of the gateway's size (`max` 10, the gateway's default `poolSize`).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import pg from "pg";
-import {
-  type HttpRequestHandler,
-  makePgSmartTagsPlugin,
-  type PgSmartTagRule,
-  postgraphile,
-} from "postgraphile";
+import type { HttpRequestHandler, PgSmartTagRule } from "postgraphile";
+
+// PostGraphile 4 is CommonJS and re-exports graphile-utils in a way Node's ESM named-export detection does not
+// see (`makePgSmartTagsPlugin` would be missing): load it as CommonJS, typed by its own declarations.
+const { makePgSmartTagsPlugin, postgraphile } = createRequire(import.meta.url)(
+  "postgraphile",
+) as typeof import("postgraphile");
 
 /** The tables the peer exposes: those P6 pages through. */
 export const PEER_TABLES: readonly string[] = ["bindings", "call_records"];
