@@ -116,7 +116,7 @@ async function measurePostgraphilePeer(
 }
 
 /** The row "gateway ≥ 2× PostGraphile 4" of one query: the gateway's capacity against the peer's. */
-function peerFigure(id: string, what: string, gateway: Capacity, peer: Capacity): BenchFigure {
+export function peerFigure(id: string, what: string, gateway: Capacity, peer: Capacity): BenchFigure {
   const capacity = (c: Capacity) => c.best?.result.throughput ?? 0;
   const cpuPerRequest = (c: Capacity) =>
     c.best ? ((c.best.extra["server cpu"] ?? 0) * 1000) / c.best.result.throughput : 0;
