@@ -9,8 +9,8 @@
 // (`databaseQueryCount`) are divided by the pushes of each round; the median of the rounds is printed.
 import { fork } from "node:child_process";
 import { writeFile } from "node:fs/promises";
-import { Session } from "node:inspector/promises";
 import { Agent, request } from "node:http";
+import { Session } from "node:inspector/promises";
 import { parseArgs } from "node:util";
 import { signUsernameToken } from "@privnum/wsse-auth";
 import { buildApp } from "../src/app.js";

@@ -51,7 +51,9 @@ function pageSender(target: URL, bodies: readonly string[]) {
       };
       const req = request(target, { method: "POST", agent, headers }, (res) => {
         res.resume();
-        res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+        res.on("end", () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`)),
+        );
       });
       req.on("error", reject);
       req.end(body);
