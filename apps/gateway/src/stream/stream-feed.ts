@@ -55,7 +55,10 @@ export interface StreamFeed<Row> {
   listenerCount(): number;
   /** The last stream position handed to listeners. */
   position(): number;
-  /** Resolves once everything committed before the call has been handed to listeners. */
+  /**
+   * Resolves once everything committed before the call has been handed to listeners; without listeners, once
+   * the position is the stream's end (as `ready`).
+   */
   catchUp(): Promise<void>;
 }
 
@@ -65,6 +68,9 @@ export interface StreamFeed<Row> {
  * that commit in one order can finish their post-commit work in the other. Reading the table instead
  * relies on the storing side's guarantee that positions become visible in order, so a listener never
  * receives n after n+1, and events stored by other instances arrive too.
+ *
+ * While nobody listens, wakes and polls send no query at all (a commit costs an idle feed nothing); `ready`
+ * reads the end once before the next listener is registered, so that it starts from there.
  */
 export function createStreamFeed<Row>(options: StreamFeedOptions<Row>): StreamFeed<Row> {
   const { source, name, logger, onHandedOff } = options;
