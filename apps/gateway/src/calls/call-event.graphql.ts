@@ -127,6 +127,8 @@ builder.subscriptionField("callEvents", (t) =>
           );
         }
       }
+      // An idle feed reads nothing per commit: bring it to the stream's end before listening.
+      await ctx.services.feed.ready();
       return guardStream(
         openCallEventStream({
           db: ctx.services.db,

@@ -40,6 +40,8 @@ export async function subscribeToChanges<K extends ChangeTopic>(
       );
     }
   }
+  // An idle feed reads nothing per commit: bring it to the stream's end before listening.
+  await services.changes.ready();
   return guardStream(
     openChangeStream({
       db: services.db,

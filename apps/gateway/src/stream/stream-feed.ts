@@ -43,13 +43,22 @@ export interface StreamFeed<Row> {
   stop(): Promise<void>;
   /** Something was committed: read the stream now. */
   wake(): void;
-  /** Register a listener; returns its removal. */
+  /**
+   * Resolves once the feed's position is the stream's end, so that a listener registered right after receives
+   * the rows committed from then on and none older. A feed without listeners does not follow the stream (a
+   * commit costs it nothing); the first subscriber after such a time waits for this one query.
+   */
+  ready(): Promise<void>;
+  /** Register a listener (after {@link StreamFeed.ready}); returns its removal. */
   subscribe(listener: StreamListener<Row>): () => void;
   /** Registered listeners (one per live subscription on the stream). */
   listenerCount(): number;
   /** The last stream position handed to listeners. */
   position(): number;
-  /** Resolves once everything committed before the call has been handed to listeners. */
+  /**
+   * Resolves once everything committed before the call has been handed to listeners; without listeners, once
+   * the position is the stream's end (as `ready`).
+   */
   catchUp(): Promise<void>;
 }
 
@@ -59,6 +68,9 @@ export interface StreamFeed<Row> {
  * that commit in one order can finish their post-commit work in the other. Reading the table instead
  * relies on the storing side's guarantee that positions become visible in order, so a listener never
  * receives n after n+1, and events stored by other instances arrive too.
+ *
+ * While nobody listens, wakes and polls send no query at all (a commit costs an idle feed nothing); `ready`
+ * reads the end once before the next listener is registered, so that it starts from there.
  */
 export function createStreamFeed<Row>(options: StreamFeedOptions<Row>): StreamFeed<Row> {
   const { source, name, logger, onHandedOff } = options;
@@ -71,18 +83,22 @@ export function createStreamFeed<Row>(options: StreamFeedOptions<Row>): StreamFe
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  // Whether rows may have been committed past `position` while nobody listened (so nothing was read).
+  let behind = false;
+  // Commits announced while idle, and whether one came while `refresh` read the end (it may lie past it).
+  let idleWakes = 0;
+  let wokenDuringRefresh = false;
+  let refreshing: Promise<void> | undefined;
 
   async function drain(): Promise<void> {
     do {
       again = false;
       if (listeners.size === 0) {
-        // Nobody to hand rows to: keep up with the end of the stream without reading the rows. A listener
-        // that arrived meanwhile gets the rows read instead (this end may hold rows committed after it).
-        const end = await source.end();
-        if (listeners.size === 0) {
-          position = Math.max(position, end);
-          continue;
-        }
+        // Nobody to hand rows to: read nothing, not even the end; `ready` moves the position to the end before
+        // the next listener is registered.
+        behind = true;
+        idleWakes += 1;
+        continue;
       }
       for (;;) {
         const rows = await source.readAfter(position, batchSize);
@@ -102,7 +118,37 @@ export function createStreamFeed<Row>(options: StreamFeedOptions<Row>): StreamFe
     } while (again && !stopped);
   }
 
+  /** Move the position to the stream's end, unless a listener arrived meanwhile (it gets the rows instead). */
+  function refresh(): Promise<void> {
+    refreshing ??= (async () => {
+      try {
+        const wakesBefore = idleWakes;
+        const end = await source.end();
+        if (listeners.size === 0 && !running) {
+          position = Math.max(position, end);
+          behind = false;
+          wokenDuringRefresh = idleWakes !== wakesBefore;
+        }
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+    return refreshing;
+  }
+
+  async function ready(): Promise<void> {
+    // A read still handing rows out (its last listener gone) moves the position itself: let it finish first.
+    while (running) await running;
+    if (behind && listeners.size === 0) await refresh();
+  }
+
   function read(): Promise<void> {
+    if (listeners.size === 0 && !running) {
+      // An idle feed: the commit costs no query.
+      behind = true;
+      idleWakes += 1;
+      return Promise.resolve();
+    }
     if (running) {
       // A read is in flight; it may have missed what was just committed, so go round once more.
       again = true;
@@ -124,6 +170,7 @@ export function createStreamFeed<Row>(options: StreamFeedOptions<Row>): StreamFe
     async start() {
       stopped = false;
       position = await source.end();
+      behind = false;
       const poll = () => {
         timer = setTimeout(() => {
           void read().finally(() => {
@@ -145,13 +192,22 @@ export function createStreamFeed<Row>(options: StreamFeedOptions<Row>): StreamFe
     wake() {
       if (!stopped) void read();
     },
+    ready,
     subscribe(listener) {
+      const first = listeners.size === 0;
       listeners.add(listener);
+      if (first && (behind || wokenDuringRefresh)) {
+        // Something was committed after the position `ready` set: read it now rather than at the next wake.
+        behind = false;
+        wokenDuringRefresh = false;
+        if (!stopped) void read();
+      }
       return () => listeners.delete(listener);
     },
     position: () => position,
     listenerCount: () => listeners.size,
     async catchUp() {
+      if (listeners.size === 0) return await ready();
       await read();
       if (running) await running;
     },

@@ -1,0 +1,166 @@
+// Gateway CPU and database statements per signed call-event push to /notify, measured in one process:
+//
+//   pnpm --filter @privnum/gateway exec tsx scripts/measure-push-cpu.ts [--pushes N] [--rounds N] [--in-flight N]
+//     [--warm-up N] [--profile FILE.cpuprofile]
+//
+// One gateway on a fresh PostgreSQL database, logging at info to stdout as a deployment does (one line per
+// push: send stdout to /dev/null; the figures are printed on stderr); pushes are signed as the platform signs them and sent over HTTP on 127.0.0.1 by a child process (this
+// script forked), so the gateway's process CPU (`process.cpuUsage`) is its own. It and the statements run
+// (`databaseQueryCount`) are divided by the pushes of each round; the median of the rounds is printed.
+import { fork } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { Agent, request } from "node:http";
+import { Session } from "node:inspector/promises";
+import { parseArgs } from "node:util";
+import { signUsernameToken } from "@privnum/wsse-auth";
+import { buildApp } from "../src/app.js";
+import { testConfig } from "../src/shared/config.js";
+import { createLogger } from "../src/shared/logger.js";
+import { createMeasureDatabase } from "./request-cpu/measure-database.js";
+
+const { values } = parseArgs({
+  options: {
+    pushes: { type: "string", default: "2000" },
+    rounds: { type: "string", default: "5" },
+    "in-flight": { type: "string", default: "4" },
+    postgres: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
+    "warm-up": { type: "string", default: "3000" },
+    client: { type: "string" },
+    profile: { type: "string" },
+  },
+});
+const pushes = Number(values.pushes);
+const rounds = Number(values.rounds);
+const inFlight = Number(values["in-flight"]);
+
+const EVENT_TYPES = ["callin", "callout", "alerting", "answer", "disconnect"] as const;
+const platformTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+
+/** The load: pushes `count` signed call events, `inFlight` at a time, to `target`. */
+function pushSender(target: URL, appKey: string, appSecret: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
+  let next = 0;
+  const push = () =>
+    new Promise<void>((resolve, reject) => {
+      const i = next++;
+      const eventType = EVENT_TYPES[i % EVENT_TYPES.length]!;
+      const body = JSON.stringify({
+        eventType,
+        statusInfo: {
+          sessionId: `1200_${Math.floor(i / EVENT_TYPES.length)}_4294967295_20260601100000@bench.example`,
+          timestamp: platformTime(Date.UTC(2026, 5, 1, 10) + i * 1000),
+          caller: "+8613900000001",
+          called: "+8617000000001",
+          ...(eventType === "disconnect" ? { stateCode: 0, stateDesc: "The user releases the call." } : {}),
+        },
+      });
+      const headers = {
+        ...signUsernameToken({ appKey, appSecret }).headers,
+        "content-type": "application/json;charset=UTF-8",
+        "content-length": String(Buffer.byteLength(body)),
+      };
+      const req = request(target, { method: "POST", agent, headers }, (res) => {
+        res.resume();
+        res.on("end", () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`)),
+        );
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  return async (count: number) => {
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (sent < count) {
+          sent += 1;
+          await push();
+        }
+      }),
+    );
+  };
+}
+
+if (values.client !== undefined) {
+  // The child: push what the parent asks for, answer when done.
+  const { url, appKey, appSecret } = JSON.parse(values.client) as {
+    url: string;
+    appKey: string;
+    appSecret: string;
+  };
+  const send = pushSender(new URL("/notify", url), appKey, appSecret);
+  process.on("message", (count: number) => {
+    send(count).then(
+      () => process.send!("done"),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+} else {
+  await measure();
+}
+
+async function measure(): Promise<void> {
+  // The gateway's own log destination (stdout): run with `> /dev/null`; the figures go to stderr.
+  const logger = createLogger({ level: "info" });
+  const database = await createMeasureDatabase(values.postgres!);
+  const config = testConfig({ database: { kind: "postgres", url: database.url }, logLevel: "info" });
+  const app = buildApp(config, { logger, simulator: { timeScale: 0 }, expirySweepIntervalMs: 0 });
+  const { appKey, appSecret } = config.platform as { appKey: string; appSecret: string };
+
+  try {
+    const gateway = await app.start();
+    const child = fork(process.argv[1]!, [
+      ...process.argv.slice(2),
+      "--client",
+      JSON.stringify({ url: gateway.url, appKey, appSecret }),
+    ]);
+    let pending: { resolve: () => void; reject: (error: Error) => void } | undefined;
+    child.on("message", () => pending?.resolve());
+    child.on("exit", (code) => pending?.reject(new Error(`the load generator exited (${code})`)));
+    const run = (count: number) =>
+      new Promise<void>((resolve, reject) => {
+        pending = { resolve, reject };
+        child.send(count);
+      });
+    await run(Number(values["warm-up"]));
+    const cpu: number[] = [];
+    const statements: number[] = [];
+    // A V8 CPU profile of the measured rounds (after the warm-up), when asked for.
+    const inspector = values.profile === undefined ? undefined : new Session();
+    if (inspector) {
+      inspector.connect();
+      await inspector.post("Profiler.enable");
+      await inspector.post("Profiler.start");
+    }
+    for (let r = 0; r < rounds; r++) {
+      const q0 = gateway.databaseQueryCount();
+      const c0 = process.cpuUsage();
+      await run(pushes);
+      const c = process.cpuUsage(c0);
+      // Let the feeds' reads after the last commits finish before counting statements.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      statements.push((gateway.databaseQueryCount() - q0) / pushes);
+      cpu.push((c.user + c.system) / pushes);
+      console.error(
+        `round ${r + 1}: ${cpu.at(-1)!.toFixed(0)} µs CPU, ${statements.at(-1)!.toFixed(2)} statements per push`,
+      );
+    }
+    if (inspector) {
+      const { profile } = await inspector.post("Profiler.stop");
+      await writeFile(values.profile!, JSON.stringify(profile));
+      inspector.disconnect();
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    console.error(
+      `per push (median of ${rounds} rounds of ${pushes}, ${inFlight} in flight): ` +
+        `${median(cpu).toFixed(0)} µs process CPU, ${median(statements).toFixed(2)} database statements`,
+    );
+    child.kill();
+  } finally {
+    await app.stop();
+    await database.drop();
+  }
+}
