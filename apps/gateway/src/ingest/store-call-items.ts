@@ -5,7 +5,7 @@ import type { NewCallEventRow } from "../calls/call-event.table.js";
 import { lockCallSessions } from "../calls/call-locks.js";
 import { insertCallRecords } from "../calls/call-record.repository.js";
 import type { NewCallRecordRow } from "../calls/call-record.table.js";
-import { findCallSessions } from "../calls/call-session.repository.js";
+import { findCallSessionsWithBases } from "../calls/call-session.repository.js";
 import type { Executor } from "../database/database.js";
 import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
 import { queueRecordings } from "../recordings/recording.repository.js";
@@ -44,7 +44,7 @@ export async function storeCallItems(
     ),
   ];
   await lockCallSessions(tx, sessionIds);
-  const sessions = new Map((await findCallSessions(tx, sessionIds)).map((s) => [s.session_id, s]));
+  const { sessions, bases } = await findCallSessionsWithBases(tx, sessionIds);
   const subscriptionIds = [
     ...[...sessions.values()].flatMap((s) => (s.subscription_id ? [s.subscription_id] : [])),
     ...pushes
@@ -137,6 +137,7 @@ export async function storeCallItems(
   const changed = [...new Set([...events.map((e) => e.session_id), ...records.map((r) => r.session_id)])];
   const refolded = await refoldSessions(tx, changed, {
     before: sessions,
+    bases,
     inserted: { events, records },
     bindings,
     contradicted: contradictedSessions,

@@ -1,0 +1,118 @@
+import type { CallEventNotification, FeeRecord } from "@privnum/notification-schemas";
+import { toDate } from "../database/column-values.js";
+import { type FoldedSession, foldSessionParts } from "./session-fold.js";
+
+/** One stored event or CDR of a call, as refolding reads it: its row's attribution and the parsed item. */
+export interface CallHistoryItem {
+  id: number;
+  /** When the event happened (`occurred_at`); null for CDRs and for events without a readable time. */
+  occurred_at: Date | null;
+  session_id: string;
+  subscription_id: string | null;
+  virtual_num: string | null;
+  bind_num: string | null;
+  /** The parsed event or CDR, as stored (without `raw`). */
+  item: unknown;
+}
+
+/** A {@link CallHistoryItem} as the `call_fold_bases.basis` JSON keeps it. */
+export type StoredHistoryItem = Omit<CallHistoryItem, "occurred_at"> & { occurred_at: string | null };
+
+/**
+ * The few stored events and CDRs of a call that decide its refold: folding them with any new items gives
+ * what folding the whole history with them would. Of the events, in the fold's order, the first of each
+ * type and the first naming an extension and a subscriptionId, and, in history order, the last with each
+ * attribution column set; of the CDRs, the call's CDR, the one giving the direction and the first with each
+ * attribution column set. At most 11 events and 5 CDRs.
+ */
+export interface FoldBasis {
+  events: StoredHistoryItem[];
+  records: StoredHistoryItem[];
+}
+
+/** What {@link foldHistory} returns: the fold and the basis to store with it. */
+export interface FoldedHistory {
+  folded: FoldedSession;
+  basis: FoldBasis;
+}
+
+/**
+ * The order `listCallHistory` reads events in (`occurred_at`, nulls last, then `id`); CDRs have no
+ * `occurred_at` and so are in `id` order.
+ */
+export function historyOrder(a: CallHistoryItem, b: CallHistoryItem): number {
+  const at = a.occurred_at?.getTime() ?? Number.POSITIVE_INFINITY;
+  const bt = b.occurred_at?.getTime() ?? Number.POSITIVE_INFINITY;
+  return at !== bt ? (at < bt ? -1 : 1) : a.id - b.id;
+}
+
+const ATTRIBUTION_KEYS = ["subscription_id", "virtual_num", "bind_num"] as const;
+
+/**
+ * Fold a call's events and CDRs (each list in {@link historyOrder}, every event unique by its dedupe key)
+ * and pick its basis. Folding a call's basis plus new items, in history order, equals folding its whole
+ * history plus them as long as no new CDR reuses an icid the call already has (the fold keeps the first
+ * copy of an icid, which the basis may not hold).
+ */
+export function foldHistory(
+  events: readonly CallHistoryItem[],
+  records: readonly CallHistoryItem[],
+): FoldedHistory {
+  const parts = foldSessionParts(
+    events.map((e) => e.item as CallEventNotification),
+    records.map((r) => r.item as FeeRecord),
+  );
+  const eventOf = new Map<unknown, CallHistoryItem>(events.map((e) => [e.item, e]));
+  const recordOf = new Map<unknown, CallHistoryItem>(records.map((r) => [r.item, r]));
+
+  const keptEvents = new Set<CallHistoryItem>();
+  const seenTypes = new Set<string>();
+  let extension = false;
+  let subscription = false;
+  for (const event of parts.events) {
+    const info = event.statusInfo as { extendNum?: string; subscriptionId?: string };
+    const keep =
+      !seenTypes.has(event.eventType) ||
+      (!extension && !!info.extendNum) ||
+      (!subscription && !!info.subscriptionId);
+    seenTypes.add(event.eventType);
+    extension ||= !!info.extendNum;
+    subscription ||= !!info.subscriptionId;
+    if (keep) keptEvents.add(eventOf.get(event)!);
+  }
+  for (const key of ATTRIBUTION_KEYS) {
+    const last = events.findLast((e) => e[key]);
+    if (last) keptEvents.add(last);
+  }
+
+  const keptRecords = new Set<CallHistoryItem>();
+  for (const record of [parts.records[0], parts.directionRecord]) {
+    if (record) keptRecords.add(recordOf.get(record)!);
+  }
+  for (const key of ATTRIBUTION_KEYS) {
+    const first = records.find((r) => r[key]);
+    if (first) keptRecords.add(first);
+  }
+
+  return {
+    folded: parts.folded,
+    basis: {
+      events: [...keptEvents].sort(historyOrder).map(storedHistoryItem),
+      records: [...keptRecords].sort(historyOrder).map(storedHistoryItem),
+    },
+  };
+}
+
+function storedHistoryItem(item: CallHistoryItem): StoredHistoryItem {
+  return { ...item, occurred_at: item.occurred_at?.toISOString() ?? null };
+}
+
+/** A stored basis's items, ready to fold with new ones. */
+export function basisItems(basis: FoldBasis): { events: CallHistoryItem[]; records: CallHistoryItem[] } {
+  const read = (item: StoredHistoryItem): CallHistoryItem => ({
+    ...item,
+    id: Number(item.id),
+    occurred_at: toDate(item.occurred_at),
+  });
+  return { events: basis.events.map(read), records: basis.records.map(read) };
+}
