@@ -23,7 +23,7 @@ export type StoredHistoryItem = Omit<CallHistoryItem, "occurred_at"> & { occurre
  * what folding the whole history with them would. Of the events, in the fold's order, the first of each
  * type and the first naming an extension and a subscriptionId, and, in history order, the last with each
  * attribution column set; of the CDRs, the call's CDR, the one giving the direction and the first with each
- * attribution column set. At most 11 events and 5 CDRs.
+ * attribution column set, each with the first copy of its icid. At most 11 events and 10 CDRs.
  */
 export interface FoldBasis {
   events: StoredHistoryItem[];
@@ -33,8 +33,16 @@ export interface FoldBasis {
 /** What {@link foldHistory} returns: the fold and the basis to store with it. */
 export interface FoldedHistory {
   folded: FoldedSession;
+  /**
+   * What the stored rows' attribution established: per column, the first CDR's value, else the newest
+   * event's (null when none has one).
+   */
+  attributed: Record<AttributionKey, string | null>;
   basis: FoldBasis;
 }
+
+/** The attribution columns of event and CDR rows. */
+export type AttributionKey = (typeof ATTRIBUTION_KEYS)[number];
 
 /**
  * The order `listCallHistory` reads events in (`occurred_at`, nulls last, then `id`); CDRs have no
@@ -93,9 +101,23 @@ export function foldHistory(
     const first = records.find((r) => r[key]);
     if (first) keptRecords.add(first);
   }
+  // The fold keeps the first copy of an icid: a later copy kept here needs its first one beside it.
+  const firstCopy = new Map<string, CallHistoryItem>();
+  for (const record of records) {
+    const icid = (record.item as FeeRecord).icid;
+    if (!firstCopy.has(icid)) firstCopy.set(icid, record);
+  }
+  for (const record of [...keptRecords]) keptRecords.add(firstCopy.get((record.item as FeeRecord).icid)!);
 
+  const attributed = (key: AttributionKey) =>
+    records.find((row) => row[key])?.[key] ?? events.findLast((row) => row[key])?.[key] ?? null;
   return {
     folded: parts.folded,
+    attributed: {
+      subscription_id: attributed("subscription_id"),
+      virtual_num: attributed("virtual_num"),
+      bind_num: attributed("bind_num"),
+    },
     basis: {
       events: [...keptEvents].sort(historyOrder).map(storedHistoryItem),
       records: [...keptRecords].sort(historyOrder).map(storedHistoryItem),

@@ -74,18 +74,16 @@ export async function refoldSessions(
       eventCount = previous.event_count + added.events.length;
       recordCount = previous.record_count + added.records.length;
     }
-    const { folded, basis: nextBasis } = foldHistory(ownEvents, ownRecords);
+    const { folded, attributed, basis: nextBasis } = foldHistory(ownEvents, ownRecords);
     foldBases.set(sessionId, nextBasis);
-    // The stored rows already carry what attribution established; the newest known value wins.
-    const attributed = <K extends "subscription_id" | "virtual_num" | "bind_num">(key: K) =>
-      ownRecords.find((row) => row[key])?.[key] ?? ownEvents.findLast((row) => row[key])?.[key] ?? null;
-    const subscriptionId = folded.subscriptionId ?? attributed("subscription_id");
+    // The stored rows already carry what attribution established.
+    const subscriptionId = folded.subscriptionId ?? attributed.subscription_id;
     const binding = subscriptionId && !contradicted.has(sessionId) ? bindings.get(subscriptionId) : undefined;
     return {
       session_id: sessionId,
       subscription_id: subscriptionId,
-      virtual_num: folded.virtualNum ?? attributed("virtual_num") ?? binding?.virtual_num ?? null,
-      bind_num: binding?.bind_num ?? attributed("bind_num") ?? folded.bindNum ?? null,
+      virtual_num: folded.virtualNum ?? attributed.virtual_num ?? binding?.virtual_num ?? null,
+      bind_num: binding?.bind_num ?? attributed.bind_num ?? folded.bindNum ?? null,
       status: folded.status,
       started_at: folded.startedAt,
       ended_at: folded.endedAt,
