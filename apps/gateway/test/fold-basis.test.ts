@@ -46,7 +46,7 @@ const eventArbitrary = fc.record({
   called: optional("+8617000000001", "+8613800000021"),
   caller: optional("+8613900000001", "+8613800000021"),
   digitInfo: optional("0001", ""),
-  stateCode: fc.constantFrom(0, 8019, 8022),
+  stateCode: fc.constantFrom<number>(0, 8019, 8022),
   subscription_id: column("sub-1", "sub-2"),
   virtual_num: column("+8617000000001", "+8617000000002"),
   bind_num: column("+8613800000021", "+8613800000022"),
@@ -55,7 +55,7 @@ const eventArbitrary = fc.record({
 const recordArbitrary = fc.record({
   icid: fc.constantFrom("icid-1", "icid-2", "icid-3", "icid-4"),
   second: fc.integer({ min: 0, max: 3 }),
-  direction: fc.constantFrom(0, 1, 2),
+  direction: fc.constantFrom<number>(0, 1, 2),
   answered: fc.boolean(),
   subscriptionId: optional("sub-1", "sub-2", ""),
   fwdDstNum: optional("+8613800000021", "+8613800000022"),
@@ -84,7 +84,7 @@ function eventOf(spec: EventSpec): CallEventNotification {
 
 function recordOf(spec: RecordSpec): FeeRecord {
   const { icid, second, answered, subscription_id: _s, virtual_num: _v, bind_num: _b, ...fields } = spec;
-  const body = cdr(icid, SESSION, at(second), defined(fields));
+  const body: Record<string, unknown> = cdr(icid, SESSION, at(second), defined(fields));
   if (!answered) delete body.fwdAnswerTime;
   const notification = parsed({ eventType: "fee", feeLst: [body] });
   if (notification.kind !== "fee") throw new Error("not a CDR push");
