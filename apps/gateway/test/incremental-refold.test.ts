@@ -100,6 +100,17 @@ describe.each(ENGINES)("refolding a call from its fold basis on $engine", ({ cre
     );
   });
 
+  it("pushes of one call stored concurrently, each in its own transaction, fold to the same row as in order", async () => {
+    const reference = await storeCall([0, 1, 2, 3, 4, 5, 6]);
+    const call = `incremental-${++calls}`;
+    await Promise.all(
+      callBodies(call)
+        .reverse()
+        .map((body, i) => storeNotifications(handle.db, [push(body)], later(100 + i))),
+    );
+    expect(await sessionRow(call)).toEqual(reference.row);
+  });
+
   it("each refold stores the call's fold basis, not its whole history", async () => {
     const { call } = await storeCall([0, 1, 2, 3, 4, 5, 6]);
     const { basis } = await handle.db

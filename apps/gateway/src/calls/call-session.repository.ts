@@ -104,31 +104,6 @@ export async function findCallSessions(
     .execute();
 }
 
-/**
- * Calls by sessionId with their fold bases (one query), for a refold: a call stored before fold bases
- * existed has none.
- */
-export async function findCallSessionsWithBases(
-  db: Executor,
-  sessionIds: readonly string[],
-): Promise<{ sessions: Map<string, CallSessionRow>; bases: Map<string, FoldBasis> }> {
-  const sessions = new Map<string, CallSessionRow>();
-  const bases = new Map<string, FoldBasis>();
-  if (sessionIds.length === 0) return { sessions, bases };
-  const rows = await db
-    .selectFrom("call_sessions as s")
-    .leftJoin("call_fold_bases as b", "b.session_id", "s.session_id")
-    .selectAll("s")
-    .select("b.basis")
-    .where("s.session_id", "=", sql<string>`any(${[...new Set(sessionIds)]}::text[])`)
-    .execute();
-  for (const { basis, ...session } of rows) {
-    sessions.set(session.session_id, session);
-    if (basis) bases.set(session.session_id, basis);
-  }
-  return { sessions, bases };
-}
-
 /** The call with this sessionId. */
 export async function findCallSession(db: Executor, sessionId: string): Promise<CallSessionRow | undefined> {
   return db.selectFrom("call_sessions").selectAll().where("session_id", "=", sessionId).executeTakeFirst();

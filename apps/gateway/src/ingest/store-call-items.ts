@@ -4,15 +4,15 @@ import { insertCallEvents } from "../calls/call-event.repository.js";
 import type { NewCallEventRow } from "../calls/call-event.table.js";
 import { insertCallRecords } from "../calls/call-record.repository.js";
 import type { NewCallRecordRow } from "../calls/call-record.table.js";
-import { findCallSessionsWithBases } from "../calls/call-session.repository.js";
 import type { Executor } from "../database/database.js";
 import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
 import { queueRecordings } from "../recordings/recording.repository.js";
 import { attributeEvent, type KnownCall, prefetchBindingLookups } from "./attribution.js";
+import { findCallsToStore } from "./calls-to-store.repository.js";
 import type { KnownNumbers } from "./known-numbers.js";
 import { refoldSessions } from "./refold.js";
-import { sessionIdsOf } from "./session-ids.js";
 import { contradictsBinding, eventRow, nonEmpty, recordRow, shownA } from "./row-mapping.js";
+import { sessionIdsOf } from "./session-ids.js";
 import type { StoredPush } from "./stored-push.js";
 
 /** A call-event or CDR push of a batch, with the result it fills. */
@@ -36,19 +36,19 @@ export async function storeCallItems(
   knownNumbers: KnownNumbers,
 ): Promise<string[]> {
   const sessionIds = [...new Set(pushes.flatMap(({ notification }) => sessionIdsOf(notification)))];
-  const { sessions, bases } = await findCallSessionsWithBases(tx, sessionIds);
-  const subscriptionIds = [
-    ...[...sessions.values()].flatMap((s) => (s.subscription_id ? [s.subscription_id] : [])),
-    ...pushes
-      .flatMap(({ notification }) =>
-        notification.kind === "callEvent"
-          ? [nonEmpty(notification.statusInfo.subscriptionId)]
-          : notification.feeLst.map((r) => nonEmpty(r.subscriptionId)),
-      )
-      .filter((id): id is string => id !== null),
-  ];
-  const bindings = new Map((await findBindings(tx, subscriptionIds)).map((b) => [b.subscription_id, b]));
-  const askedBindings = new Set(subscriptionIds);
+  const pushedSubscriptionIds = pushes
+    .flatMap(({ notification }) =>
+      notification.kind === "callEvent"
+        ? [nonEmpty(notification.statusInfo.subscriptionId)]
+        : notification.feeLst.map((r) => nonEmpty(r.subscriptionId)),
+    )
+    .filter((id): id is string => id !== null);
+  const { sessions, bases, bindings } = await findCallsToStore(tx, sessionIds, pushedSubscriptionIds);
+  // The bindings asked for already: those of the subscriptionIds the pushes and the stored calls name.
+  const askedBindings = new Set<string | null>([
+    ...pushedSubscriptionIds,
+    ...[...sessions.values()].map((s) => s.subscription_id),
+  ]);
 
   const resolveBinding = await prefetchBindingLookups(
     tx,

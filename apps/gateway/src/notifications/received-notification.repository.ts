@@ -33,12 +33,19 @@ export async function insertReceivedNotifications(
   if (rows.length === 0) return [];
   const inserted = alsoEvaluate
     ? await db
-        .with((cte) => cte("evaluated").materialized(), (qb) => qb.selectNoFrom(alsoEvaluate.as("value")))
+        .with(
+          (cte) => cte("evaluated").materialized(),
+          (qb) => qb.selectNoFrom(alsoEvaluate.as("value")),
+        )
         .insertInto("received_notifications")
         .values([...rows])
         .returning(["id", (eb) => eb.selectFrom("evaluated").select("value").as("evaluated")])
         .execute()
-    : await db.insertInto("received_notifications").values([...rows]).returning("id").execute();
+    : await db
+        .insertInto("received_notifications")
+        .values([...rows])
+        .returning("id")
+        .execute();
   return inserted.map((row) => row.id).sort((a, b) => a - b);
 }
 
