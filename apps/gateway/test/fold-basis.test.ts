@@ -7,7 +7,6 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  basisItems,
   type CallHistoryItem,
   type FoldBasis,
   type FoldedHistory,
@@ -142,12 +141,13 @@ function outcome({ folded, attributed }: FoldedHistory) {
 
 /**
  * Store pushes one after another as the gateway does: the first folds what it brought, each later one
- * folds the stored basis (through JSON, as `call_fold_bases` keeps it) plus what it brought, unless it
+ * folds the rows its stored basis names (through JSON, as `call_fold_bases` keeps it) plus what it brought, unless it
  * brought a CDR reusing an icid (then the whole history is refolded). Returns, per push, the result and
  * the full fold of everything stored so far.
  */
 function storeInPushes(pushes: readonly Arrival[][]) {
   let basis: FoldBasis | undefined;
+  const byId = new Map<number, CallHistoryItem>();
   const events: CallHistoryItem[] = [];
   const records: CallHistoryItem[] = [];
   let id = 0;
@@ -157,11 +157,13 @@ function storeInPushes(pushes: readonly Arrival[][]) {
     const newRecords = added.filter((a) => a.arrival.kind === "record").map((a) => a.item);
     events.push(...newEvents);
     records.push(...newRecords);
+    for (const item of [...newEvents, ...newRecords]) byId.set(item.id, item);
     const reusesIcid = newRecords.some(
       (record) => records.filter((r) => icidOf(r) === icidOf(record))[0] !== record,
     );
     const full = foldHistory([...events].sort(historyOrder), [...records].sort(historyOrder));
-    const kept = basis ? basisItems(basis) : { events: [], records: [] };
+    const named = (ids: readonly number[] = []) => ids.map((id) => byId.get(id)!);
+    const kept = { events: named(basis?.events), records: named(basis?.records) };
     const incremental = reusesIcid
       ? full
       : foldHistory(

@@ -118,10 +118,21 @@ describe.each(ENGINES)("refolding a call from its fold basis on $engine", ({ cre
       .select("basis")
       .where("session_id", "=", call)
       .executeTakeFirstOrThrow();
-    expect(basis.events.map((e) => (e.item as { eventType: string }).eventType).sort()).toEqual(
+    const events = await handle.db
+      .selectFrom("call_events")
+      .select(["id", "event_type"])
+      .where("id", "in", basis.events)
+      .execute();
+    expect(events.map((e) => e.event_type).sort()).toEqual(
       ["alerting", "answer", "callin", "callout", "collectInfo", "disconnect"].sort(),
     );
-    expect(basis.records).toHaveLength(1);
+    expect(events.every((e) => basis.events.includes(Number(e.id)))).toBe(true);
+    const records = await handle.db
+      .selectFrom("call_records")
+      .select("icid")
+      .where("id", "in", basis.records)
+      .execute();
+    expect(records.map((r) => r.icid)).toEqual([`${call}-icid`]);
   });
 
   it("a call stored without a fold basis (before they existed) is refolded from its whole history, which stores one", async () => {
@@ -140,6 +151,20 @@ describe.each(ENGINES)("refolding a call from its fold basis on $engine", ({ cre
     expect(kept).toHaveLength(1);
   });
 
+  it("a fold basis naming a row that is not stored is not used: the call is refolded from its whole history", async () => {
+    const reference = await storeCall([0, 1, 2, 3, 4, 5, 6]);
+    const call = `incremental-${++calls}`;
+    const bodies = callBodies(call);
+    await storeNotifications(handle.db, bodies.slice(0, 3).map(push), later(100));
+    await handle.db
+      .updateTable("call_fold_bases")
+      .set({ basis: JSON.stringify({ events: [-1], records: [] }) as never })
+      .where("session_id", "=", call)
+      .execute();
+    await storeNotifications(handle.db, bodies.slice(3).map(push), later(101));
+    expect(await sessionRow(call)).toEqual(reference.row);
+  });
+
   it("a CDR reusing an icid the call has with other content refolds from the whole history: the first copy is the one folded", async () => {
     const call = `incremental-${++calls}`;
     const second = cdr(`${call}-icid-2`, call, later(10), { subscriptionId: "sub-incremental" });
@@ -155,7 +180,12 @@ describe.each(ENGINES)("refolding a call from its fold basis on $engine", ({ cre
       .select("basis")
       .where("session_id", "=", call)
       .executeTakeFirstOrThrow();
-    expect(basis.records.map((r) => (r.item as { icid: string }).icid)).toEqual([`${call}-icid`]);
+    const kept = await handle.db
+      .selectFrom("call_records")
+      .select("icid")
+      .where("id", "in", basis.records)
+      .execute();
+    expect(kept.map((r) => r.icid)).toEqual([`${call}-icid`]);
     // Same icid as the second CDR, an earlier callInTime and other content: kept (marked conflict), but the
     // fold keeps the first copy of an icid, so the call does not change.
     const reused = cdr(`${call}-icid-2`, call, later(-30), {

@@ -1,5 +1,4 @@
 import type { CallEventNotification, FeeRecord } from "@privnum/notification-schemas";
-import { toDate } from "../database/column-values.js";
 import { type FoldedSession, foldSessionParts } from "./session-fold.js";
 
 /** One stored event or CDR of a call, as refolding reads it: its row's attribution and the parsed item. */
@@ -15,19 +14,17 @@ export interface CallHistoryItem {
   item: unknown;
 }
 
-/** A {@link CallHistoryItem} as the `call_fold_bases.basis` JSON keeps it. */
-export type StoredHistoryItem = Omit<CallHistoryItem, "occurred_at"> & { occurred_at: string | null };
-
 /**
- * The few stored events and CDRs of a call that decide its refold: folding them with any new items gives
- * what folding the whole history with them would. Of the events, in the fold's order, the first of each
- * type and the first naming an extension and a subscriptionId, and, in history order, the last with each
- * attribution column set; of the CDRs, the call's CDR, the one giving the direction and the first with each
- * attribution column set, each with the first copy of its icid. At most 11 events and 10 CDRs.
+ * The few stored events and CDRs of a call that decide its refold, by row id (`call_events.id`,
+ * `call_records.id`): folding them with any new items gives what folding the whole history with them would.
+ * Of the events, in the fold's order, the first of each type and the first naming an extension and a
+ * subscriptionId, and, in history order, the last with each attribution column set; of the CDRs, the call's
+ * CDR, the one giving the direction and the first with each attribution column set, each with the first
+ * copy of its icid. At most 11 events and 10 CDRs.
  */
 export interface FoldBasis {
-  events: StoredHistoryItem[];
-  records: StoredHistoryItem[];
+  events: number[];
+  records: number[];
 }
 
 /** What {@link foldHistory} returns: the fold and the basis to store with it. */
@@ -119,22 +116,8 @@ export function foldHistory(
       bind_num: attributed("bind_num"),
     },
     basis: {
-      events: [...keptEvents].sort(historyOrder).map(storedHistoryItem),
-      records: [...keptRecords].sort(historyOrder).map(storedHistoryItem),
+      events: [...keptEvents].sort(historyOrder).map((item) => item.id),
+      records: [...keptRecords].sort(historyOrder).map((item) => item.id),
     },
   };
-}
-
-function storedHistoryItem(item: CallHistoryItem): StoredHistoryItem {
-  return { ...item, occurred_at: item.occurred_at?.toISOString() ?? null };
-}
-
-/** A stored basis's items, ready to fold with new ones. */
-export function basisItems(basis: FoldBasis): { events: CallHistoryItem[]; records: CallHistoryItem[] } {
-  const read = (item: StoredHistoryItem): CallHistoryItem => ({
-    ...item,
-    id: Number(item.id),
-    occurred_at: toDate(item.occurred_at),
-  });
-  return { events: basis.events.map(read), records: basis.records.map(read) };
 }

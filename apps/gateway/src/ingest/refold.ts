@@ -4,21 +4,16 @@ import { listCallHistory } from "../calls/call-history.repository.js";
 import type { CallRecordRow } from "../calls/call-record.table.js";
 import { upsertCallSessions } from "../calls/call-session.repository.js";
 import type { CallSessionRow, NewCallSessionRow } from "../calls/call-session.table.js";
-import {
-  basisItems,
-  type CallHistoryItem,
-  type FoldBasis,
-  foldHistory,
-  historyOrder,
-} from "../calls/fold-basis.js";
+import { type CallHistoryItem, type FoldBasis, foldHistory, historyOrder } from "../calls/fold-basis.js";
 import type { Executor } from "../database/database.js";
+import type { BasisItems } from "./calls-to-store.repository.js";
 
 /** What {@link refoldSessions} needs besides the calls to refold. */
 export interface RefoldInput {
   /** The session rows of these calls as they were before this transaction. */
   before: Map<string, CallSessionRow>;
-  /** The stored fold bases of these calls (a call stored before fold bases existed has none). */
-  bases: ReadonlyMap<string, FoldBasis>;
+  /** The rows the stored fold bases of these calls name (a call stored before fold bases existed has none). */
+  bases: ReadonlyMap<string, BasisItems>;
   /** What this transaction inserted. */
   inserted: { events: readonly CallEventRow[]; records: readonly CallRecordRow[] };
   /** Bindings known by subscriptionId. */
@@ -68,9 +63,8 @@ export async function refoldSessions(
       eventCount = ownEvents.length;
       recordCount = ownRecords.length;
     } else {
-      const kept = basisItems(basis);
-      ownEvents = [...kept.events, ...added.events].sort(historyOrder);
-      ownRecords = [...kept.records, ...added.records].sort(historyOrder);
+      ownEvents = [...basis.events, ...added.events].sort(historyOrder);
+      ownRecords = [...basis.records, ...added.records].sort(historyOrder);
       eventCount = previous.event_count + added.events.length;
       recordCount = previous.record_count + added.records.length;
     }
