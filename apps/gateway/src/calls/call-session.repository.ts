@@ -5,6 +5,7 @@ import { pagesPerParent } from "../database/pages-per-parent.js";
 import type { PageRequest } from "../shared/pagination.js";
 import { type CallOutcome, callSessionHangupCode, callSessionOutcome } from "./call-outcome.js";
 import type { CallSessionRow, NewCallSessionRow } from "./call-session.table.js";
+import type { FoldBasis } from "./fold-basis.js";
 import type { StoredCallSession } from "./session-fold.js";
 
 /** Which call sessions a reader wants; absent fields do not filter. */
@@ -28,14 +29,23 @@ export interface CallSessionFilter {
  * Store the refolded state of calls (insert or replace, one statement). The caller holds the sessions'
  * locks. `created_at` of an existing row is kept. Like `insertCallRecords`: one JSON parameter expanded by
  * `jsonb_to_recordset` (a constant statement text, no per-element escaping in the driver), returning only
- * what the database decides: the rest is what was sent.
+ * what the database decides: the rest is what was sent. The same statement stores the fold bases given
+ * (`call_fold_bases`, see fold-basis.ts).
  */
 export async function upsertCallSessions(
   tx: Executor,
   rows: readonly NewCallSessionRow[],
+  bases: ReadonlyMap<string, FoldBasis> = new Map(),
 ): Promise<CallSessionRow[]> {
   if (rows.length === 0) return [];
+  const basisRows = [...bases].map(([session_id, basis]) => ({ session_id, basis }));
   const stored = await sql<{ id: number | string; session_id: string; created_at: Date | string }>`
+    with bases as (
+      insert into call_fold_bases (session_id, basis)
+      select session_id, basis from jsonb_to_recordset(${JSON.stringify(basisRows)}::jsonb)
+        as b(session_id text, basis jsonb)
+      on conflict (session_id) do update set basis = excluded.basis),
+    stored as (
     insert into call_sessions (session_id, subscription_id, virtual_num, bind_num, status, started_at,
       ended_at, outcome, hangup_code, session, event_count, record_count, created_at, updated_at)
     select session_id, subscription_id, virtual_num, bind_num, status, started_at, ended_at, outcome,
@@ -56,7 +66,8 @@ export async function upsertCallSessions(
       event_count = excluded.event_count,
       record_count = excluded.record_count,
       updated_at = excluded.updated_at
-    returning id, session_id, created_at`.execute(tx);
+    returning id, session_id, created_at)
+    select id, session_id, created_at from stored`.execute(tx);
   const bySession = new Map(rows.map((row) => [row.session_id, row]));
   return stored.rows.map((generated) => {
     const row = bySession.get(generated.session_id)!;

@@ -31,7 +31,26 @@ export function foldSession(
   events: readonly CallEventNotification[],
   records: readonly FeeRecord[],
 ): FoldedSession {
-  const { events: _events, records: _records, ...session } = foldCallSession(events, records);
+  return foldSessionParts(events, records).folded;
+}
+
+/** A fold with the inputs that decided it (see fold-basis.ts). */
+export interface FoldedSessionParts {
+  folded: FoldedSession;
+  /** The events folded, duplicates removed, in the fold's order. */
+  events: readonly CallEventNotification[];
+  /** The CDRs folded, duplicates removed, in the fold's order (the first one is the call's CDR). */
+  records: readonly FeeRecord[];
+  /** The CDR whose direction gives the outcome. */
+  directionRecord: FeeRecord | undefined;
+}
+
+/** {@link foldSession}, also returning the ordered inputs the fold read. */
+export function foldSessionParts(
+  events: readonly CallEventNotification[],
+  records: readonly FeeRecord[],
+): FoldedSessionParts {
+  const { events: ordered, records: bills, ...session } = foldCallSession(events, records);
   const bindNum =
     session.scenario === "callee"
       ? session.forwardedTo
@@ -43,15 +62,20 @@ export function foldSession(
     .slice()
     .sort((a, b) => compare(a.callInTimeIso ?? "", b.callInTimeIso ?? "") || compare(a.icid, b.icid))[0];
   return {
-    status: session.state,
-    startedAt: isoToDate(session.startedAt),
-    endedAt: isoToDate(session.endedAt),
-    subscriptionId: session.subscriptionId ?? null,
-    virtualNum: session.virtualNum ?? null,
-    bindNum: bindNum ?? null,
-    outcome: callSessionOutcome(session, first?.direction ?? null),
-    hangupCode: callSessionHangupCode(session),
-    session,
+    folded: {
+      status: session.state,
+      startedAt: isoToDate(session.startedAt),
+      endedAt: isoToDate(session.endedAt),
+      subscriptionId: session.subscriptionId ?? null,
+      virtualNum: session.virtualNum ?? null,
+      bindNum: bindNum ?? null,
+      outcome: callSessionOutcome(session, first?.direction ?? null),
+      hangupCode: callSessionHangupCode(session),
+      session,
+    },
+    events: ordered,
+    records: bills,
+    directionRecord: first,
   };
 }
 

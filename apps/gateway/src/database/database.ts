@@ -5,6 +5,7 @@ import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import type { BindingTable } from "../bindings/binding.table.js";
 import type { CallEventTable } from "../calls/call-event.table.js";
+import type { CallFoldBasisTable } from "../calls/call-fold-basis.table.js";
 import type { CallRecordTable } from "../calls/call-record.table.js";
 import type { CallSessionTable } from "../calls/call-session.table.js";
 import type { StreamChangeTable } from "../changes/stream-change.table.js";
@@ -23,6 +24,7 @@ export interface Database {
   call_events: CallEventTable;
   call_records: CallRecordTable;
   call_sessions: CallSessionTable;
+  call_fold_bases: CallFoldBasisTable;
   virtual_numbers: VirtualNumberTable;
   received_notifications: ReceivedNotificationTable;
   nonces: NonceTable;

@@ -8,6 +8,7 @@ import * as streamChanges from "./migrations/20261206T200000-stream-changes.js";
 import * as callSearch from "./migrations/20261207T000000-call-search.js";
 import * as recordingArchive from "./migrations/20261207T100000-recording-archive.js";
 import * as callActivityIndex from "./migrations/20261207T200000-call-activity-index.js";
+import * as callFoldBases from "./migrations/20261208T000000-call-fold-bases.js";
 
 /**
  * The gateway's migrations, listed in code rather than read from disk so that they work the same from
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   "20261207T000000-call-search": callSearch,
   "20261207T100000-recording-archive": recordingArchive,
   "20261207T200000-call-activity-index": callActivityIndex,
+  "20261208T000000-call-fold-bases": callFoldBases,
 };
 
 /** A Kysely `MigrationProvider` over the in-code list above. */

@@ -1,17 +1,19 @@
-import type { CallEventNotification, FeeRecord } from "@privnum/notification-schemas";
 import type { BindingRow } from "../bindings/binding.table.js";
 import type { CallEventRow } from "../calls/call-event.table.js";
 import { listCallHistory } from "../calls/call-history.repository.js";
 import type { CallRecordRow } from "../calls/call-record.table.js";
 import { upsertCallSessions } from "../calls/call-session.repository.js";
 import type { CallSessionRow, NewCallSessionRow } from "../calls/call-session.table.js";
-import { foldSession } from "../calls/session-fold.js";
+import { type CallHistoryItem, type FoldBasis, foldHistory, historyOrder } from "../calls/fold-basis.js";
 import type { Executor } from "../database/database.js";
+import type { BasisItems } from "./calls-to-store.repository.js";
 
 /** What {@link refoldSessions} needs besides the calls to refold. */
 export interface RefoldInput {
   /** The session rows of these calls as they were before this transaction. */
   before: Map<string, CallSessionRow>;
+  /** The rows the stored fold bases of these calls name (a call stored before fold bases existed has none). */
+  bases: ReadonlyMap<string, BasisItems>;
   /** What this transaction inserted. */
   inserted: { events: readonly CallEventRow[]; records: readonly CallRecordRow[] };
   /** Bindings known by subscriptionId. */
@@ -22,57 +24,92 @@ export interface RefoldInput {
 }
 
 /**
- * Refold the calls in `sessionIds` from everything stored for them, and store the result.
+ * Refold the calls in `sessionIds` and store the result with each call's new fold basis (one statement).
  * A call without a session row yet has nothing stored but what this transaction inserted (every insert
- * of an event or CDR upserts its session row in the same transaction, under the session's lock), so only
- * calls seen before are read back.
+ * of an event or CDR upserts its session row in the same transaction, under the session's lock); a call
+ * with a fold basis is folded from it plus what was inserted (see fold-basis.ts); only the others (no
+ * basis yet, or a new CDR reusing an icid) are refolded from their whole stored history, read in one query.
  */
 export async function refoldSessions(
   tx: Executor,
   sessionIds: readonly string[],
-  { before, inserted, bindings, contradicted, now }: RefoldInput,
+  { before, bases, inserted, bindings, contradicted, now }: RefoldInput,
 ): Promise<CallSessionRow[]> {
   if (sessionIds.length === 0) return [];
-  const known = sessionIds.filter((id) => before.has(id));
-  const fresh = new Set(sessionIds.filter((id) => !before.has(id)));
-  const stored = await listCallHistory(tx, known);
-  const events = [
-    ...stored.events,
-    ...inserted.events.filter((e) => fresh.has(e.session_id)).map((e) => ({ ...e, item: e.event })),
-  ];
-  const records = [
-    ...stored.records,
-    ...inserted.records.filter((r) => fresh.has(r.session_id)).map((r) => ({ ...r, item: r.record })),
-  ];
+  const newEvents = groupBySession(inserted.events.map((e) => ({ ...historyItem(e), item: e.event })));
+  const newRecords = groupBySession(
+    inserted.records.map((r) => ({ ...historyItem(r), occurred_at: null, item: r.record })),
+  );
+  const reusesIcid = new Set(inserted.records.filter((r) => r.conflict).map((r) => r.session_id));
+  const fromHistory = new Set(
+    sessionIds.filter((id) => before.has(id) && (!bases.has(id) || reusesIcid.has(id))),
+  );
+  const stored = await listCallHistory(tx, [...fromHistory]);
+  const storedEvents = groupBySession(stored.events);
+  const storedRecords = groupBySession(stored.records);
+
+  const foldBases = new Map<string, FoldBasis>();
   const rows: NewCallSessionRow[] = sessionIds.map((sessionId) => {
-    const ownEvents = events.filter((e) => e.session_id === sessionId);
-    const ownRecords = records.filter((r) => r.session_id === sessionId);
-    const folded = foldSession(
-      ownEvents.map((e) => e.item as CallEventNotification),
-      ownRecords.map((r) => r.item as FeeRecord),
-    );
-    // The stored rows already carry what attribution established; the newest known value wins.
-    const attributed = <K extends "subscription_id" | "virtual_num" | "bind_num">(key: K) =>
-      [...ownRecords, ...ownEvents.slice().reverse()].map((row) => row[key]).find((v) => v) ?? null;
-    const subscriptionId = folded.subscriptionId ?? attributed("subscription_id");
-    const binding = subscriptionId && !contradicted.has(sessionId) ? bindings.get(subscriptionId) : undefined;
     const previous = before.get(sessionId);
+    const added = { events: newEvents.get(sessionId) ?? [], records: newRecords.get(sessionId) ?? [] };
+    const basis = bases.get(sessionId);
+    let ownEvents: CallHistoryItem[];
+    let ownRecords: CallHistoryItem[];
+    let eventCount: number;
+    let recordCount: number;
+    if (previous === undefined || fromHistory.has(sessionId) || basis === undefined) {
+      ownEvents = previous ? (storedEvents.get(sessionId) ?? []) : added.events.sort(historyOrder);
+      ownRecords = previous ? (storedRecords.get(sessionId) ?? []) : added.records.sort(historyOrder);
+      eventCount = ownEvents.length;
+      recordCount = ownRecords.length;
+    } else {
+      ownEvents = [...basis.events, ...added.events].sort(historyOrder);
+      ownRecords = [...basis.records, ...added.records].sort(historyOrder);
+      eventCount = previous.event_count + added.events.length;
+      recordCount = previous.record_count + added.records.length;
+    }
+    const { folded, attributed, basis: nextBasis } = foldHistory(ownEvents, ownRecords);
+    foldBases.set(sessionId, nextBasis);
+    // The stored rows already carry what attribution established.
+    const subscriptionId = folded.subscriptionId ?? attributed.subscription_id;
+    const binding = subscriptionId && !contradicted.has(sessionId) ? bindings.get(subscriptionId) : undefined;
     return {
       session_id: sessionId,
       subscription_id: subscriptionId,
-      virtual_num: folded.virtualNum ?? attributed("virtual_num") ?? binding?.virtual_num ?? null,
-      bind_num: binding?.bind_num ?? attributed("bind_num") ?? folded.bindNum ?? null,
+      virtual_num: folded.virtualNum ?? attributed.virtual_num ?? binding?.virtual_num ?? null,
+      bind_num: binding?.bind_num ?? attributed.bind_num ?? folded.bindNum ?? null,
       status: folded.status,
       started_at: folded.startedAt,
       ended_at: folded.endedAt,
       outcome: folded.outcome,
       hangup_code: folded.hangupCode,
       session: folded.session,
-      event_count: ownEvents.length,
-      record_count: ownRecords.length,
+      event_count: eventCount,
+      record_count: recordCount,
       created_at: previous?.created_at ?? now,
       updated_at: now,
     };
   });
-  return upsertCallSessions(tx, rows);
+  return upsertCallSessions(tx, rows, foldBases);
+}
+
+function historyItem(row: CallEventRow | CallRecordRow): Omit<CallHistoryItem, "item"> {
+  return {
+    id: row.id,
+    occurred_at: "occurred_at" in row ? row.occurred_at : null,
+    session_id: row.session_id,
+    subscription_id: row.subscription_id,
+    virtual_num: row.virtual_num,
+    bind_num: row.bind_num,
+  };
+}
+
+function groupBySession(items: readonly CallHistoryItem[]): Map<string, CallHistoryItem[]> {
+  const grouped = new Map<string, CallHistoryItem[]>();
+  for (const item of items) {
+    const group = grouped.get(item.session_id);
+    if (group) group.push(item);
+    else grouped.set(item.session_id, [item]);
+  }
+  return grouped;
 }

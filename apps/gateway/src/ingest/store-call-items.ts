@@ -2,17 +2,17 @@ import type { CallEventNotification, FeeNotification } from "@privnum/notificati
 import { findBindings, markBindingsConflicting } from "../bindings/binding.repository.js";
 import { insertCallEvents } from "../calls/call-event.repository.js";
 import type { NewCallEventRow } from "../calls/call-event.table.js";
-import { lockCallSessions } from "../calls/call-locks.js";
 import { insertCallRecords } from "../calls/call-record.repository.js";
 import type { NewCallRecordRow } from "../calls/call-record.table.js";
-import { findCallSessions } from "../calls/call-session.repository.js";
 import type { Executor } from "../database/database.js";
 import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
 import { queueRecordings } from "../recordings/recording.repository.js";
 import { attributeEvent, type KnownCall, prefetchBindingLookups } from "./attribution.js";
+import { findCallsToStore } from "./calls-to-store.repository.js";
 import type { KnownNumbers } from "./known-numbers.js";
 import { refoldSessions } from "./refold.js";
 import { contradictsBinding, eventRow, nonEmpty, recordRow, shownA } from "./row-mapping.js";
+import { sessionIdsOf } from "./session-ids.js";
 import type { StoredPush } from "./stored-push.js";
 
 /** A call-event or CDR push of a batch, with the result it fills. */
@@ -22,7 +22,8 @@ export interface CallPush {
 }
 
 /**
- * Store the call events and CDRs of `pushes` (their bodies already kept): attribute each event in push
+ * Store the call events and CDRs of `pushes` (their bodies already kept, their calls' locks held, see
+ * `callSessionLocks`): attribute each event in push
  * order (later events of a call see what earlier ones in the same batch established), insert all new
  * events and all new CDRs with one statement each, and refold every call they touch once.
  * Fills `events`, `records`, `sessions` and `bindingConflicts` of each push's result. Resolves to the X
@@ -34,28 +35,20 @@ export async function storeCallItems(
   now: Date,
   knownNumbers: KnownNumbers,
 ): Promise<string[]> {
-  const sessionIds = [
-    ...new Set(
-      pushes.flatMap(({ notification }) =>
-        notification.kind === "callEvent"
-          ? [notification.statusInfo.sessionId]
-          : notification.feeLst.map((r) => r.sessionId),
-      ),
-    ),
-  ];
-  await lockCallSessions(tx, sessionIds);
-  const sessions = new Map((await findCallSessions(tx, sessionIds)).map((s) => [s.session_id, s]));
-  const subscriptionIds = [
-    ...[...sessions.values()].flatMap((s) => (s.subscription_id ? [s.subscription_id] : [])),
-    ...pushes
-      .flatMap(({ notification }) =>
-        notification.kind === "callEvent"
-          ? [nonEmpty(notification.statusInfo.subscriptionId)]
-          : notification.feeLst.map((r) => nonEmpty(r.subscriptionId)),
-      )
-      .filter((id): id is string => id !== null),
-  ];
-  const bindings = new Map((await findBindings(tx, subscriptionIds)).map((b) => [b.subscription_id, b]));
+  const sessionIds = [...new Set(pushes.flatMap(({ notification }) => sessionIdsOf(notification)))];
+  const pushedSubscriptionIds = pushes
+    .flatMap(({ notification }) =>
+      notification.kind === "callEvent"
+        ? [nonEmpty(notification.statusInfo.subscriptionId)]
+        : notification.feeLst.map((r) => nonEmpty(r.subscriptionId)),
+    )
+    .filter((id): id is string => id !== null);
+  const { sessions, bases, bindings } = await findCallsToStore(tx, sessionIds, pushedSubscriptionIds);
+  // The bindings asked for already: those of the subscriptionIds the pushes and the stored calls name.
+  const askedBindings = new Set<string | null>([
+    ...pushedSubscriptionIds,
+    ...[...sessions.values()].map((s) => s.subscription_id),
+  ]);
 
   const resolveBinding = await prefetchBindingLookups(
     tx,
@@ -70,7 +63,9 @@ export async function storeCallItems(
     if (notification.kind === "callEvent") {
       const sessionId = notification.statusInfo.sessionId;
       const who = await attributeEvent(notification, known.get(sessionId), bindings, resolveBinding);
-      if (who.subscriptionId && !bindings.has(who.subscriptionId)) {
+      // Asked once per subscriptionId: one that has no binding is not asked again for each event.
+      if (who.subscriptionId && !bindings.has(who.subscriptionId) && !askedBindings.has(who.subscriptionId)) {
+        askedBindings.add(who.subscriptionId);
         for (const b of await findBindings(tx, [who.subscriptionId])) bindings.set(b.subscription_id, b);
       }
       const before = known.get(sessionId);
@@ -137,6 +132,7 @@ export async function storeCallItems(
   const changed = [...new Set([...events.map((e) => e.session_id), ...records.map((r) => r.session_id)])];
   const refolded = await refoldSessions(tx, changed, {
     before: sessions,
+    bases,
     inserted: { events, records },
     bindings,
     contradicted: contradictedSessions,

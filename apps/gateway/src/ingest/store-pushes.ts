@@ -1,5 +1,6 @@
 import type { Notification, NumStatusNotification } from "@privnum/notification-schemas";
 import type { Kysely, Transaction } from "kysely";
+import { callSessionLocks } from "../calls/call-locks.js";
 import type { NewChange } from "../changes/change-topics.js";
 import { appendStreamEntries } from "../changes/stream-entries.repository.js";
 import type { Database } from "../database/database.js";
@@ -10,11 +11,13 @@ import {
 } from "../notifications/received-notification.repository.js";
 import { applyVirtualNumberStatus } from "../numbers/virtual-number.repository.js";
 import { knownNumbersOf } from "./known-numbers.js";
+import { sessionIdsOf } from "./session-ids.js";
 import { type CallPush, storeCallItems } from "./store-call-items.js";
 import { itemCount, type PendingPush, type StoredPush } from "./stored-push.js";
 
 /**
- * Store verified, parsed pushes in a single transaction: every body with its verdict (one statement), the
+ * Store verified, parsed pushes in a single transaction: every body with its verdict (one statement, which
+ * also takes the locks of the calls they touch), the
  * new events and CDRs of them all (deduplicated; one statement each), the calls they touch refolded once,
  * and the X-number statuses in push order. The stream positions of new events are assigned last, just
  * before commit, in push order, followed by the changes subscribers follow (calls, CDRs, number statuses). Resolves after commit with one result per push, in order; throws (rolling
@@ -28,6 +31,8 @@ export async function storeNotifications(
   if (pushes.length === 0) return [];
   const knownNumbers = knownNumbersOf(db);
   let addedNumbers: string[] = [];
+  // The calls these pushes touch are locked in the statement that keeps the bodies (one round trip fewer).
+  const locks = callSessionLocks(pushes.flatMap(({ notification }) => sessionIdsOf(notification)));
   const stored = await db.transaction().execute(async (tx) => {
     // Kept as accepted with every item new; the verdicts that turn out otherwise are settled below.
     const receivedIds = await insertReceivedNotifications(
@@ -45,6 +50,7 @@ export async function storeNotifications(
         item_count: itemCount(notification),
         new_item_count: itemCount(notification),
       })),
+      locks,
     );
     const entries = pushes.map(({ notification }, i) => {
       const receivedId = receivedIds[i];

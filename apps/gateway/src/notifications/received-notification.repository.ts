@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Executor } from "../database/database.js";
 import type { PageRequest } from "../shared/pagination.js";
 import type {
@@ -22,18 +22,30 @@ export async function insertReceivedNotification(
 
 /**
  * Keep several received bodies in one statement; returns their ids in input order (a multi-row insert
- * draws its ids in row order, so sorting them restores it).
+ * draws its ids in row order, so sorting them restores it). `alsoEvaluate`, when given, is evaluated once
+ * in the same statement (before anything is returned), e.g. to take the locks of the calls the bodies touch.
  */
 export async function insertReceivedNotifications(
   db: Executor,
   rows: readonly NewReceivedNotificationRow[],
+  alsoEvaluate?: RawBuilder<unknown>,
 ): Promise<number[]> {
   if (rows.length === 0) return [];
-  const inserted = await db
-    .insertInto("received_notifications")
-    .values([...rows])
-    .returning("id")
-    .execute();
+  const inserted = alsoEvaluate
+    ? await db
+        .with(
+          (cte) => cte("evaluated").materialized(),
+          (qb) => qb.selectNoFrom(alsoEvaluate.as("value")),
+        )
+        .insertInto("received_notifications")
+        .values([...rows])
+        .returning(["id", (eb) => eb.selectFrom("evaluated").select("value").as("evaluated")])
+        .execute()
+    : await db
+        .insertInto("received_notifications")
+        .values([...rows])
+        .returning("id")
+        .execute();
   return inserted.map((row) => row.id).sort((a, b) => a - b);
 }
 
