@@ -128,9 +128,13 @@ export const MAX_WORKERS = 64;
 const workersSetting = z
   .string()
   .max(10)
-  .refine((value) => value === "auto" || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_WORKERS), {
-    error: `must be a whole number from 1 to ${MAX_WORKERS}, or auto (one per core)`,
-  })
+  .refine(
+    (value) =>
+      value === "auto" || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_WORKERS),
+    {
+      error: `must be a whole number from 1 to ${MAX_WORKERS}, or auto (one per core)`,
+    },
+  )
   .transform((value) => (value === "auto" ? Math.min(MAX_WORKERS, availableParallelism()) : Number(value)));
 
 /** The default of `DATA_DIR`, relative to the working directory. */
@@ -551,13 +555,15 @@ function clusterIssues(env: Record<string, string | undefined>): ConfigIssue[] {
   if (!env.DATABASE_URL) {
     issues.push({
       variable: "DATABASE_URL",
-      message: "is required when WORKERS is above 1: the workers share one PostgreSQL database (embedded PGlite serves one process)",
+      message:
+        "is required when WORKERS is above 1: the workers share one PostgreSQL database (embedded PGlite serves one process)",
     });
   }
   if (!env.REDIS_URL) {
     issues.push({
       variable: "REDIS_URL",
-      message: "is required when WORKERS is above 1: the workers wake each other's subscriptions through Redis",
+      message:
+        "is required when WORKERS is above 1: the workers wake each other's subscriptions through Redis",
     });
   }
   return issues;
