@@ -129,7 +129,7 @@ function superviseWorkers(config: GatewayConfig, env: Record<string, string>, ho
       }
       started.add(worker.id);
       if (allStarted) {
-        logger.info({ worker: worker.id, pid: worker.process.pid }, "replacement worker started");
+        logger.info({ worker: worker.id, workerPid: worker.process.pid }, "replacement worker started");
       } else if (started.size === config.workers) {
         allStarted = true;
         logger.info({ workers: config.workers }, "every worker started");
@@ -147,7 +147,7 @@ function superviseWorkers(config: GatewayConfig, env: Record<string, string>, ho
       if (live.size === 0) void finish();
       return;
     }
-    const died = { worker: worker.id, pid: worker.process.pid, code, signal };
+    const died = { worker: worker.id, workerPid: worker.process.pid, code, signal };
     if (!allStarted) {
       logger.error(died, "a worker exited while the cluster was starting");
       stop(1);
