@@ -13,6 +13,7 @@ import { createClient } from "graphql-ws";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { MAX_WORKER_DEATHS } from "../src/process/cluster-primary.js";
 import { TEST_API_KEYS } from "../src/shared/config.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
 import { collect } from "./support/gateway.js";
@@ -401,6 +402,74 @@ describe("a cluster that cannot start", () => {
       } finally {
         server.close();
       }
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
+    "a worker that cannot start (no such database): exit 1, the primary says so, no process left",
+    async () => {
+      if (database.config.kind !== "postgres") throw new Error("expected PostgreSQL");
+      const missing = new URL(database.config.url);
+      missing.pathname = "/privnum_cluster_no_such_database";
+      const gateway = track(spawnCluster({ DATABASE_URL: missing.toString() }));
+      const { code } = await gateway.exited;
+      expect(code).toBe(1);
+      expect(gateway.stderr()).toContain("a worker failed to start (its log line above says why)");
+      expect(gateway.stdout()).not.toContain(BANNER);
+      expect(processGroupMembers(gateway.child.pid!)).toEqual([]);
+    },
+    PROCESS_TIMEOUT,
+  );
+});
+
+describe("a cluster that stops", () => {
+  async function started(): Promise<GatewayProcess> {
+    const gateway = track(spawnCluster());
+    await gateway.waitForOutput("Fan-out:");
+    return gateway;
+  }
+
+  function workersOf(gateway: GatewayProcess): number[] {
+    const primary = gateway.child.pid!;
+    return processGroupMembers(primary).filter((pid) => pid !== primary);
+  }
+
+  it(
+    "SIGTERM to the primary alone stops every worker; exit 0, no process left",
+    async () => {
+      const gateway = await started();
+      expect(workersOf(gateway)).toHaveLength(2);
+      gateway.child.kill("SIGTERM");
+      const { code } = await gateway.exited;
+      expect(code).toBe(0);
+      expect(processGroupMembers(gateway.child.pid!)).toEqual([]);
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
+    `more than ${MAX_WORKER_DEATHS} worker deaths within a minute stop the cluster with exit 1`,
+    async () => {
+      const gateway = await started();
+      const killed = new Set<number>();
+      for (let death = 0; death <= MAX_WORKER_DEATHS && gateway.child.exitCode === null; death++) {
+        // Each death is replaced at once: wait for the replacement's process before the next kill.
+        let victim: number | undefined;
+        const deadline = Date.now() + 20_000;
+        while (victim === undefined && gateway.child.exitCode === null && Date.now() < deadline) {
+          victim = workersOf(gateway).find((pid) => !killed.has(pid));
+          if (victim === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        if (victim === undefined) break;
+        killed.add(victim);
+        process.kill(victim, "SIGKILL");
+      }
+      const { code } = await gateway.exited;
+      expect(code).toBe(1);
+      expect(killed.size).toBe(MAX_WORKER_DEATHS + 1);
+      expect(gateway.stdout()).toContain("workers keep dying: stopping the cluster");
+      expect(processGroupMembers(gateway.child.pid!)).toEqual([]);
     },
     PROCESS_TIMEOUT,
   );
