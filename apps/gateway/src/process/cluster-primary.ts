@@ -31,6 +31,18 @@ export async function runClusterPrimary(config: GatewayConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel }).child({ component: "cluster" });
   let lock: DataDirLock | undefined;
   let platform: PlatformLink | undefined;
+  // A signal before the workers are forked stops the start here: what was set up is undone, exit 0.
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+  };
+  process.on("SIGINT", interrupt).on("SIGTERM", interrupt);
+  const undoAndExit = async (code: number) => {
+    await platform?.stop().catch(() => {});
+    await lock?.release();
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    process.exit(code);
+  };
   try {
     lock = await acquireDataDirLock(config.dataDir).catch(asRefusal(DataDirInUseError));
     // Created once, before any worker: each worker only reads them.
@@ -39,7 +51,7 @@ export async function runClusterPrimary(config: GatewayConfig): Promise<void> {
       : undefined;
     const port = await settlePort(config);
     let simulator: ClusterSettlement["simulator"];
-    if (config.platform.kind === "embedded-simulator") {
+    if (!interrupted && config.platform.kind === "embedded-simulator") {
       platform = createPlatformLink(config, {}, logger);
       await platform.checkPort().catch(asRefusal(PortInUseError));
       await platform.start(`${baseUrl(config.host, port)}/notify`).catch(asRefusal(PortInUseError));
@@ -48,6 +60,8 @@ export async function runClusterPrimary(config: GatewayConfig): Promise<void> {
         virtualNumbers: platform.servedVirtualNumbers().map((served) => served.number),
       };
     }
+    process.off("SIGINT", interrupt).off("SIGTERM", interrupt);
+    if (interrupted) return await undoAndExit(0);
     const settled: ClusterSettlement = { port, ...(simulator ? { simulator } : {}) };
     superviseWorkers(config, clusterWorkerEnv(config, settled), {
       logger,
@@ -61,12 +75,10 @@ export async function runClusterPrimary(config: GatewayConfig): Promise<void> {
       },
     });
   } catch (error) {
-    await platform?.stop().catch(() => {});
-    await lock?.release();
+    process.off("SIGINT", interrupt).off("SIGTERM", interrupt);
     if (error instanceof StartRefusal) console.error(error.message);
     else logger.fatal({ err: error }, "the cluster failed to start");
-    await new Promise<void>((resolve) => logger.flush(() => resolve()));
-    process.exit(1);
+    await undoAndExit(1);
   }
 }
 
