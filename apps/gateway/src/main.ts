@@ -3,6 +3,8 @@
 // Exit codes: 0 after a clean stop on SIGINT or SIGTERM; 1 when the configuration is invalid, the start
 // failed, a stop step failed or overran its bound (app.ts), or the whole stop overran STOP_DEADLINE_MS, or
 // on a second signal more than REPEATED_SIGNAL_WINDOW_MS after the first. The process stops in every case.
+// In cluster mode (WORKERS > 1) the primary exits 0 once every worker stopped cleanly, and 1 when the start
+// failed, a worker's stop failed, or workers kept dying (process/cluster-primary.ts).
 import cluster from "node:cluster";
 import { buildApp } from "./app.js";
 import { DevKeysFileError } from "./auth/dev-keys.js";

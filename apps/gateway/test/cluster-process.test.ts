@@ -449,6 +449,24 @@ describe("a cluster that stops", () => {
   );
 
   it(
+    "a primary killed outright (SIGKILL) leaves no worker behind",
+    async () => {
+      const gateway = await started();
+      const workers = workersOf(gateway);
+      expect(workers).toHaveLength(2);
+      gateway.child.kill("SIGKILL");
+      await gateway.exited;
+      // node:cluster workers exit when their channel to the primary closes.
+      const deadline = Date.now() + 15_000;
+      while (processGroupMembers(gateway.child.pid!).length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(processGroupMembers(gateway.child.pid!)).toEqual([]);
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
     `more than ${MAX_WORKER_DEATHS} worker deaths within a minute stop the cluster with exit 1`,
     async () => {
       const gateway = await started();
