@@ -15,7 +15,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { MAX_WORKER_DEATHS } from "../src/process/cluster-primary.js";
 import { TEST_API_KEYS } from "../src/shared/config.js";
-import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
+import {
+  createPostgresDatabase,
+  createProxiedPostgresDatabase,
+  type TestDatabase,
+} from "./support/databases.js";
 import { collect } from "./support/gateway.js";
 import {
   BUILT_MAIN,
@@ -444,6 +448,35 @@ describe("a cluster that stops", () => {
       const { code } = await gateway.exited;
       expect(code).toBe(0);
       expect(processGroupMembers(gateway.child.pid!)).toEqual([]);
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
+    "a replacement that cannot start (database cut) is one more death, not the end: the next one serves",
+    async () => {
+      const proxied = await createProxiedPostgresDatabase();
+      try {
+        const gateway = track(spawnCluster({ DATABASE_URL: proxied.url }));
+        await gateway.waitForOutput("Fan-out:");
+        const url = bannerUrl(gateway.stdout());
+        await proxied.proxy.cut();
+        process.kill(workersOf(gateway)[0]!, "SIGKILL");
+        await gateway.waitForOutput("a replacement worker failed to start");
+        await proxied.proxy.restore();
+        await until(
+          async () => {
+            const answer = await send(`${url}/healthz`).catch(() => undefined);
+            return answer?.status === 200 && Number(answer.worker) > 3;
+          },
+          "a later replacement answering",
+          60_000,
+        );
+        expect(gateway.child.exitCode).toBeNull();
+        expect(gateway.stderr()).toBe("");
+      } finally {
+        await proxied.close();
+      }
     },
     PROCESS_TIMEOUT,
   );

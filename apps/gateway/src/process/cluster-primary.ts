@@ -134,6 +134,15 @@ function superviseWorkers(config: GatewayConfig, env: Record<string, string>, ho
     worker.on("message", (message: unknown) => {
       if (!isWorkerMessage(message) || stopping) return;
       if (message.type === "privnum:worker-failed") {
+        if (allStarted) {
+          // A replacement that cannot start (the database away, say) exits next: a death, replaced within
+          // the bound like any other.
+          logger.error(
+            { worker: worker.id, reason: message.message },
+            "a replacement worker failed to start",
+          );
+          return;
+        }
         // The first failure is the one the user reads; the rest of the cluster stops.
         console.error(message.message);
         stop(1);
