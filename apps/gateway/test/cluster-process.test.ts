@@ -329,6 +329,57 @@ describe("WORKERS=2 on PostgreSQL and Redis", () => {
   );
 
   it(
+    "the primary's embedded simulator pushes a simulated call to the workers, stored in order",
+    async () => {
+      // A calls X back: a binding of A on X first, made through a worker on the primary's simulator.
+      const caller = "+8613900000077";
+      const bound = await graphql(
+        url,
+        `mutation($a: String!) { createBinding(input: { bindNum: $a, virtualNum: "${X1}" }) { __typename } }`,
+        { a: caller },
+      );
+      expect(JSON.parse(bound.body)).toEqual({
+        data: { createBinding: { __typename: "CreateBindingPayload" } },
+      });
+      const simulatorUrl = /Simulator: +(http:\/\/\S+)/.exec(cluster.stdout())?.[1];
+      const call = await fetch(`${simulatorUrl}/simulator/calls`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          caller,
+          virtualNum: X1,
+          outcome: "answered",
+          talkSeconds: 1,
+          ringSeconds: 1,
+        }),
+      });
+      expect(call.status).toBe(200);
+      const { sessionId, notifications } = (await call.json()) as {
+        sessionId: string;
+        notifications: { eventType: string }[];
+      };
+      const expected = notifications.map((n) => n.eventType);
+      expect(expected.length).toBeGreaterThan(1);
+      const client = new pg.Client(database.config.kind === "postgres" ? database.config.url : "");
+      await client.connect();
+      try {
+        const stored = async () =>
+          (
+            await client.query<{ event_type: string }>(
+              "select event_type from call_events where session_id = $1 order by stream_seq",
+              [sessionId],
+            )
+          ).rows.map((row) => row.event_type);
+        await until(async () => (await stored()).length >= expected.length, "the simulated call's events");
+        expect(await stored()).toEqual(expected);
+      } finally {
+        await client.end();
+      }
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
     "a killed worker is logged and replaced, and the cluster keeps serving",
     async () => {
       const primary = cluster.child.pid!;
