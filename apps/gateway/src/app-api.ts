@@ -53,6 +53,11 @@ export interface BuildAppOptions extends PlatformLinkOptions {
    * closed: with 4008 "Subscriber too slow" if the gateway kept sending to it meanwhile, else terminated. @default 30000
    */
   webSocketKeepAliveMs?: number;
+  /**
+   * Headers set on every HTTP response (not on WebSocket upgrades); cluster mode names the worker that
+   * answered (`x-privnum-worker`). @default none
+   */
+  responseHeaders?: Readonly<Record<string, string>>;
   /** Where archived recordings go. @default a directory: `config.recordings.dir`, else `<dataDir>/recordings` */
   recordingStorage?: RecordingStorage;
   /** How the recording archiver works (concurrency, polling, lease, retries). @default see RecordingArchiverTuning */

@@ -22,7 +22,7 @@ import type { GatewayServices } from "./graphql/context.js";
 import { logRefusal, useAuthentication } from "./http/authentication.js";
 import { createBodyPolicy } from "./http/body-policy.js";
 import { attachGraphQLWebSocket } from "./http/graphql-websocket.js";
-import { guardRequestBodies, listenHttp } from "./http/http-server.js";
+import { guardRequestBodies, listenHttp, withResponseHeaders } from "./http/http-server.js";
 import { createOriginPolicy } from "./http/origin-policy.js";
 import { graphqlBodyRoute } from "./http/request-size-limit.js";
 import { createGatewayYoga } from "./http/yoga.js";
@@ -277,7 +277,12 @@ async function startGateway(
     const bodyPolicy = createBodyPolicy([webhook.bodyRoute, graphqlBodyRoute("/graphql")], (error) =>
       logger.warn({ err: error }, "checking a request's admission failed (the request was let in)"),
     );
-    http.serve(operations.observeHttpRequests(guardRequestBodies(yoga, bodyPolicy)));
+    http.serve(
+      withResponseHeaders(
+        options.responseHeaders,
+        operations.observeHttpRequests(guardRequestBodies(yoga, bodyPolicy)),
+      ),
+    );
     // The embedded simulator starts once pushes can be stored: a restarted one delivers at once what fell due.
     open.defer(() => platform.stop(), "the platform link");
     await platform.start(`${http.url}/notify`);

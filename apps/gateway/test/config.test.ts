@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, GATEWAY_VARIABLES, parseConfig } from "../src/shared/config.js";
 
@@ -35,6 +36,7 @@ describe("parseConfig", () => {
         auth: { apiKeys: [], jwt: undefined, devKeys: true, corsOrigins: [] },
         limits: DEFAULT_LIMITS,
         metricsToken: undefined,
+        workers: 1,
         redis: undefined,
         reconcileIntervalMinutes: 60,
         recordings: { archive: true, maxBytes: 104_857_600, linkTtlSeconds: 900 },
@@ -76,6 +78,7 @@ describe("parseConfig", () => {
       TRUSTED_PROXIES: "10.0.0.1, 10.1.0.0/16",
       NOTIFY_REFUSALS_PER_MINUTE: "20",
       METRICS_TOKEN: "metrics-token-0123456789",
+      WORKERS: "3",
       REDIS_URL: "redis://cache:6379/2",
       REDIS_KEY_PREFIX: "privnum-eu:",
       BINDINGS_RECONCILE_MINUTES: "15",
@@ -132,6 +135,7 @@ describe("parseConfig", () => {
           notify: { retentionDays: 7, trustedProxies: ["10.0.0.1", "10.1.0.0/16"], refusalsPerMinute: 20 },
         },
         metricsToken: "metrics-token-0123456789",
+        workers: 3,
         redis: { url: "redis://cache:6379/2", keyPrefix: "privnum-eu:" },
         reconcileIntervalMinutes: 15,
         recordings: {
@@ -188,6 +192,48 @@ describe("parseConfig", () => {
         "RECORDINGS_ARCHIVE",
       ]),
     );
+  });
+
+  describe("WORKERS (cluster mode)", () => {
+    const shared = { DATABASE_URL: "postgres://db/privnum", REDIS_URL: "redis://127.0.0.1:6379" };
+
+    it("takes 1 to 64 or auto (one per core), and needs nothing more for 1", () => {
+      const workersOf = (env: Record<string, string>) => {
+        const result = parseConfig(env);
+        if (!result.ok) throw new Error(JSON.stringify(result.issues));
+        return result.config.workers;
+      };
+      expect(workersOf({ WORKERS: "1" })).toBe(1);
+      expect(workersOf({ WORKERS: "" })).toBe(1);
+      expect(workersOf({ ...shared, WORKERS: "64" })).toBe(64);
+      expect(workersOf({ ...shared, WORKERS: "auto" })).toBe(Math.min(64, availableParallelism()));
+    });
+
+    it("refuses a count out of range or not a number, naming WORKERS", () => {
+      for (const value of ["0", "65", "abc", "-1", "1.5", "2x"]) {
+        expect(issuesOf({ ...shared, WORKERS: value })).toContainEqual({
+          variable: "WORKERS",
+          message: "must be a whole number from 1 to 64, or auto (one per core)",
+        });
+      }
+    });
+
+    it("needs PostgreSQL and Redis for more than one worker, naming each", () => {
+      const issues = issuesOf({ WORKERS: "2" });
+      expect(issues.map((issue) => issue.variable).sort()).toEqual(["DATABASE_URL", "REDIS_URL"]);
+      expect(issues.find((issue) => issue.variable === "DATABASE_URL")?.message).toMatch(
+        /required when WORKERS is above 1.*PGlite/,
+      );
+      expect(issuesOf({ WORKERS: "auto", DATABASE_URL: shared.DATABASE_URL })).toEqual([
+        expect.objectContaining({ variable: "REDIS_URL" }),
+      ]);
+    });
+
+    it("lets the cluster run the embedded simulator and share the recordings directory under DATA_DIR", () => {
+      const result = parseConfig({ ...shared, WORKERS: "2" });
+      expect(result.ok).toBe(true);
+      expect(result.ok && result.config.platform.kind).toBe("embedded-simulator");
+    });
   });
 
   it("names each invalid variable, and requires credentials with a real platform", () => {

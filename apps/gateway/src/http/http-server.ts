@@ -110,6 +110,19 @@ function countStreamedBody(
   request.on("data", onData).once("end", then);
 }
 
+/** `handler`, setting `headers` on every response first; `handler` itself when there are none. */
+export function withResponseHeaders(
+  headers: Readonly<Record<string, string>> | undefined,
+  handler: RequestHandler,
+): RequestHandler {
+  const entries = Object.entries(headers ?? {});
+  if (entries.length === 0) return handler;
+  return (request, response) => {
+    for (const [name, value] of entries) response.setHeader(name, value);
+    handler(request, response);
+  };
+}
+
 /** The gateway's HTTP listener, bound before anything else starts. */
 export interface HttpListener {
   /** Base URL, e.g. `http://127.0.0.1:4000`. */

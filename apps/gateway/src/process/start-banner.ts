@@ -12,6 +12,8 @@ export interface StartedGateway {
   recordingArchive: string | undefined;
   /** The web console: its URL, or why it is not served. */
   console: { url: string } | { unavailable: string };
+  /** Cluster mode: how many worker processes serve the port; undefined for a single process. */
+  workers?: number | undefined;
 }
 
 /** The lines printed once the gateway has started, as one block (ending in a newline) to write at once. */
@@ -23,6 +25,7 @@ export function formatStartBanner({
   fanOut,
   recordingArchive,
   console,
+  workers,
 }: StartedGateway): string {
   const lines = [
     `privnum gateway listening on ${url}`,
@@ -32,6 +35,11 @@ export function formatStartBanner({
     `  Webhook:    ${url}/notify`,
     `  Probes:     ${url}/healthz, ${url}/readyz, ${url}/metrics`,
   ];
+  if (workers !== undefined) {
+    lines.push(
+      `workers: ${workers} (node:cluster processes sharing the port; /metrics describes the one that answers)`,
+    );
+  }
   if (simulatorUrl) {
     lines.push(`  Simulator:  ${simulatorUrl} (embedded; control API at ${simulatorUrl}/simulator/state)`);
   }

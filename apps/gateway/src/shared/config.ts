@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { STRICT_PHONE_NUMBER_PATTERN } from "@privnum/notification-schemas";
 import { SCHEMES, type Scheme } from "@privnum/wsse-auth";
@@ -121,6 +121,22 @@ export const DEFAULT_RECORDINGS = Object.freeze({
   linkTtlSeconds: 900,
 });
 
+/** Most worker processes `WORKERS` may ask for. */
+export const MAX_WORKERS = 64;
+
+// `auto` (one per core, at most MAX_WORKERS) or a count from 1 to MAX_WORKERS.
+const workersSetting = z
+  .string()
+  .max(10)
+  .refine(
+    (value) =>
+      value === "auto" || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_WORKERS),
+    {
+      error: `must be a whole number from 1 to ${MAX_WORKERS}, or auto (one per core)`,
+    },
+  )
+  .transform((value) => (value === "auto" ? Math.min(MAX_WORKERS, availableParallelism()) : Number(value)));
+
 /** The default of `DATA_DIR`, relative to the working directory. */
 export const DEFAULT_DATA_DIR = "./.data";
 
@@ -197,6 +213,8 @@ const envSchema = z.object({
   NOTIFY_REFUSALS_PER_MINUTE: positiveInt.default(DEFAULT_LIMITS.notify.refusalsPerMinute),
   // Operations.
   METRICS_TOKEN: z.string().min(16, { error: "must be at least 16 characters" }).max(1000).optional(),
+  // Several processes on this machine (cluster mode, src/process/cluster-primary.ts).
+  WORKERS: workersSetting.default(1),
   // Several instances.
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
   REDIS_KEY_PREFIX: z
@@ -292,6 +310,11 @@ export interface GatewayConfig {
   limits: LimitsConfig;
   /** `METRICS_TOKEN`: Bearer token for `/metrics` (besides an admin's credentials) off a loopback host. */
   metricsToken: string | undefined;
+  /**
+   * `WORKERS`: how many processes serve the one `port` (node:cluster); 1 = a single process, as without the
+   * setting. More needs PostgreSQL and Redis. @default 1
+   */
+  workers: number;
   /** `REDIS_URL` and `REDIS_KEY_PREFIX`: fan-out and shared counters across instances; undefined = one instance. */
   redis: RedisConfig | undefined;
   /** `BINDINGS_RECONCILE_MINUTES`: minutes between reconciliations of the bindings with the platform (0 = only at start and on demand). @default 60 */
@@ -361,6 +384,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     : { ok: true as const, entries: [] };
   if (!apiKeys.ok) issues.push({ variable: "GATEWAY_API_KEYS", message: apiKeys.message });
   issues.push(...authIssues(env, production));
+  issues.push(...clusterIssues(env));
   issues.push(...severalInstancesIssues(env));
   if (!parsed.success || issues.length > 0 || !apiKeys.ok) return { ok: false, issues };
   const e = parsed.data;
@@ -423,6 +447,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         },
       },
       metricsToken: e.METRICS_TOKEN,
+      workers: e.WORKERS,
       redis: e.REDIS_URL !== undefined ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
       reconcileIntervalMinutes: e.BINDINGS_RECONCILE_MINUTES,
       recordings: {
@@ -486,6 +511,9 @@ function authIssues(env: Record<string, string | undefined>, production: boolean
 function severalInstancesIssues(env: Record<string, string | undefined>): ConfigIssue[] {
   if (!env.REDIS_URL) return [];
   const issues: ConfigIssue[] = [];
+  // The workers of one cluster share this machine: its primary runs the embedded simulator for all of them,
+  // and they share the recordings directory under DATA_DIR.
+  if (isClustered(env)) return issues;
   if (!env.DATABASE_URL) {
     issues.push({
       variable: "DATABASE_URL",
@@ -506,6 +534,36 @@ function severalInstancesIssues(env: Record<string, string | undefined>): Config
       variable: "RECORDINGS_DIR",
       message:
         "is required with REDIS_URL: several instances serve each other's archived recordings, so they must share one directory (a network filesystem); or set RECORDINGS_ARCHIVE=false",
+    });
+  }
+  return issues;
+}
+
+/** Whether `WORKERS` asks for more than one process (`auto` counts as more, whatever the machine). */
+function isClustered(env: Record<string, string | undefined>): boolean {
+  const workers = emptyToUndefined(env.WORKERS);
+  return workers === "auto" || (typeof workers === "string" && /^\d+$/.test(workers) && Number(workers) > 1);
+}
+
+/**
+ * Several workers share one database and wake each other's feeds through Redis: `WORKERS` above 1 needs
+ * `DATABASE_URL` (PGlite serves one process) and `REDIS_URL`.
+ */
+function clusterIssues(env: Record<string, string | undefined>): ConfigIssue[] {
+  if (!isClustered(env)) return [];
+  const issues: ConfigIssue[] = [];
+  if (!env.DATABASE_URL) {
+    issues.push({
+      variable: "DATABASE_URL",
+      message:
+        "is required when WORKERS is above 1: the workers share one PostgreSQL database (embedded PGlite serves one process)",
+    });
+  }
+  if (!env.REDIS_URL) {
+    issues.push({
+      variable: "REDIS_URL",
+      message:
+        "is required when WORKERS is above 1: the workers wake each other's subscriptions through Redis",
     });
   }
   return issues;
@@ -534,6 +592,7 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     auth: { apiKeys: TEST_API_KEY_ENTRIES, jwt: undefined, devKeys: false, corsOrigins: [] },
     limits: DEFAULT_LIMITS,
     metricsToken: undefined,
+    workers: 1,
     redis: undefined,
     reconcileIntervalMinutes: 0,
     // Off unless a test archives: its background work would count in the statement budgets of others.
