@@ -1,5 +1,6 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createClientAddressResolver } from "../src/http/client-address.js";
 import { createRefusalLimiter } from "../src/ingest/refusal-limiter.js";
 import { DEFAULT_LIMITS } from "../src/shared/config.js";
@@ -87,6 +88,35 @@ describe("the refusal limiter", () => {
     expect(blocked).toBeGreaterThan(0);
     expect(blocked).toBeLessThanOrEqual(60_000);
     expect(await limiter.blockedForMs("b")).toBe(0);
+  });
+
+  it("with a shared store, asks it once per source and second, sees its own refusals at once and another instance's within the second", async () => {
+    const shared = new RateLimiterMemory({ keyPrefix: "shared", points: 2, duration: 60 });
+    const asked = vi.spyOn(shared, "get");
+    let clock = 1_000_000;
+    const now = () => clock;
+    const here = createRefusalLimiter({ refusals: 2, store: shared, now });
+    const there = createRefusalLimiter({ refusals: 2, store: shared, now });
+
+    expect(await here.blockedForMs("a")).toBe(0);
+    expect(await here.blockedForMs("a")).toBe(0);
+    expect(asked).toHaveBeenCalledTimes(1);
+
+    // Another instance uses the whole budget: this one still answers from what it was told…
+    await there.recordRefusal("a");
+    await there.recordRefusal("a");
+    expect(await there.blockedForMs("a")).toBeGreaterThan(0);
+    clock += 999;
+    expect(await here.blockedForMs("a")).toBe(0);
+    // …until the second is over.
+    clock += 1;
+    expect(await here.blockedForMs("a")).toBeGreaterThan(0);
+
+    // A refusal counted here is seen at once.
+    expect(await here.blockedForMs("b")).toBe(0);
+    await here.recordRefusal("b");
+    await here.recordRefusal("b");
+    expect(await here.blockedForMs("b")).toBeGreaterThan(0);
   });
 });
 

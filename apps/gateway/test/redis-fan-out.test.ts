@@ -79,6 +79,27 @@ describe("Redis fan-out", () => {
     expect(a.fanOut.counts()).toEqual({ degraded: false, wakeUpsReceived: 1, wakeUpsLost: 0 });
   });
 
+  it("publishes one wake-up for the commits of one turn (a stored batch), and one per turn after", async () => {
+    const prefix = testRedisPrefix();
+    const a = await fanOut(prefix);
+    const raw = new Redis(TEST_REDIS_URL);
+    cleanups.push(async () => void raw.disconnect());
+    const heard: string[] = [];
+    raw.on("message", (_channel: string, message: string) => heard.push(message));
+    await raw.subscribe(fanOutChannel(prefix));
+
+    for (let i = 0; i < 50; i++) a.fanOut.committed();
+    // Its own listeners hear every commit at once.
+    expect(a.calls()).toBe(50);
+    await until(() => heard.length === 1, "the wake-up of the first turn");
+    a.fanOut.committed();
+    await until(() => heard.length === 2, "the wake-up of the next turn");
+    // Nothing more is on its way: a marker published after would arrive after any late wake-up.
+    await raw.duplicate().publish(fanOutChannel(prefix), "marker");
+    await until(() => heard.includes("marker"), "the marker");
+    expect(heard).toHaveLength(3);
+  });
+
   it("skips its own messages and ignores messages longer than an instance id", async () => {
     const prefix = testRedisPrefix();
     const a = await fanOut(prefix, { log: captureLog("debug") });

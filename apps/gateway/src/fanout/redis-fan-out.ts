@@ -93,6 +93,8 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
     }
   };
 
+  /** A wake-up is queued for the end of this turn (see `committed`). */
+  let publishQueued = false;
   const publish = () => {
     if (publisher.status !== "ready") {
       wakeUpsLost++;
@@ -218,7 +220,17 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
     kind: "redis",
     committed() {
       wakeListeners();
-      publish();
+      // Commits of one turn (the pushes of one stored batch) share one wake-up: a message only says "read".
+      if (publisher.status !== "ready") {
+        publish(); // counted as lost at once
+        return;
+      }
+      if (publishQueued) return;
+      publishQueued = true;
+      setImmediate(() => {
+        publishQueued = false;
+        if (!stopped) publish();
+      });
     },
     onCommitted(listener) {
       listeners.add(listener);
