@@ -10,7 +10,7 @@ import { queueRecordings } from "../recordings/recording.repository.js";
 import { attributeEvent, type KnownCall, prefetchBindingLookups } from "./attribution.js";
 import { findCallsToStore } from "./calls-to-store.repository.js";
 import type { KnownNumbers } from "./known-numbers.js";
-import { refoldSessions } from "./refold.js";
+import { type RefoldedSessions, refoldSessions } from "./refold.js";
 import { contradictsBinding, eventRow, nonEmpty, recordRow, shownA } from "./row-mapping.js";
 import { sessionIdsOf } from "./session-ids.js";
 import type { StoredPush } from "./stored-push.js";
@@ -21,20 +21,28 @@ export interface CallPush {
   result: StoredPush;
 }
 
+/** What {@link storeCallItems} leaves to the rest of the transaction. */
+export interface StoredCallItems {
+  /** The X numbers added to `virtual_numbers`, to be marked known once the transaction commits. */
+  addedNumbers: string[];
+  /** The refolded calls, to be stored by the transaction's last statement (see `appendStreamEntries`). */
+  sessions: RefoldedSessions;
+}
+
 /**
  * Store the call events and CDRs of `pushes` (their bodies already kept, their calls' locks held, see
  * `callSessionLocks`): attribute each event in push
  * order (later events of a call see what earlier ones in the same batch established), insert all new
- * events and all new CDRs with one statement each, and refold every call they touch once.
- * Fills `events`, `records`, `sessions` and `bindingConflicts` of each push's result. Resolves to the X
- * numbers it added to `virtual_numbers`, to be marked known once the transaction commits.
+ * events and all new CDRs with one statement each, and refold every call they touch once (the refolded
+ * rows are stored later, see {@link StoredCallItems}). Fills `events`, `records`, `sessions` and
+ * `bindingConflicts` of each push's result.
  */
 export async function storeCallItems(
   tx: Executor,
   pushes: readonly CallPush[],
   now: Date,
   knownNumbers: KnownNumbers,
-): Promise<string[]> {
+): Promise<StoredCallItems> {
   const sessionIds = [...new Set(pushes.flatMap(({ notification }) => sessionIdsOf(notification)))];
   const pushedSubscriptionIds = pushes
     .flatMap(({ notification }) =>
@@ -43,7 +51,7 @@ export async function storeCallItems(
         : notification.feeLst.map((r) => nonEmpty(r.subscriptionId)),
     )
     .filter((id): id is string => id !== null);
-  const { sessions, bases, bindings } = await findCallsToStore(tx, sessionIds, pushedSubscriptionIds);
+  const { sessions, bases, bindings, newIds } = await findCallsToStore(tx, sessionIds, pushedSubscriptionIds);
   // The bindings asked for already: those of the subscriptionIds the pushes and the stored calls name.
   const askedBindings = new Set<string | null>([
     ...pushedSubscriptionIds,
@@ -132,6 +140,7 @@ export async function storeCallItems(
   const changed = [...new Set([...events.map((e) => e.session_id), ...records.map((r) => r.session_id)])];
   const refolded = await refoldSessions(tx, changed, {
     before: sessions,
+    newIds,
     bases,
     inserted: { events, records },
     bindings,
@@ -143,6 +152,6 @@ export async function storeCallItems(
   for (const { result } of pushes) {
     for (const item of [...result.events, ...result.records]) lastPush.set(item.session_id, result);
   }
-  for (const session of refolded) lastPush.get(session.session_id)?.sessions.push(session);
-  return unseen;
+  for (const session of refolded.rows) lastPush.get(session.session_id)?.sessions.push(session);
+  return { addedNumbers: unseen, sessions: refolded };
 }
