@@ -46,14 +46,15 @@ export async function appendStreamEntries(
     ...changeKeys(change),
     payload: changeSnapshot(change),
   }));
-  // The lock's CTE reads the count of what the sessions' CTEs stored: an aggregate emits its row only once
-  // they have run to completion, so the lock is taken after them.
+  // The lock is drawn from the count of what the sessions' CTEs stored (the count must be read, or the
+  // planner drops it): an aggregate emits its row only once they have run to completion, so the lock is
+  // taken after them.
   const lock = storing
     ? sql`${callSessionsUpsert(sessions.rows, sessions.bases)},
     l as materialized (
-      select ${streamLock()} as held
-        from (select count(*) from (select session_id from stored_fold_bases
-                                    union all select session_id from stored_sessions) as s) as stored)`
+      select case when stored.n >= 0 then ${streamLock()} end as held
+        from (select count(*) as n from (select session_id from stored_fold_bases
+                                         union all select session_id from stored_sessions) as s) as stored)`
     : sql`l as materialized (select ${streamLock()} as held)`;
   const { rows } = await sql<{ id: number | string | null; position: number | string }>`
     with ${lock},

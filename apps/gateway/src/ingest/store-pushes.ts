@@ -11,8 +11,8 @@ import {
 } from "../notifications/received-notification.repository.js";
 import { applyVirtualNumberStatus } from "../numbers/virtual-number.repository.js";
 import { knownNumbersOf } from "./known-numbers.js";
-import { sessionIdsOf } from "./session-ids.js";
 import type { RefoldedSessions } from "./refold.js";
+import { sessionIdsOf } from "./session-ids.js";
 import { type CallPush, storeCallItems } from "./store-call-items.js";
 import { itemCount, type PendingPush, type StoredPush } from "./stored-push.js";
 
