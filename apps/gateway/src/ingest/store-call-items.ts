@@ -1,13 +1,10 @@
 import type { CallEventNotification, FeeNotification } from "@privnum/notification-schemas";
 import { findBindings, markBindingsConflicting } from "../bindings/binding.repository.js";
-import { insertCallEvents } from "../calls/call-event.repository.js";
 import type { NewCallEventRow } from "../calls/call-event.table.js";
-import { insertCallRecords } from "../calls/call-record.repository.js";
 import type { NewCallRecordRow } from "../calls/call-record.table.js";
 import type { Executor } from "../database/database.js";
-import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
-import { queueRecordings } from "../recordings/recording.repository.js";
 import { attributeEvent, type KnownCall, prefetchBindingLookups } from "./attribution.js";
+import { insertCallItems } from "./call-items.repository.js";
 import { findCallsToStore } from "./calls-to-store.repository.js";
 import type { KnownNumbers } from "./known-numbers.js";
 import { type RefoldedSessions, refoldSessions } from "./refold.js";
@@ -33,7 +30,8 @@ export interface StoredCallItems {
  * Store the call events and CDRs of `pushes` (their bodies already kept, their calls' locks held, see
  * `callSessionLocks`): attribute each event in push
  * order (later events of a call see what earlier ones in the same batch established), insert all new
- * events and all new CDRs with one statement each, and refold every call they touch once (the refolded
+ * events and all new CDRs (queueing their recordings, remembering their unknown X numbers) with one
+ * statement, and refold every call they touch once (the refolded
  * rows are stored later, see {@link StoredCallItems}). Fills `events`, `records`, `sessions` and
  * `bindingConflicts` of each push's result.
  */
@@ -107,9 +105,14 @@ export async function storeCallItems(
     }
   }
 
-  const events = await insertCallEvents(tx, eventRows);
-  const records = await insertCallRecords(tx, recordRows);
-  await queueRecordings(tx, records);
+  const { events, records } = await insertCallItems(tx, {
+    events: eventRows,
+    records: recordRows,
+    unknownNumbers: [...eventRows, ...recordRows].flatMap((r) =>
+      r.virtual_num && !knownNumbers.has(r.virtual_num) ? [r.virtual_num] : [],
+    ),
+    now,
+  });
   // Only CDRs stored now count: a retry of one already stored was reported the first time.
   const storedRecordIds = new Set(records.map((r) => `${r.received_notification_id}\u0000${r.icid}`));
   for (const { result } of pushes) {
@@ -132,10 +135,10 @@ export async function storeCallItems(
   for (const event of events) byReceived.get(event.received_notification_id)?.events.push(event);
   for (const record of records) byReceived.get(record.received_notification_id)?.records.push(record);
 
+  // Remembered by insertCallItems.
   const unseen = [
     ...new Set([...events, ...records].flatMap((r) => (r.virtual_num ? [r.virtual_num] : []))),
   ].filter((n) => !knownNumbers.has(n));
-  await rememberVirtualNumbers(tx, unseen, now);
 
   const changed = [...new Set([...events.map((e) => e.session_id), ...records.map((r) => r.session_id)])];
   const refolded = await refoldSessions(tx, changed, {
