@@ -18,12 +18,11 @@ import { itemCount, type PendingPush, type StoredPush } from "./stored-push.js";
 
 /**
  * Store verified, parsed pushes in a single transaction: every body with its verdict (one statement, which
- * also takes the locks of the calls they touch), the
- * new events and CDRs of them all (deduplicated; one statement, which also queues recordings and remembers X
- * numbers), the calls they touch refolded once
- * (stored by the last statement),
- * and the X-number statuses in push order. The stream positions of new events are assigned last, just
- * before commit, in push order, followed by the changes subscribers follow (calls, CDRs, number statuses). Resolves after commit with one result per push, in order; throws (rolling
+ * also takes the locks of the calls they touch), the new events and CDRs of them all (deduplicated; one
+ * statement, which also queues recordings and remembers X numbers), the calls they touch refolded once
+ * (stored by the last statement), and the X-number statuses in push order. The stream positions of new
+ * events are assigned last, just before commit, in push order, followed by the changes subscribers follow
+ * (calls, CDRs, number statuses). Resolves after commit with one result per push, in order; throws (rolling
  * everything back) when the database fails.
  */
 export async function storeNotifications(
