@@ -73,12 +73,45 @@ describe.each(ENGINES)("the calls a batch stores into, on $engine", ({ create })
     expect(typeof binding.id).toBe("number");
     expect(binding.created_at).toBeInstanceOf(Date);
     expect(binding.superseded_at).toBeNull();
+    // An id is drawn for the call not stored yet, none for the stored one.
+    expect([...found.newIds.keys()]).toEqual(["to-store-new"]);
+    expect(found.newIds.get("to-store-new")).toBeGreaterThan(session.id);
+  });
+
+  it("draws ids that the new calls are stored with, each once", async () => {
+    const first = await findCallsToStore(handle.db, ["to-store-drawn"], []);
+    const again = await findCallsToStore(handle.db, ["to-store-drawn"], []);
+    const id = first.newIds.get("to-store-drawn")!;
+    expect(again.newIds.get("to-store-drawn")).toBeGreaterThan(id);
+    const [stored] = await upsertCallSessions(handle.db, [
+      {
+        id,
+        session_id: "to-store-drawn",
+        subscription_id: null,
+        virtual_num: null,
+        bind_num: null,
+        status: "ringing",
+        started_at: at,
+        ended_at: null,
+        outcome: null,
+        hangup_code: null,
+        session: {},
+        event_count: 1,
+        record_count: 0,
+        created_at: at,
+        updated_at: at,
+      },
+    ]);
+    expect(stored!.id).toBe(id);
+    const found = await findCallsToStore(handle.db, ["to-store-drawn"], []);
+    expect(found.sessions.get("to-store-drawn")!.id).toBe(id);
+    expect(found.newIds.size).toBe(0);
   });
 
   it("asks nothing when there is nothing to find", async () => {
     const before = handle.queryCount();
     const found = await findCallsToStore(handle.db, [], []);
     expect(handle.queryCount() - before).toBe(0);
-    expect(found.sessions.size + found.bases.size + found.bindings.size).toBe(0);
+    expect(found.sessions.size + found.bases.size + found.bindings.size + found.newIds.size).toBe(0);
   });
 });

@@ -19,6 +19,7 @@ import type { NewCallEventRow } from "../src/calls/call-event.table.js";
 import { lockCallSessions } from "../src/calls/call-locks.js";
 import { insertCallRecords } from "../src/calls/call-record.repository.js";
 import { upsertCallSessions } from "../src/calls/call-session.repository.js";
+import type { CallSessionRow } from "../src/calls/call-session.table.js";
 import { appendStreamEntries } from "../src/changes/stream-entries.repository.js";
 import { type DatabaseHandle, migrateToLatest } from "../src/database/database.js";
 import { createDatabaseNonceStore } from "../src/ingest/nonce-store.js";
@@ -29,6 +30,7 @@ import {
   rememberServedVirtualNumbers,
   rememberVirtualNumbers,
 } from "../src/numbers/virtual-number.repository.js";
+import { streamLock } from "../src/stream/stream-lock.js";
 import { bindingRow as binding } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
 
@@ -387,6 +389,123 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
       [platform]: ["5", null, later.toISOString()],
     });
   });
+
+  const sessionRow = (sessionId: string, id: number, status: string, at: Date): CallSessionRow => ({
+    id,
+    session_id: sessionId,
+    subscription_id: null,
+    virtual_num: "+8617000000001",
+    bind_num: null,
+    status,
+    started_at: at,
+    ended_at: null,
+    outcome: null,
+    hangup_code: null,
+    session: { sessionId, state: status },
+    event_count: 1,
+    record_count: 0,
+    created_at: at,
+    updated_at: at,
+  });
+
+  it("the stream-positions statement stores the calls given with it, in one statement", async () => {
+    const at = new Date("2026-06-01T12:00:00Z");
+    const { id } = await sql<{ id: string }>`select nextval('call_sessions_id_seq') as id`
+      .execute(handle.db)
+      .then((r) => r.rows[0]!);
+    const row = sessionRow("s-with-stream", Number(id), "ringing", at);
+    const before = handle.queryCount();
+    const appended = await handle.db.transaction().execute(async (tx) => {
+      await lockCallSessions(tx, [row.session_id]);
+      return appendStreamEntries(tx, [], [{ topic: "callSession", value: row }], {
+        rows: [row],
+        bases: new Map([[row.session_id, { events: [], records: [] }]]),
+      });
+    });
+    // begin, the lock, the statement, commit
+    expect(handle.queryCount() - before).toBe(4);
+    expect(appended.changes).toHaveLength(1);
+    const stored = await handle.db
+      .selectFrom("call_sessions")
+      .selectAll()
+      .where("session_id", "=", row.session_id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual(row);
+    const basis = await handle.db
+      .selectFrom("call_fold_bases")
+      .select("basis")
+      .where("session_id", "=", row.session_id)
+      .executeTakeFirstOrThrow();
+    expect(basis.basis).toEqual({ events: [], records: [] });
+
+    // Stored again, it keeps its id and created_at.
+    const later = new Date("2026-06-01T12:01:00Z");
+    await handle.db.transaction().execute(async (tx) => {
+      await appendStreamEntries(tx, [], [], {
+        rows: [{ ...sessionRow(row.session_id, Number(id) + 1000, "ended", later), created_at: later }],
+        bases: new Map(),
+      });
+    });
+    const updated = await handle.db
+      .selectFrom("call_sessions")
+      .selectAll()
+      .where("session_id", "=", row.session_id)
+      .executeTakeFirstOrThrow();
+    expect(updated).toMatchObject({ id: row.id, created_at: at, updated_at: later, status: "ended" });
+  });
+
+  it.runIf(engine === "postgres")(
+    "the stream-positions statement stores its calls before it waits for the stream lock",
+    async () => {
+      const at = new Date("2026-06-01T12:00:00Z");
+      const [existing] = await upsertCallSessions(handle.db, [
+        { ...sessionRow("s-before-lock", 0, "ringing", at), id: undefined },
+      ]);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked!: () => void;
+      const lockHeld = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const holder = handle.db.transaction().execute(async (tx) => {
+        await sql`select ${streamLock()}`.execute(tx);
+        locked();
+        await released;
+      });
+      await lockHeld;
+      const writer = handle.db.transaction().execute(async (tx) => {
+        const row = sessionRow("s-before-lock", existing!.id, "ended", at);
+        await appendStreamEntries(tx, [], [{ topic: "callSession", value: row }], {
+          rows: [row],
+          bases: new Map(),
+        });
+      });
+      // While the writer waits for the stream lock, the call's row is already locked by its upsert.
+      const rowLocked = async () => {
+        try {
+          await handle.db.transaction().execute(async (tx) => {
+            await sql`select 1 from call_sessions where session_id = 's-before-lock' for update nowait`.execute(
+              tx,
+            );
+          });
+          return false;
+        } catch (error) {
+          return (error as { code?: string }).code === "55P03";
+        }
+      };
+      let seen = false;
+      for (let attempt = 0; attempt < 100 && !seen; attempt++) {
+        seen = await rowLocked();
+        if (!seen) await sleep(20);
+      }
+      release();
+      await Promise.all([holder, writer]);
+      expect(seen).toBe(true);
+      expect(await rowLocked()).toBe(false);
+    },
+  );
 
   it.runIf(engine === "postgres")(
     "stream positions become visible in order even when transactions commit slowly and concurrently",

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { toDate } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
 import type { CallEventRow, NewCallEventRow } from "./call-event.table.js";
@@ -13,20 +13,35 @@ function eventKey(row: Pick<NewCallEventRow, "session_id" | "event_type" | "even
  * Insert events in one statement, skipping those already stored (same session + type + timestamp; of
  * repeats within `rows`, the first). Returns only the rows that were new, in input order. Like
  * `insertCallRecords`: one JSON parameter expanded by `jsonb_to_recordset`, and only what the database
- * decides comes back, the rest being what was sent.
+ * decides comes back, the rest being what was sent. See {@link callEventsInsert} for the same within another
+ * statement.
  */
 export async function insertCallEvents(
   tx: Executor,
   rows: readonly NewCallEventRow[],
 ): Promise<CallEventRow[]> {
   if (rows.length === 0) return [];
-  const inserted = await sql<{
-    id: number | string;
-    session_id: string;
-    event_type: string;
-    event_timestamp: string;
-    inserted_at: Date | string;
-  }>`
+  const inserted = await sql<InsertedCallEvent>`
+    with ${callEventsInsert(rows)}
+    select id, session_id, event_type, event_timestamp, inserted_at from inserted_events`.execute(tx);
+  return callEventRowsOf(rows, inserted.rows);
+}
+
+/** What the database decides of an inserted event (see {@link callEventsInsert}). */
+export interface InsertedCallEvent {
+  id: number | string;
+  session_id: string;
+  event_type: string;
+  event_timestamp: string;
+  inserted_at: Date | string;
+}
+
+/**
+ * What {@link insertCallEvents} runs, as a data-modifying CTE (`inserted_events`, returning the columns of
+ * {@link InsertedCallEvent} and `virtual_num` of each new event) for a `with` clause of another statement.
+ */
+export function callEventsInsert(rows: readonly NewCallEventRow[]): RawBuilder<unknown> {
+  return sql`inserted_events as (
     insert into call_events (session_id, event_type, event_timestamp, occurred_at, subscription_id,
       virtual_num, bind_num, caller, called, digit_info, state_code, state_desc, user_data, event,
       received_notification_id)
@@ -37,10 +52,17 @@ export async function insertCallEvents(
       caller text, called text, digit_info text, state_code int4, state_desc text, user_data text,
       event jsonb, received_notification_id int8)
     on conflict (session_id, event_type, event_timestamp) do nothing
-    returning id, session_id, event_type, event_timestamp, inserted_at`.execute(tx);
+    returning id, session_id, event_type, event_timestamp, inserted_at, virtual_num)`;
+}
+
+/** The stored rows of the new events among `rows`, from what their insert returned, in id order. */
+export function callEventRowsOf(
+  rows: readonly NewCallEventRow[],
+  inserted: readonly InsertedCallEvent[],
+): CallEventRow[] {
   const byKey = new Map<string, NewCallEventRow>();
   for (const row of rows) if (!byKey.has(eventKey(row))) byKey.set(eventKey(row), row);
-  return inserted.rows
+  return inserted
     .map((generated) => {
       const row = byKey.get(eventKey(generated))!;
       return {

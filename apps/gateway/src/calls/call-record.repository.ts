@@ -1,5 +1,5 @@
 import type { FeeRecord } from "@privnum/notification-schemas";
-import { type SelectQueryBuilder, sql } from "kysely";
+import { type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { toDate } from "../database/column-values.js";
 import type { Database, Executor } from "../database/database.js";
 import { pagesPerParent } from "../database/pages-per-parent.js";
@@ -53,24 +53,39 @@ export async function insertCallRecords(
   rows: readonly NewCallRecordRow[],
 ): Promise<CallRecordRow[]> {
   if (rows.length === 0) return [];
+  const inserted = await sql<InsertedCallRecord>`
+    with ${callRecordsInsert(rows)}
+    select n, id, inserted_at, content_hash, conflict from inserted_records`.execute(tx);
+  return callRecordRowsOf(rows, inserted.rows);
+}
+
+/** What the database decides of an inserted CDR, `n` numbering it in the rows sent (from 1). */
+export interface InsertedCallRecord {
+  n: number;
+  id: number | string;
+  inserted_at: Date | string;
+  content_hash: Uint8Array;
+  conflict: boolean;
+}
+
+/**
+ * What {@link insertCallRecords} runs, as CTEs for a `with` clause of another statement: `record_rows` (the
+ * rows sent, numbered `n` from 1), `inserted_record_rows` (the insert, returning `id`, `icid`, `virtual_num`,
+ * `content_hash`, `inserted_at`, `conflict`) and `inserted_records` (the columns of {@link InsertedCallRecord},
+ * one row per new CDR).
+ */
+export function callRecordsInsert(rows: readonly NewCallRecordRow[]): RawBuilder<unknown> {
   // `n` numbers the rows as sent. The statement's snapshot is taken before its insert, so `exists` over
   // call_records sees only CDRs stored earlier: a stored row with this icid and this hash makes the insert
   // skip the row, any other stored row with this icid is a conflict.
-  const inserted = await sql<{
-    n: number;
-    id: number | string;
-    inserted_at: Date | string;
-    content_hash: Uint8Array;
-    conflict: boolean;
-  }>`
-    with r as (
+  return sql`record_rows as (
       select r.*, r.ordinality as n, sha256(convert_to(r.record::text, 'UTF8')) as content_hash
       from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (icid text, session_id text,
         subscription_id text, virtual_num text, bind_num text, extend_num text, direction int4,
         caller_num text, callee_num text, call_in_time timestamptz, fwd_answer_time timestamptz,
         call_end_time timestamptz, outcome text, record_flag bool, record_domain text, record_object_name text,
         record_file_download_url text, record jsonb, received_notification_id int8)) with ordinality as r
-    ), ins as (
+    ), inserted_record_rows as (
       insert into call_records (icid, session_id, subscription_id, virtual_num, bind_num, extend_num,
         direction, caller_num, callee_num, call_in_time, fwd_answer_time, call_end_time, outcome, record_flag,
         record_domain, record_object_name, record_file_download_url, record, received_notification_id,
@@ -80,17 +95,24 @@ export async function insertCallRecords(
         record_domain,
         record_object_name, record_file_download_url, record, received_notification_id, content_hash,
         exists (select 1 from call_records c where c.icid = r.icid)
-          or exists (select 1 from r earlier
+          or exists (select 1 from record_rows earlier
                       where earlier.icid = r.icid and earlier.n < r.n and earlier.content_hash <> r.content_hash)
-      from r
+      from record_rows as r
       order by n
       on conflict (icid, content_hash) do nothing
-      returning id, icid, content_hash, inserted_at, conflict
-    )
-    select min(r.n)::int4 as n, ins.id, ins.inserted_at, ins.content_hash, ins.conflict
-    from ins join r on r.icid = ins.icid and r.content_hash = ins.content_hash
-    group by ins.id, ins.inserted_at, ins.content_hash, ins.conflict`.execute(tx);
-  return inserted.rows
+      returning id, icid, virtual_num, content_hash, inserted_at, conflict
+    ), inserted_records as (
+      select min(r.n)::int4 as n, ins.id, ins.inserted_at, ins.content_hash, ins.conflict
+      from inserted_record_rows as ins join record_rows as r on r.icid = ins.icid and r.content_hash = ins.content_hash
+      group by ins.id, ins.inserted_at, ins.content_hash, ins.conflict)`;
+}
+
+/** The stored rows of the new CDRs among `rows`, from what their insert returned, in id order. */
+export function callRecordRowsOf(
+  rows: readonly NewCallRecordRow[],
+  inserted: readonly InsertedCallRecord[],
+): CallRecordRow[] {
+  return inserted
     .map((generated) => {
       const row = rows[generated.n - 1]!;
       return {

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { toDate } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
 import { pagesPerParent } from "../database/pages-per-parent.js";
@@ -30,7 +30,7 @@ export interface CallSessionFilter {
  * locks. `created_at` of an existing row is kept. Like `insertCallRecords`: one JSON parameter expanded by
  * `jsonb_to_recordset` (a constant statement text, no per-element escaping in the driver), returning only
  * what the database decides: the rest is what was sent. The same statement stores the fold bases given
- * (`call_fold_bases`, see fold-basis.ts).
+ * (`call_fold_bases`, see fold-basis.ts). See {@link callSessionsUpsert} for the same within another statement.
  */
 export async function upsertCallSessions(
   tx: Executor,
@@ -38,36 +38,9 @@ export async function upsertCallSessions(
   bases: ReadonlyMap<string, FoldBasis> = new Map(),
 ): Promise<CallSessionRow[]> {
   if (rows.length === 0) return [];
-  const basisRows = [...bases].map(([session_id, basis]) => ({ session_id, basis }));
   const stored = await sql<{ id: number | string; session_id: string; created_at: Date | string }>`
-    with bases as (
-      insert into call_fold_bases (session_id, basis)
-      select session_id, basis from jsonb_to_recordset(${JSON.stringify(basisRows)}::jsonb)
-        as b(session_id text, basis jsonb)
-      on conflict (session_id) do update set basis = excluded.basis),
-    stored as (
-    insert into call_sessions (session_id, subscription_id, virtual_num, bind_num, status, started_at,
-      ended_at, outcome, hangup_code, session, event_count, record_count, created_at, updated_at)
-    select session_id, subscription_id, virtual_num, bind_num, status, started_at, ended_at, outcome,
-      hangup_code, session, event_count, record_count, created_at, updated_at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(session_id text, subscription_id text,
-      virtual_num text, bind_num text, status text, started_at timestamptz, ended_at timestamptz,
-      outcome text, hangup_code int4, session jsonb, event_count int4, record_count int4, created_at timestamptz, updated_at timestamptz)
-    on conflict (session_id) do update set
-      subscription_id = excluded.subscription_id,
-      virtual_num = excluded.virtual_num,
-      bind_num = excluded.bind_num,
-      status = excluded.status,
-      started_at = excluded.started_at,
-      ended_at = excluded.ended_at,
-      outcome = excluded.outcome,
-      hangup_code = excluded.hangup_code,
-      session = excluded.session,
-      event_count = excluded.event_count,
-      record_count = excluded.record_count,
-      updated_at = excluded.updated_at
-    returning id, session_id, created_at)
-    select id, session_id, created_at from stored`.execute(tx);
+    with ${callSessionsUpsert(rows, bases)}
+    select id, session_id, created_at from stored_sessions`.execute(tx);
   const bySession = new Map(rows.map((row) => [row.session_id, row]));
   return stored.rows.map((generated) => {
     const row = bySession.get(generated.session_id)!;
@@ -89,6 +62,49 @@ export async function upsertCallSessions(
       updated_at: toDate(row.updated_at)!,
     } satisfies CallSessionRow;
   });
+}
+
+/**
+ * What {@link upsertCallSessions} runs, as two data-modifying CTEs (`stored_fold_bases`, returning the
+ * `session_id` of each basis stored, and `stored_sessions`, returning `id`, `session_id` and `created_at` of
+ * each stored call) for a `with` clause
+ * of another statement: one round trip fewer for a storing transaction. A row's `id`, when given, is the
+ * id of a new call (drawn beforehand, see `findCallsToStore`); an existing row keeps its id.
+ */
+export function callSessionsUpsert(
+  rows: readonly NewCallSessionRow[],
+  bases: ReadonlyMap<string, FoldBasis>,
+): RawBuilder<unknown> {
+  const basisRows = [...bases].map(([session_id, basis]) => ({ session_id, basis }));
+  return sql`stored_fold_bases as (
+      insert into call_fold_bases (session_id, basis)
+      select session_id, basis from jsonb_to_recordset(${JSON.stringify(basisRows)}::jsonb)
+        as b(session_id text, basis jsonb)
+      on conflict (session_id) do update set basis = excluded.basis
+      returning session_id),
+    stored_sessions as (
+    insert into call_sessions (id, session_id, subscription_id, virtual_num, bind_num, status, started_at,
+      ended_at, outcome, hangup_code, session, event_count, record_count, created_at, updated_at)
+    select coalesce(id, nextval('call_sessions_id_seq')), session_id, subscription_id, virtual_num, bind_num,
+      status, started_at, ended_at, outcome, hangup_code, session, event_count, record_count, created_at,
+      updated_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id int8, session_id text, subscription_id text,
+      virtual_num text, bind_num text, status text, started_at timestamptz, ended_at timestamptz,
+      outcome text, hangup_code int4, session jsonb, event_count int4, record_count int4, created_at timestamptz, updated_at timestamptz)
+    on conflict (session_id) do update set
+      subscription_id = excluded.subscription_id,
+      virtual_num = excluded.virtual_num,
+      bind_num = excluded.bind_num,
+      status = excluded.status,
+      started_at = excluded.started_at,
+      ended_at = excluded.ended_at,
+      outcome = excluded.outcome,
+      hangup_code = excluded.hangup_code,
+      session = excluded.session,
+      event_count = excluded.event_count,
+      record_count = excluded.record_count,
+      updated_at = excluded.updated_at
+    returning id, session_id, created_at)`;
 }
 
 /** Calls by sessionId (one query). */

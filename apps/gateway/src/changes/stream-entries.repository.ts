@@ -1,5 +1,8 @@
 import { sql } from "kysely";
 import type { CallEventRow } from "../calls/call-event.table.js";
+import { callSessionsUpsert } from "../calls/call-session.repository.js";
+import type { CallSessionRow } from "../calls/call-session.table.js";
+import type { FoldBasis } from "../calls/fold-basis.js";
 import type { Executor } from "../database/database.js";
 import { streamLock } from "../stream/stream-lock.js";
 import { changeKeys, changeSnapshot, type NewChange, type StoredChange } from "./change-topics.js";
@@ -10,6 +13,12 @@ export interface AppendedStreamEntries {
   changes: StoredChange[];
 }
 
+/** Calls to store (with their fold bases) before the stream lock is taken: see {@link appendStreamEntries}. */
+export interface CallSessionsToStore {
+  rows: readonly CallSessionRow[];
+  bases: ReadonlyMap<string, FoldBasis>;
+}
+
 /**
  * The last statement of a storing transaction: under the stream lock (held until the transaction ends, see
  * `stream-lock.ts`), give its new call events their stream positions and store its changes at the next
@@ -18,21 +27,37 @@ export interface AppendedStreamEntries {
  * `jsonb_to_recordset` (no per-element escaping in the driver), the lock is drawn once (a materialised CTE),
  * and each position is drawn in an expression that reads the lock's result, so none is drawn before the lock is
  * held. (Positions are drawn after each list is sorted, so they follow the order given.)
+ *
+ * `sessions`, when given, are stored by the same statement (see `callSessionsUpsert`), one round trip fewer;
+ * the lock is drawn from their count, so they are stored before it is taken and it is held no longer than
+ * without them. The caller holds the calls' locks.
  */
 export async function appendStreamEntries(
   tx: Executor,
   events: readonly CallEventRow[],
   changes: readonly NewChange[],
+  sessions?: CallSessionsToStore,
 ): Promise<AppendedStreamEntries> {
-  if (events.length === 0 && changes.length === 0) return { events: [], changes: [] };
+  const storing = sessions !== undefined && sessions.rows.length > 0;
+  if (events.length === 0 && changes.length === 0 && !storing) return { events: [], changes: [] };
   const entries = changes.map((change, ord) => ({
     ord,
     topic: change.topic,
     ...changeKeys(change),
     payload: changeSnapshot(change),
   }));
+  // The lock is drawn from the count of what the sessions' CTEs stored (the count must be read, or the
+  // planner drops it): an aggregate emits its row only once they have run to completion, so the lock is
+  // taken after them.
+  const lock = storing
+    ? sql`${callSessionsUpsert(sessions.rows, sessions.bases)},
+    l as materialized (
+      select case when stored.n >= 0 then ${streamLock()} end as held
+        from (select count(*) as n from (select session_id from stored_fold_bases
+                                         union all select session_id from stored_sessions) as s) as stored)`
+    : sql`l as materialized (select ${streamLock()} as held)`;
   const { rows } = await sql<{ id: number | string | null; position: number | string }>`
-    with l as materialized (select ${streamLock()} as held),
+    with ${lock},
     positioned as (
       update call_events as c
          set stream_seq = n.seq

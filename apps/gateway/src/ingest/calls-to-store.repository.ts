@@ -16,6 +16,11 @@ export interface CallsToStore {
   bases: Map<string, BasisItems>;
   /** The current bindings of the subscriptionIds the pushes or those calls name, by subscriptionId. */
   bindings: Map<string, BindingRow>;
+  /**
+   * Ids drawn (from the sequence of `call_sessions.id`) for the calls not stored yet, by sessionId: the row
+   * a storing transaction inserts for such a call is known, id included, before it is stored.
+   */
+  newIds: Map<string, number>;
 }
 
 /** The rows a call's fold basis names (see fold-basis.ts). */
@@ -39,7 +44,7 @@ const BINDING_TIMESTAMPS = [
 /**
  * The calls `sessionIds` as stored, with the events and CDRs their fold bases name, and the current (not superseded) bindings of
  * `subscriptionIds` and of the calls' own subscriptionIds, in one round trip (instead of one for the calls
- * and one for the bindings). Rows travel as JSON (the two tables' rows differ in shape); their timestamps
+ * and one for the bindings), drawing the ids of the calls not stored yet. Rows travel as JSON (the two tables' rows differ in shape); their timestamps
  * are turned back into Dates. The caller holds the calls' locks, taken in an earlier statement (a
  * statement's snapshot predates any lock it takes itself).
  */
@@ -48,7 +53,12 @@ export async function findCallsToStore(
   sessionIds: readonly string[],
   subscriptionIds: readonly string[],
 ): Promise<CallsToStore> {
-  const found: CallsToStore = { sessions: new Map(), bases: new Map(), bindings: new Map() };
+  const found: CallsToStore = {
+    sessions: new Map(),
+    bases: new Map(),
+    bindings: new Map(),
+    newIds: new Map(),
+  };
   if (sessionIds.length === 0 && subscriptionIds.length === 0) return found;
   const ids = [...new Set(sessionIds)];
   const { rows } = await sql<{ kind: number; row: Record<string, unknown>; basis: FoldBasis | null }>`
@@ -77,7 +87,11 @@ export async function findCallsToStore(
       from call_fold_bases as b
            cross join lateral jsonb_array_elements_text(b.basis -> 'records') as k(id)
            join call_records as r on r.id = k.id::int8
-     where b.session_id = any(${ids}::text[])`.execute(tx);
+     where b.session_id = any(${ids}::text[])
+    union all
+    select 4, jsonb_build_object('session_id', u.id, 'id', nextval('call_sessions_id_seq')), null
+      from unnest(${ids}::text[]) as u(id)
+     where not exists (select from call_sessions as s where s.session_id = u.id)`.execute(tx);
   const named = new Map<string, FoldBasis>();
   const items = new Map<string, BasisItems>();
   for (const { kind, row, basis } of rows) {
@@ -88,6 +102,8 @@ export async function findCallsToStore(
     } else if (kind === 1) {
       const binding = withDates(row, BINDING_TIMESTAMPS) as unknown as BindingRow;
       found.bindings.set(binding.subscription_id, binding);
+    } else if (kind === 4) {
+      found.newIds.set(row.session_id as string, Number(row.id));
     } else {
       const item = withDates(row, ["occurred_at"]) as unknown as CallHistoryItem;
       item.id = Number(item.id);

@@ -2,8 +2,7 @@ import type { BindingRow } from "../bindings/binding.table.js";
 import type { CallEventRow } from "../calls/call-event.table.js";
 import { listCallHistory } from "../calls/call-history.repository.js";
 import type { CallRecordRow } from "../calls/call-record.table.js";
-import { upsertCallSessions } from "../calls/call-session.repository.js";
-import type { CallSessionRow, NewCallSessionRow } from "../calls/call-session.table.js";
+import type { CallSessionRow } from "../calls/call-session.table.js";
 import { type CallHistoryItem, type FoldBasis, foldHistory, historyOrder } from "../calls/fold-basis.js";
 import type { Executor } from "../database/database.js";
 import type { BasisItems } from "./calls-to-store.repository.js";
@@ -12,6 +11,8 @@ import type { BasisItems } from "./calls-to-store.repository.js";
 export interface RefoldInput {
   /** The session rows of these calls as they were before this transaction. */
   before: Map<string, CallSessionRow>;
+  /** The ids drawn for the calls without a session row yet (see `findCallsToStore`). */
+  newIds: ReadonlyMap<string, number>;
   /** The rows the stored fold bases of these calls name (a call stored before fold bases existed has none). */
   bases: ReadonlyMap<string, BasisItems>;
   /** What this transaction inserted. */
@@ -23,8 +24,16 @@ export interface RefoldInput {
   now: Date;
 }
 
+/** The refolded calls of a storing transaction, to be stored with their new fold bases (see `callSessionsUpsert`). */
+export interface RefoldedSessions {
+  /** The calls' new rows, as they are to be stored (ids and `created_at` included). */
+  rows: CallSessionRow[];
+  bases: Map<string, FoldBasis>;
+}
+
 /**
- * Refold the calls in `sessionIds` and store the result with each call's new fold basis (one statement).
+ * Refold the calls in `sessionIds`: their new rows and fold bases, to be stored by the statement that
+ * positions the transaction's stream entries (one round trip fewer, see `appendStreamEntries`).
  * A call without a session row yet has nothing stored but what this transaction inserted (every insert
  * of an event or CDR upserts its session row in the same transaction, under the session's lock); a call
  * with a fold basis is folded from it plus what was inserted (see fold-basis.ts); only the others (no
@@ -33,9 +42,10 @@ export interface RefoldInput {
 export async function refoldSessions(
   tx: Executor,
   sessionIds: readonly string[],
-  { before, bases, inserted, bindings, contradicted, now }: RefoldInput,
-): Promise<CallSessionRow[]> {
-  if (sessionIds.length === 0) return [];
+  { before, newIds, bases, inserted, bindings, contradicted, now }: RefoldInput,
+): Promise<RefoldedSessions> {
+  const foldBases = new Map<string, FoldBasis>();
+  if (sessionIds.length === 0) return { rows: [], bases: foldBases };
   const newEvents = groupBySession(inserted.events.map((e) => ({ ...historyItem(e), item: e.event })));
   const newRecords = groupBySession(
     inserted.records.map((r) => ({ ...historyItem(r), occurred_at: null, item: r.record })),
@@ -48,9 +58,10 @@ export async function refoldSessions(
   const storedEvents = groupBySession(stored.events);
   const storedRecords = groupBySession(stored.records);
 
-  const foldBases = new Map<string, FoldBasis>();
-  const rows: NewCallSessionRow[] = sessionIds.map((sessionId) => {
+  const rows = sessionIds.map((sessionId): CallSessionRow => {
     const previous = before.get(sessionId);
+    const id = previous?.id ?? newIds.get(sessionId);
+    if (id === undefined) throw new Error(`no id was drawn for the new call ${sessionId}`);
     const added = { events: newEvents.get(sessionId) ?? [], records: newRecords.get(sessionId) ?? [] };
     const basis = bases.get(sessionId);
     let ownEvents: CallHistoryItem[];
@@ -74,6 +85,7 @@ export async function refoldSessions(
     const subscriptionId = folded.subscriptionId ?? attributed.subscription_id;
     const binding = subscriptionId && !contradicted.has(sessionId) ? bindings.get(subscriptionId) : undefined;
     return {
+      id,
       session_id: sessionId,
       subscription_id: subscriptionId,
       virtual_num: folded.virtualNum ?? attributed.virtual_num ?? binding?.virtual_num ?? null,
@@ -90,7 +102,7 @@ export async function refoldSessions(
       updated_at: now,
     };
   });
-  return upsertCallSessions(tx, rows, foldBases);
+  return { rows, bases: foldBases };
 }
 
 function historyItem(row: CallEventRow | CallRecordRow): Omit<CallHistoryItem, "item"> {

@@ -1,16 +1,13 @@
 import type { CallEventNotification, FeeNotification } from "@privnum/notification-schemas";
 import { findBindings, markBindingsConflicting } from "../bindings/binding.repository.js";
-import { insertCallEvents } from "../calls/call-event.repository.js";
 import type { NewCallEventRow } from "../calls/call-event.table.js";
-import { insertCallRecords } from "../calls/call-record.repository.js";
 import type { NewCallRecordRow } from "../calls/call-record.table.js";
 import type { Executor } from "../database/database.js";
-import { rememberVirtualNumbers } from "../numbers/virtual-number.repository.js";
-import { queueRecordings } from "../recordings/recording.repository.js";
 import { attributeEvent, type KnownCall, prefetchBindingLookups } from "./attribution.js";
+import { insertCallItems } from "./call-items.repository.js";
 import { findCallsToStore } from "./calls-to-store.repository.js";
 import type { KnownNumbers } from "./known-numbers.js";
-import { refoldSessions } from "./refold.js";
+import { type RefoldedSessions, refoldSessions } from "./refold.js";
 import { contradictsBinding, eventRow, nonEmpty, recordRow, shownA } from "./row-mapping.js";
 import { sessionIdsOf } from "./session-ids.js";
 import type { StoredPush } from "./stored-push.js";
@@ -21,20 +18,29 @@ export interface CallPush {
   result: StoredPush;
 }
 
+/** What {@link storeCallItems} leaves to the rest of the transaction. */
+export interface StoredCallItems {
+  /** The X numbers added to `virtual_numbers`, to be marked known once the transaction commits. */
+  addedNumbers: string[];
+  /** The refolded calls, to be stored by the transaction's last statement (see `appendStreamEntries`). */
+  sessions: RefoldedSessions;
+}
+
 /**
  * Store the call events and CDRs of `pushes` (their bodies already kept, their calls' locks held, see
  * `callSessionLocks`): attribute each event in push
  * order (later events of a call see what earlier ones in the same batch established), insert all new
- * events and all new CDRs with one statement each, and refold every call they touch once.
- * Fills `events`, `records`, `sessions` and `bindingConflicts` of each push's result. Resolves to the X
- * numbers it added to `virtual_numbers`, to be marked known once the transaction commits.
+ * events and all new CDRs (queueing their recordings, remembering their unknown X numbers) with one
+ * statement, and refold every call they touch once (the refolded
+ * rows are stored later, see {@link StoredCallItems}). Fills `events`, `records`, `sessions` and
+ * `bindingConflicts` of each push's result.
  */
 export async function storeCallItems(
   tx: Executor,
   pushes: readonly CallPush[],
   now: Date,
   knownNumbers: KnownNumbers,
-): Promise<string[]> {
+): Promise<StoredCallItems> {
   const sessionIds = [...new Set(pushes.flatMap(({ notification }) => sessionIdsOf(notification)))];
   const pushedSubscriptionIds = pushes
     .flatMap(({ notification }) =>
@@ -43,7 +49,7 @@ export async function storeCallItems(
         : notification.feeLst.map((r) => nonEmpty(r.subscriptionId)),
     )
     .filter((id): id is string => id !== null);
-  const { sessions, bases, bindings } = await findCallsToStore(tx, sessionIds, pushedSubscriptionIds);
+  const { sessions, bases, bindings, newIds } = await findCallsToStore(tx, sessionIds, pushedSubscriptionIds);
   // The bindings asked for already: those of the subscriptionIds the pushes and the stored calls name.
   const askedBindings = new Set<string | null>([
     ...pushedSubscriptionIds,
@@ -99,9 +105,14 @@ export async function storeCallItems(
     }
   }
 
-  const events = await insertCallEvents(tx, eventRows);
-  const records = await insertCallRecords(tx, recordRows);
-  await queueRecordings(tx, records);
+  const { events, records } = await insertCallItems(tx, {
+    events: eventRows,
+    records: recordRows,
+    unknownNumbers: [...eventRows, ...recordRows].flatMap((r) =>
+      r.virtual_num && !knownNumbers.has(r.virtual_num) ? [r.virtual_num] : [],
+    ),
+    now,
+  });
   // Only CDRs stored now count: a retry of one already stored was reported the first time.
   const storedRecordIds = new Set(records.map((r) => `${r.received_notification_id}\u0000${r.icid}`));
   for (const { result } of pushes) {
@@ -124,14 +135,15 @@ export async function storeCallItems(
   for (const event of events) byReceived.get(event.received_notification_id)?.events.push(event);
   for (const record of records) byReceived.get(record.received_notification_id)?.records.push(record);
 
+  // Remembered by insertCallItems.
   const unseen = [
     ...new Set([...events, ...records].flatMap((r) => (r.virtual_num ? [r.virtual_num] : []))),
   ].filter((n) => !knownNumbers.has(n));
-  await rememberVirtualNumbers(tx, unseen, now);
 
   const changed = [...new Set([...events.map((e) => e.session_id), ...records.map((r) => r.session_id)])];
   const refolded = await refoldSessions(tx, changed, {
     before: sessions,
+    newIds,
     bases,
     inserted: { events, records },
     bindings,
@@ -143,6 +155,6 @@ export async function storeCallItems(
   for (const { result } of pushes) {
     for (const item of [...result.events, ...result.records]) lastPush.set(item.session_id, result);
   }
-  for (const session of refolded) lastPush.get(session.session_id)?.sessions.push(session);
-  return unseen;
+  for (const session of refolded.rows) lastPush.get(session.session_id)?.sessions.push(session);
+  return { addedNumbers: unseen, sessions: refolded };
 }

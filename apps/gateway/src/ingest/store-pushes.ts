@@ -11,16 +11,18 @@ import {
 } from "../notifications/received-notification.repository.js";
 import { applyVirtualNumberStatus } from "../numbers/virtual-number.repository.js";
 import { knownNumbersOf } from "./known-numbers.js";
+import type { RefoldedSessions } from "./refold.js";
 import { sessionIdsOf } from "./session-ids.js";
 import { type CallPush, storeCallItems } from "./store-call-items.js";
 import { itemCount, type PendingPush, type StoredPush } from "./stored-push.js";
 
 /**
  * Store verified, parsed pushes in a single transaction: every body with its verdict (one statement, which
- * also takes the locks of the calls they touch), the
- * new events and CDRs of them all (deduplicated; one statement each), the calls they touch refolded once,
- * and the X-number statuses in push order. The stream positions of new events are assigned last, just
- * before commit, in push order, followed by the changes subscribers follow (calls, CDRs, number statuses). Resolves after commit with one result per push, in order; throws (rolling
+ * also takes the locks of the calls they touch), the new events and CDRs of them all (deduplicated; one
+ * statement, which also queues recordings and remembers X numbers), the calls they touch refolded once
+ * (stored by the last statement), and the X-number statuses in push order. The stream positions of new
+ * events are assigned last, just before commit, in push order, followed by the changes subscribers follow
+ * (calls, CDRs, number statuses). Resolves after commit with one result per push, in order; throws (rolling
  * everything back) when the database fails.
  */
 export async function storeNotifications(
@@ -63,7 +65,10 @@ export async function storeNotifications(
       (entry): entry is CallPush =>
         entry.notification.kind === "callEvent" || entry.notification.kind === "fee",
     );
-    if (callPushes.length > 0) addedNumbers = await storeCallItems(tx, callPushes, now, knownNumbers);
+    let sessions: RefoldedSessions | undefined;
+    if (callPushes.length > 0) {
+      ({ addedNumbers, sessions } = await storeCallItems(tx, callPushes, now, knownNumbers));
+    }
 
     const verdicts: NotificationVerdictUpdate[] = [];
     for (const { notification, result } of entries) {
@@ -82,11 +87,12 @@ export async function storeNotifications(
     }
     await setNotificationVerdicts(tx, verdicts);
 
-    // Last step before commit: see appendStreamEntries.
+    // Last step before commit, storing the refolded calls first: see appendStreamEntries.
     const positioned = await appendStreamEntries(
       tx,
       results.flatMap((r) => r.events),
       results.flatMap(changesOf),
+      sessions,
     );
     const byReceived = new Map(results.map((r) => [r.receivedId, r]));
     for (const result of results) result.events = [];

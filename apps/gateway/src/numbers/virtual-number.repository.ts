@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Executor } from "../database/database.js";
 import type { VirtualNumberRow } from "./virtual-number.table.js";
 
@@ -73,6 +73,23 @@ export async function rememberVirtualNumbers(
     )
     .onConflict((oc) => oc.column("number").doNothing())
     .execute();
+}
+
+/**
+ * What {@link rememberVirtualNumbers} runs, as a data-modifying CTE (`remembered_numbers`) for a `with`
+ * clause of another statement: remembers the numbers of `candidates` that `found` (a query of
+ * `virtual_num`, e.g. of rows the same statement inserts) names.
+ */
+export function virtualNumbersRemember(
+  found: RawBuilder<unknown>,
+  candidates: readonly string[],
+  at: Date,
+): RawBuilder<unknown> {
+  return sql`remembered_numbers as (
+    insert into virtual_numbers (number, status, cause, status_changed_at, first_seen_at, updated_at)
+    select distinct f.virtual_num, null::text, null::text, null::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+      from ${found} as f where f.virtual_num = any(${[...new Set(candidates)]}::text[])
+    on conflict (number) do nothing)`;
 }
 
 /** Every known X number, in number order. */

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { CallRecordRow } from "../calls/call-record.table.js";
 import type { Executor } from "../database/database.js";
 import type { RecordingRow, RecordingState } from "./recording.table.js";
@@ -27,6 +27,21 @@ export async function queueRecordings(tx: Executor, records: readonly CallRecord
     select id, 'PENDING', now() from unnest(${ids}::int8[]) as id
     on conflict (call_record_id) do nothing`.execute(tx);
   return ids.length;
+}
+
+/**
+ * What {@link queueRecordings} runs, as a data-modifying CTE (`queued_recordings`) for a `with` clause of
+ * another statement: queues the CDRs among `stored` (a query of `id` and `n`, e.g. `inserted_records` of
+ * `callRecordsInsert`) whose `n` is in `eligible` (those {@link hasRecording} accepts).
+ */
+export function recordingsQueue(
+  stored: RawBuilder<unknown>,
+  eligible: readonly number[],
+): RawBuilder<unknown> {
+  return sql`queued_recordings as (
+    insert into recordings (call_record_id, state, next_attempt_at)
+    select s.id, 'PENDING', now() from ${stored} as s where s.n = any(${eligible}::int4[])
+    on conflict (call_record_id) do nothing)`;
 }
 
 /**

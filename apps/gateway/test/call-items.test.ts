@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NewCallEventRow } from "../src/calls/call-event.table.js";
+import type { NewCallRecordRow } from "../src/calls/call-record.table.js";
+import type { DatabaseHandle } from "../src/database/database.js";
+import { insertCallItems } from "../src/ingest/call-items.repository.js";
+import { insertReceivedNotification } from "../src/notifications/received-notification.repository.js";
+import { ENGINES, openMigrated } from "./support/databases.js";
+
+const at = new Date("2026-06-01T10:00:00Z");
+
+function event(
+  sessionId: string,
+  eventType: string,
+  virtualNum: string | null,
+  pushId: number,
+): NewCallEventRow {
+  return {
+    stream_seq: null,
+    session_id: sessionId,
+    event_type: eventType,
+    event_timestamp: "2026-06-01 10:00:00",
+    occurred_at: at,
+    subscription_id: null,
+    virtual_num: virtualNum,
+    bind_num: null,
+    caller: "+8613900000001",
+    called: virtualNum,
+    digit_info: null,
+    state_code: null,
+    state_desc: null,
+    user_data: null,
+    event: { eventType, sessionId },
+    received_notification_id: pushId,
+  };
+}
+
+function cdr(icid: string, virtualNum: string, recorded: boolean, pushId: number): NewCallRecordRow {
+  return {
+    icid,
+    session_id: `s-${icid}`,
+    subscription_id: null,
+    virtual_num: virtualNum,
+    bind_num: null,
+    extend_num: null,
+    direction: 0,
+    caller_num: "+8613900000001",
+    callee_num: virtualNum,
+    call_in_time: at,
+    fwd_answer_time: new Date(at.getTime() + 5000),
+    call_end_time: new Date(at.getTime() + 65_000),
+    outcome: "answered",
+    record_flag: recorded,
+    record_domain: recorded ? "sim.local" : null,
+    record_object_name: recorded ? `${icid}.wav` : null,
+    record_file_download_url: null,
+    record: { icid, recorded },
+    received_notification_id: pushId,
+  };
+}
+
+describe.each(ENGINES)("storing a batch's call items in one statement, on $engine", ({ create }) => {
+  let handle: DatabaseHandle;
+  let pushId: number;
+  beforeAll(async () => {
+    handle = await openMigrated(await create());
+    pushId = await insertReceivedNotification(handle.db, {
+      path: "/notify",
+      content_type: "application/json",
+      app_key: null,
+      kind: "fee",
+      verdict: "accepted",
+      reason: null,
+      http_status: 200,
+      body: new TextEncoder().encode("{}"),
+      body_size: 2,
+      item_count: 1,
+      new_item_count: 1,
+    });
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  const queued = async () =>
+    (
+      await handle.db
+        .selectFrom("recordings")
+        .innerJoin("call_records", "call_records.id", "recordings.call_record_id")
+        .select("call_records.icid")
+        .orderBy("call_records.icid")
+        .execute()
+    ).map((r) => r.icid);
+  const numbers = async () =>
+    (await handle.db.selectFrom("virtual_numbers").select("number").orderBy("number").execute()).map(
+      (r) => r.number,
+    );
+
+  it("inserts events and CDRs, queues the recordings of new CDRs and remembers the unknown numbers of new items", async () => {
+    const before = handle.queryCount();
+    const inserted = await insertCallItems(handle.db, {
+      events: [event("s-e1", "callin", "+8617000000001", pushId), event("s-e1", "callin", null, pushId)],
+      records: [
+        cdr("i-1", "+8617000000002", true, pushId),
+        cdr("i-2", "+8617000000003", false, pushId),
+        cdr("i-1", "+8617000000002", true, pushId),
+      ],
+      // +8617000000003 is known already (not a candidate); +8617000000009 is named by no item.
+      unknownNumbers: ["+8617000000001", "+8617000000002", "+8617000000009"],
+      now: at,
+    });
+    expect(handle.queryCount() - before).toBe(1);
+    expect(inserted.events.map((e) => [e.session_id, e.virtual_num])).toEqual([["s-e1", "+8617000000001"]]);
+    expect(inserted.records.map((r) => [r.icid, r.conflict])).toEqual([
+      ["i-1", false],
+      ["i-2", false],
+    ]);
+    expect(typeof inserted.records[0]!.id).toBe("number");
+    expect(inserted.records[0]!.content_hash.byteLength).toBe(32);
+    expect(await queued()).toEqual(["i-1"]);
+    expect(await numbers()).toEqual(["+8617000000001", "+8617000000002"]);
+  });
+
+  it("stores nothing already stored: a retry queues and remembers nothing new", async () => {
+    const inserted = await insertCallItems(handle.db, {
+      events: [event("s-e1", "callin", "+8617000000001", pushId)],
+      records: [cdr("i-1", "+8617000000002", true, pushId), cdr("i-3", "+8617000000004", true, pushId)],
+      unknownNumbers: ["+8617000000005"],
+      now: at,
+    });
+    expect(inserted.events).toEqual([]);
+    expect(inserted.records.map((r) => r.icid)).toEqual(["i-3"]);
+    expect(await queued()).toEqual(["i-1", "i-3"]);
+    expect(await numbers()).toEqual(["+8617000000001", "+8617000000002"]);
+  });
+
+  it("stores events alone and CDRs alone, and asks nothing for nothing", async () => {
+    const events = await insertCallItems(handle.db, {
+      events: [event("s-e2", "answer", "+8617000000006", pushId)],
+      records: [],
+      unknownNumbers: ["+8617000000006"],
+      now: at,
+    });
+    expect(events.events).toHaveLength(1);
+    const records = await insertCallItems(handle.db, {
+      events: [],
+      records: [cdr("i-4", "+8617000000007", false, pushId)],
+      unknownNumbers: ["+8617000000007"],
+      now: at,
+    });
+    expect(records.records).toHaveLength(1);
+    expect(await numbers()).toContain("+8617000000006");
+    expect(await numbers()).toContain("+8617000000007");
+    const before = handle.queryCount();
+    expect(
+      await insertCallItems(handle.db, { events: [], records: [], unknownNumbers: [], now: at }),
+    ).toEqual({
+      events: [],
+      records: [],
+    });
+    expect(handle.queryCount() - before).toBe(0);
+  });
+});
