@@ -8,15 +8,14 @@
 // script forked), so the gateway's process CPU (`process.cpuUsage`) is its own. It and the statements run
 // (`databaseQueryCount`) are divided by the pushes of each round; the median of the rounds is printed.
 import { fork } from "node:child_process";
-import { writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
-import { Session } from "node:inspector/promises";
 import { parseArgs } from "node:util";
 import { signUsernameToken } from "@privnum/wsse-auth";
 import { buildApp } from "../src/app.js";
 import { testConfig } from "../src/shared/config.js";
 import { createLogger } from "../src/shared/logger.js";
 import { createMeasureDatabase } from "./request-cpu/measure-database.js";
+import { loadChildRunner, measureRounds } from "./request-cpu/measured-rounds.js";
 
 const { values } = parseArgs({
   options: {
@@ -117,47 +116,20 @@ async function measure(): Promise<void> {
       "--client",
       JSON.stringify({ url: gateway.url, appKey, appSecret }),
     ]);
-    let pending: { resolve: () => void; reject: (error: Error) => void } | undefined;
-    child.on("message", () => pending?.resolve());
-    child.on("exit", (code) => pending?.reject(new Error(`the load generator exited (${code})`)));
-    const run = (count: number) =>
-      new Promise<void>((resolve, reject) => {
-        pending = { resolve, reject };
-        child.send(count);
-      });
+    const run = loadChildRunner(child);
     await run(Number(values["warm-up"]));
-    const cpu: number[] = [];
-    const statements: number[] = [];
-    // A V8 CPU profile of the measured rounds (after the warm-up), when asked for.
-    const inspector = values.profile === undefined ? undefined : new Session();
-    if (inspector) {
-      inspector.connect();
-      await inspector.post("Profiler.enable");
-      await inspector.post("Profiler.start");
-    }
-    for (let r = 0; r < rounds; r++) {
-      const q0 = gateway.databaseQueryCount();
-      const c0 = process.cpuUsage();
-      await run(pushes);
-      const c = process.cpuUsage(c0);
+    await measureRounds({
+      run,
+      statementCount: gateway.databaseQueryCount,
+      rounds,
+      perRound: pushes,
+      unit: "push",
+      label: "per push",
+      inFlight,
       // Let the feeds' reads after the last commits finish before counting statements.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      statements.push((gateway.databaseQueryCount() - q0) / pushes);
-      cpu.push((c.user + c.system) / pushes);
-      console.error(
-        `round ${r + 1}: ${cpu.at(-1)!.toFixed(0)} µs CPU, ${statements.at(-1)!.toFixed(2)} statements per push`,
-      );
-    }
-    if (inspector) {
-      const { profile } = await inspector.post("Profiler.stop");
-      await writeFile(values.profile!, JSON.stringify(profile));
-      inspector.disconnect();
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    console.error(
-      `per push (median of ${rounds} rounds of ${pushes}, ${inFlight} in flight): ` +
-        `${median(cpu).toFixed(0)} µs process CPU, ${median(statements).toFixed(2)} database statements`,
-    );
+      settleMs: 200,
+      ...(values.profile !== undefined ? { profileFile: values.profile } : {}),
+    });
     child.kill();
   } finally {
     await app.stop();

@@ -10,14 +10,13 @@
 // and the statements run (`databaseQueryCount`) are divided by the requests of each round, and the median of
 // the rounds is printed.
 import { fork } from "node:child_process";
-import { writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
-import { Session } from "node:inspector/promises";
 import { parseArgs } from "node:util";
 import { buildApp } from "../src/app.js";
 import { TEST_API_KEYS, testConfig } from "../src/shared/config.js";
 import { createLogger } from "../src/shared/logger.js";
 import { createMeasureDatabase, seedPages } from "./request-cpu/measure-database.js";
+import { loadChildRunner, measureRounds } from "./request-cpu/measured-rounds.js";
 import { readWorkloads } from "./request-cpu/read-workloads.js";
 
 const { values, positionals } = parseArgs({
@@ -103,44 +102,18 @@ async function measure(): Promise<void> {
     if (!workload) throw new Error(`no workload ${workloadName}: bindings, callRecords or both`);
     const child = fork(process.argv[1]!, [...process.argv.slice(2), "--client"]);
     child.send({ url: gateway.url, bodies: workload.bodies(1000) });
-    let pending: { resolve: () => void; reject: (error: Error) => void } | undefined;
-    child.on("message", () => pending?.resolve());
-    child.on("exit", (code) => pending?.reject(new Error(`the load generator exited (${code})`)));
-    const run = (count: number) =>
-      new Promise<void>((resolve, reject) => {
-        pending = { resolve, reject };
-        child.send(count);
-      });
+    const run = loadChildRunner(child);
     await run(Number(values["warm-up"]));
-    const cpu: number[] = [];
-    const statements: number[] = [];
-    const inspector = values.profile === undefined ? undefined : new Session();
-    if (inspector) {
-      inspector.connect();
-      await inspector.post("Profiler.enable");
-      await inspector.post("Profiler.start");
-    }
-    for (let r = 0; r < rounds; r++) {
-      const q0 = gateway.databaseQueryCount();
-      const c0 = process.cpuUsage();
-      await run(requests);
-      const c = process.cpuUsage(c0);
-      statements.push((gateway.databaseQueryCount() - q0) / requests);
-      cpu.push((c.user + c.system) / requests);
-      console.error(
-        `round ${r + 1}: ${cpu.at(-1)!.toFixed(0)} µs CPU, ${statements.at(-1)!.toFixed(2)} statements per page`,
-      );
-    }
-    if (inspector) {
-      const { profile } = await inspector.post("Profiler.stop");
-      await writeFile(values.profile!, JSON.stringify(profile));
-      inspector.disconnect();
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    console.error(
-      `${workload.name} (median of ${rounds} rounds of ${requests}, ${inFlight} in flight): ` +
-        `${median(cpu).toFixed(0)} µs process CPU, ${median(statements).toFixed(2)} database statements`,
-    );
+    await measureRounds({
+      run,
+      statementCount: gateway.databaseQueryCount,
+      rounds,
+      perRound: requests,
+      unit: "page",
+      label: workload.name,
+      inFlight,
+      ...(values.profile !== undefined ? { profileFile: values.profile } : {}),
+    });
     child.kill();
   } finally {
     await app.stop();
