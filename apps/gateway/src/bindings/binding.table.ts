@@ -54,3 +54,15 @@ export type BindingRow = Selectable<BindingTable>;
 export type NewBindingRow = Insertable<BindingTable>;
 /** Columns to update. */
 export type BindingRowUpdate = Updateable<BindingTable>;
+
+/** The timestamp columns, to restore as Dates a row read back as JSON. */
+export const BINDING_TIMESTAMPS = [
+  "expires_at",
+  "created_at",
+  "updated_at",
+  "deleted_at",
+  "expiry_announced_at",
+  "superseded_at",
+  "conflict_at",
+  "platform_missing_at",
+] as const satisfies readonly (keyof BindingRow)[];

@@ -29,3 +29,11 @@ export interface CallSessionTable {
 export type CallSessionRow = Selectable<CallSessionTable>;
 /** A row to insert. */
 export type NewCallSessionRow = Insertable<CallSessionTable>;
+
+/** The timestamp columns, to restore as Dates a row read back as JSON. */
+export const CALL_SESSION_TIMESTAMPS = [
+  "started_at",
+  "ended_at",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof CallSessionRow)[];

@@ -1,6 +1,7 @@
-import type { BindingRow } from "../bindings/binding.table.js";
+import { BINDING_TIMESTAMPS, type BindingRow } from "../bindings/binding.table.js";
 import type { CallRecordRow } from "../calls/call-record.table.js";
-import type { CallSessionRow } from "../calls/call-session.table.js";
+import { CALL_SESSION_TIMESTAMPS, type CallSessionRow } from "../calls/call-session.table.js";
+import { withDates } from "../database/column-values.js";
 import type { VirtualNumberRow } from "../numbers/virtual-number.table.js";
 
 /**
@@ -45,19 +46,8 @@ export interface ChangeKeys {
 }
 
 // The timestamp fields of each snapshot: JSON keeps them as ISO strings, decoding makes them Dates again.
-const SESSION_DATES = ["started_at", "ended_at", "created_at", "updated_at"] as const;
 const RECORD_DATES = ["call_in_time", "fwd_answer_time", "call_end_time", "inserted_at"] as const;
 const NUMBER_DATES = ["status_changed_at", "first_seen_at", "updated_at"] as const;
-const BINDING_DATES = [
-  "expires_at",
-  "created_at",
-  "updated_at",
-  "deleted_at",
-  "expiry_announced_at",
-  "superseded_at",
-  "conflict_at",
-  "platform_missing_at",
-] as const;
 
 /** The filter columns of a change. */
 export function changeKeys(change: NewChange): ChangeKeys {
@@ -97,7 +87,7 @@ export function decodeChange<K extends ChangeTopic>(topic: K, payload: unknown):
   const value = (typeof payload === "string" ? JSON.parse(payload) : payload) as Record<string, unknown>;
   switch (topic as ChangeTopic) {
     case "callSession":
-      return withDates(value, SESSION_DATES) as unknown as ChangeTopics[K];
+      return withDates(value, CALL_SESSION_TIMESTAMPS) as unknown as ChangeTopics[K];
     case "callRecord":
       return {
         ...withDates(value, RECORD_DATES),
@@ -109,18 +99,9 @@ export function decodeChange<K extends ChangeTopic>(topic: K, payload: unknown):
       return {
         kind: value.kind,
         at: new Date(value.at as string),
-        binding: withDates(value.binding as Record<string, unknown>, BINDING_DATES),
+        binding: withDates(value.binding as Record<string, unknown>, BINDING_TIMESTAMPS),
       } as unknown as ChangeTopics[K];
     default:
       throw new Error(`unknown change topic ${String(topic)}`);
   }
-}
-
-function withDates(value: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const copy = { ...value };
-  for (const key of keys) {
-    const raw = copy[key];
-    copy[key] = raw === null || raw === undefined ? null : new Date(raw as string);
-  }
-  return copy;
 }

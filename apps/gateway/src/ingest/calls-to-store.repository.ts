@@ -1,8 +1,8 @@
 import { sql } from "kysely";
-import type { BindingRow } from "../bindings/binding.table.js";
-import type { CallSessionRow } from "../calls/call-session.table.js";
+import { BINDING_TIMESTAMPS, type BindingRow } from "../bindings/binding.table.js";
+import { CALL_SESSION_TIMESTAMPS, type CallSessionRow } from "../calls/call-session.table.js";
 import type { CallHistoryItem, FoldBasis } from "../calls/fold-basis.js";
-import { toDate } from "../database/column-values.js";
+import { withDates } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
 
 /** What storing a batch's call items starts from: the calls stored so far and the bindings they name. */
@@ -28,18 +28,6 @@ export interface BasisItems {
   events: CallHistoryItem[];
   records: CallHistoryItem[];
 }
-
-const SESSION_TIMESTAMPS = ["started_at", "ended_at", "created_at", "updated_at"] as const;
-const BINDING_TIMESTAMPS = [
-  "expires_at",
-  "created_at",
-  "updated_at",
-  "deleted_at",
-  "expiry_announced_at",
-  "superseded_at",
-  "conflict_at",
-  "platform_missing_at",
-] as const;
 
 /**
  * The calls `sessionIds` as stored, with the events and CDRs their fold bases name, and the current (not superseded) bindings of
@@ -96,7 +84,7 @@ export async function findCallsToStore(
   const items = new Map<string, BasisItems>();
   for (const { kind, row, basis } of rows) {
     if (kind === 0) {
-      const session = withDates(row, SESSION_TIMESTAMPS) as unknown as CallSessionRow;
+      const session = withDates(row, CALL_SESSION_TIMESTAMPS) as unknown as CallSessionRow;
       found.sessions.set(session.session_id, session);
       if (basis) named.set(session.session_id, basis);
     } else if (kind === 1) {
@@ -120,9 +108,4 @@ export async function findCallsToStore(
     }
   }
   return found;
-}
-
-function withDates(row: Record<string, unknown>, columns: readonly string[]): Record<string, unknown> {
-  for (const column of columns) row[column] = toDate(row[column] as string | null);
-  return row;
 }
