@@ -8,14 +8,13 @@
 // script forked), so the gateway's process CPU (`process.cpuUsage`) is its own. It and the statements run
 // (`databaseQueryCount`) are divided by the pushes of each round; the median of the rounds is printed.
 import { fork } from "node:child_process";
-import { Agent, request } from "node:http";
 import { parseArgs } from "node:util";
 import { signUsernameToken } from "@privnum/wsse-auth";
 import { buildApp } from "../src/app.js";
 import { testConfig } from "../src/shared/config.js";
 import { createLogger } from "../src/shared/logger.js";
 import { createMeasureDatabase } from "./request-cpu/measure-database.js";
-import { loadChildRunner, measureRounds } from "./request-cpu/measured-rounds.js";
+import { inFlightPoster, loadChildRunner, measureRounds } from "./request-cpu/measured-rounds.js";
 
 const { values } = parseArgs({
   options: {
@@ -37,47 +36,26 @@ const platformTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).rep
 
 /** The load: pushes `count` signed call events, `inFlight` at a time, to `target`. */
 function pushSender(target: URL, appKey: string, appSecret: string) {
-  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
   let next = 0;
-  const push = () =>
-    new Promise<void>((resolve, reject) => {
-      const i = next++;
-      const eventType = EVENT_TYPES[i % EVENT_TYPES.length]!;
-      const body = JSON.stringify({
-        eventType,
-        statusInfo: {
-          sessionId: `1200_${Math.floor(i / EVENT_TYPES.length)}_4294967295_20260601100000@bench.example`,
-          timestamp: platformTime(Date.UTC(2026, 5, 1, 10) + i * 1000),
-          caller: "+8613900000001",
-          called: "+8617000000001",
-          ...(eventType === "disconnect" ? { stateCode: 0, stateDesc: "The user releases the call." } : {}),
-        },
-      });
-      const headers = {
-        ...signUsernameToken({ appKey, appSecret }).headers,
-        "content-type": "application/json;charset=UTF-8",
-        "content-length": String(Buffer.byteLength(body)),
-      };
-      const req = request(target, { method: "POST", agent, headers }, (res) => {
-        res.resume();
-        res.on("end", () =>
-          res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`)),
-        );
-      });
-      req.on("error", reject);
-      req.end(body);
+  return inFlightPoster(target, inFlight, () => {
+    const i = next++;
+    const eventType = EVENT_TYPES[i % EVENT_TYPES.length]!;
+    const body = JSON.stringify({
+      eventType,
+      statusInfo: {
+        sessionId: `1200_${Math.floor(i / EVENT_TYPES.length)}_4294967295_20260601100000@bench.example`,
+        timestamp: platformTime(Date.UTC(2026, 5, 1, 10) + i * 1000),
+        caller: "+8613900000001",
+        called: "+8617000000001",
+        ...(eventType === "disconnect" ? { stateCode: 0, stateDesc: "The user releases the call." } : {}),
+      },
     });
-  return async (count: number) => {
-    let sent = 0;
-    await Promise.all(
-      Array.from({ length: inFlight }, async () => {
-        while (sent < count) {
-          sent += 1;
-          await push();
-        }
-      }),
-    );
-  };
+    const headers = {
+      ...signUsernameToken({ appKey, appSecret }).headers,
+      "content-type": "application/json;charset=UTF-8",
+    };
+    return { body, headers };
+  });
 }
 
 if (values.client !== undefined) {

@@ -10,13 +10,12 @@
 // and the statements run (`databaseQueryCount`) are divided by the requests of each round, and the median of
 // the rounds is printed.
 import { fork } from "node:child_process";
-import { Agent, request } from "node:http";
 import { parseArgs } from "node:util";
 import { buildApp } from "../src/app.js";
 import { TEST_API_KEYS, testConfig } from "../src/shared/config.js";
 import { createLogger } from "../src/shared/logger.js";
 import { createMeasureDatabase, seedPages } from "./request-cpu/measure-database.js";
-import { loadChildRunner, measureRounds } from "./request-cpu/measured-rounds.js";
+import { inFlightPoster, loadChildRunner, measureRounds } from "./request-cpu/measured-rounds.js";
 import { readWorkloads } from "./request-cpu/read-workloads.js";
 
 const { values, positionals } = parseArgs({
@@ -37,37 +36,13 @@ const rounds = Number(values.rounds);
 const inFlight = Number(values["in-flight"]);
 
 /** The load: `count` pages, `inFlight` at a time, from `bodies`, to `target` with the operator key. */
+/** The load: `bindings` or `callRecords` pages from `bodies` in turn, with the operator key. */
 function pageSender(target: URL, bodies: readonly string[]) {
-  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
   let next = 0;
-  const send = () =>
-    new Promise<void>((resolve, reject) => {
-      const body = bodies[next++ % bodies.length]!;
-      const headers = {
-        authorization: `Bearer ${TEST_API_KEYS.operator}`,
-        "content-type": "application/json",
-        "content-length": String(Buffer.byteLength(body)),
-      };
-      const req = request(target, { method: "POST", agent, headers }, (res) => {
-        res.resume();
-        res.on("end", () =>
-          res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`)),
-        );
-      });
-      req.on("error", reject);
-      req.end(body);
-    });
-  return async (count: number) => {
-    let sent = 0;
-    await Promise.all(
-      Array.from({ length: inFlight }, async () => {
-        while (sent < count) {
-          sent += 1;
-          await send();
-        }
-      }),
-    );
-  };
+  return inFlightPoster(target, inFlight, () => ({
+    body: bodies[next++ % bodies.length]!,
+    headers: { authorization: `Bearer ${TEST_API_KEYS.operator}`, "content-type": "application/json" },
+  }));
 }
 
 if (values.client) {

@@ -3,7 +3,53 @@
 // gateway's process CPU is its own; each round's CPU and statements are divided by its requests.
 import type { ChildProcess } from "node:child_process";
 import { writeFile } from "node:fs/promises";
+import { Agent, request } from "node:http";
 import { Session } from "node:inspector/promises";
+
+/** One request of the load: its body and the headers to send besides its length. */
+export interface LoadRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The load child's sender: POSTs `count` requests to `target`, `inFlight` at a time over kept-alive
+ * connections, each built by `next`; rejects on any answer but 200.
+ */
+export function inFlightPoster(
+  target: URL,
+  inFlight: number,
+  next: () => LoadRequest,
+): (count: number) => Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
+  const post = () =>
+    new Promise<void>((resolve, reject) => {
+      const { body, headers } = next();
+      const req = request(
+        target,
+        { method: "POST", agent, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } },
+        (res) => {
+          res.resume();
+          res.on("end", () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  return async (count) => {
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (sent < count) {
+          sent += 1;
+          await post();
+        }
+      }),
+    );
+  };
+}
 
 /** Ask the load child for `count` requests; resolves when they are answered, rejects if the child exits. */
 export function loadChildRunner(child: ChildProcess): (count: number) => Promise<void> {
