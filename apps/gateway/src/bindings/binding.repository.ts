@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { toDate } from "../database/column-values.js";
 import type { Database, Executor } from "../database/database.js";
+import { PREPARED } from "../database/prepared-statements.js";
 import { createQueryShapeCache } from "../database/query-shape-cache.js";
 import type { PageRequest } from "../shared/pagination.js";
 import type { BindingRow, BindingTable, NewBindingRow } from "./binding.table.js";
@@ -475,19 +476,22 @@ export async function findLatestBindingsFor(
     keys.flatMap((key, index) => (unique.get(key)!.by === by ? [{ index, ...unique.get(key)! }] : []));
   const byExtension = of("extension");
   const byNumber = of("number");
-  const { rows } = await sql<BindingRow & { lookup_index: number }>`
+  const asJson = (list: typeof byExtension) =>
+    JSON.stringify(list.map((l) => ({ lookup_index: l.index, virtual_num: l.virtualNum, value: l.value })));
+  // Each question is answered by a fenced lateral lookup (`limit 1`) on an index of its own, whatever the
+  // table's size; the questions come as JSON, whose length the planner does not read, so every plan costs
+  // the same and the statement runs prepared (see PREPARED) on the generic one.
+  const { rows } = await sql<BindingRow & { lookup_index: number }>`${PREPARED}
     select l.lookup_index, b.*
-      from unnest(${byExtension.map((l) => l.index)}::int4[], ${byExtension.map((l) => l.virtualNum)}::text[],
-                  ${byExtension.map((l) => l.value)}::text[]) as l(lookup_index, virtual_num, extend_num)
+      from jsonb_to_recordset(${asJson(byExtension)}::jsonb) as l(lookup_index int4, virtual_num text, value text)
      cross join lateral (select * from bindings
-                          where virtual_num = l.virtual_num and extend_num = l.extend_num
+                          where virtual_num = l.virtual_num and extend_num = l.value
                           order by id desc limit 1) as b
     union all
     select l.lookup_index, b.*
-      from unnest(${byNumber.map((l) => l.index)}::int4[], ${byNumber.map((l) => l.virtualNum)}::text[],
-                  ${byNumber.map((l) => l.value)}::text[]) as l(lookup_index, virtual_num, bind_num)
+      from jsonb_to_recordset(${asJson(byNumber)}::jsonb) as l(lookup_index int4, virtual_num text, value text)
      cross join lateral (select * from bindings
-                          where virtual_num = l.virtual_num and bind_num = l.bind_num
+                          where virtual_num = l.virtual_num and bind_num = l.value
                           order by id desc limit 1) as b`.execute(db);
   for (const { lookup_index, ...binding } of rows) answers.set(keys[lookup_index]!, binding);
   return answers;

@@ -9,6 +9,7 @@ import {
 import type { CallRecordRow, NewCallRecordRow } from "../calls/call-record.table.js";
 import { toDate } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
+import { PREPARED } from "../database/prepared-statements.js";
 import { virtualNumbersRemember } from "../numbers/virtual-number.repository.js";
 import { recordingsQueue } from "../recordings/recording.repository.js";
 import { hasRecording } from "../recordings/recording-eligibility.js";
@@ -72,8 +73,9 @@ export async function insertCallItems(
   if (unknownNumbers.length > 0) {
     ctes.push(virtualNumbersRemember(sql`(${sql.join(named, sql` union all `)})`, unknownNumbers, now));
   }
-  const { rows } = await sql<InsertedRow>`
-    with ${sql.join(ctes)}
+  // Prepared without CDRs only: a CDR's insert looks its icid up in call_records, which a generic plan made
+  // while the table was small would scan (see PREPARED).
+  const { rows } = await sql<InsertedRow>`${records.length === 0 ? PREPARED : sql``}with ${sql.join(ctes)}
     ${sql.join(selects, sql` union all `)}`.execute(tx);
   const insertedEvents: InsertedCallEvent[] = [];
   const insertedRecords: InsertedCallRecord[] = [];

@@ -4,6 +4,7 @@ import { CALL_SESSION_TIMESTAMPS, type CallSessionRow } from "../calls/call-sess
 import type { CallHistoryItem, FoldBasis } from "../calls/fold-basis.js";
 import { withDates } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
+import { PREPARED } from "../database/prepared-statements.js";
 
 /** What storing a batch's call items starts from: the calls stored so far and the bindings they name. */
 export interface CallsToStore {
@@ -49,37 +50,58 @@ export async function findCallsToStore(
   };
   if (sessionIds.length === 0 && subscriptionIds.length === 0) return found;
   const ids = [...new Set(sessionIds)];
-  const { rows } = await sql<{ kind: number; row: Record<string, unknown>; basis: FoldBasis | null }>`
-    select 0 as kind, to_jsonb(s) as row, b.basis
-      from call_sessions as s left join call_fold_bases as b on b.session_id = s.session_id
-     where s.session_id = any(${ids}::text[])
+  // Every row is looked up by its key, one lookup per key, each behind `offset 0`: a fenced lateral subquery is
+  // planned on its own, and an equality on a unique index is an index scan there whatever the table's size.
+  // So the plan is the same for any keys and any table sizes, and the statement runs prepared (see PREPARED):
+  // no join a generic plan made while a table was small would turn into a scan of it. The keys come as JSON
+  // arrays, whose length the planner does not read (it does an array's): every plan costs the same, so
+  // PostgreSQL keeps the generic one and stops planning.
+  const { rows } = await sql<{
+    kind: number;
+    row: Record<string, unknown>;
+    basis: FoldBasis | null;
+  }>`${PREPARED}
+    with keys as materialized (select distinct id from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as u(id)),
+    stored as materialized (
+      select k.id, s.row, s.subscription_id, b.basis
+        from keys as k
+             left join lateral (select to_jsonb(c) as row, c.subscription_id from call_sessions as c
+                                 where c.session_id = k.id offset 0) as s on true
+             left join lateral (select f.basis from call_fold_bases as f
+                                 where f.session_id = k.id offset 0) as b on true),
+    subscriptions as (
+      select distinct id from (select jsonb_array_elements_text(${JSON.stringify([...new Set(subscriptionIds)])}::jsonb) as id
+                               union all select subscription_id from stored) as named
+       where id is not null)
+    select 0 as kind, row, basis from stored where row is not null
     union all
-    select 1, to_jsonb(d), null
-      from bindings as d
-     where d.superseded_at is null
-       and (d.subscription_id = any(${[...new Set(subscriptionIds)]}::text[])
-            or d.subscription_id in (select subscription_id from call_sessions
-                                      where session_id = any(${ids}::text[])))
+    select 1, d.row, null
+      from subscriptions as n
+           cross join lateral (select to_jsonb(b) as row from bindings as b
+                                where b.subscription_id = n.id and b.superseded_at is null offset 0) as d
     union all
-    select 2, jsonb_build_object('id', e.id, 'occurred_at', e.occurred_at, 'session_id', e.session_id,
-             'subscription_id', e.subscription_id, 'virtual_num', e.virtual_num, 'bind_num', e.bind_num,
-             'item', e.event), null
-      from call_fold_bases as b
-           cross join lateral jsonb_array_elements_text(b.basis -> 'events') as k(id)
-           join call_events as e on e.id = k.id::int8
-     where b.session_id = any(${ids}::text[])
+    select 2, e.item, null
+      from stored as s
+           cross join lateral jsonb_array_elements_text(s.basis -> 'events') as k(id)
+           cross join lateral (
+             select jsonb_build_object('id', e.id, 'occurred_at', e.occurred_at, 'session_id', e.session_id,
+                      'subscription_id', e.subscription_id, 'virtual_num', e.virtual_num,
+                      'bind_num', e.bind_num, 'item', e.event) as item
+               from call_events as e where e.id = k.id::int8 offset 0) as e
+     where s.basis is not null
     union all
-    select 3, jsonb_build_object('id', r.id, 'occurred_at', null, 'session_id', r.session_id,
-             'subscription_id', r.subscription_id, 'virtual_num', r.virtual_num, 'bind_num', r.bind_num,
-             'item', r.record), null
-      from call_fold_bases as b
-           cross join lateral jsonb_array_elements_text(b.basis -> 'records') as k(id)
-           join call_records as r on r.id = k.id::int8
-     where b.session_id = any(${ids}::text[])
+    select 3, r.item, null
+      from stored as s
+           cross join lateral jsonb_array_elements_text(s.basis -> 'records') as k(id)
+           cross join lateral (
+             select jsonb_build_object('id', r.id, 'occurred_at', null, 'session_id', r.session_id,
+                      'subscription_id', r.subscription_id, 'virtual_num', r.virtual_num,
+                      'bind_num', r.bind_num, 'item', r.record) as item
+               from call_records as r where r.id = k.id::int8 offset 0) as r
+     where s.basis is not null
     union all
-    select 4, jsonb_build_object('session_id', u.id, 'id', nextval('call_sessions_id_seq')), null
-      from unnest(${ids}::text[]) as u(id)
-     where not exists (select from call_sessions as s where s.session_id = u.id)`.execute(tx);
+    select 4, jsonb_build_object('session_id', id, 'id', nextval('call_sessions_id_seq')), null
+      from stored where row is null`.execute(tx);
   const named = new Map<string, FoldBasis>();
   const items = new Map<string, BasisItems>();
   for (const { kind, row, basis } of rows) {

@@ -2,6 +2,7 @@ import type { NonceStore } from "@privnum/wsse-auth";
 import { sql } from "kysely";
 import type { Executor } from "../database/database.js";
 import { DatabaseTimeoutError } from "../database/database-errors.js";
+import { PREPARED } from "../database/prepared-statements.js";
 import { createGroupCommit, GroupCommitTimeoutError } from "./group-commit.js";
 
 /** Options for {@link createDatabaseNonceStore}. */
@@ -37,8 +38,7 @@ async function recordNonces(db: Executor, checks: readonly NonceCheck[], at: Dat
     if (!first.has(check.key)) first.set(check.key, i);
   });
   const unique = [...first.values()].map((i) => checks[i]!);
-  const { rows } = await sql<{ key: string }>`
-    insert into nonces (key, expires_at)
+  const { rows } = await sql<{ key: string }>`${PREPARED}insert into nonces (key, expires_at)
     select * from unnest(${unique.map((c) => c.key)}::text[], ${unique.map((c) => c.expiresAt)}::timestamptz[])
     on conflict (key) do update set expires_at = excluded.expires_at
       where nonces.expires_at <= ${at}

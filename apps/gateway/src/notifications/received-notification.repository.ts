@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Executor } from "../database/database.js";
+import { PREPARED } from "../database/prepared-statements.js";
 import type { PageRequest } from "../shared/pagination.js";
 import type {
   NewReceivedNotificationRow,
@@ -20,33 +21,48 @@ export async function insertReceivedNotification(
   return id;
 }
 
+/** A body kept by {@link insertReceivedNotifications}: every column it sets (the others take their defaults). */
+export type KeptBodyRow = Pick<
+  NewReceivedNotificationRow,
+  | "path"
+  | "content_type"
+  | "app_key"
+  | "kind"
+  | "verdict"
+  | "reason"
+  | "http_status"
+  | "body"
+  | "body_size"
+  | "item_count"
+  | "new_item_count"
+>;
+
 /**
- * Keep several received bodies in one statement; returns their ids in input order (a multi-row insert
- * draws its ids in row order, so sorting them restores it). `alsoEvaluate`, when given, is evaluated once
- * in the same statement (before anything is returned), e.g. to take the locks of the calls the bodies touch.
+ * Keep several received bodies in one statement; returns their ids in input order (the insert draws its
+ * ids in row order, so sorting them restores it). The rows travel as one array per column, so the statement
+ * reads the same for any number of rows and runs prepared (see `PREPARED`). `alsoEvaluate`, when given, is
+ * evaluated once in the same statement (before anything is returned), e.g. to take the locks of the calls
+ * the bodies touch.
  */
 export async function insertReceivedNotifications(
   db: Executor,
-  rows: readonly NewReceivedNotificationRow[],
+  rows: readonly KeptBodyRow[],
   alsoEvaluate?: RawBuilder<unknown>,
 ): Promise<number[]> {
   if (rows.length === 0) return [];
-  const inserted = alsoEvaluate
-    ? await db
-        .with(
-          (cte) => cte("evaluated").materialized(),
-          (qb) => qb.selectNoFrom(alsoEvaluate.as("value")),
-        )
-        .insertInto("received_notifications")
-        .values([...rows])
-        .returning(["id", (eb) => eb.selectFrom("evaluated").select("value").as("evaluated")])
-        .execute()
-    : await db
-        .insertInto("received_notifications")
-        .values([...rows])
-        .returning("id")
-        .execute();
-  return inserted.map((row) => row.id).sort((a, b) => a - b);
+  const column = <K extends keyof KeptBodyRow>(key: K) => rows.map((row) => row[key] ?? null);
+  const { rows: inserted } = await sql<{ id: number }>`${PREPARED}with evaluated as materialized (
+      select ${alsoEvaluate ?? sql`null`} as value),
+    kept as (
+      insert into received_notifications (path, content_type, app_key, kind, verdict, reason, http_status,
+        body, body_size, item_count, new_item_count)
+      select * from unnest(${column("path")}::text[], ${column("content_type")}::text[],
+        ${column("app_key")}::text[], ${column("kind")}::text[], ${column("verdict")}::text[],
+        ${column("reason")}::text[], ${column("http_status")}::int4[], ${column("body")}::bytea[],
+        ${column("body_size")}::int4[], ${column("item_count")}::int4[], ${column("new_item_count")}::int4[])
+      returning id)
+    select kept.id, evaluated.value from kept, evaluated`.execute(db);
+  return inserted.map((row) => Number(row.id)).sort((a, b) => a - b);
 }
 
 /** A settled verdict for one kept body. */
