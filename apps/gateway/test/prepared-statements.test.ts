@@ -29,7 +29,7 @@ function recordingPool() {
     query: ((...args: unknown[]) => {
       calls.push(args);
       return Promise.resolve({ command: "SELECT", rowCount: 0, rows: [] });
-    }) as PostgresPoolClient["query"],
+    }) as unknown as PostgresPoolClient["query"],
     release: () => {},
   };
   const pool: PostgresPool = { connect: async () => client, end: async () => {} };
