@@ -46,16 +46,25 @@ export async function appendStreamEntries(
     ...changeKeys(change),
     payload: changeSnapshot(change),
   }));
-  // The lock is drawn from the count of what the sessions' CTEs stored (the count must be read, or the
-  // planner drops it): an aggregate emits its row only once they have run to completion, so the lock is
-  // taken after them.
+  // The changes are read out of their JSON before the lock is taken, and the calls stored before it too: the
+  // lock is drawn from the count of what those CTEs produced (the count must be read, or the planner drops
+  // it), and an aggregate emits its row only once they have run to completion. What runs under the lock is
+  // then only the two writes that need positions.
+  const changeRows = sql`changed as materialized (
+      select * from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb)
+        as r(ord int, topic text, virtual_num text, subscription_id text, session_id text, payload jsonb))`;
   const lock = storing
     ? sql`${callSessionsUpsert(sessions.rows, sessions.bases)},
+    ${changeRows},
     l as materialized (
       select case when stored.n >= 0 then ${streamLock()} end as held
         from (select count(*) as n from (select session_id from stored_fold_bases
-                                         union all select session_id from stored_sessions) as s) as stored)`
-    : sql`l as materialized (select ${streamLock()} as held)`;
+                                         union all select session_id from stored_sessions
+                                         union all select session_id from changed) as s) as stored)`
+    : sql`${changeRows},
+    l as materialized (
+      select case when stored.n >= 0 then ${streamLock()} end as held
+        from (select count(*) as n from changed) as stored)`;
   const { rows } = await sql<{ id: number | string | null; position: number | string }>`
     with ${lock},
     positioned as (
@@ -71,8 +80,7 @@ export async function appendStreamEntries(
       insert into stream_changes (position, topic, virtual_num, subscription_id, session_id, payload)
       select case when l.held is not null then nextval('call_event_stream_seq') end,
              r.topic, r.virtual_num, r.subscription_id, r.session_id, r.payload
-        from l, jsonb_to_recordset(${JSON.stringify(entries)}::jsonb)
-                  as r(ord int, topic text, virtual_num text, subscription_id text, session_id text, payload jsonb)
+        from l, changed as r
        order by r.ord
       returning position)
     select id, position from positioned
