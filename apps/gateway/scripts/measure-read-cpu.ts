@@ -35,7 +35,6 @@ const requests = Number(values.requests);
 const rounds = Number(values.rounds);
 const inFlight = Number(values["in-flight"]);
 
-/** The load: `count` pages, `inFlight` at a time, from `bodies`, to `target` with the operator key. */
 /** The load: `bindings` or `callRecords` pages from `bodies` in turn, with the operator key. */
 function pageSender(target: URL, bodies: readonly string[]) {
   let next = 0;
