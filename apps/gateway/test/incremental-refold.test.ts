@@ -1,4 +1,3 @@
-import { parseNotification } from "@privnum/notification-schemas";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertBinding } from "../src/bindings/binding.repository.js";
@@ -7,22 +6,12 @@ import { storeNotifications } from "../src/ingest/store-pushes.js";
 import type { PendingPush } from "../src/ingest/stored-push.js";
 import { bindingRow } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
-import { callEvent, cdr } from "./support/notifications.js";
+import { callEvent, cdr, pendingPush as push } from "./support/notifications.js";
 
 const X = "+8617000000001";
 const A = "+8613800000021";
 const at = new Date("2026-06-01T10:00:00Z");
 const later = (seconds: number) => new Date(at.getTime() + seconds * 1000);
-
-function push(body: Record<string, unknown>): PendingPush {
-  const bytes = new TextEncoder().encode(JSON.stringify(body));
-  const parsed = parseNotification(bytes);
-  if (!parsed.ok) throw new Error(`test push does not parse: ${JSON.stringify(parsed.issues)}`);
-  return {
-    notification: parsed.notification,
-    body: { path: "/notify", contentType: "application/json", appKey: "k", bytes },
-  };
-}
 
 /** The bodies of one whole call (callee scenario, attributed through the extension), in the order it happened. */
 function callBodies(call: string): Record<string, unknown>[] {

@@ -1,26 +1,14 @@
-import { parseNotification } from "@privnum/notification-schemas";
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../src/database/database.js";
 import { PREPARED, preparingPool } from "../src/database/prepared-statements.js";
 import { createDatabaseNonceStore } from "../src/ingest/nonce-store.js";
 import { storeNotifications } from "../src/ingest/store-pushes.js";
-import type { PendingPush } from "../src/ingest/stored-push.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
-import { callEvent } from "./support/notifications.js";
+import { callEvent, pendingPush as push } from "./support/notifications.js";
 
 const at = new Date("2026-06-01T10:00:00Z");
 const later = (seconds: number) => new Date(at.getTime() + seconds * 1000);
-
-function push(body: Record<string, unknown>): PendingPush {
-  const bytes = new TextEncoder().encode(JSON.stringify(body));
-  const parsed = parseNotification(bytes);
-  if (!parsed.ok) throw new Error(`test push does not parse: ${JSON.stringify(parsed.issues)}`);
-  return {
-    notification: parsed.notification,
-    body: { path: "/notify", contentType: "application/json", appKey: "k", bytes },
-  };
-}
 
 /** A pool of one fake client that records what it is asked. */
 function recordingPool() {

@@ -1,4 +1,6 @@
+import { parseNotification } from "@privnum/notification-schemas";
 import { signUsernameToken } from "@privnum/wsse-auth";
+import type { PendingPush } from "../../src/ingest/stored-push.js";
 import { SIMULATOR_DEFAULT_APP } from "../../src/shared/config.js";
 
 /** Platform time `yyyy-MM-dd HH:mm:ss` (UTC) of an instant. */
@@ -58,4 +60,15 @@ export function signedHeaders(
     scheme: options.scheme ?? "aksk",
     ...(options.created ? { created: options.created } : {}),
   }).headers;
+}
+
+/** A push as the writer receives it (verified, parsed, with its body): `body` parsed as a notification. */
+export function pendingPush(body: Record<string, unknown>): PendingPush {
+  const bytes = new TextEncoder().encode(JSON.stringify(body));
+  const parsed = parseNotification(bytes);
+  if (!parsed.ok) throw new Error(`test push does not parse: ${JSON.stringify(parsed.issues)}`);
+  return {
+    notification: parsed.notification,
+    body: { path: "/notify", contentType: "application/json", appKey: "k", bytes },
+  };
 }
