@@ -4,6 +4,7 @@ import { callSessionsUpsert } from "../calls/call-session.repository.js";
 import type { CallSessionRow } from "../calls/call-session.table.js";
 import type { FoldBasis } from "../calls/fold-basis.js";
 import type { Executor } from "../database/database.js";
+import { THEN_COMMIT } from "../database/pipelined-transactions.js";
 import { streamLock } from "../stream/stream-lock.js";
 import { changeKeys, changeSnapshot, type NewChange, type StoredChange } from "./change-topics.js";
 
@@ -31,12 +32,16 @@ export interface CallSessionsToStore {
  * `sessions`, when given, are stored by the same statement (see `callSessionsUpsert`), one round trip fewer;
  * the lock is drawn from their count, so they are stored before it is taken and it is held no longer than
  * without them. The caller holds the calls' locks.
+ *
+ * With `thenCommit`, the statement also commits the transaction, in its round trip (see `THEN_COMMIT`): the
+ * stream lock is then held only while PostgreSQL runs it and commits. The caller runs nothing after it.
  */
 export async function appendStreamEntries(
   tx: Executor,
   events: readonly CallEventRow[],
   changes: readonly NewChange[],
   sessions?: CallSessionsToStore,
+  options: { thenCommit?: boolean } = {},
 ): Promise<AppendedStreamEntries> {
   const storing = sessions !== undefined && sessions.rows.length > 0;
   if (events.length === 0 && changes.length === 0 && !storing) return { events: [], changes: [] };
@@ -66,7 +71,7 @@ export async function appendStreamEntries(
       select case when stored.n >= 0 then ${streamLock()} end as held
         from (select count(*) as n from changed) as stored)`;
   const { rows } = await sql<{ id: number | string | null; position: number | string }>`
-    with ${lock},
+    ${options.thenCommit ? THEN_COMMIT : sql``}with ${lock},
     positioned as (
       update call_events as c
          set stream_seq = n.seq

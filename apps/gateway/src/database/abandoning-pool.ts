@@ -16,6 +16,18 @@ const isReadTimeout = (error: unknown) => error instanceof Error && error.messag
 
 // What a ROLLBACK on an abandoned client answers: the transaction is over already (the server rolls it back
 // when the session ends), and the caller sees the timeout that ended it rather than "not queryable".
+/** A query object (pg's `Submittable`) that reports its outcome to a callback. */
+interface AnsweredQuery {
+  submit: unknown;
+  callback: (error: unknown, result?: unknown) => void;
+}
+
+const isAnsweredQuery = (value: unknown): value is AnsweredQuery =>
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as { submit?: unknown }).submit === "function" &&
+  typeof (value as { callback?: unknown }).callback === "function";
+
 const ROLLED_BACK = Object.freeze({ command: "ROLLBACK", rowCount: 0, rows: [] });
 
 /**
@@ -46,8 +58,20 @@ export function abandoningPool(pool: pg.Pool, options: AbandoningPoolOptions): P
       if (abandoned && typeof args[0] === "string" && /^\s*rollback\s*$/i.test(args[0])) {
         return Promise.resolve(ROLLED_BACK);
       }
+      const [submitted] = args;
+      if (isAnsweredQuery(submitted)) {
+        // A query object answered through its callback (pipelined-transactions.ts): watched the same way.
+        const answer = submitted.callback;
+        submitted.callback = (error, result) => {
+          if (isReadTimeout(error)) {
+            abandoned = true;
+            abandon(client);
+          }
+          answer(error, result);
+        };
+      }
       const result = (client.query as (...a: unknown[]) => unknown)(...args);
-      if (!(result instanceof Promise)) return result; // a cursor (streaming): it reports its own errors
+      if (!(result instanceof Promise)) return result; // a query object (a cursor reports its own errors)
       return result.catch((error: unknown) => {
         if (isReadTimeout(error)) {
           abandoned = true;

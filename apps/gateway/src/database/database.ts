@@ -17,6 +17,7 @@ import type { RecordingTable } from "../recordings/recording.table.js";
 import type { DatabaseConfig } from "../shared/config.js";
 import { abandoningPool } from "./abandoning-pool.js";
 import { migrationProvider } from "./migration-provider.js";
+import { pipeliningPool } from "./pipelined-transactions.js";
 import { preparingPool } from "./prepared-statements.js";
 
 /** Every table of the gateway, as Kysely sees them. */
@@ -154,7 +155,10 @@ export async function openDatabase(
     pool.on("error", () => {});
     pool.on("connect", (client) => client.on("error", () => {}));
     const guarded = abandoningPool(pool, { endTimeoutMillis: timeouts.closeTimeoutMillis });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(guarded) }), log });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: preparingPool(pipeliningPool(guarded)) }),
+      log,
+    });
     return {
       db,
       kind: "postgres",

@@ -87,12 +87,13 @@ export async function storeNotifications(
     }
     await setNotificationVerdicts(tx, verdicts);
 
-    // Last step before commit, storing the refolded calls first: see appendStreamEntries.
+    // The last statement, storing the refolded calls first, and committing: see appendStreamEntries.
     const positioned = await appendStreamEntries(
       tx,
       results.flatMap((r) => r.events),
       results.flatMap(changesOf),
       sessions,
+      { thenCommit: true },
     );
     const byReceived = new Map(results.map((r) => [r.receivedId, r]));
     for (const result of results) result.events = [];
