@@ -14,8 +14,6 @@ const QUERY_READ_TIMEOUT = "Query read timeout";
 
 const isReadTimeout = (error: unknown) => error instanceof Error && error.message === QUERY_READ_TIMEOUT;
 
-// What a ROLLBACK on an abandoned client answers: the transaction is over already (the server rolls it back
-// when the session ends), and the caller sees the timeout that ended it rather than "not queryable".
 /** A query object (pg's `Submittable`) that reports its outcome to a callback. */
 interface AnsweredQuery {
   submit: unknown;
@@ -28,6 +26,8 @@ const isAnsweredQuery = (value: unknown): value is AnsweredQuery =>
   typeof (value as { submit?: unknown }).submit === "function" &&
   typeof (value as { callback?: unknown }).callback === "function";
 
+// What a ROLLBACK on an abandoned client answers: the transaction is over already (the server rolls it back
+// when the session ends), and the caller sees the timeout that ended it rather than "not queryable".
 const ROLLED_BACK = Object.freeze({ command: "ROLLBACK", rowCount: 0, rows: [] });
 
 /**
