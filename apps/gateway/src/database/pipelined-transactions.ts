@@ -1,5 +1,6 @@
 import { type PostgresPool, type PostgresPoolClient, type RawBuilder, sql } from "kysely";
 import pg from "pg";
+import { clientWrappingPool } from "./client-wrapping-pool.js";
 
 const COMMIT_MARKER = "/* then commit */";
 
@@ -181,17 +182,5 @@ export function pipeliningPool(pool: PostgresPool): PostgresPool {
       },
     };
   };
-  const wrapped = new WeakMap<PostgresPoolClient, PostgresPoolClient>();
-  return {
-    async connect() {
-      const client = await pool.connect();
-      let own = wrapped.get(client);
-      if (!own) {
-        own = wrap(client);
-        wrapped.set(client, own);
-      }
-      return own;
-    },
-    end: () => pool.end(),
-  };
+  return clientWrappingPool(pool, wrap);
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type PostgresPool, type PostgresPoolClient, type RawBuilder, sql } from "kysely";
+import { clientWrappingPool } from "./client-wrapping-pool.js";
 
 const MARKER = "/* prepared */";
 
@@ -41,17 +42,5 @@ export function preparingPool(pool: PostgresPool): PostgresPool {
     }) as PostgresPoolClient["query"],
     release: (destroy?: boolean) => client.release(destroy),
   });
-  const wrapped = new WeakMap<PostgresPoolClient, PostgresPoolClient>();
-  return {
-    async connect() {
-      const client = await pool.connect();
-      let own = wrapped.get(client);
-      if (!own) {
-        own = wrap(client);
-        wrapped.set(client, own);
-      }
-      return own;
-    },
-    end: () => pool.end(),
-  };
+  return clientWrappingPool(pool, wrap);
 }
