@@ -75,8 +75,8 @@ describe("SIGTERM while the database link is silent", () => {
     expect(signal).toBeNull();
     // Every step ends within its bound: the feed does not wait for its read stuck on the link, and the
     // database destroys the connections still busy after its close timeout.
-    expect(code).toBe(0);
     const log = gateway.stdout();
+    expect(code, log).toBe(0);
     expect(log).toContain('"msg":"stopping"');
     expect(log).not.toContain('"msg":"stop failed"');
     expect(log).not.toContain("stop overran its deadline");

@@ -1,6 +1,14 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
+import { withinMs } from "../shared/within-ms.js";
 import type { BindingReconciler } from "./binding-reconcile.js";
+
+/**
+ * Longest `stop` waits for the run in flight once it is cancelled, in ms. Its platform calls end at once; a
+ * statement stuck on a silent database link does not, and is not waited for: the database's close, a later
+ * step of a shutdown, ends it, and the run's transaction rolls back. Well inside one shutdown step's bound.
+ */
+const STOP_WAIT_MS = 1500;
 
 /** Options for {@link startReconcileSchedule}. */
 export interface ReconcileScheduleOptions {
@@ -11,7 +19,10 @@ export interface ReconcileScheduleOptions {
 
 /** The reconciliations the gateway runs by itself. */
 export interface ReconcileSchedule {
-  /** Cancel the run in flight (aborting its platform calls), plan no more, and wait until it has ended. */
+  /**
+   * Cancel the run in flight (aborting its platform calls), plan no more, and wait until it has ended, or
+   * {@link STOP_WAIT_MS} when it waits on a database that does not answer.
+   */
   stop(): Promise<void>;
 }
 
@@ -53,7 +64,15 @@ export function startReconcileSchedule(
   return {
     async stop() {
       controller.abort();
-      await running;
+      const ended = await withinMs(
+        running.then(() => true),
+        STOP_WAIT_MS,
+      );
+      if (!ended) {
+        logger.warn(
+          "the reconciliation in flight was left to end with the database: it did not answer in time",
+        );
+      }
     },
   };
 }

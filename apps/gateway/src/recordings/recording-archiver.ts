@@ -1,6 +1,7 @@
 import type { AxeClient } from "@privnum/axe-api";
 import type { Executor } from "../database/database.js";
 import type { Logger } from "../shared/logger.js";
+import { withinMs } from "../shared/within-ms.js";
 import { ArchiveFailure } from "./archive-failure.js";
 import {
   type ArchiveRetryPolicy,
@@ -252,19 +253,6 @@ export function createRecordingArchiver(options: RecordingArchiverOptions): Reco
  * inside the bound of one shutdown step (shared/shutdown-stack.ts), even on a loaded machine.
  */
 const STOP_WAIT_MS = 1500;
-
-/** `promise`'s value, or undefined when it takes longer than `ms`. */
-async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Where a job's file goes: by the day its CDR arrived, named by the CDR's row (unique, unlike the icid). */
 function storageKeyOf(job: ClaimedRecording, extension: string): string {

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
+import { withinMs } from "../shared/within-ms.js";
 
 /** Longest `stop` waits for a read in flight, in ms. */
 const STOP_WAIT_MS = 1000;
@@ -187,7 +187,7 @@ export function createStreamFeed<Row>(options: StreamFeedOptions<Row>): StreamFe
       timer = undefined;
       // A read in flight only hands rows to listeners: wait for it briefly, never for a statement stuck on a
       // silent database link (the database closes next and ends it).
-      if (running) await Promise.race([running, sleep(STOP_WAIT_MS)]);
+      if (running) await withinMs(running, STOP_WAIT_MS);
     },
     wake() {
       if (!stopped) void read();
