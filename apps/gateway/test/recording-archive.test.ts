@@ -208,7 +208,7 @@ describe("recordings are archived from the platform", () => {
     expect(readdirSync(join(storageDir, ".staging")).filter((name) => name.endsWith(".part"))).toEqual([]);
   });
 
-  it("a file that is not audio: FAILED with the reason, nothing stored", async () => {
+  it("a file that is not audio: FAILED with the reason, nothing stored; never again once its attempts are used up", async () => {
     const filesBefore = committedFiles().length;
     gw.gateway.simulator!.setFaults({ recording: { notAudio: 1 } });
     try {
@@ -220,6 +220,16 @@ describe("recordings are archived from the platform", () => {
       const failed = (await recordsOf(gw, binding.subscriptionId)).find((r) => r.icid === icid)!.recording;
       expect(failed.lastError).toMatch(/^the file is not audio \(served as text\/html, \d+ bytes\)$/);
       expect(failed.sizeBytes).toBeNull();
+      expect(committedFiles()).toHaveLength(filesBefore);
+      // Refused at every attempt until the policy's 5 are used up: FAILED for good, no next attempt (the
+      // state the tests after this one rely on staying put).
+      await until(async () => {
+        const node = (await recordsOf(gw, binding.subscriptionId)).find((r) => r.icid === icid);
+        return node?.recording.nextAttemptAt === null;
+      }, "the attempts used up");
+      const given = (await recordsOf(gw, binding.subscriptionId)).find((r) => r.icid === icid)!.recording;
+      expect(given).toMatchObject({ state: "FAILED", attempts: 5, nextAttemptAt: null, sizeBytes: null });
+      expect(given.lastError).toMatch(/^the file is not audio/);
       expect(committedFiles()).toHaveLength(filesBefore);
     } finally {
       gw.gateway.simulator!.setFaults({ recording: {} });
@@ -306,6 +316,14 @@ describe("recordings are archived from the platform", () => {
       expect(result.errors).toBeUndefined();
       return result.data!.callRecords.edges.map((e) => e.node);
     };
+    // Compared across several reads: only once no recording has an attempt still to come.
+    await until(
+      async () =>
+        (await recordsOf(gw)).every(
+          (n) => n.recording.state !== "PENDING" && n.recording.nextAttemptAt === null,
+        ),
+      "every recording settled",
+    );
     const all = await recordsOf(gw);
     for (const state of ["NONE", "ARCHIVED", "EXPIRED", "FAILED"]) {
       const found = await byState(state);
@@ -320,6 +338,7 @@ describe("recordings are archived from the platform", () => {
     expect((await byState("NONE")).length).toBeGreaterThanOrEqual(2);
     expect((await byState("ARCHIVED")).length).toBeGreaterThanOrEqual(2);
     expect((await byState("EXPIRED")).length).toBeGreaterThanOrEqual(1);
+    expect((await byState("FAILED")).length).toBeGreaterThanOrEqual(1);
 
     const refused = await new Promise<{ message: string; extensions?: { code?: string } }[]>(
       (resolve, reject) => {
