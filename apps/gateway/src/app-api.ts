@@ -40,7 +40,7 @@ export interface BuildAppOptions extends PlatformLinkOptions {
   /** The pool's size and timeouts (PostgreSQL). @default DEFAULT_DATABASE_TIMEOUTS, 10 connections */
   database?: OpenDatabaseOptions;
   /**
-   * Longest a push waits on the database, in ms, for its nonce check and again for its commit; then it is
+   * Longest a push waits on the database, in ms, for its commit (its nonce check included); then it is
    * answered 503 with Retry-After. @default DEFAULT_COMMIT_TIMEOUT_MS
    */
   notifyTimeoutMs?: number;

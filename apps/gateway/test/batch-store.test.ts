@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertBinding } from "../src/bindings/binding.repository.js";
 import type { DatabaseHandle } from "../src/database/database.js";
 import { createNotificationWriter } from "../src/ingest/notification-writer.js";
-import { storeNotifications } from "../src/ingest/store-pushes.js";
 import { bindingRow } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
-import { callEvent, cdr, pendingPush as push } from "./support/notifications.js";
+import { callEvent, cdr, pendingPush as push, storeAccepted } from "./support/notifications.js";
 
 const X = "+8617000000001";
 const A = "+8613800000021";
@@ -28,7 +27,7 @@ describe.each(ENGINES)("pushes stored together on $engine", ({ create }) => {
 
   it("one result per push, in order; a call's later events use what its earlier ones in the batch established", async () => {
     const call = "batch-call-1";
-    const results = await storeNotifications(
+    const results = await storeAccepted(
       handle.db,
       [
         push(callEvent("callin", call, at, { called: X })),
@@ -82,7 +81,7 @@ describe.each(ENGINES)("pushes stored together on $engine", ({ create }) => {
   });
 
   it("CDR pushes and a number status stored together each get their own counts", async () => {
-    const results = await storeNotifications(
+    const results = await storeAccepted(
       handle.db,
       [
         push({
@@ -127,7 +126,9 @@ describe.each(ENGINES)("pushes stored together on $engine", ({ create }) => {
         push(callEvent("callin", "writer-3", at)),
       ];
       // The first runs alone at once; the other three wait and are stored as one batch, which fails.
-      const outcomes = await Promise.allSettled(pushes.map((p) => writer.write(p.notification, p.body)));
+      const outcomes = await Promise.allSettled(
+        pushes.map((p) => writer.write(p.notification, p.body, p.nonce)),
+      );
       expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
       expect(String((outcomes[2] as PromiseRejectedResult).reason)).toContain("poisoned call");
       const stored = await handle.db

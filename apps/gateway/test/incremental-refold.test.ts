@@ -2,11 +2,10 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertBinding } from "../src/bindings/binding.repository.js";
 import type { DatabaseHandle } from "../src/database/database.js";
-import { storeNotifications } from "../src/ingest/store-pushes.js";
 import type { PendingPush } from "../src/ingest/stored-push.js";
 import { bindingRow } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
-import { callEvent, cdr, pendingPush as push } from "./support/notifications.js";
+import { callEvent, cdr, pendingPush as push, storeAccepted } from "./support/notifications.js";
 
 const X = "+8617000000001";
 const A = "+8613800000021";
@@ -48,7 +47,7 @@ describe.each(ENGINES)("refolding a call from its fold basis on $engine", ({ cre
     for (const [i, index] of order.entries()) {
       batch.push(push(bodies[index]!));
       if (cut(i) || i === order.length - 1) {
-        await storeNotifications(handle.db, batch, later(100 + i));
+        await storeAccepted(handle.db, batch, later(100 + i));
         batch = [];
       }
     }
@@ -95,7 +94,7 @@ describe.each(ENGINES)("refolding a call from its fold basis on $engine", ({ cre
     await Promise.all(
       callBodies(call)
         .reverse()
-        .map((body, i) => storeNotifications(handle.db, [push(body)], later(100 + i))),
+        .map((body, i) => storeAccepted(handle.db, [push(body)], later(100 + i))),
     );
     expect(await sessionRow(call)).toEqual(reference.row);
   });
@@ -128,9 +127,9 @@ describe.each(ENGINES)("refolding a call from its fold basis on $engine", ({ cre
     const reference = await storeCall([0, 1, 2, 3, 4, 5, 6]);
     const call = `incremental-${++calls}`;
     const bodies = callBodies(call);
-    await storeNotifications(handle.db, bodies.slice(0, 3).map(push), later(100));
+    await storeAccepted(handle.db, bodies.slice(0, 3).map(push), later(100));
     await handle.db.deleteFrom("call_fold_bases").where("session_id", "=", call).execute();
-    await storeNotifications(handle.db, bodies.slice(3).map(push), later(101));
+    await storeAccepted(handle.db, bodies.slice(3).map(push), later(101));
     expect(await sessionRow(call)).toEqual(reference.row);
     const kept = await handle.db
       .selectFrom("call_fold_bases")
@@ -144,20 +143,20 @@ describe.each(ENGINES)("refolding a call from its fold basis on $engine", ({ cre
     const reference = await storeCall([0, 1, 2, 3, 4, 5, 6]);
     const call = `incremental-${++calls}`;
     const bodies = callBodies(call);
-    await storeNotifications(handle.db, bodies.slice(0, 3).map(push), later(100));
+    await storeAccepted(handle.db, bodies.slice(0, 3).map(push), later(100));
     await handle.db
       .updateTable("call_fold_bases")
       .set({ basis: JSON.stringify({ events: [-1], records: [] }) as never })
       .where("session_id", "=", call)
       .execute();
-    await storeNotifications(handle.db, bodies.slice(3).map(push), later(101));
+    await storeAccepted(handle.db, bodies.slice(3).map(push), later(101));
     expect(await sessionRow(call)).toEqual(reference.row);
   });
 
   it("a CDR reusing an icid the call has with other content refolds from the whole history: the first copy is the one folded", async () => {
     const call = `incremental-${++calls}`;
     const second = cdr(`${call}-icid-2`, call, later(10), { subscriptionId: "sub-incremental" });
-    await storeNotifications(
+    await storeAccepted(
       handle.db,
       [...callBodies(call), { eventType: "fee", feeLst: [second] }].map(push),
       later(100),
@@ -181,7 +180,7 @@ describe.each(ENGINES)("refolding a call from its fold basis on $engine", ({ cre
       subscriptionId: "sub-incremental",
       direction: 2,
     });
-    const [result] = await storeNotifications(
+    const [result] = await storeAccepted(
       handle.db,
       [push({ eventType: "fee", feeLst: [reused] })],
       later(101),

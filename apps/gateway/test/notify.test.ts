@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNotifyHandler } from "../src/ingest/notify-handler.js";
+import { createNotifyVerification } from "../src/ingest/notify-verifier.js";
+import { SIMULATOR_DEFAULT_APP } from "../src/shared/config.js";
 import { createLogger } from "../src/shared/logger.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 import { callEvent, cdr, signedHeaders } from "./support/notifications.js";
@@ -174,6 +176,50 @@ describe("POST /notify", () => {
     expect(replay.status).toBe(401);
     expect((await replay.json()).resultcode).toBe("1010010");
     expect(await lastKept()).toMatchObject({ verdict: "rejected", reason: expect.stringMatching(/replay/i) });
+  });
+
+  it("a push answered 503 has not used up its Nonce: sent again with the same headers, it is stored", async () => {
+    const verification = createNotifyVerification({
+      db: db(),
+      platform: SIMULATOR_DEFAULT_APP,
+      enabled: true,
+      purgeIntervalMs: 60_000,
+      logger: createLogger({ level: "silent" }),
+    });
+    try {
+      const handlerWith = (writer: { maxWaiting?: number }) =>
+        createNotifyHandler({
+          db: db(),
+          verifier: verification.verifier,
+          logger: createLogger({ level: "silent" }),
+          onStored: () => {},
+          writer,
+        });
+      const headers = signedHeaders();
+      const request = () =>
+        new Request("http://gateway.test/notify", {
+          method: "POST",
+          headers,
+          body: JSON.stringify(callEvent("callin", "s-503-then-200", T0)),
+        });
+      // No room in the writer: refused before any transaction, so nothing recorded, the Nonce included.
+      expect((await handlerWith({ maxWaiting: 0 })(request())).status).toBe(503);
+      const handler = handlerWith({});
+      expect((await handler(request())).status).toBe(200);
+      // Stored now: the same headers again are a replay.
+      const replay = await handler(request());
+      expect(replay.status).toBe(401);
+      expect(await replay.json()).toEqual({ resultcode: "1010010", resultdesc: "Invalid digest." });
+      expect(
+        await db()
+          .selectFrom("call_events")
+          .select("id")
+          .where("session_id", "=", "s-503-then-200")
+          .execute(),
+      ).toHaveLength(1);
+    } finally {
+      verification.stop();
+    }
   });
 
   it("401 for a Created outside the window, 400 without Authorization, 403 for an unknown APP_Key", async () => {

@@ -2,10 +2,8 @@ import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sq
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../src/database/database.js";
 import { PREPARED, preparingPool } from "../src/database/prepared-statements.js";
-import { createDatabaseNonceStore } from "../src/ingest/nonce-store.js";
-import { storeNotifications } from "../src/ingest/store-pushes.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
-import { callEvent, pendingPush as push } from "./support/notifications.js";
+import { callEvent, pendingPush as push, storeAccepted, withNonce } from "./support/notifications.js";
 
 const at = new Date("2026-06-01T10:00:00Z");
 const later = (seconds: number) => new Date(at.getTime() + seconds * 1000);
@@ -83,24 +81,26 @@ describe("the statements that run prepared, on PostgreSQL", () => {
 
   it("plan no scan of a table, even generic plans made on empty tables that were never analysed", async () => {
     // The worst case for a generic plan: every table empty and without statistics, as on a fresh database.
-    const nonces = createDatabaseNonceStore(handle.db);
     for (let i = 0; i < 8; i++) {
       const call = `prepared-call-${i}`;
       // New calls, then known ones (with fold bases), one X number and subscriptionIds with no binding.
-      await storeNotifications(
+      await storeAccepted(
         handle.db,
         [
-          push(callEvent("callin", call, later(i), { subscriptionId: `sub-${i}` })),
+          withNonce(
+            push(callEvent("callin", call, later(i), { subscriptionId: `sub-${i}` })),
+            `n-${i}`,
+            later(i),
+          ),
           push(callEvent("collectInfo", call, later(i + 1), { digitInfo: "0007" })),
         ],
         later(i),
       );
-      await storeNotifications(
+      await storeAccepted(
         handle.db,
         [push(callEvent("alerting", call, later(i + 2), { subscriptionId: `sub-${i}` }))],
         later(i),
       );
-      await nonces.add(`nonce-${i}`, 300);
     }
 
     const { rows: statements } = await sql<{

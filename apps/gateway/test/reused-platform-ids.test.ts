@@ -17,10 +17,9 @@ import {
 import { findCallSession } from "../src/calls/call-session.repository.js";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../src/database/database.js";
 import { migrationProvider } from "../src/database/migration-provider.js";
-import { storeNotifications } from "../src/ingest/store-pushes.js";
 import { bindingRow } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
-import { cdr } from "./support/notifications.js";
+import { cdr, storeAccepted } from "./support/notifications.js";
 
 const T0 = new Date("2026-06-01T10:00:00Z");
 const T1 = new Date("2026-06-02T10:00:00Z");
@@ -35,12 +34,13 @@ function parsed(body: unknown): Notification {
 async function storeFees(db: DatabaseHandle["db"], feeLst: unknown[], now = T1) {
   const body = { eventType: "fee", feeLst };
   const bytes = new TextEncoder().encode(JSON.stringify(body));
-  const [stored] = await storeNotifications(
+  const [stored] = await storeAccepted(
     db,
     [
       {
         notification: parsed(body),
         body: { path: "/notify", contentType: "application/json", appKey: null, bytes },
+        nonce: null,
       },
     ],
     now,

@@ -22,7 +22,9 @@ import { upsertCallSessions } from "../src/calls/call-session.repository.js";
 import type { CallSessionRow } from "../src/calls/call-session.table.js";
 import { appendStreamEntries } from "../src/changes/stream-entries.repository.js";
 import { type DatabaseHandle, migrateToLatest } from "../src/database/database.js";
-import { createDatabaseNonceStore } from "../src/ingest/nonce-store.js";
+import { purgeExpiredNonces } from "../src/ingest/nonce-store.js";
+import { storeNotifications } from "../src/ingest/store-pushes.js";
+import { ReplayedNonceError } from "../src/ingest/stored-push.js";
 import { insertReceivedNotification } from "../src/notifications/received-notification.repository.js";
 import {
   applyVirtualNumberStatus,
@@ -33,6 +35,7 @@ import {
 import { streamLock } from "../src/stream/stream-lock.js";
 import { bindingRow as binding } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
+import { callEvent, pendingPush as push, withNonce } from "./support/notifications.js";
 
 function event(
   sessionId: string,
@@ -114,22 +117,70 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
     if (engine === "postgres") expect(rows[0]!.offered).toBe(true);
   });
 
-  it("nonce store: accepts a nonce once, refuses a replay, reuses it after expiry, purges expired", async () => {
-    let now = new Date("2026-06-01T10:00:00Z");
-    const store = createDatabaseNonceStore(handle.db, { now: () => now });
-    expect(await store.add("app:nonce-1", 300)).toBe(true);
-    expect(await store.add("app:nonce-1", 300)).toBe(false);
-    expect(await store.add("app:nonce-2", 300)).toBe(true);
-    now = new Date(now.getTime() + 301_000);
-    expect(await store.add("app:nonce-1", 300)).toBe(true);
-    expect(await store.purgeExpired()).toBe(1); // nonce-2 lapsed; nonce-1 was renewed
-    expect(await store.add("app:nonce-1", 300)).toBe(false);
+  it("nonces: a push is stored once per Nonce; a replay, in a later batch or the same one, is refused and not kept; a lapsed Nonce serves again; purge removes lapsed ones", async () => {
+    const t0 = new Date("2026-06-01T10:00:00Z");
+    const kept = async () =>
+      Number(
+        (
+          await handle.db
+            .selectFrom("received_notifications")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const pushed = (session: string, nonce: string | null, at = t0) => {
+      const pending = push(callEvent("callin", `nonce-${session}`, at));
+      return nonce === null ? pending : withNonce(pending, `app:${nonce}`, at);
+    };
+    const before = await kept();
+    const [first] = await storeNotifications(handle.db, [pushed("a", "n-1")], t0);
+    expect(first).not.toBeInstanceOf(Error);
+    const [replay] = await storeNotifications(handle.db, [pushed("b", "n-1")], t0);
+    expect(replay).toBeInstanceOf(ReplayedNonceError);
+    expect(await kept()).toBe(before + 1);
+    // In one batch: the first use wins, the later ones are replays; pushes without a Nonce all pass.
+    const batch = await storeNotifications(
+      handle.db,
+      [pushed("c", "n-2"), pushed("d", "n-2"), pushed("e", null), pushed("f", null), pushed("g", "n-1")],
+      t0,
+    );
+    expect(batch.map((outcome) => outcome instanceof ReplayedNonceError)).toEqual([
+      false,
+      true,
+      false,
+      false,
+      true,
+    ]);
+    expect(await kept()).toBe(before + 4);
+    const { rows: events } = await sql<{ session_id: string }>`select session_id from call_events
+      where session_id like 'nonce-%' order by session_id`.execute(handle.db);
+    expect(events.map((e) => e.session_id)).toEqual(["nonce-a", "nonce-c", "nonce-e", "nonce-f"]);
+
+    // Once a Nonce's token can no longer be accepted (361 s), it may serve again; the others lapse.
+    const later = new Date(t0.getTime() + 362_000);
+    const [revived] = await storeNotifications(handle.db, [pushed("h", "n-1", later)], later);
+    expect(revived).not.toBeInstanceOf(Error);
+    expect(await purgeExpiredNonces(handle.db, later)).toBe(1); // n-2 lapsed; n-1 was renewed
+    const [again] = await storeNotifications(handle.db, [pushed("i", "n-1", later)], later);
+    expect(again).toBeInstanceOf(ReplayedNonceError);
   });
 
-  it("nonce store: of many racing adds of one nonce exactly one wins", async () => {
-    const store = createDatabaseNonceStore(handle.db);
-    const results = await Promise.all(Array.from({ length: 20 }, () => store.add("app:raced", 300)));
-    expect(results.filter(Boolean)).toHaveLength(1);
+  it("nonces: of many transactions racing with one Nonce, exactly one stores its push", async () => {
+    const at = new Date();
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        storeNotifications(
+          handle.db,
+          [withNonce(push(callEvent("callin", `raced-${i}`, at)), "app:raced", at)],
+          at,
+        ),
+      ),
+    );
+    const stored = outcomes.flat().filter((outcome) => !(outcome instanceof ReplayedNonceError));
+    expect(stored).toHaveLength(1);
+    const { rows } = await sql<{ n: string }>`select count(*) as n from call_events
+      where session_id like 'raced-%'`.execute(handle.db);
+    expect(Number(rows[0]!.n)).toBe(1);
   });
 
   it("call events: a duplicate (same session, type, timestamp) is stored once", async () => {

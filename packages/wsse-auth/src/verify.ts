@@ -64,6 +64,12 @@ export interface VerifySuccess {
   created: string;
   /** `created` as an instant. */
   createdAt: Date;
+  /**
+   * The key the nonce store was given (`${appKey}:${nonce}`), and for how long: what a caller that records
+   * nonces itself, in the transaction that stores the request, records (see the README's "Nonce stores").
+   */
+  nonceKey: string;
+  nonceTtlSeconds: number;
 }
 
 /** A refused request, with the platform's answer for it (docs/axe-platform.md §16.4). */
@@ -219,10 +225,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
 
     // Only a verified token may occupy the store: otherwise anyone could burn other senders' nonces.
-    if (!(await nonceStore.add(`${appKey}:${nonce}`, nonceTtlSeconds))) {
+    const nonceKey = `${appKey}:${nonce}`;
+    if (!(await nonceStore.add(nonceKey, nonceTtlSeconds))) {
       return failure("nonce-replayed", kind, "The Nonce has already been used.", appKey);
     }
-    return { ok: true, appKey, scheme, nonce, created, createdAt };
+    return { ok: true, appKey, scheme, nonce, created, createdAt, nonceKey, nonceTtlSeconds };
   }
 
   return { verify };

@@ -57,6 +57,8 @@ describe("known-answer vectors (test/fixtures/wsse.json)", () => {
       nonce: c.nonce,
       created: c.created,
       createdAt: new Date(c.created),
+      nonceKey: `${c.appKey}:${c.nonce}`,
+      nonceTtlSeconds: 361,
     });
   });
 });

@@ -199,6 +199,13 @@ describe("verify: the Nonce", () => {
     expect(calls.map((c) => c.key)).toEqual(["app-1:shared", "app-2:shared"]);
   });
 
+  it("reports the key and lifetime it gave the store, for a caller that records nonces itself", async () => {
+    const { verify, calls } = setup({ maxAgeSeconds: 120, maxFutureSeconds: 30 });
+    const result = await verify(sign({ appKey: "app-1", nonce: "n0nce" }).headers);
+    expect(result).toMatchObject({ ok: true, nonceKey: "app-1:n0nce", nonceTtlSeconds: 151 });
+    expect(calls).toEqual([{ key: "app-1:n0nce", ttlSeconds: 151 }]);
+  });
+
   it("keeps a nonce at least as long as a token stays acceptable", async () => {
     const { verify, calls, setNow } = setup({ maxAgeSeconds: 300, maxFutureSeconds: 60 });
     // Sent 60 s ahead of our clock, the token stays acceptable for 360 s from now.

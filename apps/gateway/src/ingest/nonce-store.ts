@@ -1,82 +1,62 @@
-import type { NonceStore } from "@privnum/wsse-auth";
-import { sql } from "kysely";
+import type { VerifySuccess } from "@privnum/wsse-auth";
+import { type RawBuilder, sql } from "kysely";
 import type { Executor } from "../database/database.js";
-import { DatabaseTimeoutError } from "../database/database-errors.js";
-import { PREPARED } from "../database/prepared-statements.js";
-import { createGroupCommit, GroupCommitTimeoutError } from "./group-commit.js";
 
-/** Options for {@link createDatabaseNonceStore}. */
-export interface DatabaseNonceStoreOptions {
-  /** Clock. @default () => new Date() */
-  now?: () => Date;
-  /** Statements recording nonces at the same time. @default 1 */
-  concurrency?: number;
-  /** Checks waiting beyond which `add` rejects (GroupCommitFullError). @default 10000 */
-  maxWaiting?: number;
-  /**
-   * Longest a check waits for its statement, in ms; then `add` rejects with `DatabaseTimeoutError` (the push
-   * is answered 503 and sent again). A check still queued is dropped, so its nonce stays unused.
-   * @default 5000
-   */
-  checkTimeoutMs?: number;
-}
-
-interface NonceCheck {
+/**
+ * A verified push's Nonce, recorded in the `nonces` table by the transaction that stores the push (see
+ * `insertReceivedNotifications`): a push is stored only if its Nonce was unused, and a push whose storing
+ * fails (answered 503, sent again) has not used it up. The table is shared by every gateway instance on the
+ * same database, so a push replayed to another instance is refused too.
+ */
+export interface NonceClaim {
+  /** `${appKey}:${nonce}`, as the verifier keys it. */
   key: string;
+  /** Until when a second use is a replay: as long as the token stays acceptable. */
   expiresAt: Date;
 }
 
-/**
- * Record a batch of nonces in one statement; true for each that was new. `INSERT … ON CONFLICT DO UPDATE …
- * WHERE expired` inserts a new key, revives an expired one, and leaves a live one alone, so two instances
- * racing on the same nonce cannot both win. A key repeated within the batch wins only once, at its first
- * occurrence (one statement may not touch a row twice, so repeats are settled here).
- */
-async function recordNonces(db: Executor, checks: readonly NonceCheck[], at: Date): Promise<boolean[]> {
-  const first = new Map<string, number>();
-  checks.forEach((check, i) => {
-    if (!first.has(check.key)) first.set(check.key, i);
-  });
-  const unique = [...first.values()].map((i) => checks[i]!);
-  const { rows } = await sql<{ key: string }>`${PREPARED}insert into nonces (key, expires_at)
-    select * from unnest(${unique.map((c) => c.key)}::text[], ${unique.map((c) => c.expiresAt)}::timestamptz[])
-    on conflict (key) do update set expires_at = excluded.expires_at
-      where nonces.expires_at <= ${at}
-    returning key`.execute(db);
-  const won = new Set(rows.map((row) => row.key));
-  return checks.map((check, i) => first.get(check.key) === i && won.has(check.key));
+/** The claim of a push verified at `now`. */
+export function nonceClaimOf(
+  verified: Pick<VerifySuccess, "nonceKey" | "nonceTtlSeconds">,
+  now: Date,
+): NonceClaim {
+  return { key: verified.nonceKey, expiresAt: new Date(now.getTime() + verified.nonceTtlSeconds * 1000) };
 }
 
 /**
- * A nonce store over the `nonces` table, shared by every gateway instance that uses the same database.
- * Checks that arrive while earlier ones are being recorded are recorded together, in one statement
- * (group commit): under load a push costs a share of a statement instead of one.
+ * The statement (for a CTE) that records `claims` and returns the key of each one that was unused.
+ * `INSERT … ON CONFLICT DO UPDATE … WHERE expired` inserts a new key, revives an expired one, and leaves a live
+ * one alone, so two transactions racing on one Nonce cannot both win: the second waits for the first to end,
+ * and wins only if it rolled back. Keys are inserted in order, so that such waits never cross. The keys must
+ * be distinct (one statement may not touch a row twice): see {@link firstUseInBatch}.
  */
-export function createDatabaseNonceStore(
-  db: Executor,
-  options: DatabaseNonceStoreOptions = {},
-): NonceStore & { purgeExpired(): Promise<number> } {
-  const now = options.now ?? (() => new Date());
-  const checkTimeoutMs = options.checkTimeoutMs ?? 5000;
-  const group = createGroupCommit<NonceCheck, boolean>({
-    concurrency: options.concurrency ?? 1,
-    maxBatch: 500,
-    maxWaiting: options.maxWaiting ?? 10_000,
-    maxWaitMs: checkTimeoutMs,
-    run: (checks) => recordNonces(db, checks, now()),
+export function claimNonces(claims: readonly NonceClaim[], at: Date): RawBuilder<{ key: string }> {
+  return sql`insert into nonces (key, expires_at)
+      select key, expires_at
+        from unnest(${claims.map((c) => c.key)}::text[], ${claims.map((c) => c.expiresAt)}::timestamptz[])
+             as claim(key, expires_at)
+       order by key
+    on conflict (key) do update set expires_at = excluded.expires_at
+      where nonces.expires_at <= ${at}
+    returning key`;
+}
+
+/**
+ * For each claim of a batch, whether it is the first with its key (a later one is a replay within the batch);
+ * null claims (verification off) are always first.
+ */
+export function firstUseInBatch(claims: readonly (NonceClaim | null)[]): boolean[] {
+  const seen = new Set<string>();
+  return claims.map((claim) => {
+    if (claim === null) return true;
+    if (seen.has(claim.key)) return false;
+    seen.add(claim.key);
+    return true;
   });
-  return {
-    add(key, ttlSeconds) {
-      const expiresAt = new Date(now().getTime() + Math.max(1, ttlSeconds) * 1000);
-      return group.submit({ key, expiresAt }).catch((error: unknown) => {
-        if (!(error instanceof GroupCommitTimeoutError)) throw error;
-        throw new DatabaseTimeoutError("checking a nonce", checkTimeoutMs, { cause: error });
-      });
-    },
-    /** Delete expired nonces; returns how many were removed. */
-    async purgeExpired() {
-      const result = await db.deleteFrom("nonces").where("expires_at", "<=", now()).executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
-  };
+}
+
+/** Delete expired nonces; returns how many were removed. */
+export async function purgeExpiredNonces(db: Executor, now: Date): Promise<number> {
+  const result = await db.deleteFrom("nonces").where("expires_at", "<=", now).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../database/database.js";
 import { DatabaseTimeoutError, isDatabaseUnavailable } from "../database/database-errors.js";
 import { createGroupCommit, GroupCommitTimeoutError } from "./group-commit.js";
+import type { NonceClaim } from "./nonce-store.js";
 import { storeNotifications } from "./store-pushes.js";
 import { itemCount, type PendingPush, type ReceivedBody, type StoredPush } from "./stored-push.js";
 
@@ -59,8 +60,11 @@ export const DEFAULT_COMMIT_TIMEOUT_MS = 5000;
 
 /** Stores pushes, each resolving after the commit that made it durable. */
 export interface NotificationWriter {
-  /** Store one push; resolves after commit with what it changed, rejects when the database fails. */
-  write(notification: Notification, body: ReceivedBody): Promise<StoredPush>;
+  /**
+   * Store one push with its Nonce (null when verification is off); resolves after commit with what it
+   * changed; rejects with `ReplayedNonceError` when the Nonce was already used, or when the database fails.
+   */
+  write(notification: Notification, body: ReceivedBody, nonce: NonceClaim | null): Promise<StoredPush>;
   /** Pushes waiting for a transaction (not counting those being stored). */
   readonly waiting: number;
 }
@@ -125,10 +129,14 @@ export function createNotificationWriter(options: NotificationWriterOptions): No
   const records = lane({ concurrency: 4, maxBatchPushes: 16, maxBatchItems: 100 }, options.records);
 
   return {
-    async write(notification, body) {
+    async write(notification, body, nonce) {
       let outcome: StoredPush | Error;
       try {
-        outcome = await (notification.kind === "fee" ? records : events).submit({ notification, body });
+        outcome = await (notification.kind === "fee" ? records : events).submit({
+          notification,
+          body,
+          nonce,
+        });
       } catch (error) {
         if (error instanceof GroupCommitTimeoutError) {
           throw new DatabaseTimeoutError("storing a push", commitTimeoutMs, { cause: error });

@@ -1,11 +1,12 @@
 import { maskPhoneNumber, parseNotification } from "@privnum/notification-schemas";
-import type { Verifier } from "@privnum/wsse-auth";
+import { VERIFY_ERRORS, type Verifier } from "@privnum/wsse-auth";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../database/database.js";
 import { isDatabaseUnavailable } from "../database/database-errors.js";
 import { sampledLog } from "../shared/sampled-log.js";
 import { GroupCommitFullError } from "./group-commit.js";
+import { type NonceClaim, nonceClaimOf } from "./nonce-store.js";
 import { createNotificationWriter, type NotificationWriterOptions } from "./notification-writer.js";
 import { readBodyWithLimit } from "./read-body.js";
 import type { RefusalLimiter } from "./refusal-limiter.js";
@@ -19,7 +20,7 @@ import {
   tooLargeResponse,
   unavailableResponse,
 } from "./responses.js";
-import type { ReceivedBody, StoredPush } from "./stored-push.js";
+import { type ReceivedBody, ReplayedNonceError, type StoredPush } from "./stored-push.js";
 
 /** Paths that accept pushes. The platform may send any kind to any of them. */
 export const NOTIFY_PATHS: readonly string[] = [
@@ -132,6 +133,30 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
       .catch((error: unknown) => logger.warn({ err: error }, "counting a refused notification failed"));
   }
 
+  /** A push whose Nonce was already used: refused as the verifier refuses a replay, its metadata kept. */
+  async function refuseReplay(
+    body: ReceivedBody,
+    push: RefusedPush,
+    source: string | null,
+  ): Promise<Response> {
+    const answer = VERIFY_ERRORS["nonce-replayed"];
+    refusalLog.write(
+      "warn",
+      "notify-refused:nonce-replayed",
+      { path: push.path, code: "nonce-replayed", appKey: body.appKey, source },
+      "notification refused: signature",
+    );
+    await countRefusal(source);
+    const kept = await keep(
+      { ...push, appKey: body.appKey },
+      { httpStatus: answer.httpStatus, reason: `nonce-replayed: ${new ReplayedNonceError().message}` },
+    );
+    return (
+      kept ??
+      platformResponse(answer.httpStatus, { resultcode: answer.resultcode, resultdesc: answer.resultdesc })
+    );
+  }
+
   function failure(error: unknown, message: string): Response {
     if (error instanceof GroupCommitFullError) {
       refusalLog.write(
@@ -185,6 +210,8 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
       return kept ?? tooLargeResponse(maxBytes);
     }
     const body: ReceivedBody = { path, contentType, appKey: null, bytes: read.bytes };
+    // Recorded by the transaction that stores the push (see nonce-store.ts).
+    let nonce: NonceClaim | null = null;
 
     if (verifier) {
       let verdict: Awaited<ReturnType<Verifier["verify"]>>;
@@ -215,6 +242,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
         );
       }
       body.appKey = verdict.appKey;
+      nonce = nonceClaimOf(verdict, now());
     }
 
     const parsed = parseNotification(read.bytes);
@@ -239,8 +267,10 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
 
     let stored: StoredPush;
     try {
-      stored = await writer.write(parsed.notification, body);
+      stored = await writer.write(parsed.notification, body, nonce);
     } catch (error) {
+      if (error instanceof ReplayedNonceError)
+        return refuseReplay(body, refused(read.bytes.byteLength), source);
       return failure(error, "storing a notification failed");
     }
     logger.info(

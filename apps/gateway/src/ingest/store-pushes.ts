@@ -11,35 +11,40 @@ import {
 } from "../notifications/received-notification.repository.js";
 import { applyVirtualNumberStatus } from "../numbers/virtual-number.repository.js";
 import { knownNumbersOf } from "./known-numbers.js";
+import { firstUseInBatch } from "./nonce-store.js";
 import type { RefoldedSessions } from "./refold.js";
 import { sessionIdsOf } from "./session-ids.js";
 import { type CallPush, storeCallItems } from "./store-call-items.js";
-import { itemCount, type PendingPush, type StoredPush } from "./stored-push.js";
+import { itemCount, type PendingPush, ReplayedNonceError, type StoredPush } from "./stored-push.js";
 
 /**
- * Store verified, parsed pushes in a single transaction: every body with its verdict (one statement, which
- * also takes the locks of the calls they touch), the new events and CDRs of them all (deduplicated; one
- * statement, which also queues recordings and remembers X numbers), the calls they touch refolded once
- * (stored by the last statement), and the X-number statuses in push order. The stream positions of new
- * events are assigned last, just before commit, in push order, followed by the changes subscribers follow
- * (calls, CDRs, number statuses). Resolves after commit with one result per push, in order; throws (rolling
- * everything back) when the database fails.
+ * Store verified, parsed pushes in a single transaction: every body with its verdict and its Nonce (one
+ * statement, which also takes the locks of the calls they touch; a push whose Nonce was already used is not
+ * stored), the new events and CDRs of them all (deduplicated; one statement, which also queues recordings and
+ * remembers X numbers), the calls they touch refolded once (stored by the last statement), and the X-number
+ * statuses in push order. The stream positions of new events are assigned last, just before commit, in push
+ * order, followed by the changes subscribers follow (calls, CDRs, number statuses). Resolves after commit with
+ * one result per push, in order: what it stored, or {@link ReplayedNonceError}; throws (rolling everything
+ * back) when the database fails.
  */
 export async function storeNotifications(
   db: Kysely<Database>,
   pushes: readonly PendingPush[],
   now: Date,
-): Promise<StoredPush[]> {
+): Promise<(StoredPush | ReplayedNonceError)[]> {
   if (pushes.length === 0) return [];
   const knownNumbers = knownNumbersOf(db);
   let addedNumbers: string[] = [];
   // The calls these pushes touch are locked in the statement that keeps the bodies (one round trip fewer).
   const locks = callSessionLocks(pushes.flatMap(({ notification }) => sessionIdsOf(notification)));
+  // A Nonce used twice in one batch: the later push is the replay (one statement cannot record a key twice).
+  const firstUse = firstUseInBatch(pushes.map((push) => push.nonce));
+  const fresh = pushes.filter((_, i) => firstUse[i]);
   const stored = await db.transaction().execute(async (tx) => {
     // Kept as accepted with every item new; the verdicts that turn out otherwise are settled below.
     const receivedIds = await insertReceivedNotifications(
       tx,
-      pushes.map(({ notification, body }) => ({
+      fresh.map(({ notification, body }) => ({
         path: body.path,
         content_type: body.contentType,
         app_key: body.appKey,
@@ -52,12 +57,19 @@ export async function storeNotifications(
         item_count: itemCount(notification),
         new_item_count: itemCount(notification),
       })),
-      locks,
+      { alsoEvaluate: locks, nonces: { claims: fresh.map((push) => push.nonce), at: now } },
     );
-    const entries = pushes.map(({ notification }, i) => {
+    const outcomes = new Map<PendingPush, StoredPush>();
+    const entries = fresh.flatMap((push, i) => {
       const receivedId = receivedIds[i];
       if (receivedId === undefined) throw new Error("a kept body has no id");
-      return { notification, result: acceptedResult(receivedId, notification) };
+      if (receivedId === null) return []; // its Nonce was already used
+      const entry = {
+        notification: push.notification,
+        result: acceptedResult(receivedId, push.notification),
+      };
+      outcomes.set(push, entry.result);
+      return [entry];
     });
     const results = entries.map((entry) => entry.result);
 
@@ -98,10 +110,10 @@ export async function storeNotifications(
     const byReceived = new Map(results.map((r) => [r.receivedId, r]));
     for (const result of results) result.events = [];
     for (const event of positioned.events) byReceived.get(event.received_notification_id)?.events.push(event);
-    return results;
+    return outcomes;
   });
   for (const number of addedNumbers) knownNumbers.add(number);
-  return stored;
+  return pushes.map((push) => stored.get(push) ?? new ReplayedNonceError());
 }
 
 /** What a stored push changed, for the change stream: the calls it changed, its new CDRs, its number statuses. */

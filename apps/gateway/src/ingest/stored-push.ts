@@ -4,6 +4,7 @@ import type { CallRecordRow } from "../calls/call-record.table.js";
 import type { CallSessionRow } from "../calls/call-session.table.js";
 import type { NotificationVerdict } from "../notifications/received-notification.table.js";
 import type { VirtualNumberRow } from "../numbers/virtual-number.table.js";
+import type { NonceClaim } from "./nonce-store.js";
 
 /** The body as received, to keep alongside what was stored from it. */
 export interface ReceivedBody {
@@ -17,6 +18,19 @@ export interface ReceivedBody {
 export interface PendingPush {
   notification: Notification;
   body: ReceivedBody;
+  /** Its Nonce, recorded with it; null when verification is off. */
+  nonce: NonceClaim | null;
+}
+
+/**
+ * A push not stored because its Nonce was already used: by a push stored before (on any instance sharing the
+ * database), or by an earlier push of the same batch. Answered as the verifier answers a replay.
+ */
+export class ReplayedNonceError extends Error {
+  override readonly name = "ReplayedNonceError";
+  constructor() {
+    super("The Nonce has already been used.");
+  }
 }
 
 /** What one push changed, for publishing after commit. */

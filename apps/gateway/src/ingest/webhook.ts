@@ -57,7 +57,6 @@ export function createWebhook(options: WebhookOptions): Webhook {
     platform: config.platform,
     enabled: config.notifyVerify,
     purgeIntervalMs: options.noncePurgeIntervalMs ?? 60_000,
-    ...(timeoutMs !== undefined ? { nonceTimeoutMs: timeoutMs } : {}),
     logger: options.logger,
   });
   const refusals = createRefusalLimiter({

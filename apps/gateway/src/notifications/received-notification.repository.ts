@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Executor } from "../database/database.js";
 import { PREPARED } from "../database/prepared-statements.js";
+import { claimNonces, type NonceClaim } from "../ingest/nonce-store.js";
 import type { PageRequest } from "../shared/pagination.js";
 import type {
   NewReceivedNotificationRow,
@@ -37,32 +38,59 @@ export type KeptBodyRow = Pick<
   | "new_item_count"
 >;
 
+/** What {@link insertReceivedNotifications} evaluates and records besides the bodies. */
+export interface KeepBodiesOptions {
+  /** Evaluated once in the same statement, before anything is returned: e.g. the locks of the calls touched. */
+  alsoEvaluate?: RawBuilder<unknown>;
+  /**
+   * The Nonce of each row (null: none to record, verification being off), recorded by the same statement; a
+   * row whose Nonce was already used is not kept. Keys must be distinct (see `firstUseInBatch`).
+   */
+  nonces?: { claims: readonly (NonceClaim | null)[]; at: Date };
+}
+
 /**
  * Keep several received bodies in one statement; returns their ids in input order (the insert draws its
- * ids in row order, so sorting them restores it). The rows travel as one array per column, so the statement
- * reads the same for any number of rows and runs prepared (see `PREPARED`). `alsoEvaluate`, when given, is
- * evaluated once in the same statement (before anything is returned), e.g. to take the locks of the calls
- * the bodies touch.
+ * ids in row order, so sorting them restores it), null for a row not kept because its Nonce was already used
+ * (see `claimNonces`). The rows travel as one array per column, so the statement reads the same for any
+ * number of rows and runs prepared (see `PREPARED`).
  */
 export async function insertReceivedNotifications(
   db: Executor,
   rows: readonly KeptBodyRow[],
-  alsoEvaluate?: RawBuilder<unknown>,
-): Promise<number[]> {
+  options: KeepBodiesOptions = {},
+): Promise<(number | null)[]> {
   if (rows.length === 0) return [];
   const column = <K extends keyof KeptBodyRow>(key: K) => rows.map((row) => row[key] ?? null);
-  const { rows: inserted } = await sql<{ id: number }>`${PREPARED}with evaluated as materialized (
-      select ${alsoEvaluate ?? sql`null`} as value),
+  const rowClaims = rows.map((_, i) => options.nonces?.claims[i] ?? null);
+  const claims = rowClaims.filter((claim): claim is NonceClaim => claim !== null);
+  const { rows: returned } = await sql<{ id: number | string | null; nonce: string | null }>`${PREPARED}with
+    evaluated as materialized (select ${options.alsoEvaluate ?? sql`null`} as value),
+    claimed as (${claimNonces(claims, options.nonces?.at ?? new Date(0))}),
     kept as (
       insert into received_notifications (path, content_type, app_key, kind, verdict, reason, http_status,
         body, body_size, item_count, new_item_count)
-      select * from unnest(${column("path")}::text[], ${column("content_type")}::text[],
-        ${column("app_key")}::text[], ${column("kind")}::text[], ${column("verdict")}::text[],
-        ${column("reason")}::text[], ${column("http_status")}::int4[], ${column("body")}::bytea[],
-        ${column("body_size")}::int4[], ${column("item_count")}::int4[], ${column("new_item_count")}::int4[])
+      select path, content_type, app_key, kind, verdict, reason, http_status, body, body_size, item_count,
+             new_item_count
+        from unnest(${column("path")}::text[], ${column("content_type")}::text[],
+          ${column("app_key")}::text[], ${column("kind")}::text[], ${column("verdict")}::text[],
+          ${column("reason")}::text[], ${column("http_status")}::int4[], ${column("body")}::bytea[],
+          ${column("body_size")}::int4[], ${column("item_count")}::int4[], ${column("new_item_count")}::int4[],
+          ${rowClaims.map((claim) => claim?.key ?? null)}::text[])
+          as r(path, content_type, app_key, kind, verdict, reason, http_status, body, body_size, item_count,
+               new_item_count, nonce)
+       where r.nonce is null or r.nonce in (select key from claimed)
       returning id)
-    select kept.id, evaluated.value from kept, evaluated`.execute(db);
-  return inserted.map((row) => Number(row.id)).sort((a, b) => a - b);
+    select kept.id, null as nonce, evaluated.value from kept, evaluated
+    union all
+    select null, key, null from claimed`.execute(db);
+  const ids = returned
+    .filter((row) => row.id !== null)
+    .map((row) => Number(row.id))
+    .sort((a, b) => a - b);
+  const unused = new Set(returned.flatMap((row) => (row.nonce === null ? [] : [row.nonce])));
+  let next = 0;
+  return rowClaims.map((claim) => (claim === null || unused.has(claim.key) ? ids[next++]! : null));
 }
 
 /** A settled verdict for one kept body. */

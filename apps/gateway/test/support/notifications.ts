@@ -1,6 +1,9 @@
 import { parseNotification } from "@privnum/notification-schemas";
 import { signUsernameToken } from "@privnum/wsse-auth";
-import type { PendingPush } from "../../src/ingest/stored-push.js";
+import type { Kysely } from "kysely";
+import type { Database } from "../../src/database/database.js";
+import { storeNotifications } from "../../src/ingest/store-pushes.js";
+import type { PendingPush, StoredPush } from "../../src/ingest/stored-push.js";
 import { SIMULATOR_DEFAULT_APP } from "../../src/shared/config.js";
 
 /** Platform time `yyyy-MM-dd HH:mm:ss` (UTC) of an instant. */
@@ -62,7 +65,10 @@ export function signedHeaders(
   }).headers;
 }
 
-/** A push as the writer receives it (verified, parsed, with its body): `body` parsed as a notification. */
+/**
+ * A push as the writer receives it (verified, parsed, with its body): `body` parsed as a notification, with no
+ * Nonce to record (as with verification off; see {@link withNonce}).
+ */
 export function pendingPush(body: Record<string, unknown>): PendingPush {
   const bytes = new TextEncoder().encode(JSON.stringify(body));
   const parsed = parseNotification(bytes);
@@ -70,5 +76,23 @@ export function pendingPush(body: Record<string, unknown>): PendingPush {
   return {
     notification: parsed.notification,
     body: { path: "/notify", contentType: "application/json", appKey: "k", bytes },
+    nonce: null,
   };
+}
+
+/** `push` with a Nonce to record, valid for 361 s from `now`. */
+export function withNonce(push: PendingPush, key: string, now: Date): PendingPush {
+  return { ...push, nonce: { key, expiresAt: new Date(now.getTime() + 361_000) } };
+}
+
+/** `storeNotifications`, failing when a push comes back refused (a replayed Nonce) rather than stored. */
+export async function storeAccepted(
+  db: Kysely<Database>,
+  pushes: readonly PendingPush[],
+  now: Date,
+): Promise<StoredPush[]> {
+  return (await storeNotifications(db, pushes, now)).map((outcome) => {
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  });
 }
