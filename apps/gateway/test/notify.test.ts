@@ -222,6 +222,21 @@ describe("POST /notify", () => {
     }
   });
 
+  it("a body that is not a notification, replayed: 400 and kept once, then 401 with its metadata alone", async () => {
+    const headers = signedHeaders();
+    const first = await post("not a notification (replayed)", { sign: false, headers });
+    expect(first.status).toBe(400);
+    const keptFirst = await lastKept();
+    expect(new TextDecoder().decode(keptFirst.body!)).toBe("not a notification (replayed)");
+    const replay = await post("not a notification (replayed)", { sign: false, headers });
+    expect(replay.status).toBe(401);
+    expect((await replay.json()).resultcode).toBe("1010010");
+    const keptReplay = await lastKept();
+    expect(keptReplay.id).toBeGreaterThan(keptFirst.id);
+    expect(keptReplay).toMatchObject({ verdict: "rejected", http_status: 401, body: null });
+    expect(keptReplay.reason).toMatch(/^nonce-replayed/);
+  });
+
   it("401 for a Created outside the window, 400 without Authorization, 403 for an unknown APP_Key", async () => {
     const old = await post(callEvent("callin", "s-old", T0), {
       headers: signedHeaders({ created: new Date(Date.now() - 600_000) }),

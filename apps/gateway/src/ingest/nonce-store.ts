@@ -55,6 +55,12 @@ export function firstUseInBatch(claims: readonly (NonceClaim | null)[]): boolean
   });
 }
 
+/** Record one claim on its own (a push refused before it is stored); false when its Nonce was already used. */
+export async function claimNonce(db: Executor, claim: NonceClaim, at: Date): Promise<boolean> {
+  const { rows } = await claimNonces([claim], at).execute(db);
+  return rows.length === 1;
+}
+
 /** Delete expired nonces; returns how many were removed. */
 export async function purgeExpiredNonces(db: Executor, now: Date): Promise<number> {
   const result = await db.deleteFrom("nonces").where("expires_at", "<=", now).executeTakeFirst();

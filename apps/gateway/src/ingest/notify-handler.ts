@@ -6,7 +6,7 @@ import type { Database } from "../database/database.js";
 import { isDatabaseUnavailable } from "../database/database-errors.js";
 import { sampledLog } from "../shared/sampled-log.js";
 import { GroupCommitFullError } from "./group-commit.js";
-import { type NonceClaim, nonceClaimOf } from "./nonce-store.js";
+import { claimNonce, type NonceClaim, nonceClaimOf } from "./nonce-store.js";
 import { createNotificationWriter, type NotificationWriterOptions } from "./notification-writer.js";
 import { readBodyWithLimit } from "./read-body.js";
 import type { RefusalLimiter } from "./refusal-limiter.js";
@@ -247,6 +247,16 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
 
     const parsed = parseNotification(read.bytes);
     if (!parsed.ok) {
+      // Its body is kept below: a replay of it must not be, so its Nonce is recorded first.
+      if (nonce !== null) {
+        let unused: boolean;
+        try {
+          unused = await claimNonce(db, nonce, now());
+        } catch (error) {
+          return failure(error, "recording the Nonce of a notification failed");
+        }
+        if (!unused) return refuseReplay(body, refused(read.bytes.byteLength), source);
+      }
       refusalLog.write(
         "warn",
         "notify-refused:content",
