@@ -1,8 +1,8 @@
 // PGlite is one connection inside the process: it cannot stall like a link, but it can be busy. A push then
 // waits a bounded time (notifyTimeoutMs) and is answered 503; pushes still queued are dropped, never stored
-// behind their sender's back.
+// behind their sender's back, and their Nonces stay unused.
 import { afterEach, describe, expect, it } from "vitest";
-import { startGateway, type TestGateway } from "./support/gateway.js";
+import { startGateway, type TestGateway, until } from "./support/gateway.js";
 import { callEvent, signedHeaders } from "./support/notifications.js";
 
 const NOTIFY_TIMEOUT_MS = 500;
@@ -53,18 +53,38 @@ async function storedSessions(test: TestGateway): Promise<string[]> {
 }
 
 describe("pushes while PGlite's one connection is busy", () => {
-  it("are answered 503 with Retry-After after the bounded wait for their nonce check, and 200 once it is free", async () => {
+  it("signed pushes answered 503 while it is busy are stored when sent again with the same headers, unless already committed", async () => {
     gw = await startGateway({}, { notifyTimeoutMs: NOTIFY_TIMEOUT_MS });
+    const test = gw;
+    const headers = new Map(["busy-0", "busy-1", "busy-2"].map((id) => [id, signedHeaders()]));
+    const send = async (sessionId: string) => {
+      const response = await fetch(`${test.gateway.url}/notify`, {
+        method: "POST",
+        headers: headers.get(sessionId)!,
+        body: JSON.stringify(callEvent("callin", sessionId, new Date())),
+      });
+      return { status: response.status, retryAfter: response.headers.get("retry-after") };
+    };
     const release = await holdTheConnection(gw);
-    const answers = await Promise.all([push(gw, "busy-1", true), push(gw, "busy-2", true)]);
+    // busy-0 takes the call-event lane's one transaction slot (waiting for the connection); the others queue.
+    const first = send("busy-0");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const answers = await Promise.all([first, send("busy-1"), send("busy-2")]);
     expect(answers).toEqual([
+      { status: 503, retryAfter: "60" },
       { status: 503, retryAfter: "60" },
       { status: 503, retryAfter: "60" },
     ]);
     await release();
-    expect((await push(gw, "busy-3", true)).status).toBe(200);
-    // No push is stored unless accepted: a verified nonce alone stores nothing.
-    expect(await storedSessions(gw)).toEqual(["busy-3"]);
+    // busy-0's transaction goes ahead once the connection is free, its Nonce with it.
+    await until(async () => (await storedSessions(test)).includes("busy-0"), "busy-0 committed");
+    expect(await storedSessions(gw)).toEqual(["busy-0"]);
+    // The queued ones recorded nothing, their Nonces included: sent again as they were, they are stored.
+    expect((await send("busy-1")).status).toBe(200);
+    expect((await send("busy-2")).status).toBe(200);
+    // busy-0 sent again as it was is a replay: refused, and it is stored once.
+    expect((await send("busy-0")).status).toBe(401);
+    expect(await storedSessions(gw)).toEqual(["busy-0", "busy-1", "busy-2"]);
   });
 
   it("drop the pushes still queued for a transaction: never stored after their 503", async () => {

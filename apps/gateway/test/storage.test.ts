@@ -22,9 +22,9 @@ import { upsertCallSessions } from "../src/calls/call-session.repository.js";
 import type { CallSessionRow } from "../src/calls/call-session.table.js";
 import { appendStreamEntries } from "../src/changes/stream-entries.repository.js";
 import { type DatabaseHandle, migrateToLatest } from "../src/database/database.js";
-import { purgeExpiredNonces } from "../src/ingest/nonce-store.js";
 import { storeNotifications } from "../src/ingest/store-pushes.js";
 import { ReplayedNonceError } from "../src/ingest/stored-push.js";
+import { purgeExpiredNonces } from "../src/notifications/nonce.repository.js";
 import { insertReceivedNotification } from "../src/notifications/received-notification.repository.js";
 import {
   applyVirtualNumberStatus,

@@ -10,7 +10,7 @@ import type { CallRecordTable } from "../calls/call-record.table.js";
 import type { CallSessionTable } from "../calls/call-session.table.js";
 import type { StreamChangeTable } from "../changes/stream-change.table.js";
 import type { GatewaySecretTable } from "../database/gateway-secret.table.js";
-import type { NonceTable } from "../ingest/nonce.table.js";
+import type { NonceTable } from "../notifications/nonce.table.js";
 import type { ReceivedNotificationTable } from "../notifications/received-notification.table.js";
 import type { VirtualNumberTable } from "../numbers/virtual-number.table.js";
 import type { RecordingTable } from "../recordings/recording.table.js";

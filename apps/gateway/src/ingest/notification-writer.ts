@@ -2,8 +2,8 @@ import type { Notification } from "@privnum/notification-schemas";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/database.js";
 import { DatabaseTimeoutError, isDatabaseUnavailable } from "../database/database-errors.js";
+import type { NonceClaim } from "../notifications/nonce.repository.js";
 import { createGroupCommit, GroupCommitTimeoutError } from "./group-commit.js";
-import type { NonceClaim } from "./nonce-store.js";
 import { storeNotifications } from "./store-pushes.js";
 import { itemCount, type PendingPush, type ReceivedBody, type StoredPush } from "./stored-push.js";
 

@@ -4,9 +4,9 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../database/database.js";
 import { isDatabaseUnavailable } from "../database/database-errors.js";
+import { claimNonce, type NonceClaim, nonceClaimOf } from "../notifications/nonce.repository.js";
 import { sampledLog } from "../shared/sampled-log.js";
 import { GroupCommitFullError } from "./group-commit.js";
-import { claimNonce, type NonceClaim, nonceClaimOf } from "./nonce-store.js";
 import { createNotificationWriter, type NotificationWriterOptions } from "./notification-writer.js";
 import { readBodyWithLimit } from "./read-body.js";
 import type { RefusalLimiter } from "./refusal-limiter.js";
@@ -210,7 +210,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
       return kept ?? tooLargeResponse(maxBytes);
     }
     const body: ReceivedBody = { path, contentType, appKey: null, bytes: read.bytes };
-    // Recorded by the transaction that stores the push (see nonce-store.ts).
+    // Recorded by the transaction that stores the push (see notifications/nonce.repository.ts).
     let nonce: NonceClaim | null = null;
 
     if (verifier) {

@@ -1,17 +1,17 @@
 import { createVerifier, type HeaderSource, type Verifier } from "@privnum/wsse-auth";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/database.js";
+import { purgeExpiredNonces } from "../notifications/nonce.repository.js";
 import type { PlatformConfig } from "../shared/config.js";
 import type { Logger } from "../shared/logger.js";
 import { repeatEvery } from "../shared/repeat.js";
-import { purgeExpiredNonces } from "./nonce-store.js";
 
 /** The signature check of pushes, with the upkeep of its replay store. */
 export interface NotifyVerification {
   /**
    * Checks headers for the platform's valid signature (digest and `Created` window); null when verification
    * is turned off (NOTIFY_VERIFY=false). It does not record the Nonce: the transaction that stores the push
-   * does (`nonceKey` of its result, see nonce-store.ts), so a replay is refused there.
+   * does (`nonceKey` of its result, see notifications/nonce.repository.ts), so a replay is refused there.
    */
   verifier: Verifier | null;
   /**

@@ -4,6 +4,7 @@ import { callSessionLocks } from "../calls/call-locks.js";
 import type { NewChange } from "../changes/change-topics.js";
 import { appendStreamEntries } from "../changes/stream-entries.repository.js";
 import type { Database } from "../database/database.js";
+import { firstUseInBatch } from "../notifications/nonce.repository.js";
 import {
   insertReceivedNotifications,
   type NotificationVerdictUpdate,
@@ -11,7 +12,6 @@ import {
 } from "../notifications/received-notification.repository.js";
 import { applyVirtualNumberStatus } from "../numbers/virtual-number.repository.js";
 import { knownNumbersOf } from "./known-numbers.js";
-import { firstUseInBatch } from "./nonce-store.js";
 import type { RefoldedSessions } from "./refold.js";
 import { sessionIdsOf } from "./session-ids.js";
 import { type CallPush, storeCallItems } from "./store-call-items.js";

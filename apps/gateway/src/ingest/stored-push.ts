@@ -2,9 +2,9 @@ import type { Notification } from "@privnum/notification-schemas";
 import type { CallEventRow } from "../calls/call-event.table.js";
 import type { CallRecordRow } from "../calls/call-record.table.js";
 import type { CallSessionRow } from "../calls/call-session.table.js";
+import type { NonceClaim } from "../notifications/nonce.repository.js";
 import type { NotificationVerdict } from "../notifications/received-notification.table.js";
 import type { VirtualNumberRow } from "../numbers/virtual-number.table.js";
-import type { NonceClaim } from "./nonce-store.js";
 
 /** The body as received, to keep alongside what was stored from it. */
 export interface ReceivedBody {

@@ -1,8 +1,8 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Executor } from "../database/database.js";
 import { PREPARED } from "../database/prepared-statements.js";
-import { claimNonces, type NonceClaim } from "../ingest/nonce-store.js";
 import type { PageRequest } from "../shared/pagination.js";
+import { claimNonces, type NonceClaim } from "./nonce.repository.js";
 import type {
   NewReceivedNotificationRow,
   NotificationVerdict,
