@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NewCallEventRow } from "../src/calls/call-event.table.js";
 import type { NewCallRecordRow } from "../src/calls/call-record.table.js";
 import type { DatabaseHandle } from "../src/database/database.js";
 import { insertCallItems } from "../src/ingest/call-items.repository.js";
@@ -7,32 +6,6 @@ import { insertReceivedNotification } from "../src/notifications/received-notifi
 import { ENGINES, openMigrated } from "./support/databases.js";
 
 const at = new Date("2026-06-01T10:00:00Z");
-
-function event(
-  sessionId: string,
-  eventType: string,
-  virtualNum: string | null,
-  pushId: number,
-): NewCallEventRow {
-  return {
-    stream_seq: null,
-    session_id: sessionId,
-    event_type: eventType,
-    event_timestamp: "2026-06-01 10:00:00",
-    occurred_at: at,
-    subscription_id: null,
-    virtual_num: virtualNum,
-    bind_num: null,
-    caller: "+8613900000001",
-    called: virtualNum,
-    digit_info: null,
-    state_code: null,
-    state_desc: null,
-    user_data: null,
-    event: { eventType, sessionId },
-    received_notification_id: pushId,
-  };
-}
 
 function cdr(icid: string, virtualNum: string, recorded: boolean, pushId: number): NewCallRecordRow {
   return {
@@ -95,68 +68,74 @@ describe.each(ENGINES)("storing a batch's call items in one statement, on $engin
       (r) => r.number,
     );
 
-  it("inserts events and CDRs, queues the recordings of new CDRs and remembers the unknown numbers of new items", async () => {
+  it("inserts CDRs, queues the recordings of new CDRs and remembers the unknown numbers of new items", async () => {
     const before = handle.queryCount();
     const inserted = await insertCallItems(handle.db, {
-      events: [event("s-e1", "callin", "+8617000000001", pushId), event("s-e1", "callin", null, pushId)],
       records: [
         cdr("i-1", "+8617000000002", true, pushId),
         cdr("i-2", "+8617000000003", false, pushId),
         cdr("i-1", "+8617000000002", true, pushId),
       ],
+      // Named by the batch's new events, which the transaction's last statement inserts.
+      eventNumbers: ["+8617000000001"],
       // +8617000000003 is known already (not a candidate); +8617000000009 is named by no item.
       unknownNumbers: ["+8617000000001", "+8617000000002", "+8617000000009"],
       now: at,
     });
     expect(handle.queryCount() - before).toBe(1);
-    expect(inserted.events.map((e) => [e.session_id, e.virtual_num])).toEqual([["s-e1", "+8617000000001"]]);
-    expect(inserted.records.map((r) => [r.icid, r.conflict])).toEqual([
+    expect(inserted.map((r) => [r.icid, r.conflict])).toEqual([
       ["i-1", false],
       ["i-2", false],
     ]);
-    expect(typeof inserted.records[0]!.id).toBe("number");
-    expect(inserted.records[0]!.content_hash.byteLength).toBe(32);
+    expect(typeof inserted[0]!.id).toBe("number");
+    expect(inserted[0]!.content_hash.byteLength).toBe(32);
     expect(await queued()).toEqual(["i-1"]);
     expect(await numbers()).toEqual(["+8617000000001", "+8617000000002"]);
   });
 
   it("stores nothing already stored: a retry queues and remembers nothing new", async () => {
     const inserted = await insertCallItems(handle.db, {
-      events: [event("s-e1", "callin", "+8617000000001", pushId)],
       records: [cdr("i-1", "+8617000000002", true, pushId), cdr("i-3", "+8617000000004", true, pushId)],
+      eventNumbers: [],
       unknownNumbers: ["+8617000000005"],
       now: at,
     });
-    expect(inserted.events).toEqual([]);
-    expect(inserted.records.map((r) => r.icid)).toEqual(["i-3"]);
+    expect(inserted.map((r) => r.icid)).toEqual(["i-3"]);
     expect(await queued()).toEqual(["i-1", "i-3"]);
     expect(await numbers()).toEqual(["+8617000000001", "+8617000000002"]);
   });
 
-  it("stores events alone and CDRs alone, and asks nothing for nothing", async () => {
-    const events = await insertCallItems(handle.db, {
-      events: [event("s-e2", "answer", "+8617000000006", pushId)],
-      records: [],
-      unknownNumbers: ["+8617000000006"],
-      now: at,
-    });
-    expect(events.events).toHaveLength(1);
+  it("remembers the unknown numbers of new events alone, and asks nothing for nothing", async () => {
+    let before = handle.queryCount();
+    expect(
+      await insertCallItems(handle.db, {
+        records: [],
+        eventNumbers: ["+8617000000006", "+8617000000008"],
+        // +8617000000008 is known: not remembered again.
+        unknownNumbers: ["+8617000000006"],
+        now: at,
+      }),
+    ).toEqual([]);
+    expect(handle.queryCount() - before).toBe(1);
+    expect(await numbers()).toContain("+8617000000006");
+    expect(await numbers()).not.toContain("+8617000000008");
     const records = await insertCallItems(handle.db, {
-      events: [],
       records: [cdr("i-4", "+8617000000007", false, pushId)],
+      eventNumbers: [],
       unknownNumbers: ["+8617000000007"],
       now: at,
     });
-    expect(records.records).toHaveLength(1);
-    expect(await numbers()).toContain("+8617000000006");
+    expect(records).toHaveLength(1);
     expect(await numbers()).toContain("+8617000000007");
-    const before = handle.queryCount();
+    before = handle.queryCount();
     expect(
-      await insertCallItems(handle.db, { events: [], records: [], unknownNumbers: [], now: at }),
-    ).toEqual({
-      events: [],
-      records: [],
-    });
+      await insertCallItems(handle.db, {
+        records: [],
+        eventNumbers: ["+8617000000006"],
+        unknownNumbers: [],
+        now: at,
+      }),
+    ).toEqual([]);
     expect(handle.queryCount() - before).toBe(0);
   });
 });

@@ -115,15 +115,17 @@ describe("the statements that run prepared, on PostgreSQL", () => {
     for (const fragment of [
       "insert into received_notifications",
       "from keys as k",
-      "insert into call_events",
       "insert into nonces",
       "lookup_index",
+      // The last statement: the new events, the calls and the changes, at their stream positions.
+      "insert into call_events",
     ]) {
       expect(text(fragment), fragment).toBeDefined();
     }
     // The lookups settled on their generic plan: they are no longer planned at every run.
     expect(text("from keys as k")!.generic_plans).toBeGreaterThan(0);
     expect(text("lookup_index")!.generic_plans).toBeGreaterThan(0);
+    expect(text("insert into stream_changes")!.generic_plans).toBeGreaterThan(0);
 
     await sql`set plan_cache_mode = force_generic_plan`.execute(handle.db);
     try {

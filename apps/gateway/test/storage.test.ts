@@ -10,18 +10,14 @@ import {
   supersedeBindingsOnExtension,
   upsertBinding,
 } from "../src/bindings/binding.repository.js";
-import {
-  insertCallEvents,
-  lastStreamPosition,
-  listCallEventsAfter,
-} from "../src/calls/call-event.repository.js";
-import type { NewCallEventRow } from "../src/calls/call-event.table.js";
+import { lastStreamPosition, listCallEventsAfter } from "../src/calls/call-event.repository.js";
+import type { CallEventRow, NewCallEventRow } from "../src/calls/call-event.table.js";
 import { lockCallSessions } from "../src/calls/call-locks.js";
 import { insertCallRecords } from "../src/calls/call-record.repository.js";
 import { upsertCallSessions } from "../src/calls/call-session.repository.js";
 import type { CallSessionRow } from "../src/calls/call-session.table.js";
 import { appendStreamEntries } from "../src/changes/stream-entries.repository.js";
-import { type DatabaseHandle, migrateToLatest } from "../src/database/database.js";
+import { type DatabaseHandle, type Executor, migrateToLatest } from "../src/database/database.js";
 import { storeNotifications } from "../src/ingest/store-pushes.js";
 import { ReplayedNonceError } from "../src/ingest/stored-push.js";
 import { purgeExpiredNonces } from "../src/notifications/nonce.repository.js";
@@ -35,7 +31,7 @@ import {
 import { streamLock } from "../src/stream/stream-lock.js";
 import { bindingRow as binding } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
-import { callEvent, pendingPush as push, withNonce } from "./support/notifications.js";
+import { callEvent, pendingPush as push, storeAccepted, withNonce } from "./support/notifications.js";
 
 function event(
   sessionId: string,
@@ -61,6 +57,17 @@ function event(
     event: { eventType, sessionId, timestamp },
     received_notification_id: notificationId,
   };
+}
+
+/** `rows` as a storing transaction has them before its last statement: ids drawn, no position yet. */
+async function newEvents(db: Executor, insertedAt: Date, rows: NewCallEventRow[]): Promise<CallEventRow[]> {
+  const ids = await sql<{ id: string }>`select nextval('call_events_id_seq') as id
+    from generate_series(1, ${rows.length}::int)`.execute(db);
+  return rows.map((row, i) => ({
+    ...(row as Omit<CallEventRow, "id" | "inserted_at">),
+    id: Number(ids.rows[i]!.id),
+    inserted_at: insertedAt,
+  }));
 }
 
 async function keepBody(db: DatabaseHandle["db"]): Promise<number> {
@@ -183,39 +190,99 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
     expect(Number(rows[0]!.n)).toBe(1);
   });
 
-  it("call events: a duplicate (same session, type, timestamp) is stored once", async () => {
-    const n = await keepBody(handle.db);
-    const first = await insertCallEvents(handle.db, [
-      event("dup-s", "callin", "2026-06-01 10:00:00", n),
-      event("dup-s", "collectInfo", "2026-06-01 10:00:02", n),
+  it("call events: a duplicate (same session, type, timestamp) is stored once, in a later batch or the same one", async () => {
+    const t = (second: number) => new Date(Date.UTC(2026, 5, 1, 10, 0, second));
+    const first = await storeAccepted(
+      handle.db,
+      [push(callEvent("callin", "dup-s", t(0))), push(callEvent("collectInfo", "dup-s", t(2)))],
+      t(2),
+    );
+    expect(first.map((r) => [r.verdict, r.events.length])).toEqual([
+      ["accepted", 1],
+      ["accepted", 1],
     ]);
-    expect(first).toHaveLength(2);
-    const second = await insertCallEvents(handle.db, [
-      event("dup-s", "collectInfo", "2026-06-01 10:00:02", n),
-      event("dup-s", "callout", "2026-06-01 10:00:03", n),
+    const second = await storeAccepted(
+      handle.db,
+      [
+        push(callEvent("collectInfo", "dup-s", t(2))),
+        push(callEvent("callout", "dup-s", t(3))),
+        push(callEvent("callout", "dup-s", t(3))),
+      ],
+      t(3),
+    );
+    expect(second.map((r) => [r.verdict, r.events.map((e) => e.event_type)])).toEqual([
+      ["duplicate", []],
+      ["accepted", ["callout"]],
+      ["duplicate", []],
     ]);
-    expect(second.map((row) => row.event_type)).toEqual(["callout"]);
+    const stored = await handle.db
+      .selectFrom("call_events")
+      .select(["id", "event_type", "stream_seq"])
+      .where("session_id", "=", "dup-s")
+      .orderBy("id")
+      .execute();
+    expect(stored.map((row) => row.event_type)).toEqual(["callin", "collectInfo", "callout"]);
+    // Each written once, with its position: ids and positions in the same order.
+    expect(stored.map((row) => Number(row.id))).toEqual(
+      [...first, ...second].flatMap((r) => r.events.map((e) => e.id)),
+    );
+    expect(stored.map((row) => Number(row.stream_seq))).toEqual(
+      [...first, ...second].flatMap((r) => r.events.map((e) => e.stream_seq)),
+    );
+    const session = await handle.db
+      .selectFrom("call_sessions")
+      .select("event_count")
+      .where("session_id", "=", "dup-s")
+      .executeTakeFirstOrThrow();
+    expect(session.event_count).toBe(3);
   });
 
-  it("call events: stream positions follow the given order and are read back in order", async () => {
+  it("call events: inserted at stream positions that follow the given order, and read back in order", async () => {
     const n = await keepBody(handle.db);
     const before = await lastStreamPosition(handle.db);
+    const placeholder = new Date(0);
+    const rows = await newEvents(handle.db, placeholder, [
+      event("order-s", "callin", "2026-06-01 11:00:00", n),
+      event("order-s", "collectInfo", "2026-06-01 11:00:01", n),
+      event("order-s", "callout", "2026-06-01 11:00:02", n),
+    ]);
     const positioned = await handle.db.transaction().execute(async (tx) => {
-      const rows = await insertCallEvents(tx, [
-        event("order-s", "callin", "2026-06-01 11:00:00", n),
-        event("order-s", "collectInfo", "2026-06-01 11:00:01", n),
-        event("order-s", "callout", "2026-06-01 11:00:02", n),
-      ]);
       return (await appendStreamEntries(tx, rows, [])).events;
     });
     expect(positioned.map((row) => row.event_type)).toEqual(["callin", "collectInfo", "callout"]);
+    expect(positioned.map((row) => row.id)).toEqual(rows.map((row) => row.id));
+    // inserted_at is the database's, not what was given.
+    for (const row of positioned) expect(row.inserted_at.getTime()).toBeGreaterThan(placeholder.getTime());
     const seqs = positioned.map((row) => row.stream_seq!);
     expect(seqs[0]!).toBeGreaterThan(before);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     const read = await listCallEventsAfter(handle.db, before, { sessionId: "order-s" }, 10);
-    expect(read.map((row) => row.stream_seq)).toEqual(seqs);
+    expect(read).toEqual(positioned);
     const filtered = await listCallEventsAfter(handle.db, before, { eventTypes: ["callout"] }, 10);
     expect(filtered.map((row) => row.event_type)).toEqual(["callout"]);
+  });
+
+  it("call events: a key stored since it was found new fails the statement, which writes nothing", async () => {
+    const n = await keepBody(handle.db);
+    const [stored] = await newEvents(handle.db, new Date(), [
+      event("again-s", "callin", "2026-06-01 11:00:00", n),
+    ]);
+    await handle.db.transaction().execute((tx) => appendStreamEntries(tx, [stored!], []));
+    const before = await lastStreamPosition(handle.db);
+    const [again, other] = await newEvents(handle.db, new Date(), [
+      event("again-s", "callin", "2026-06-01 11:00:00", n),
+      event("again-s", "answer", "2026-06-01 11:00:09", n),
+    ]);
+    await expect(
+      handle.db.transaction().execute((tx) => appendStreamEntries(tx, [other!, again!], [])),
+    ).rejects.toThrow(/call_events_dedupe_key/);
+    expect(await lastStreamPosition(handle.db)).toBe(before);
+    const rows = await handle.db
+      .selectFrom("call_events")
+      .select("event_type")
+      .where("session_id", "=", "again-s")
+      .execute();
+    expect(rows.map((row) => row.event_type)).toEqual(["callin"]);
   });
 
   it("call records: a push's CDRs go in one statement and a re-sent icid is skipped", async () => {
@@ -577,7 +644,9 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
         Array.from({ length: writers }, (_, i) =>
           handle.db.transaction().execute(async (tx) => {
             await lockCallSessions(tx, [`race-${i}`]);
-            const rows = await insertCallEvents(tx, [event(`race-${i}`, "callin", "2026-06-01 12:00:00", n)]);
+            const rows = await newEvents(tx, new Date(), [
+              event(`race-${i}`, "callin", "2026-06-01 12:00:00", n),
+            ]);
             await sleep(Math.random() * 15);
             await appendStreamEntries(tx, rows, []);
             // A slow commit after taking a position: without the stream lock, later positions would

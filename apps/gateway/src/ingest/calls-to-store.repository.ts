@@ -1,5 +1,7 @@
 import { sql } from "kysely";
 import { BINDING_TIMESTAMPS, type BindingRow } from "../bindings/binding.table.js";
+import { eventKey } from "../calls/call-event.repository.js";
+import type { NewCallEventRow } from "../calls/call-event.table.js";
 import { CALL_SESSION_TIMESTAMPS, type CallSessionRow } from "../calls/call-session.table.js";
 import type { CallHistoryItem, FoldBasis } from "../calls/fold-basis.js";
 import { withDates } from "../database/column-values.js";
@@ -22,6 +24,13 @@ export interface CallsToStore {
    * a storing transaction inserts for such a call is known, id included, before it is stored.
    */
   newIds: Map<string, number>;
+  /** The keys (see `eventKey`) of the pushed events already stored. */
+  storedEvents: Set<string>;
+  /**
+   * Ids drawn (from the sequence of `call_events.id`) for the pushed events not stored yet, ascending: one
+   * per such event, given to them in push order before the last statement inserts them.
+   */
+  eventIds: number[];
 }
 
 /** The rows a call's fold basis names (see fold-basis.ts). */
@@ -30,10 +39,14 @@ export interface BasisItems {
   records: CallHistoryItem[];
 }
 
+/** A pushed event's dedupe key: what `call_events_dedupe_key` holds unique. */
+export type EventKey = Pick<NewCallEventRow, "session_id" | "event_type" | "event_timestamp">;
+
 /**
  * The calls `sessionIds` as stored, with the events and CDRs their fold bases name, and the current (not superseded) bindings of
  * `subscriptionIds` and of the calls' own subscriptionIds, in one round trip (instead of one for the calls
- * and one for the bindings), drawing the ids of the calls not stored yet. Rows travel as JSON (the two tables' rows differ in shape); their timestamps
+ * and one for the bindings), drawing the ids of the calls not stored yet. Of `eventKeys` (distinct), it says
+ * which are stored already and draws an id for each of the others. Rows travel as JSON (the two tables' rows differ in shape); their timestamps
  * are turned back into Dates. The caller holds the calls' locks, taken in an earlier statement (a
  * statement's snapshot predates any lock it takes itself).
  */
@@ -41,14 +54,17 @@ export async function findCallsToStore(
   tx: Executor,
   sessionIds: readonly string[],
   subscriptionIds: readonly string[],
+  eventKeys: readonly EventKey[] = [],
 ): Promise<CallsToStore> {
   const found: CallsToStore = {
     sessions: new Map(),
     bases: new Map(),
     bindings: new Map(),
     newIds: new Map(),
+    storedEvents: new Set(),
+    eventIds: [],
   };
-  if (sessionIds.length === 0 && subscriptionIds.length === 0) return found;
+  if (sessionIds.length === 0 && subscriptionIds.length === 0 && eventKeys.length === 0) return found;
   const ids = [...new Set(sessionIds)];
   // Every row is looked up by its key, one lookup per key, each behind `offset 0`: a fenced lateral subquery is
   // planned on its own, and an equality on a unique index is an index scan there whatever the table's size.
@@ -72,7 +88,14 @@ export async function findCallsToStore(
     subscriptions as (
       select distinct id from (select jsonb_array_elements_text(${JSON.stringify([...new Set(subscriptionIds)])}::jsonb) as id
                                union all select subscription_id from stored) as named
-       where id is not null)
+       where id is not null),
+    pushed_events as materialized (
+      select k.session_id, k.event_type, k.event_timestamp, e.id is not null as stored
+        from jsonb_to_recordset(${JSON.stringify(eventKeys.map(({ session_id, event_type, event_timestamp }) => ({ session_id, event_type, event_timestamp })))}::jsonb)
+               as k(session_id text, event_type text, event_timestamp text)
+             left join lateral (select c.id from call_events as c
+                                 where c.session_id = k.session_id and c.event_type = k.event_type
+                                   and c.event_timestamp = k.event_timestamp offset 0) as e on true)
     select 0 as kind, row, basis from stored where row is not null
     union all
     select 1, d.row, null
@@ -101,7 +124,14 @@ export async function findCallsToStore(
      where s.basis is not null
     union all
     select 4, jsonb_build_object('session_id', id, 'id', nextval('call_sessions_id_seq')), null
-      from stored where row is null`.execute(tx);
+      from stored where row is null
+    union all
+    select 5, jsonb_build_object('session_id', session_id, 'event_type', event_type,
+                                 'event_timestamp', event_timestamp), null
+      from pushed_events where stored
+    union all
+    select 6, jsonb_build_object('id', nextval('call_events_id_seq')), null
+      from pushed_events where not stored`.execute(tx);
   const named = new Map<string, FoldBasis>();
   const items = new Map<string, BasisItems>();
   for (const { kind, row, basis } of rows) {
@@ -114,6 +144,10 @@ export async function findCallsToStore(
       found.bindings.set(binding.subscription_id, binding);
     } else if (kind === 4) {
       found.newIds.set(row.session_id as string, Number(row.id));
+    } else if (kind === 5) {
+      found.storedEvents.add(eventKey(row as unknown as EventKey));
+    } else if (kind === 6) {
+      found.eventIds.push(Number(row.id));
     } else {
       const item = withDates(row, ["occurred_at"]) as unknown as CallHistoryItem;
       item.id = Number(item.id);
@@ -122,6 +156,7 @@ export async function findCallsToStore(
       (kind === 2 ? own.events : own.records).push(item);
     }
   }
+  found.eventIds.sort((a, b) => a - b);
   // A basis is used only when every row it names was found.
   for (const [sessionId, basis] of named) {
     const own = items.get(sessionId) ?? { events: [], records: [] };

@@ -15,7 +15,7 @@ export interface RefoldInput {
   newIds: ReadonlyMap<string, number>;
   /** The rows the stored fold bases of these calls name (a call stored before fold bases existed has none). */
   bases: ReadonlyMap<string, BasisItems>;
-  /** What this transaction inserted. */
+  /** What this transaction stores: the CDRs inserted already, the events to be inserted by its last statement. */
   inserted: { events: readonly CallEventRow[]; records: readonly CallRecordRow[] };
   /** Bindings known by subscriptionId. */
   bindings: Map<string, BindingRow>;
@@ -69,7 +69,11 @@ export async function refoldSessions(
     let eventCount: number;
     let recordCount: number;
     if (previous === undefined || fromHistory.has(sessionId) || basis === undefined) {
-      ownEvents = previous ? (storedEvents.get(sessionId) ?? []) : added.events.sort(historyOrder);
+      // The new CDRs are stored by now, and so in the history read; the new events are not (the last
+      // statement inserts them).
+      ownEvents = [...(previous ? (storedEvents.get(sessionId) ?? []) : []), ...added.events].sort(
+        historyOrder,
+      );
       ownRecords = previous ? (storedRecords.get(sessionId) ?? []) : added.records.sort(historyOrder);
       eventCount = ownEvents.length;
       recordCount = ownRecords.length;

@@ -1,11 +1,13 @@
 import type { CallEventNotification, FeeNotification } from "@privnum/notification-schemas";
 import { findBindings, markBindingsConflicting } from "../bindings/binding.repository.js";
-import type { NewCallEventRow } from "../calls/call-event.table.js";
+import { eventKey } from "../calls/call-event.repository.js";
+import type { CallEventRow, NewCallEventRow } from "../calls/call-event.table.js";
 import type { NewCallRecordRow } from "../calls/call-record.table.js";
+import { toDate } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
 import { attributeEvent, type KnownCall, prefetchBindingLookups } from "./attribution.js";
 import { insertCallItems } from "./call-items.repository.js";
-import { findCallsToStore } from "./calls-to-store.repository.js";
+import { type EventKey, findCallsToStore } from "./calls-to-store.repository.js";
 import type { KnownNumbers } from "./known-numbers.js";
 import { type RefoldedSessions, refoldSessions } from "./refold.js";
 import { contradictsBinding, eventRow, nonEmpty, recordRow, shownA } from "./row-mapping.js";
@@ -28,11 +30,12 @@ export interface StoredCallItems {
 
 /**
  * Store the call events and CDRs of `pushes` (their bodies already kept, their calls' locks held, see
- * `callSessionLocks`): attribute each event in push
- * order (later events of a call see what earlier ones in the same batch established), insert all new
- * events and all new CDRs (queueing their recordings, remembering their unknown X numbers) with one
- * statement, and refold every call they touch once (the refolded
- * rows are stored later, see {@link StoredCallItems}). Fills `events`, `records`, `sessions` and
+ * `callSessionLocks`): attribute each event in push order (later events of a call see what earlier ones in
+ * the same batch established), insert all new CDRs (queueing their recordings, remembering the unknown X
+ * numbers of new items) with one statement, and refold every call they touch once. The new events (those
+ * not stored yet, looked up with the calls) get their ids here; they are inserted, and the refolded calls
+ * stored, by the transaction's last statement (see {@link StoredCallItems}): each event row is written once,
+ * with its stream position. Fills `events` (positions to come), `records`, `sessions` and
  * `bindingConflicts` of each push's result.
  */
 export async function storeCallItems(
@@ -49,7 +52,23 @@ export async function storeCallItems(
         : notification.feeLst.map((r) => nonEmpty(r.subscriptionId)),
     )
     .filter((id): id is string => id !== null);
-  const { sessions, bases, bindings, newIds } = await findCallsToStore(tx, sessionIds, pushedSubscriptionIds);
+  // Each event's dedupe key once: what is stored already is looked up, under the calls' locks, with the calls.
+  const pushedEvents = new Map<string, EventKey>();
+  for (const { notification } of pushes) {
+    if (notification.kind !== "callEvent") continue;
+    const key = {
+      session_id: notification.statusInfo.sessionId,
+      event_type: notification.eventType,
+      event_timestamp: notification.statusInfo.timestamp,
+    };
+    pushedEvents.set(eventKey(key), key);
+  }
+  const { sessions, bases, bindings, newIds, storedEvents, eventIds } = await findCallsToStore(
+    tx,
+    sessionIds,
+    pushedSubscriptionIds,
+    [...pushedEvents.values()],
+  );
   // The bindings asked for already: those of the subscriptionIds the pushes and the stored calls name.
   const askedBindings = new Set<string | null>([
     ...pushedSubscriptionIds,
@@ -63,7 +82,7 @@ export async function storeCallItems(
     bindings,
   );
   const known = new Map<string, KnownCall>(sessions);
-  const eventRows: NewCallEventRow[] = [];
+  const events: (CallEventRow & { result: StoredPush })[] = [];
   const recordRows: NewCallRecordRow[] = [];
   for (const { notification, result } of pushes) {
     if (notification.kind === "callEvent") {
@@ -80,7 +99,15 @@ export async function storeCallItems(
         virtual_num: who.virtualNum ?? before?.virtual_num ?? null,
         bind_num: who.bindNum ?? before?.bind_num ?? null,
       });
-      eventRows.push(eventRow(notification, who, result.receivedId));
+      const row = eventRow(notification, who, result.receivedId);
+      const key = eventKey(row);
+      // New once: not stored, and the first of its repeats in this batch (their attribution still counts).
+      if (!storedEvents.has(key)) {
+        storedEvents.add(key);
+        const id = eventIds[events.length];
+        if (id === undefined) throw new Error(`no id was drawn for the new event ${key}`);
+        events.push({ ...newEvent(row, now), id, result });
+      }
     } else {
       for (const record of notification.feeLst) {
         const call = known.get(record.sessionId);
@@ -105,12 +132,14 @@ export async function storeCallItems(
     }
   }
 
-  const { events, records } = await insertCallItems(tx, {
-    events: eventRows,
+  const eventNumbers = events.flatMap((e) => (e.virtual_num ? [e.virtual_num] : []));
+  const records = await insertCallItems(tx, {
     records: recordRows,
-    unknownNumbers: [...eventRows, ...recordRows].flatMap((r) =>
-      r.virtual_num && !knownNumbers.has(r.virtual_num) ? [r.virtual_num] : [],
-    ),
+    eventNumbers,
+    unknownNumbers: [
+      ...eventNumbers,
+      ...recordRows.flatMap((r) => (r.virtual_num ? [r.virtual_num] : [])),
+    ].filter((n) => !knownNumbers.has(n)),
     now,
   });
   // Only CDRs stored now count: a retry of one already stored was reported the first time.
@@ -131,11 +160,14 @@ export async function storeCallItems(
   const contradictedSessions = new Set(
     records.filter((r) => contradicted.some((c) => c.icid === r.icid)).map((r) => r.session_id),
   );
+  const newEvents = events.map(({ result, ...event }) => {
+    result.events.push(event);
+    return event;
+  });
   const byReceived = new Map(pushes.map(({ result }) => [result.receivedId, result]));
-  for (const event of events) byReceived.get(event.received_notification_id)?.events.push(event);
   for (const record of records) byReceived.get(record.received_notification_id)?.records.push(record);
 
-  // Remembered by insertCallItems.
+  // Remembered by insertCallItems (the events' numbers are stored before the events: one transaction).
   const unseen = [
     ...new Set([...events, ...records].flatMap((r) => (r.virtual_num ? [r.virtual_num] : []))),
   ].filter((n) => !knownNumbers.has(n));
@@ -145,7 +177,7 @@ export async function storeCallItems(
     before: sessions,
     newIds,
     bases,
-    inserted: { events, records },
+    inserted: { events: newEvents, records },
     bindings,
     contradicted: contradictedSessions,
     now,
@@ -157,4 +189,30 @@ export async function storeCallItems(
   }
   for (const session of refolded.rows) lastPush.get(session.session_id)?.sessions.push(session);
   return { addedNumbers: unseen, sessions: refolded };
+}
+
+/**
+ * A new event as it is to be stored, its id drawn (added by the caller) and its stream position and
+ * `inserted_at` those the statement that inserts it (see `appendStreamEntries`).
+ */
+function newEvent(row: NewCallEventRow, now: Date): Omit<CallEventRow, "id"> {
+  return {
+    stream_seq: null,
+    session_id: row.session_id,
+    event_type: row.event_type,
+    event_timestamp: row.event_timestamp,
+    occurred_at: toDate(row.occurred_at),
+    subscription_id: row.subscription_id ?? null,
+    virtual_num: row.virtual_num ?? null,
+    bind_num: row.bind_num ?? null,
+    caller: row.caller ?? null,
+    called: row.called ?? null,
+    digit_info: row.digit_info ?? null,
+    state_code: row.state_code ?? null,
+    state_desc: row.state_desc ?? null,
+    user_data: row.user_data ?? null,
+    event: row.event,
+    received_notification_id: row.received_notification_id,
+    inserted_at: now, // until the statement that inserts it returns the stored one
+  };
 }
