@@ -1,5 +1,4 @@
-import { type RawBuilder, sql } from "kysely";
-import { toDate } from "../database/column-values.js";
+import { sql } from "kysely";
 import type { Executor } from "../database/database.js";
 import type { CallEventRow, NewCallEventRow } from "./call-event.table.js";
 import { type CallEventFilter, callEventCondition } from "./call-event-filter.js";
