@@ -1,7 +1,9 @@
 // Gateway CPU and database statements per signed call-event push to /notify, measured in one process:
 //
 //   pnpm --filter @privnum/gateway exec tsx scripts/measure-push-cpu.ts [--pushes N] [--rounds N] [--in-flight N]
-//     [--warm-up N] [--profile FILE.cpuprofile]
+//     [--warm-up N] [--kind event|cdr] [--profile FILE.cpuprofile]
+//
+// `--kind cdr` pushes 50-CDR fee notifications instead, each CDR of a call not seen before (as P1 of the bench).
 //
 // One gateway on a fresh PostgreSQL database, logging at info to stdout as a deployment does (one line per
 // push: send stdout to /dev/null; the figures are printed on stderr); pushes are signed as the platform signs them and sent over HTTP on 127.0.0.1 by a child process (this
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     "in-flight": { type: "string", default: "4" },
     postgres: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
     "warm-up": { type: "string", default: "3000" },
+    kind: { type: "string", default: "event" },
     client: { type: "string" },
     profile: { type: "string" },
   },
@@ -30,6 +33,7 @@ const { values } = parseArgs({
 const pushes = Number(values.pushes);
 const rounds = Number(values.rounds);
 const inFlight = Number(values["in-flight"]);
+if (values.kind !== "event" && values.kind !== "cdr") throw new Error("--kind is event or cdr");
 
 const EVENT_TYPES = ["callin", "callout", "alerting", "answer", "disconnect"] as const;
 const platformTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
@@ -39,6 +43,11 @@ function pushSender(target: URL, appKey: string, appSecret: string) {
   let next = 0;
   return inFlightPoster(target, inFlight, () => {
     const i = next++;
+    const headers = {
+      ...signUsernameToken({ appKey, appSecret }).headers,
+      "content-type": "application/json;charset=UTF-8",
+    };
+    if (values.kind === "cdr") return { body: feePush(i), headers };
     const eventType = EVENT_TYPES[i % EVENT_TYPES.length]!;
     const body = JSON.stringify({
       eventType,
@@ -50,12 +59,34 @@ function pushSender(target: URL, appKey: string, appSecret: string) {
         ...(eventType === "disconnect" ? { stateCode: 0, stateDesc: "The user releases the call." } : {}),
       },
     });
-    const headers = {
-      ...signUsernameToken({ appKey, appSecret }).headers,
-      "content-type": "application/json;charset=UTF-8",
-    };
     return { body, headers };
   });
+}
+
+/** The `i`th 50-CDR push: each CDR a call of its own, answered and ended, without a recording. */
+function feePush(i: number): string {
+  const start = Date.UTC(2026, 5, 1, 10) + i * 1000;
+  const feeLst = Array.from({ length: 50 }, (_, k) => {
+    const call = `${i}_${k}`;
+    return {
+      direction: 0,
+      spId: "privnum-bench-sp",
+      appKey: "bench",
+      icid: `icid-${call}`,
+      bindNum: "+8617000000001",
+      sessionId: `1200_${call}_4294967295_20260601100000@bench.example`,
+      callerNum: "+8613900000001",
+      calleeNum: "+8617000000001",
+      fwdDstNum: "+8613800000021",
+      callInTime: platformTime(start),
+      fwdAnswerTime: platformTime(start + 5000),
+      callEndTime: platformTime(start + 35_000),
+      recordFlag: 0,
+      serviceType: "005",
+      extendNumber: "0001",
+    };
+  });
+  return JSON.stringify({ eventType: "fee", feeLst });
 }
 
 if (values.client !== undefined) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../src/database/database.js";
 import { PREPARED, preparingPool } from "../src/database/prepared-statements.js";
 import { createPostgresDatabase, type TestDatabase } from "./support/databases.js";
-import { callEvent, pendingPush as push, storeAccepted, withNonce } from "./support/notifications.js";
+import { callEvent, cdr, pendingPush as push, storeAccepted, withNonce } from "./support/notifications.js";
 
 const at = new Date("2026-06-01T10:00:00Z");
 const later = (seconds: number) => new Date(at.getTime() + seconds * 1000);
@@ -103,6 +103,28 @@ describe("the statements that run prepared, on PostgreSQL", () => {
       );
     }
 
+    // CDR pushes: new CDRs with and without a recording, an unknown X number, then the same push again.
+    for (let i = 0; i < 8; i++) {
+      const fee = {
+        eventType: "fee",
+        feeLst: [
+          cdr(
+            `prepared-icid-${i}`,
+            `prepared-call-${i}`,
+            later(i + 50),
+            i % 2 === 1
+              ? { recordFlag: 1, recordDomain: "sim.local", recordObjectName: `prepared-${i}.wav` }
+              : {},
+          ),
+          cdr(`prepared-icid-${i}-b`, `prepared-cdr-call-${i}`, later(i + 50), {
+            bindNum: `+86170000009${i}0`,
+          }),
+        ],
+      };
+      await storeAccepted(handle.db, [push(fee)], later(i + 90));
+      await storeAccepted(handle.db, [push(fee)], later(i + 90));
+    }
+
     const { rows: statements } = await sql<{
       name: string;
       statement: string;
@@ -119,6 +141,7 @@ describe("the statements that run prepared, on PostgreSQL", () => {
       "lookup_index",
       // The last statement: the new events, the calls and the changes, at their stream positions.
       "insert into call_events",
+      "insert into call_records",
     ]) {
       expect(text(fragment), fragment).toBeDefined();
     }

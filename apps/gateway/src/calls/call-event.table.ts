@@ -5,9 +5,9 @@ import type { Timestamp } from "../database/timestamp.js";
 export interface CallEventTable {
   id: Generated<number>;
   /**
-   * Position in the live stream, assigned at the end of the storing transaction under a global advisory
-   * lock so that stream order equals commit order (see `call-event-repository.ts`). Null only inside
-   * the transaction that inserts the row.
+   * Position in the live stream, drawn by the storing transaction's last statement, which inserts the row,
+   * under a global advisory lock so that stream order equals commit order (see `stream-entries.repository.ts`).
+   * Every stored row has one; null only on a new row before that statement.
    */
   stream_seq: number | null;
   session_id: string;

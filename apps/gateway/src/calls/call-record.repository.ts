@@ -77,7 +77,9 @@ export interface InsertedCallRecord {
 export function callRecordsInsert(rows: readonly NewCallRecordRow[]): RawBuilder<unknown> {
   // `n` numbers the rows as sent. The statement's snapshot is taken before its insert, so `exists` over
   // call_records sees only CDRs stored earlier: a stored row with this icid and this hash makes the insert
-  // skip the row, any other stored row with this icid is a conflict.
+  // skip the row, any other stored row with this icid is a conflict. The `offset 0` keeps that lookup a probe
+  // of the icid index per row in every plan: without it, PostgreSQL may plan the `exists` as one hashed scan
+  // of the whole table, which a generic plan made while the table was small would keep (see PREPARED).
   return sql`record_rows as (
       select r.*, r.ordinality as n, sha256(convert_to(r.record::text, 'UTF8')) as content_hash
       from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (icid text, session_id text,
@@ -94,7 +96,7 @@ export function callRecordsInsert(rows: readonly NewCallRecordRow[]): RawBuilder
         callee_num, call_in_time, fwd_answer_time, call_end_time, outcome, coalesce(record_flag, false),
         record_domain,
         record_object_name, record_file_download_url, record, received_notification_id, content_hash,
-        exists (select 1 from call_records c where c.icid = r.icid)
+        exists (select 1 from call_records c where c.icid = r.icid offset 0)
           or exists (select 1 from record_rows earlier
                       where earlier.icid = r.icid and earlier.n < r.n and earlier.content_hash <> r.content_hash)
       from record_rows as r

@@ -7,6 +7,7 @@ import {
 import type { CallRecordRow, NewCallRecordRow } from "../calls/call-record.table.js";
 import { toDate } from "../database/column-values.js";
 import type { Executor } from "../database/database.js";
+import { PREPARED } from "../database/prepared-statements.js";
 import { rememberVirtualNumbers, virtualNumbersRemember } from "../numbers/virtual-number.repository.js";
 import { recordingsQueue } from "../recordings/recording.repository.js";
 import { hasRecording } from "../recordings/recording-eligibility.js";
@@ -66,9 +67,9 @@ export async function insertCallItems(
       ),
     );
   }
-  // Not prepared: a CDR's insert looks its icid up in call_records, which a generic plan made while the table
-  // was small would scan (see PREPARED).
-  const { rows } = await sql<InsertedCallRecord>`with ${sql.join(ctes)}
+  // Prepared: every part inserts rows from a parameter, and a CDR's icid is looked up behind a fence (see
+  // `callRecordsInsert`). One text per combination of the optional parts.
+  const { rows } = await sql<InsertedCallRecord>`${PREPARED}with ${sql.join(ctes)}
     select n, id, inserted_at, content_hash, conflict from inserted_records`.execute(tx);
   return callRecordRowsOf(records, rows);
 }
