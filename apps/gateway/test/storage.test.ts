@@ -16,6 +16,7 @@ import { lockCallSessions } from "../src/calls/call-locks.js";
 import { insertCallRecords } from "../src/calls/call-record.repository.js";
 import { upsertCallSessions } from "../src/calls/call-session.repository.js";
 import type { CallSessionRow } from "../src/calls/call-session.table.js";
+import { decodeChange } from "../src/changes/change-topics.js";
 import { appendStreamEntries } from "../src/changes/stream-entries.repository.js";
 import { type DatabaseHandle, type Executor, migrateToLatest } from "../src/database/database.js";
 import { storeNotifications } from "../src/ingest/store-pushes.js";
@@ -31,7 +32,7 @@ import {
 import { streamLock } from "../src/stream/stream-lock.js";
 import { bindingRow as binding } from "./support/bindings.js";
 import { ENGINES, openMigrated } from "./support/databases.js";
-import { callEvent, pendingPush as push, storeAccepted, withNonce } from "./support/notifications.js";
+import { callEvent, cdr, pendingPush as push, storeAccepted, withNonce } from "./support/notifications.js";
 
 function event(
   sessionId: string,
@@ -283,6 +284,50 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
       .where("session_id", "=", "again-s")
       .execute();
     expect(rows.map((row) => row.event_type)).toEqual(["callin"]);
+  });
+
+  it("the change stream holds each call and CDR a push stored, as stored", async () => {
+    const at = new Date("2026-06-01T13:00:00Z");
+    const before = await lastStreamPosition(handle.db);
+    const [events, fees] = await storeAccepted(
+      handle.db,
+      [
+        push(callEvent("callin", "snap-a", at)),
+        push({
+          eventType: "fee",
+          feeLst: [cdr("snap-icid-b", "snap-b", at), cdr("snap-icid-c", "snap-c", at)],
+        }),
+      ],
+      at,
+    );
+    const { rows } = await sql<{ topic: string; payload: unknown }>`select topic, payload from stream_changes
+      where position > ${before} order by position`.execute(handle.db);
+    const changes = rows.map((row) => ({
+      topic: row.topic,
+      value: decodeChange(row.topic as never, row.payload),
+    }));
+    const sessions = await handle.db
+      .selectFrom("call_sessions")
+      .selectAll()
+      .where("session_id", "in", ["snap-a", "snap-b", "snap-c"])
+      .execute();
+    const records = await handle.db
+      .selectFrom("call_records")
+      .selectAll()
+      .where("icid", "in", ["snap-icid-b", "snap-icid-c"])
+      .execute();
+    const bySession = new Map(sessions.map((row) => [row.session_id, row]));
+    const byIcid = new Map(records.map((row) => [row.icid, { ...row, content_hash: new Uint8Array(0) }]));
+    // In push order: the first push's call; the second's calls, then its CDRs.
+    expect(changes).toEqual([
+      { topic: "callSession", value: bySession.get("snap-a") },
+      ...fees!.sessions.map((s) => ({ topic: "callSession", value: bySession.get(s.session_id) })),
+      { topic: "callRecord", value: byIcid.get("snap-icid-b") },
+      { topic: "callRecord", value: byIcid.get("snap-icid-c") },
+    ]);
+    expect(fees!.sessions.map((s) => s.session_id).sort()).toEqual(["snap-b", "snap-c"]);
+    // What the writer hands on is what was stored.
+    expect(events!.sessions).toEqual([bySession.get("snap-a")]);
   });
 
   it("call records: a push's CDRs go in one statement and a re-sent icid is skipped", async () => {
