@@ -51,7 +51,10 @@ const FULL: Scale = {
   stepMs: 5000,
   clusterStepMs: 5000,
   warmUpMs: 2000,
-  searchSteps: 6,
+  // Enough rungs of 1.5× for a baseline to find its edge (P2 up to 1,000 × 1.5⁸ ≈ 25,600 events/s, P6 up to
+  // 51,000 req/s): a baseline that is
+  // held at the top rung gives no ratio, only a bound on it.
+  searchSteps: 9,
   edgeGap: 0.05,
   maxRefineSteps: 6,
   fanOutSubscribers: 1000,

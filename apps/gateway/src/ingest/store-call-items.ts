@@ -167,7 +167,7 @@ export async function storeCallItems(
   const byReceived = new Map(pushes.map(({ result }) => [result.receivedId, result]));
   for (const record of records) byReceived.get(record.received_notification_id)?.records.push(record);
 
-  // Remembered by insertCallItems (the events' numbers are stored before the events: one transaction).
+  // Remembered by insertCallItems, in the same transaction as the events that name them.
   const unseen = [
     ...new Set([...events, ...records].flatMap((r) => (r.virtual_num ? [r.virtual_num] : []))),
   ].filter((n) => !knownNumbers.has(n));
