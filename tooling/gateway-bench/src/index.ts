@@ -52,8 +52,7 @@ const FULL: Scale = {
   clusterStepMs: 5000,
   warmUpMs: 2000,
   // Enough rungs of 1.5× for a baseline to find its edge (P2 up to 1,000 × 1.5⁸ ≈ 25,600 events/s, P6 up to
-  // 51,000 req/s): a baseline that is
-  // held at the top rung gives no ratio, only a bound on it.
+  // 51,000 req/s): a baseline held at the top rung gives no ratio, only a bound on it.
   searchSteps: 9,
   edgeGap: 0.05,
   maxRefineSteps: 6,
