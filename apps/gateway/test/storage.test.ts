@@ -238,6 +238,25 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
     expect(session.event_count).toBe(3);
   });
 
+  it("call events: of many transactions racing with one event, exactly one stores it; every one succeeds", async () => {
+    const at = new Date("2026-06-01T10:30:00Z");
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        storeAccepted(handle.db, [push(callEvent("answer", "raced-event", at))], at),
+      ),
+    );
+    const verdicts = outcomes.flat().map((r) => r.verdict);
+    expect(verdicts.filter((v) => v === "accepted")).toHaveLength(1);
+    expect(verdicts.filter((v) => v === "duplicate")).toHaveLength(19);
+    const stored = await handle.db
+      .selectFrom("call_events")
+      .select("stream_seq")
+      .where("session_id", "=", "raced-event")
+      .execute();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.stream_seq).not.toBeNull();
+  });
+
   it("call events: inserted at stream positions that follow the given order, and read back in order", async () => {
     const n = await keepBody(handle.db);
     const before = await lastStreamPosition(handle.db);
