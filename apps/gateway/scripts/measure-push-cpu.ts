@@ -1,4 +1,4 @@
-// Gateway CPU and database statements per signed call-event push to /notify, measured in one process:
+// Gateway CPU and database statements per signed push to /notify (a call event, or 50 CDRs), measured in one process:
 //
 //   pnpm --filter @privnum/gateway exec tsx scripts/measure-push-cpu.ts [--pushes N] [--rounds N] [--in-flight N]
 //     [--warm-up N] [--kind event|cdr] [--profile FILE.cpuprofile]
