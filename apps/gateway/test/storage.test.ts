@@ -16,7 +16,7 @@ import { lockCallSessions } from "../src/calls/call-locks.js";
 import { insertCallRecords } from "../src/calls/call-record.repository.js";
 import { upsertCallSessions } from "../src/calls/call-session.repository.js";
 import type { CallSessionRow } from "../src/calls/call-session.table.js";
-import { decodeChange } from "../src/changes/change-topics.js";
+import { lastChangePosition, listChangesAfter } from "../src/changes/stream-change.repository.js";
 import { appendStreamEntries } from "../src/changes/stream-entries.repository.js";
 import { type DatabaseHandle, type Executor, migrateToLatest } from "../src/database/database.js";
 import { storeNotifications } from "../src/ingest/store-pushes.js";
@@ -305,7 +305,7 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
     expect(rows.map((row) => row.event_type)).toEqual(["callin"]);
   });
 
-  it("the change stream holds each call and CDR a push stored, as stored", async () => {
+  it("the change stream holds each call and CDR a push stored, as stored, each CDR by reference", async () => {
     const at = new Date("2026-06-01T13:00:00Z");
     const before = await lastStreamPosition(handle.db);
     const [events, fees] = await storeAccepted(
@@ -319,11 +319,9 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
       ],
       at,
     );
-    const { rows } = await sql<{ topic: string; payload: unknown }>`select topic, payload from stream_changes
-      where position > ${before} order by position`.execute(handle.db);
-    const changes = rows.map((row) => ({
-      topic: row.topic,
-      value: decodeChange(row.topic as never, row.payload),
+    const changes = (await listChangesAfter(handle.db, before, 100)).map(({ topic, value }) => ({
+      topic,
+      value,
     }));
     const sessions = await handle.db
       .selectFrom("call_sessions")
@@ -347,6 +345,48 @@ describe.each(ENGINES)("storage on $engine", ({ engine, create }) => {
     expect(fees!.sessions.map((s) => s.session_id).sort()).toEqual(["snap-b", "snap-c"]);
     // What the writer hands on is what was stored.
     expect(events!.sessions).toEqual([bySession.get("snap-a")]);
+    // Each call's change holds its snapshot; each CDR's refers to the CDR and holds no copy of it.
+    const { rows } = await sql<{ topic: string; copied: boolean; call_record_id: string | number | null }>`
+      select topic, payload is not null as copied, call_record_id from stream_changes
+       where position > ${before} order by position`.execute(handle.db);
+    expect(
+      rows.map((row) => [row.topic, row.copied, row.call_record_id && Number(row.call_record_id)]),
+    ).toEqual([
+      ["callSession", true, null],
+      ["callSession", true, null],
+      ["callSession", true, null],
+      ["callRecord", false, byIcid.get("snap-icid-b")!.id],
+      ["callRecord", false, byIcid.get("snap-icid-c")!.id],
+    ]);
+  });
+
+  it("a replay reads a CDR's change stored as a copy (before references) and leaves out one whose CDR is gone", async () => {
+    const at = new Date("2026-06-01T14:00:00Z");
+    const before = await lastChangePosition(handle.db);
+    await storeAccepted(
+      handle.db,
+      [push({ eventType: "fee", feeLst: [cdr("ref-icid-a", "ref-a", at), cdr("ref-icid-b", "ref-b", at)] })],
+      at,
+    );
+    const [kept, gone] = await handle.db
+      .selectFrom("call_records")
+      .selectAll()
+      .where("icid", "in", ["ref-icid-a", "ref-icid-b"])
+      .orderBy("icid")
+      .execute();
+    // As the migration found it: the CDR copied into its change, no reference.
+    await sql`update stream_changes set payload = ${JSON.stringify({ ...kept!, content_hash: undefined })}::jsonb,
+                call_record_id = null
+              where call_record_id = ${kept!.id}`.execute(handle.db);
+    await sql`delete from call_records where id = ${gone!.id}`.execute(handle.db);
+    const changes = (await listChangesAfter(handle.db, before, 100)).filter((c) => c.topic === "callRecord");
+    expect(changes.map((change) => change.value)).toEqual([{ ...kept!, content_hash: new Uint8Array(0) }]);
+    // A change holds a copy or a reference, never both and never neither.
+    await expect(
+      sql`update stream_changes set payload = '{}'::jsonb where call_record_id is not null`.execute(
+        handle.db,
+      ),
+    ).rejects.toThrow(/stream_changes_snapshot_or_record/);
   });
 
   it("call records: a push's CDRs go in one statement and a re-sent icid is skipped", async () => {

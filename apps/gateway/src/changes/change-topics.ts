@@ -71,18 +71,18 @@ export function changeKeys(change: NewChange): ChangeKeys {
 }
 
 /**
- * The snapshot stored for a change (its timestamps become ISO strings in JSON). A CDR's content hash (binary,
- * never shown) is left out.
+ * What a change stores: a CDR, which is never changed once stored, by reference (its row is what a replay
+ * reads back); anything else as a snapshot of what changed (its timestamps become ISO strings in JSON).
  */
-export function changeSnapshot(change: NewChange): object {
-  if (change.topic === "callRecord") {
-    const { content_hash: _hash, ...record } = change.value;
-    return record;
-  }
-  return change.value;
+export function changeContent(change: NewChange): { payload: object | null; call_record_id: number | null } {
+  if (change.topic === "callRecord") return { payload: null, call_record_id: change.value.id };
+  return { payload: change.value, call_record_id: null };
 }
 
-/** The value of a stored snapshot, with its timestamps as Dates. */
+/**
+ * The value of a stored snapshot, with its timestamps as Dates. A CDR's snapshot (what a replay reads back for a
+ * reference, or a copy stored before references) has no content hash: it is binary and never shown.
+ */
 export function decodeChange<K extends ChangeTopic>(topic: K, payload: unknown): ChangeTopics[K] {
   const value = (typeof payload === "string" ? JSON.parse(payload) : payload) as Record<string, unknown>;
   switch (topic as ChangeTopic) {

@@ -8,7 +8,7 @@ import type { Executor } from "../database/database.js";
 import { THEN_COMMIT } from "../database/pipelined-transactions.js";
 import { PREPARED } from "../database/prepared-statements.js";
 import { streamLock } from "../stream/stream-lock.js";
-import { changeKeys, changeSnapshot, type NewChange, type StoredChange } from "./change-topics.js";
+import { changeContent, changeKeys, type NewChange, type StoredChange } from "./change-topics.js";
 
 /** What {@link appendStreamEntries} positioned: the events (in stream order) and the changes (in the order given). */
 export interface AppendedStreamEntries {
@@ -55,7 +55,7 @@ export async function appendStreamEntries(
     ord,
     topic: change.topic,
     ...changeKeys(change),
-    payload: changeSnapshot(change),
+    ...changeContent(change),
   }));
   // The changes and events are read out of their JSON before the lock is taken, and the calls stored before
   // it too: the lock is drawn from the count of what those CTEs produced (the count must be read, or the
@@ -63,7 +63,8 @@ export async function appendStreamEntries(
   // the lock is then only the two inserts that need positions.
   const rowsToPosition = sql`changed as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb)
-        as r(ord int, topic text, virtual_num text, subscription_id text, session_id text, payload jsonb)),
+        as r(ord int, topic text, virtual_num text, subscription_id text, session_id text, payload jsonb,
+             call_record_id int8)),
     new_events as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(events.map(eventEntry))}::jsonb)
         as r(ord int, id int8, session_id text, event_type text, event_timestamp text, occurred_at timestamptz,
@@ -94,9 +95,10 @@ export async function appendStreamEntries(
        order by r.ord
       returning id, stream_seq as position, inserted_at),
     appended as (
-      insert into stream_changes (position, topic, virtual_num, subscription_id, session_id, payload)
+      insert into stream_changes (position, topic, virtual_num, subscription_id, session_id, payload,
+        call_record_id)
       select case when l.held is not null then nextval('call_event_stream_seq') end,
-             r.topic, r.virtual_num, r.subscription_id, r.session_id, r.payload
+             r.topic, r.virtual_num, r.subscription_id, r.session_id, r.payload, r.call_record_id
         from l, changed as r
        order by r.ord
       returning position)

@@ -9,6 +9,7 @@ import * as callSearch from "./migrations/20261207T000000-call-search.js";
 import * as recordingArchive from "./migrations/20261207T100000-recording-archive.js";
 import * as callActivityIndex from "./migrations/20261207T200000-call-activity-index.js";
 import * as callFoldBases from "./migrations/20261208T000000-call-fold-bases.js";
+import * as changeRecordReferences from "./migrations/20261209T000000-change-record-references.js";
 
 /**
  * The gateway's migrations, listed in code rather than read from disk so that they work the same from
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "20261207T100000-recording-archive": recordingArchive,
   "20261207T200000-call-activity-index": callActivityIndex,
   "20261208T000000-call-fold-bases": callFoldBases,
+  "20261209T000000-change-record-references": changeRecordReferences,
 };
 
 /** A Kysely `MigrationProvider` over the in-code list above. */
