@@ -1,7 +1,10 @@
 // Gateway CPU and database statements per signed push to /notify (a call event, or 50 CDRs), measured in one process:
 //
 //   pnpm --filter @privnum/gateway exec tsx scripts/measure-push-cpu.ts [--pushes N] [--rounds N] [--in-flight N]
-//     [--warm-up N] [--kind event|cdr] [--profile FILE.cpuprofile]
+//     [--warm-up N] [--kind event|cdr] [--calls N] [--profile FILE.cpuprofile]
+//
+// Call events go to `--calls` calls at a time (1 by default: each call's events one after the other), round
+// robin, so that with `--calls 100` each push changes another call than the one before, as in P2 of the bench.
 //
 // `--kind cdr` pushes 50-CDR fee notifications instead, each CDR of a call not seen before (as P1 of the bench).
 //
@@ -26,6 +29,7 @@ const { values } = parseArgs({
     postgres: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
     "warm-up": { type: "string", default: "3000" },
     kind: { type: "string", default: "event" },
+    calls: { type: "string", default: "1" },
     client: { type: "string" },
     profile: { type: "string" },
   },
@@ -34,6 +38,9 @@ const pushes = Number(values.pushes);
 const rounds = Number(values.rounds);
 const inFlight = Number(values["in-flight"]);
 if (values.kind !== "event" && values.kind !== "cdr") throw new Error("--kind is event or cdr");
+const callsAtOnce = Number(values.calls);
+if (!Number.isInteger(callsAtOnce) || callsAtOnce < 1)
+  throw new Error("--calls must be a positive whole number");
 
 const EVENT_TYPES = ["callin", "callout", "alerting", "answer", "disconnect"] as const;
 const platformTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
@@ -48,11 +55,15 @@ function pushSender(target: URL, appKey: string, appSecret: string) {
       "content-type": "application/json;charset=UTF-8",
     };
     if (values.kind === "cdr") return { body: feePush(i), headers };
-    const eventType = EVENT_TYPES[i % EVENT_TYPES.length]!;
+    // Push i is step `step` of call `call`: the calls of one group of `callsAtOnce` take each step in turn.
+    const group = callsAtOnce * EVENT_TYPES.length;
+    const step = Math.floor((i % group) / callsAtOnce);
+    const call = Math.floor(i / group) * callsAtOnce + (i % callsAtOnce);
+    const eventType = EVENT_TYPES[step]!;
     const body = JSON.stringify({
       eventType,
       statusInfo: {
-        sessionId: `1200_${Math.floor(i / EVENT_TYPES.length)}_4294967295_20260601100000@bench.example`,
+        sessionId: `1200_${call}_4294967295_20260601100000@bench.example`,
         timestamp: platformTime(Date.UTC(2026, 5, 1, 10) + i * 1000),
         caller: "+8613900000001",
         called: "+8617000000001",
