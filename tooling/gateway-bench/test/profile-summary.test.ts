@@ -68,7 +68,7 @@ describe("summariseProfile", () => {
     expect(summary.busyMs).toBe(8);
     expect(Object.fromEntries(summary.categories.map((c) => [c.name, c.share]))).toEqual({
       "pg driver": 3 / 8,
-      "socket writes (syscalls)": 2 / 8,
+      "socket writes (syscalls, wall time)": 2 / 8,
       "garbage collection": 1 / 8,
       // A native function without a script counts with its caller.
       "Yoga (envelop, fetch API)": 1 / 8,
@@ -103,7 +103,7 @@ describe("summariseProfile", () => {
     const text = profileText(summariseProfile(profileOf([2, 5, 5, 9, 10])), "at 100 req/s offered");
     expect(text).toBe(
       "CPU profile of the gateway at 100 req/s offered (0.0 s, its main thread busy 80% of the time): " +
-        "pg driver 50%, socket writes (syscalls) 25%, gateway code 25%. Hottest functions: " +
+        "pg driver 50%, socket writes (syscalls, wall time) 25%, gateway code 25%. Hottest functions: " +
         "parseRow (pg-protocol) 50%, writev 25%, storeNotifications (gateway/src/notify/store.ts) 25%.",
     );
   });

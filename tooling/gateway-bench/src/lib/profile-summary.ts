@@ -22,7 +22,8 @@ export interface ProfileSummary {
   functions: { name: string; share: number }[];
 }
 
-// Native functions that are the socket write itself (the syscall, the kernel's loopback delivery included).
+// Native functions that are the socket write itself (the syscall, the kernel's loopback delivery included). The
+// profile samples wall time: a write that gives up the core while it wakes the peer counts for the wait too.
 const SOCKET_WRITES = new Set([
   "writev",
   "writeBuffer",
@@ -85,7 +86,7 @@ export function summariseProfile(profile: CpuProfile, topFunctions = 8): Profile
     let category: string;
     if (functionName === "(garbage collector)") category = "garbage collection";
     else if (functionName === "(program)") category = "V8 and native, unattributed";
-    else if (!url && SOCKET_WRITES.has(functionName)) category = "socket writes (syscalls)";
+    else if (!url && SOCKET_WRITES.has(functionName)) category = "socket writes (syscalls, wall time)";
     else if (url) category = categoryOfUrl(url);
     else {
       const parent = parentOf.get(id);
