@@ -210,6 +210,7 @@ async function startGateway(
       noncePurgeIntervalMs: options.noncePurgeIntervalMs,
       timeoutMs: options.notifyTimeoutMs,
       refusalStore: refusalStore.store,
+      onRefused: metrics.observeNotifyRefusal,
       onStored: (push) => {
         metrics.observeStoredPush(push);
         publishStoredPush(push, fanOut);
@@ -280,7 +281,7 @@ async function startGateway(
     http.serve(
       withResponseHeaders(
         options.responseHeaders,
-        operations.observeHttpRequests(guardRequestBodies(yoga, bodyPolicy)),
+        operations.observeHttpRequests(guardRequestBodies(webhook.serveHttp(yoga), bodyPolicy)),
       ),
     );
     // The embedded simulator starts once pushes can be stored: a restarted one delivers at once what fell due.

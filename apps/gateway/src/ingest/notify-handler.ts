@@ -8,17 +8,18 @@ import { claimNonce, type NonceClaim, nonceClaimOf } from "../notifications/nonc
 import { sampledLog } from "../shared/sampled-log.js";
 import { GroupCommitFullError } from "./group-commit.js";
 import { createNotificationWriter, type NotificationWriterOptions } from "./notification-writer.js";
-import { readBodyWithLimit } from "./read-body.js";
+import { headerText, type NotifyReply, type NotifyRequest } from "./notify-request.js";
+import { BodyAbortedError } from "./read-body.js";
 import type { RefusalLimiter } from "./refusal-limiter.js";
 import { headerNamesOf, keepRejectedBody, type RefusedPush } from "./rejected-body.js";
 import {
-  acceptedResponse,
-  internalErrorResponse,
-  methodNotAllowedResponse,
-  notANotificationResponse,
-  platformResponse,
-  tooLargeResponse,
-  unavailableResponse,
+  acceptedReply,
+  internalErrorReply,
+  methodNotAllowedReply,
+  notANotificationReply,
+  platformReply,
+  tooLargeReply,
+  unavailableReply,
 } from "./responses.js";
 import { type ReceivedBody, ReplayedNonceError, type StoredPush } from "./stored-push.js";
 
@@ -49,10 +50,12 @@ export interface NotifyHandlerOptions {
   onStored: (push: StoredPush) => void;
   /** Counts the pushes refused per source address (see notify-admission.ts); absent: nothing is counted. */
   refusals?: RefusalLimiter;
+  /** Told the status of every answer other than 2xx (the metrics of refused pushes). */
+  onRefused?: (status: number) => void;
 }
 
-/** Answers /notify requests; `source` is the client address (null when unknown, as in-process). */
-export type NotifyHandler = (request: Request, source?: string | null) => Promise<Response>;
+/** Answers /notify requests, whichever way they came (see notify-request.ts). */
+export type NotifyHandler = (request: NotifyRequest) => Promise<NotifyReply>;
 
 const masked = (number: string | null) => (number === null ? null : maskPhoneNumber(number));
 
@@ -106,7 +109,7 @@ function warnBindingConflicts(logger: Logger, stored: StoredPush): void {
  * writer has no room for is answered 503 without being kept (the platform sends it again).
  */
 export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandler {
-  const { db, verifier, logger, onStored, refusals } = options;
+  const { db, verifier, logger, onStored, refusals, onRefused } = options;
   // Refusals and 503s are what a flood or an outage repeats: sampled per kind, so they cannot flood the log.
   const refusalLog = sampledLog(logger);
   const now = options.now ?? (() => new Date());
@@ -116,7 +119,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
   async function keep(
     push: RefusedPush,
     verdict: Parameters<typeof keepRejectedBody>[2],
-  ): Promise<Response | undefined> {
+  ): Promise<NotifyReply | undefined> {
     try {
       await keepRejectedBody(db, push, verdict);
       return undefined;
@@ -138,7 +141,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
     body: ReceivedBody,
     push: RefusedPush,
     source: string | null,
-  ): Promise<Response> {
+  ): Promise<NotifyReply> {
     const answer = VERIFY_ERRORS["nonce-replayed"];
     refusalLog.write(
       "warn",
@@ -153,11 +156,11 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
     );
     return (
       kept ??
-      platformResponse(answer.httpStatus, { resultcode: answer.resultcode, resultdesc: answer.resultdesc })
+      platformReply(answer.httpStatus, { resultcode: answer.resultcode, resultdesc: answer.resultdesc })
     );
   }
 
-  function failure(error: unknown, message: string): Response {
+  function failure(error: unknown, message: string): NotifyReply {
     if (error instanceof GroupCommitFullError) {
       refusalLog.write(
         "warn",
@@ -165,7 +168,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
         { waiting: writer.waiting },
         `${message}: too many pushes waiting, answering 503`,
       );
-      return unavailableResponse();
+      return unavailableReply();
     }
     if (isDatabaseUnavailable(error)) {
       refusalLog.write(
@@ -174,16 +177,16 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
         { err: error },
         `${message}: database unavailable, answering 503`,
       );
-      return unavailableResponse();
+      return unavailableReply();
     }
     logger.error({ err: error }, message);
-    return internalErrorResponse();
+    return internalErrorReply();
   }
 
-  return async function handleNotify(request: Request, source: string | null = null): Promise<Response> {
-    if (request.method !== "POST") return methodNotAllowedResponse();
-    const path = new URL(request.url).pathname;
-    const contentType = request.headers.get("content-type");
+  async function handle(request: NotifyRequest): Promise<NotifyReply> {
+    if (request.method !== "POST") return methodNotAllowedReply();
+    const { path, source } = request;
+    const contentType = headerText(request.headers, "content-type");
     const refused = (size: number): RefusedPush => ({
       path,
       contentType,
@@ -194,7 +197,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
       bytes: null,
     });
 
-    const read = await readBodyWithLimit(request, maxBytes);
+    const read = await request.readBody(maxBytes);
     if (!read.ok) {
       refusalLog.write(
         "warn",
@@ -207,7 +210,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
         httpStatus: 413,
         reason: `body of ${read.size}+ bytes exceeds ${maxBytes}`,
       });
-      return kept ?? tooLargeResponse(maxBytes);
+      return kept ?? tooLargeReply(maxBytes);
     }
     const body: ReceivedBody = { path, contentType, appKey: null, bytes: read.bytes };
     // Recorded by the transaction that stores the push (see notifications/nonce.repository.ts).
@@ -235,7 +238,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
         );
         return (
           kept ??
-          platformResponse(verdict.httpStatus, {
+          platformReply(verdict.httpStatus, {
             resultcode: verdict.resultcode,
             resultdesc: verdict.resultdesc,
           })
@@ -272,7 +275,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
         { ...refused(read.bytes.byteLength), appKey: body.appKey, bytes: read.bytes },
         { httpStatus: 400, reason: `not a notification: ${reason}` },
       );
-      return kept ?? notANotificationResponse(parsed.issues);
+      return kept ?? notANotificationReply(parsed.issues);
     }
 
     let stored: StoredPush;
@@ -303,6 +306,19 @@ export function createNotifyHandler(options: NotifyHandlerOptions): NotifyHandle
       // Publishing is best effort: the push is committed and live readers catch up from the table.
       logger.error({ err: error }, "publishing a stored notification failed");
     }
-    return acceptedResponse();
+    return acceptedReply();
+  }
+
+  return async function handleNotify(request: NotifyRequest): Promise<NotifyReply> {
+    let reply: NotifyReply;
+    try {
+      reply = await handle(request);
+    } catch (error) {
+      // The client went away mid-body: nothing was stored, and there is nobody to answer.
+      if (error instanceof BodyAbortedError) throw error;
+      reply = failure(error, "answering a notification failed");
+    }
+    if (reply.status < 200 || reply.status >= 300) onRefused?.(reply.status);
+    return reply;
   };
 }

@@ -1,13 +1,11 @@
 import type { IncomingMessage } from "node:http";
 import type { Plugin } from "graphql-yoga";
 import type { BodyRoute } from "../http/body-policy.js";
+import { pathOf } from "../http/http-server.js";
 import type { NotifyAdmission } from "./notify-admission.js";
-import {
-  createNotifyHandler,
-  MAX_NOTIFY_BODY_BYTES,
-  NOTIFY_PATHS,
-  type NotifyHandlerOptions,
-} from "./notify-handler.js";
+import { MAX_NOTIFY_BODY_BYTES, NOTIFY_PATHS, type NotifyHandler } from "./notify-handler.js";
+import type { NotifyReply, NotifyRequest } from "./notify-request.js";
+import { readBodyWithLimit } from "./read-body.js";
 import { tooLargeAnswer } from "./responses.js";
 
 /**
@@ -25,26 +23,39 @@ export function notifyBodyRoute(admission: NotifyAdmission): BodyRoute {
   };
 }
 
-/** Options for {@link useNotifyRoute}. */
-export interface NotifyRouteOptions extends NotifyHandlerOptions {
-  /** The client address of a request that came through the HTTP server (notify-admission.ts). */
-  sourceOf?: (request: IncomingMessage) => string | null;
+/** A fetch `Request` as the webhook's handler reads it; `source` is its client address, if known. */
+export function notifyRequestOf(request: Request, source: string | null = null): NotifyRequest {
+  return {
+    method: request.method,
+    path: pathOf(new URL(request.url).pathname),
+    headers: Object.fromEntries(request.headers),
+    source,
+    readBody: (maxBytes) => readBodyWithLimit(request, maxBytes),
+  };
+}
+
+/** The handler's reply as a fetch `Response`. */
+export function fetchResponseOf(reply: NotifyReply): Response {
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }
 
 /**
- * A Yoga plugin serving the webhook paths ({@link NOTIFY_PATHS}) next to /graphql, handing the handler the
- * client address of requests that came over a socket (none for `yoga.fetch` in-process).
+ * The webhook paths ({@link NOTIFY_PATHS}) as a Yoga plugin, for requests handed to Yoga itself
+ * (`yoga.fetch` in-process, or Yoga mounted on a server of one's own); over the gateway's HTTP server,
+ * notify-http-route.ts answers them before Yoga. `sourceOf` gives the client address of a request that came
+ * over a socket.
  */
-export function useNotifyRoute(options: NotifyRouteOptions): Plugin {
-  const handle = createNotifyHandler(options);
+export function useNotifyRoute(
+  handle: NotifyHandler,
+  sourceOf?: (request: IncomingMessage) => string | null,
+): Plugin {
   const paths = new Set(NOTIFY_PATHS);
-  const { sourceOf } = options;
   return {
     async onRequest({ request, url, endResponse, serverContext }) {
-      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
-      if (!paths.has(path)) return;
+      if (!paths.has(pathOf(url.pathname))) return;
       const nodeRequest = (serverContext as { req?: IncomingMessage } | undefined)?.req;
-      endResponse(await handle(request, nodeRequest && sourceOf ? sourceOf(nodeRequest) : null));
+      const source = nodeRequest && sourceOf ? sourceOf(nodeRequest) : null;
+      endResponse(fetchResponseOf(await handle(notifyRequestOf(request, source))));
     },
   };
 }

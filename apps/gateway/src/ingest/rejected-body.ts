@@ -1,5 +1,6 @@
 import type { Executor } from "../database/database.js";
 import { insertReceivedNotification } from "../notifications/received-notification.repository.js";
+import type { PushHeaders } from "./notify-request.js";
 
 /** Most header names kept of one refused push (Node already bounds the header block to 16 KiB). */
 export const MAX_KEPT_HEADER_NAMES = 64;
@@ -24,14 +25,12 @@ export interface RefusedPush {
   bytes: Uint8Array | null;
 }
 
-/** The names of `headers`, lower-case and at most {@link MAX_KEPT_HEADER_NAMES}. */
-export function headerNamesOf(headers: Headers): string[] {
-  const names: string[] = [];
-  for (const name of headers.keys()) {
-    if (names.length >= MAX_KEPT_HEADER_NAMES) break;
-    names.push(name.toLowerCase());
-  }
-  return names;
+/** The names of `headers`, lower-case, sorted, at most {@link MAX_KEPT_HEADER_NAMES}. */
+export function headerNamesOf(headers: PushHeaders): string[] {
+  return Object.keys(headers)
+    .map((name) => name.toLowerCase())
+    .sort()
+    .slice(0, MAX_KEPT_HEADER_NAMES);
 }
 
 /** Keep a push that was refused before it could be stored as a notification; resolves to its row id. */

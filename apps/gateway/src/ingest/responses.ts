@@ -1,3 +1,5 @@
+import type { NotifyReply } from "./notify-request.js";
+
 /**
  * The platform-style answer body (docs/axe-platform.md §1.4): `resultcode` "0" on success, a code and text
  * otherwise.
@@ -11,18 +13,21 @@ export interface PlatformAnswer {
 
 const JSON_HEADERS = { "content-type": "application/json;charset=UTF-8" };
 
-/** A JSON response in the platform's envelope. */
-export function platformResponse(
+/** A JSON reply in the platform's envelope. */
+export function platformReply(
   status: number,
   answer: PlatformAnswer,
   headers: Record<string, string> = {},
-): Response {
-  return new Response(JSON.stringify(answer), { status, headers: { ...JSON_HEADERS, ...headers } });
+): NotifyReply {
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(answer) };
 }
 
+// The same for every stored push: built once.
+const ACCEPTED: NotifyReply = Object.freeze(platformReply(200, { resultcode: "0", resultdesc: "Success" }));
+
 /** 200: stored (or already stored). */
-export function acceptedResponse(): Response {
-  return platformResponse(200, { resultcode: "0", resultdesc: "Success" });
+export function acceptedReply(): NotifyReply {
+  return ACCEPTED;
 }
 
 /** The answer to a body over the limit, also given by the HTTP server to a declared length over it. */
@@ -31,17 +36,17 @@ export function tooLargeAnswer(maxBytes: number): PlatformAnswer {
 }
 
 /** 413: the body exceeds the limit. */
-export function tooLargeResponse(maxBytes: number): Response {
-  return platformResponse(413, tooLargeAnswer(maxBytes));
+export function tooLargeReply(maxBytes: number): NotifyReply {
+  return platformReply(413, tooLargeAnswer(maxBytes));
 }
 
 /** 400: not a notification. */
-export function notANotificationResponse(issues: readonly { path: string; message: string }[]): Response {
+export function notANotificationReply(issues: readonly { path: string; message: string }[]): NotifyReply {
   const summary = issues
     .slice(0, 3)
     .map((issue) => `${issue.path}: ${issue.message}`)
     .join("; ");
-  return platformResponse(400, {
+  return platformReply(400, {
     resultcode: "1010002",
     resultdesc: `Invalid request. Not a platform notification: ${summary}`,
     issues: issues.map((issue) => ({ path: issue.path, message: issue.message })),
@@ -49,8 +54,8 @@ export function notANotificationResponse(issues: readonly { path: string; messag
 }
 
 /** 503: the database cannot take the push now; the platform retries. */
-export function unavailableResponse(): Response {
-  return platformResponse(
+export function unavailableReply(): NotifyReply {
+  return platformReply(
     503,
     {
       resultcode: "1023002",
@@ -61,13 +66,13 @@ export function unavailableResponse(): Response {
 }
 
 /** 500: an unexpected failure (logged); the platform retries. */
-export function internalErrorResponse(): Response {
-  return platformResponse(500, { resultcode: "1010001", resultdesc: "Internal system error." });
+export function internalErrorReply(): NotifyReply {
+  return platformReply(500, { resultcode: "1010001", resultdesc: "Internal system error." });
 }
 
 /** 405: only POST is accepted. */
-export function methodNotAllowedResponse(): Response {
-  return platformResponse(
+export function methodNotAllowedReply(): NotifyReply {
+  return platformReply(
     405,
     { resultcode: "1010006", resultdesc: "Invalid Rest API. Notifications must be POSTed." },
     { allow: "POST" },

@@ -4,11 +4,14 @@ import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Database } from "../database/database.js";
 import type { BodyRoute } from "../http/body-policy.js";
 import { createClientAddressResolver } from "../http/client-address.js";
+import type { RequestHandler } from "../http/http-server.js";
 import { startNotificationRetention } from "../notifications/notification-retention.js";
 import type { GatewayConfig } from "../shared/config.js";
 import type { Logger } from "../shared/logger.js";
 import { sampledLog } from "../shared/sampled-log.js";
 import { createNotifyAdmission } from "./notify-admission.js";
+import { createNotifyHandler } from "./notify-handler.js";
+import { routeNotifyRequests } from "./notify-http-route.js";
 import { notifyBodyRoute, useNotifyRoute } from "./notify-route.js";
 import { createNotifyVerification } from "./notify-verifier.js";
 import { createRefusalLimiter } from "./refusal-limiter.js";
@@ -23,6 +26,8 @@ export interface WebhookOptions {
   logger: Logger;
   /** Called after commit with what a push changed. */
   onStored: (push: StoredPush) => void;
+  /** Told the status of every push answered with other than 2xx by the handler. */
+  onRefused?: (status: number) => void;
   /** How often expired nonces are deleted, in ms. @default 60000 */
   noncePurgeIntervalMs?: number | undefined;
   /** Longest a push waits on the database for its nonce check, and again for its commit, in ms. */
@@ -33,7 +38,9 @@ export interface WebhookOptions {
 
 /** The webhook, assembled: its route, its body rules for the HTTP server, and its upkeep. */
 export interface Webhook {
-  /** The Yoga plugin serving the webhook paths. */
+  /** The webhook paths served on the HTTP server ahead of `next` (Yoga), which gets every other path. */
+  serveHttp(next: RequestHandler): RequestHandler;
+  /** The webhook paths as a Yoga plugin, for requests handed to Yoga in-process (`yoga.fetch`). */
   route: Plugin;
   /** The HTTP server's body limit and admission check (refusal budget) for the webhook paths. */
   bodyRoute: BodyRoute;
@@ -69,17 +76,18 @@ export function createWebhook(options: WebhookOptions): Webhook {
     signedByPlatform: verification.signedByPlatform,
     logger,
   });
-  const route = useNotifyRoute({
+  const handle = createNotifyHandler({
     db,
     verifier: verification.verifier,
     logger,
     ...(timeoutMs !== undefined ? { writer: { commitTimeoutMs: timeoutMs } } : {}),
     onStored,
     refusals,
-    sourceOf: admission.sourceOf,
+    ...(options.onRefused ? { onRefused: options.onRefused } : {}),
   });
   return {
-    route,
+    serveHttp: (next) => routeNotifyRequests({ handle, sourceOf: admission.sourceOf, logger }, next),
+    route: useNotifyRoute(handle, admission.sourceOf),
     bodyRoute: notifyBodyRoute(admission),
     startRetention: () =>
       startNotificationRetention({

@@ -9,7 +9,6 @@ import { createRouteOf } from "./http-route.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
 import { createMetricsAccess } from "./metrics-access.js";
 import { useMetricsRoute } from "./metrics-route.js";
-import { useNotifyRefusalMetrics } from "./notify-refusal-metrics.js";
 import { createReadiness, type ReadinessCheck } from "./readiness.js";
 import { useReadinessRoute } from "./readiness-route.js";
 
@@ -35,7 +34,7 @@ export interface OperationsOptions {
 export interface Operations {
   /** This gateway's metrics (observers for the feed, the webhook, HTTP and WebSocket). */
   metrics: GatewayMetrics;
-  /** `/healthz`, `/readyz` and `/metrics`, and the count of `/notify`'s refusals, as Yoga plugins. */
+  /** `/healthz`, `/readyz` and `/metrics`, as Yoga plugins. */
   routes: Plugin[];
   /** The Yoga plugin recording GraphQL operations and errors. */
   graphqlMetrics: Plugin;
@@ -53,12 +52,7 @@ export function createOperations(options: OperationsOptions): Operations {
   const routeOf = createRouteOf(options.notifyPaths, options.exportPaths);
   return {
     metrics,
-    routes: [
-      useHealthRoute(),
-      useReadinessRoute(readiness),
-      useMetricsRoute({ metrics, access }),
-      useNotifyRefusalMetrics(metrics, routeOf),
-    ],
+    routes: [useHealthRoute(), useReadinessRoute(readiness), useMetricsRoute({ metrics, access })],
     graphqlMetrics: useGraphQLMetrics(metrics),
     observeHttpRequests: (handler) => observeHttpRequests(handler, metrics, routeOf),
   };
