@@ -1,5 +1,5 @@
-// pipeliningPool on the machine's PostgreSQL: a statement marked THEN_COMMIT carries its transaction's
-// `commit`, counted in round trips (one ReadyForQuery each), with every failure (the statement's, the
+// pipeliningPool on the machine's PostgreSQL: a transaction's first statement carries its `begin` and a
+// statement marked THEN_COMMIT its `commit`, counted in round trips (one ReadyForQuery each), with every failure (the statement's, the
 // commit's, a parse's, a silent link's) ending the transaction cleanly.
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
@@ -187,7 +187,8 @@ describe("pipeliningPool", () => {
           await sql`${PREPARED}${THEN_COMMIT}insert into items (label) values (${`${label}2`})`.execute(tx);
         }),
       );
-      expect(roundTrips).toBe(3);
+      // The begin with the first (named, so extended) statement, the commit with the last.
+      expect(roundTrips).toBe(2);
     }
     expect(await labels()).toEqual(["a", "a2", "b", "b2", "c", "c2"]);
     const { rows } = await sql<{ n: number }>`select count(*)::int4 as n from pg_prepared_statements`.execute(
@@ -211,6 +212,97 @@ describe("pipeliningPool", () => {
     } finally {
       await admin.query("drop table later");
     }
+  });
+
+  it("sends a transaction's begin with its first statement when that statement has parameters", async () => {
+    const { db, count, sent } = openCounted();
+    await backendPid(db);
+    const { value, roundTrips } = await count(() =>
+      db.transaction().execute(async (tx) => {
+        await sql`insert into items (label) values (${"a"})`.execute(tx);
+        // Inside the transaction the begin opened: not visible to others yet.
+        expect(await labels()).toEqual([]);
+        const last = await sql<{ n: number }>`${THEN_COMMIT}insert into items (label) values (${"b"})
+          returning (select count(*)::int4 from items) as n`.execute(tx);
+        return last.rows;
+      }),
+    );
+    expect(value).toEqual([{ n: 1 }]);
+    expect(roundTrips).toBe(2);
+    expect(sent.filter((text) => text === "begin" || text === "commit")).toEqual([]);
+    expect(await labels()).toEqual(["a", "b"]);
+  });
+
+  it("carries both the begin and the commit with a transaction's only statement: one round trip", async () => {
+    const { db, count } = openCounted();
+    await backendPid(db);
+    const { roundTrips } = await count(() =>
+      db.transaction().execute(async (tx) => {
+        await sql`${THEN_COMMIT}insert into items (label) values ('only')`.execute(tx);
+      }),
+    );
+    expect(roundTrips).toBe(1);
+    expect(await labels()).toEqual(["only"]);
+  });
+
+  it("sends the begin on its own before a first statement without parameters (pg sends that one as a simple query)", async () => {
+    const { db, count, sent } = openCounted();
+    await backendPid(db);
+    const { roundTrips } = await count(() =>
+      db.transaction().execute(async (tx) => {
+        await sql`insert into items (label) values ('a'); insert into items (label) values ('b')`.execute(tx);
+        await sql`insert into items (label) values (${"c"})`.execute(tx);
+      }),
+    );
+    // begin, the two statements in one simple query, the third, commit.
+    expect(roundTrips).toBe(4);
+    expect(sent.filter((text) => text === "begin")).toEqual(["begin"]);
+    expect(await labels()).toEqual(["a", "b", "c"]);
+  });
+
+  it("rolls back when the statement carrying the begin fails, and the connection serves the next transaction", async () => {
+    const { db } = openCounted();
+    const pid = await backendPid(db);
+    const failed = await db
+      .transaction()
+      .execute(async (tx) => {
+        await sql`insert into items (label) values (${null})`.execute(tx);
+      })
+      .catch((error: unknown) => error);
+    expect((failed as pg.DatabaseError).code).toBe("23502");
+    await db.transaction().execute(async (tx) => {
+      await sql`insert into items (label) values (${"after"})`.execute(tx);
+      // Still in a transaction of its own: the failed one was rolled back, not left open under this one.
+      expect((await sql<{ n: number }>`select count(*)::int4 as n from items`.execute(tx)).rows).toEqual([
+        { n: 1 },
+      ]);
+    });
+    expect(await labels()).toEqual(["after"]);
+    expect(await backendPid(db)).toBe(pid);
+    const state = await admin.query("select state from pg_stat_activity where pid = $1", [pid]);
+    expect(state.rows).toEqual([{ state: "idle" }]);
+  });
+
+  it("a transaction that ends before any statement never reaches PostgreSQL, committed or rolled back", async () => {
+    const { db, count, sent } = openCounted();
+    await backendPid(db);
+    const sentBefore = sent.length;
+    const committed = await count(() => db.transaction().execute(async () => "nothing"));
+    expect(committed).toEqual({ value: "nothing", roundTrips: 0 });
+    const rolledBack = await count(() =>
+      db
+        .transaction()
+        .execute(async () => {
+          throw new Error("before any statement");
+        })
+        .catch((error: unknown) => (error as Error).message),
+    );
+    expect(rolledBack).toEqual({ value: "before any statement", roundTrips: 0 });
+    expect(sent.length).toBe(sentBefore);
+    await db.transaction().execute(async (tx) => {
+      await sql`insert into items (label) values (${"then"})`.execute(tx);
+    });
+    expect(await labels()).toEqual(["then"]);
   });
 
   it("leaves a statement outside a transaction alone, marked or not", async () => {
