@@ -98,7 +98,10 @@ class PipelinedQuery extends PgQuery {
       connection.bind();
       connection.execute();
     }
-    if (!this.#steps.commit) return super.prepare(connection);
+    if (!this.#steps.commit) {
+      super.prepare(connection);
+      return;
+    }
     let bound = false;
     const writer: ProtocolWriter = Object.create(connection);
     writer.bind = (config) => {
@@ -210,9 +213,24 @@ export function pipeliningPool(pool: PostgresPool): PostgresPool {
       const commit = statement !== undefined && open && marker >= 0 && marker < MARKER_WINDOW;
       const begin = beginDeferred && statement !== undefined && (commit || isExtended(statement));
       if (beginDeferred && !begin) {
-        // pg runs a client's queries in order: the `begin` runs before this one, which carries its failure.
+        // The `begin` on its own, then this (pg runs a client's queries in order). A failed `begin` fails this
+        // statement too, so that its result is never taken for the transaction's. (A query object, such as a
+        // cursor, answers through its own events and cannot carry that failure; a `begin` fails only with its
+        // connection, which fails the query after it as well.)
         beginDeferred = false;
-        send(BEGIN).catch(() => {});
+        const begun = send(BEGIN);
+        const sent = send(...args);
+        if (!(sent instanceof Promise)) {
+          begun.catch(() => {});
+          return sent;
+        }
+        return begun.then(
+          () => sent,
+          (error: unknown) => {
+            sent.catch(() => {});
+            throw error;
+          },
+        );
       }
       if (statement === undefined || !(begin || (commit && committedAs === undefined))) {
         return send(...args);
