@@ -115,6 +115,60 @@ describe("gateway on the machine's PostgreSQL", () => {
     resumed.unsubscribe();
   });
 
+  it("forty subscribers, handed each event in slices, receive every event once and in the stored order, one leaving midway", async () => {
+    const bodies = Array.from({ length: 30 }, (_, i) =>
+      EVENT_TYPES.map((type, k) =>
+        callEvent(type, `slices-${i}`, new Date(Date.UTC(2026, 5, 2, 10, 0, k)), { called: "+8617000000001" }),
+      ),
+    ).flat();
+    // The earlier test's subscribers are gone (their unsubscribing is asynchronous).
+    await until(() => gw.gateway.services.feed.listenerCount() === 0, "no subscriber");
+    const clients = Array.from({ length: 40 }, () => gw.wsClient());
+    const subscribers = clients.map((client) =>
+      collect<Seen>(client, "subscription { callEvents { cursor sessionId eventType } }", {}, "callEvents"),
+    );
+    // More listeners than one slice of the feed's hand-off (16).
+    await until(() => gw.gateway.services.feed.listenerCount() === 40, "forty subscribers");
+
+    let next = 0;
+    const worker = async () => {
+      while (next < bodies.length) {
+        const response = await push(bodies[next++]!);
+        expect(response.status).toBe(200);
+      }
+    };
+    const posting = Promise.all(Array.from({ length: 8 }, worker));
+    // One subscriber leaves while events are being handed out.
+    await subscribers[7]!.waitFor(bodies.length / 3, 30_000);
+    await clients[7]!.dispose();
+    await posting;
+    const ours = (items: Seen[]) => items.filter((e) => e.sessionId.startsWith("slices-"));
+    for (const [i, subscriber] of subscribers.entries()) {
+      if (i !== 7) await until(() => ours(subscriber.items).length >= bodies.length, `subscriber ${i}`, 30_000);
+    }
+    await gw.gateway.services.feed.catchUp();
+
+    const stored = await gw.gateway.services.db
+      .selectFrom("call_events")
+      .select("stream_seq")
+      .where("session_id", "like", "slices-%")
+      .orderBy("stream_seq")
+      .execute();
+    const storedOrder = stored.map((row) => Number(row.stream_seq));
+    expect(storedOrder).toHaveLength(bodies.length);
+    for (const [i, subscriber] of subscribers.entries()) {
+      const seqs = ours(subscriber.items).map((e) => seqOf(e.cursor));
+      if (i === 7) {
+        // What it received before it left: a prefix of the stored order, nothing twice.
+        expect(seqs, `subscriber ${i}`).toEqual(storedOrder.slice(0, seqs.length));
+      } else {
+        expect(seqs, `subscriber ${i}`).toEqual(storedOrder);
+      }
+    }
+    for (const subscriber of subscribers) subscriber.unsubscribe();
+    await until(() => gw.gateway.services.feed.listenerCount() === 0, "the subscribers gone");
+  });
+
   it("answers 503 while the database is unreachable, and stores again once it is back", async () => {
     expect((await push(callEvent("callin", "outage-0", new Date()))).status).toBe(200);
     await proxy.cut();

@@ -1,4 +1,5 @@
-// The feed's cost when nobody listens, and what a listener registered after `ready` receives.
+// The feed's cost when nobody listens, what a listener registered after `ready` receives, and how a row is handed
+// to many listeners (in slices, with the event loop turning between them).
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../src/shared/logger.js";
 import { createStreamFeed, type StreamSource } from "../src/stream/stream-feed.js";
@@ -131,5 +132,137 @@ describe("stream feed", () => {
     expect(first).toEqual([1]);
     expect(second).toEqual([4]);
     await feed.stop();
+  });
+
+  describe("handing a row to more listeners than a slice", () => {
+    /** A listener that records when it is called and when the promise chain it starts (as a subscriber's does) ends. */
+    function chainedListener(log: string[], id: number) {
+      return (row: Row) => {
+        log.push(`call ${id}:${row.position}`);
+        void (async () => {
+          for (let step = 0; step < 5; step++) await Promise.resolve();
+          log.push(`done ${id}:${row.position}`);
+        })();
+      };
+    }
+
+    it("finishes each slice's chains, and lets a timer run, before calling the next slice", async () => {
+      const stream = memorySource();
+      const feed = createStreamFeed({
+        source: stream.source,
+        name: "test",
+        logger,
+        pollIntervalMs: 60_000,
+        handOffSlice: 10,
+      });
+      await feed.start();
+      const log: string[] = [];
+      // Something else the event loop has to serve (a socket's data, a timer): it runs between slices. This
+      // listener is the first of the first slice (with ids 0–8); 9–18, 19–28 and 29 follow.
+      feed.subscribe(() => setImmediate(() => log.push("between slices")));
+      for (let id = 0; id < 30; id++) feed.subscribe(chainedListener(log, id));
+      stream.commit();
+      feed.wake();
+      await feed.catchUp();
+      await settle();
+
+      expect(log.filter((entry) => entry.startsWith("call"))).toEqual(
+        Array.from({ length: 30 }, (_, id) => `call ${id}:1`),
+      );
+      expect(log.filter((entry) => entry.startsWith("done"))).toHaveLength(30);
+      // The first slice's chains are done before the second slice is called, and so on.
+      expect(log.indexOf("done 8:1")).toBeLessThan(log.indexOf("call 9:1"));
+      expect(log.indexOf("done 18:1")).toBeLessThan(log.indexOf("call 19:1"));
+      expect(log.indexOf("done 28:1")).toBeLessThan(log.indexOf("call 29:1"));
+      expect(log.indexOf("between slices")).toBeGreaterThan(log.indexOf("done 8:1"));
+      expect(log.indexOf("between slices")).toBeLessThan(log.indexOf("call 9:1"));
+      // Within a slice, every listener is called before any of their chains is done.
+      expect(log.indexOf("call 8:1")).toBeLessThan(log.indexOf("done 0:1"));
+      await feed.stop();
+    });
+
+    it("calls every listener at once when they fit in one slice (the earlier behaviour, for contrast)", async () => {
+      const stream = memorySource();
+      const feed = createStreamFeed({
+        source: stream.source,
+        name: "test",
+        logger,
+        pollIntervalMs: 60_000,
+        handOffSlice: 100,
+      });
+      await feed.start();
+      const log: string[] = [];
+      for (let id = 0; id < 30; id++) feed.subscribe(chainedListener(log, id));
+      stream.commit();
+      feed.wake();
+      await feed.catchUp();
+      await settle();
+      expect(log.indexOf("call 29:1")).toBeLessThan(log.indexOf("done 0:1"));
+      await feed.stop();
+    });
+
+    it("hands every row to every listener once and in order, skips one that leaves mid-row, and `catchUp` waits for the last slice", async () => {
+      const stream = memorySource();
+      const feed = createStreamFeed({
+        source: stream.source,
+        name: "test",
+        logger,
+        pollIntervalMs: 60_000,
+        handOffSlice: 4,
+      });
+      await feed.start();
+      const received = Array.from({ length: 12 }, () => [] as number[]);
+      const leave: (() => void)[] = [];
+      for (let id = 0; id < 12; id++) {
+        leave.push(
+          feed.subscribe((row) => {
+            received[id]?.push(row.position);
+            // Listener 1 removes listener 9 during row 2, before 9's slice is reached.
+            if (id === 1 && row.position === 2) leave[9]?.();
+          }),
+        );
+      }
+      for (let i = 0; i < 3; i++) stream.commit();
+      feed.wake();
+      await feed.catchUp();
+      // No settling: everything was handed out by the time `catchUp` resolved.
+      for (const [id, rows] of received.entries()) {
+        expect(rows, `listener ${id}`).toEqual(id === 9 ? [1] : [1, 2, 3]);
+      }
+      expect(feed.listenerCount()).toBe(11);
+      await feed.stop();
+    });
+
+    it("does not hand the row being handed out to a listener registered meanwhile, but the next ones", async () => {
+      const stream = memorySource();
+      const feed = createStreamFeed({
+        source: stream.source,
+        name: "test",
+        logger,
+        pollIntervalMs: 60_000,
+        handOffSlice: 2,
+      });
+      await feed.start();
+      const late: number[] = [];
+      let positionAtRegistration = -1;
+      for (let id = 0; id < 6; id++) {
+        feed.subscribe((row) => {
+          if (id === 0 && row.position === 1) {
+            // Registered while row 1 is still being handed out (its later slices are pending).
+            setImmediate(() => {
+              positionAtRegistration = feed.position();
+              feed.subscribe((lateRow) => late.push(lateRow.position));
+            });
+          }
+        });
+      }
+      stream.commit();
+      stream.commit();
+      feed.wake();
+      await feed.catchUp();
+      expect(positionAtRegistration).toBe(1);
+      expect(late).toEqual([2]);
+      await feed.stop();
+    });
   });
 });

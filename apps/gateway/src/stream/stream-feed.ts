@@ -4,6 +4,9 @@ import { withinMs } from "../shared/within-ms.js";
 /** Longest `stop` waits for a read in flight, in ms. */
 const STOP_WAIT_MS = 1000;
 
+/** Listeners handed a row before the feed lets the event loop turn (see `handOffSlice`). */
+const HAND_OFF_SLICE = 16;
+
 /** Receives every stored row of a stream once, in stream order. */
 export type StreamListener<Row> = (row: Row) => void;
 
@@ -33,6 +36,16 @@ export interface StreamFeedOptions<Row> {
   batchSize?: number;
   /** Called with each row once it has been handed to the listeners (not when there were none): for metrics. */
   onHandedOff?: (row: Row) => void;
+  /**
+   * Listeners handed a row before the event loop turns (`setImmediate`), when a row has more listeners than
+   * this. A listener starts a chain of promise reactions that ends in its subscriber's socket write (the
+   * subscriber's stream, the shared execution, envelop's and graphql-ws's layers). Handed to a thousand
+   * listeners at once, the thousand chains advance together, one step for all of them before the next, so the
+   * first write waits for nearly every other step of every subscriber. In slices, a slice's writes go out
+   * before the next slice starts, and pushes, query answers and other sockets are served in between.
+   * @default 16
+   */
+  handOffSlice?: number;
 }
 
 /** The in-process fan-out of one stored stream. */
@@ -77,6 +90,7 @@ export function createStreamFeed<Row>(options: StreamFeedOptions<Row>): StreamFe
   const interval = options.pollIntervalMs ?? 1000;
   const pollIntervalMs = typeof interval === "number" ? () => interval : interval;
   const batchSize = options.batchSize ?? 500;
+  const slice = Math.max(1, options.handOffSlice ?? HAND_OFF_SLICE);
   const listeners = new Set<StreamListener<Row>>();
   let position = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -89,6 +103,28 @@ export function createStreamFeed<Row>(options: StreamFeedOptions<Row>): StreamFe
   let idleWakes = 0;
   let wokenDuringRefresh = false;
   let refreshing: Promise<void> | undefined;
+
+  function handTo(listener: StreamListener<Row>, row: Row): void {
+    try {
+      listener(row);
+    } catch (error) {
+      logger.error({ err: error }, `${name} listener failed`);
+    }
+  }
+
+  /**
+   * Hand `row` to the listeners registered now, `slice` at a time with a turn of the event loop between slices.
+   * One that leaves meanwhile is skipped; one that arrives meanwhile does not get it (it starts after the
+   * position, which is already this row's).
+   */
+  async function handOffInSlices(row: Row): Promise<void> {
+    const now = [...listeners];
+    for (let i = 0; i < now.length; i++) {
+      if (i > 0 && i % slice === 0) await new Promise((resolve) => setImmediate(resolve));
+      const listener = now[i] as StreamListener<Row>;
+      if (listeners.has(listener)) handTo(listener, row);
+    }
+  }
 
   async function drain(): Promise<void> {
     do {
@@ -104,13 +140,8 @@ export function createStreamFeed<Row>(options: StreamFeedOptions<Row>): StreamFe
         const rows = await source.readAfter(position, batchSize);
         for (const row of rows) {
           position = source.positionOf(row);
-          for (const listener of listeners) {
-            try {
-              listener(row);
-            } catch (error) {
-              logger.error({ err: error }, `${name} listener failed`);
-            }
-          }
+          if (listeners.size > slice) await handOffInSlices(row);
+          else for (const listener of listeners) handTo(listener, row);
           if (onHandedOff && listeners.size > 0) onHandedOff(row);
         }
         if (rows.length < batchSize) break;
