@@ -46,11 +46,23 @@ function memorySource() {
 const logger = createLogger({ level: "silent" });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
+/** A started feed over `stream` that polls only when woken (and hands a row out `handOffSlice` listeners at a time). */
+async function startFeed(stream: ReturnType<typeof memorySource>, handOffSlice?: number) {
+  const feed = createStreamFeed({
+    source: stream.source,
+    name: "test",
+    logger,
+    pollIntervalMs: 60_000,
+    ...(handOffSlice === undefined ? {} : { handOffSlice }),
+  });
+  await feed.start();
+  return feed;
+}
+
 describe("stream feed", () => {
   it("sends no query per commit while nobody listens, and `ready` brings it to the end with one", async () => {
     const stream = memorySource();
-    const feed = createStreamFeed({ source: stream.source, name: "test", logger, pollIntervalMs: 60_000 });
-    await feed.start();
+    const feed = await startFeed(stream);
     const afterStart = { ...stream.queries };
     for (let i = 0; i < 50; i++) {
       stream.commit();
@@ -71,8 +83,7 @@ describe("stream feed", () => {
 
   it("hands a listener registered after `ready` the rows committed from then on, none older, in order", async () => {
     const stream = memorySource();
-    const feed = createStreamFeed({ source: stream.source, name: "test", logger, pollIntervalMs: 60_000 });
-    await feed.start();
+    const feed = await startFeed(stream);
     stream.commit();
     stream.commit();
     feed.wake();
@@ -90,8 +101,7 @@ describe("stream feed", () => {
 
   it("reads at once, when its first listener arrives, a commit announced while `ready` read the end", async () => {
     const stream = memorySource();
-    const feed = createStreamFeed({ source: stream.source, name: "test", logger, pollIntervalMs: 60_000 });
-    await feed.start();
+    const feed = await startFeed(stream);
     stream.commit();
     feed.wake();
     const release = stream.hold();
@@ -112,8 +122,7 @@ describe("stream feed", () => {
 
   it("follows the stream again once its last listener has gone and a new one is registered after `ready`", async () => {
     const stream = memorySource();
-    const feed = createStreamFeed({ source: stream.source, name: "test", logger, pollIntervalMs: 60_000 });
-    await feed.start();
+    const feed = await startFeed(stream);
     const first: number[] = [];
     const leave = feed.subscribe((row) => first.push(row.position));
     stream.commit();
@@ -148,14 +157,7 @@ describe("stream feed", () => {
 
     it("finishes each slice's chains, and lets a timer run, before calling the next slice", async () => {
       const stream = memorySource();
-      const feed = createStreamFeed({
-        source: stream.source,
-        name: "test",
-        logger,
-        pollIntervalMs: 60_000,
-        handOffSlice: 10,
-      });
-      await feed.start();
+      const feed = await startFeed(stream, 10);
       const log: string[] = [];
       // Something else the event loop has to serve (a socket's data, a timer): it runs between slices. This
       // listener is the first of the first slice (with ids 0–8); 9–18, 19–28 and 29 follow.
@@ -183,14 +185,7 @@ describe("stream feed", () => {
 
     it("calls every listener at once when they fit in one slice (the earlier behaviour, for contrast)", async () => {
       const stream = memorySource();
-      const feed = createStreamFeed({
-        source: stream.source,
-        name: "test",
-        logger,
-        pollIntervalMs: 60_000,
-        handOffSlice: 100,
-      });
-      await feed.start();
+      const feed = await startFeed(stream, 100);
       const log: string[] = [];
       for (let id = 0; id < 30; id++) feed.subscribe(chainedListener(log, id));
       stream.commit();
@@ -203,14 +198,7 @@ describe("stream feed", () => {
 
     it("hands every row to every listener once and in order, skips one that leaves mid-row, and `catchUp` waits for the last slice", async () => {
       const stream = memorySource();
-      const feed = createStreamFeed({
-        source: stream.source,
-        name: "test",
-        logger,
-        pollIntervalMs: 60_000,
-        handOffSlice: 4,
-      });
-      await feed.start();
+      const feed = await startFeed(stream, 4);
       const received = Array.from({ length: 12 }, () => [] as number[]);
       const leave: (() => void)[] = [];
       for (let id = 0; id < 12; id++) {
@@ -235,14 +223,7 @@ describe("stream feed", () => {
 
     it("does not hand the row being handed out to a listener registered meanwhile, but the next ones", async () => {
       const stream = memorySource();
-      const feed = createStreamFeed({
-        source: stream.source,
-        name: "test",
-        logger,
-        pollIntervalMs: 60_000,
-        handOffSlice: 2,
-      });
-      await feed.start();
+      const feed = await startFeed(stream, 2);
       const late: number[] = [];
       let positionAtRegistration = -1;
       for (let id = 0; id < 6; id++) {
