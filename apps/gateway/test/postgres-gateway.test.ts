@@ -118,7 +118,9 @@ describe("gateway on the machine's PostgreSQL", () => {
   it("forty subscribers, handed each event in slices, receive every event once and in the stored order, one leaving midway", async () => {
     const bodies = Array.from({ length: 30 }, (_, i) =>
       EVENT_TYPES.map((type, k) =>
-        callEvent(type, `slices-${i}`, new Date(Date.UTC(2026, 5, 2, 10, 0, k)), { called: "+8617000000001" }),
+        callEvent(type, `slices-${i}`, new Date(Date.UTC(2026, 5, 2, 10, 0, k)), {
+          called: "+8617000000001",
+        }),
       ),
     ).flat();
     // The earlier test's subscribers are gone (their unsubscribing is asynchronous).
@@ -144,7 +146,8 @@ describe("gateway on the machine's PostgreSQL", () => {
     await posting;
     const ours = (items: Seen[]) => items.filter((e) => e.sessionId.startsWith("slices-"));
     for (const [i, subscriber] of subscribers.entries()) {
-      if (i !== 7) await until(() => ours(subscriber.items).length >= bodies.length, `subscriber ${i}`, 30_000);
+      if (i !== 7)
+        await until(() => ours(subscriber.items).length >= bodies.length, `subscriber ${i}`, 30_000);
     }
     await gw.gateway.services.feed.catchUp();
 
