@@ -109,7 +109,9 @@ describe("findCapacity", () => {
     const { capacity, rates } = await search(1, 1000);
     expect(capacity.best).toBeUndefined();
     expect(capacity.converged).toBe(false);
-    expect(rates).toHaveLength(6);
+    // Six steps, the first of them run twice (missed at the server's first run at load).
+    expect(rates).toHaveLength(7);
+    expect(rates[1]).toBe(rates[0]);
     // The lowest rate tried is the one reported missed.
     expect(capacity.missed!.rate).toBe(Math.min(...rates));
     expect(edgeText(capacity, (r) => `${Math.round(r)}/s`)).toContain("no rate tried was held");
@@ -138,6 +140,33 @@ describe("findCapacity", () => {
     });
     expect(calls).toBe(2);
     expect(capacity.best?.rate).toBe(100);
+  });
+
+  it("runs a missed first step again even when overloaded, and keeps the repeat as the step at the start rate", async () => {
+    const rates: number[] = [];
+    const capacity = await findCapacity({
+      startRate: 1000,
+      maxSteps: 2,
+      edgeGap: 0.05,
+      maxRefineSteps: 0,
+      p99Ms: P99_MS,
+      // The first run at load is overloaded (median far over the bound, arrivals left); every later run holds.
+      run: async (rate) => {
+        rates.push(rate);
+        return { result: rates.length === 1 ? { ...result(rate, 900), ok: rate / 2 } : result(rate, 10) };
+      },
+      log: () => {},
+    });
+    expect(rates).toEqual([1000, 1000, 1500]);
+    expect(capacity.first.held).toBe(true);
+    expect(capacity.first.result.latency.p99).toBe(10);
+    expect(capacity.best?.rate).toBe(1500);
+  });
+
+  it("does not run an overloaded later step again", async () => {
+    const { rates } = await search(1100, 1000, { maxRefineSteps: 0 });
+    // 1000 held, 1500 overloaded and missed: once.
+    expect(rates).toEqual([1000, 1500]);
   });
 
   it("calls a step held only when every arrival was served without error within the bound", () => {

@@ -81,18 +81,20 @@ export async function findCapacity(options: FindCapacityOptions): Promise<Capaci
   // A run that served everything with a low median but missed the p99 bound is run once more, and the rate
   // counts as missed only if the second run misses too: on a shared machine a burst of other work (or a
   // checkpoint) can spoil one run's tail at a rate the server holds, and the search would then settle far
-  // below the capacity. An overloaded server (errors, arrivals left waiting, a high median) is not retried.
-  const step = async (rate: number): Promise<CapacityStep> => {
+  // below the capacity. An overloaded server (errors, arrivals left waiting, a high median) is not retried,
+  // except at the first step: that is the server's first run at load, right after a light warm-up, and it
+  // pays for what only load compiles and fills (large batches, queues, pools). A missed first step is run
+  // once more whatever its figures, and the second run is the step (and the figure at the start rate).
+  const step = async (rate: number, cold = false): Promise<CapacityStep> => {
     let s = await run(rate, false);
     const r = s.result;
-    if (!s.held && r.errors === 0 && r.ok === r.scheduled && r.latency.p50 <= options.p99Ms / 2) {
-      s = await run(rate, true);
-    }
+    const tailOnly = r.errors === 0 && r.ok === r.scheduled && r.latency.p50 <= options.p99Ms / 2;
+    if (!s.held && (tailOnly || cold)) s = await run(rate, true);
     steps.push(s);
     return s;
   };
 
-  const first = await step(options.startRate);
+  const first = await step(options.startRate, true);
   let best: CapacityStep | undefined = first.held ? first : undefined;
   let missed: CapacityStep | undefined = first.held ? undefined : first;
   let rate = options.startRate;
