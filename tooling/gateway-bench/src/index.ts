@@ -197,6 +197,7 @@ async function main(): Promise<BenchFigure[]> {
       "bare-ws": new URL("./serve-bare-ws.ts", import.meta.url),
       "bare-notify": new URL("./serve-bare-notify.ts", import.meta.url),
       postgraphile: new URL("./serve-postgraphile.ts", import.meta.url),
+      "raw-pages": new URL("./serve-raw-pages.ts", import.meta.url),
     }[kind];
     const child = await startChild({
       name: `${kind} #${n}`,

@@ -53,8 +53,11 @@ export interface ServerHandle {
   stop(): Promise<void>;
 }
 
-/** The kinds of server a scenario can start (`postgraphile`: P6's peer over the run's gateway database). */
-export type ServerKind = "gateway" | "bare-yoga" | "bare-ws" | "bare-notify" | "postgraphile";
+/**
+ * The kinds of server a scenario can start (`postgraphile`: P6's peer, `raw-pages`: P6's floor, both over the
+ * run's gateway database).
+ */
+export type ServerKind = "gateway" | "bare-yoga" | "bare-ws" | "bare-notify" | "postgraphile" | "raw-pages";
 
 /** What a gateway a scenario starts changes of the run's configuration (P8's instances). */
 export interface GatewayOverrides {

@@ -1,14 +1,17 @@
 // P6 — GraphQL reads over HTTP: pages of `bindings` and `callRecords` from random keyset positions, against a
 // bare Yoga server answering `{ __typename }` on the same machine, and against PostGraphile 4 serving the same
 // pages of the same rows (the peer: the best-known GraphQL server over PostgreSQL); the gateway also as a
-// two-process cluster (the -2p rows).
+// two-process cluster (the -2p rows). Beside them, the floor (the -floor rows): the same pages answered by
+// node:http and pg alone, what reading a page from PostgreSQL costs with no GraphQL server at all.
 import type { BenchFigure } from "@privnum/bench-kit";
 import pg from "pg";
 import { queryValue } from "../lib/bench-database.js";
 import { type Capacity, edgeText, findCapacity } from "../lib/capacity.js";
 import { type BenchContext, measuredRun, type ServerHandle } from "../lib/context.js";
 import { clusterComparison, latencyText, percent, rate } from "../lib/format.js";
+import { BINDINGS_PAGE, CALL_RECORDS_PAGE, PAGE } from "../lib/gateway-pages.js";
 import type { GraphqlReadJob } from "../lib/jobs.js";
+import { keysetCursor } from "../lib/keyset-cursors.js";
 import {
   checkPostgraphilePage,
   POSTGRAPHILE_PAGE_ORDER,
@@ -17,39 +20,27 @@ import {
   postgraphileCallRecordsPage,
 } from "../lib/postgraphile-pages.js";
 import { profileAtCapacity } from "../lib/profiled-step.js";
+import { checkRawPageMatches } from "../lib/raw-page-check.js";
 
 /** Where the capacity searches start: a start, not a target. */
 const START_RPS = 2000;
 /** The gateway's capacity must reach this share of the bare Yoga server's. */
 const MIN_RATIO = 0.4;
 const P99_MS = 50;
-const PAGE = 20;
 /** What a read job asks, and with which credential. */
 type ReadQuery = Pick<GraphqlReadJob, "query" | "cursor" | "authorization">;
+/** A read job of the gateway's: a page from a random keyset position, with the run's operator key. */
+type GatewayReadJob = ReadQuery & { cursor: NonNullable<ReadQuery["cursor"]> };
 /** A capacity search, or a warm-up, of one server for one read job (defined in {@link benchReads}). */
 type SearchReads = (server: ServerHandle, job: ReadQuery) => Promise<Capacity>;
 type WarmReads = (server: ServerHandle, job: ReadQuery, rate: number) => Promise<unknown>;
-/** The peer's capacity per query. */
+/** The capacity per query of a server other than the gateway (the peer, the floor). */
 interface PeerCapacity {
   bindings: Capacity;
   callRecords: Capacity;
 }
 /** Requests before a server's first measured step (fewer in `bench:quick`, which must fit its 2 minutes). */
 const warmUpRequests = (quick: boolean) => (quick ? 1500 : 3000);
-
-const BINDINGS_PAGE = `query Bindings($after: String) {
-  bindings(first: ${PAGE}, after: $after) {
-    edges { cursor node { id subscriptionId virtualNum extendNum bindNum state expiresAt createdAt } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-const CALL_RECORDS_PAGE = `query CallRecords($after: String) {
-  callRecords(first: ${PAGE}, after: $after) {
-    edges { cursor node { id icid sessionId subscriptionId virtualNum bindNum direction callInTime callEndTime talkSeconds } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
 
 async function analyze(databaseUrl: string): Promise<void> {
   const client = new pg.Client(databaseUrl);
@@ -113,6 +104,80 @@ async function measurePostgraphilePeer(
   } finally {
     await peer.stop();
   }
+}
+
+/**
+ * P6's floor (serve-raw-pages.ts): the same pages from the same random keyset positions, answered by node:http
+ * and pg alone, searched under the same bound. Like the peer, it runs alone (the gateway idle). Before
+ * measuring, it must answer pages from the top and the middle of the drawn range exactly as the gateway does.
+ */
+async function measureFloor(
+  ctx: BenchContext,
+  search: SearchReads,
+  warm: WarmReads,
+  jobs: { bindings: GatewayReadJob; callRecords: GatewayReadJob },
+): Promise<PeerCapacity> {
+  const floor = await ctx.startServer("raw-pages");
+  try {
+    const gateway = { graphqlUrl: ctx.gateway.graphqlUrl, authorization: ctx.gatewayAuthorization };
+    for (const { query, cursor } of [jobs.bindings, jobs.callRecords]) {
+      for (const id of [cursor.high, Math.ceil((cursor.low + cursor.high) / 2)]) {
+        await checkRawPageMatches(
+          gateway,
+          floor.graphqlUrl,
+          query,
+          keysetCursor("gateway", cursor.prefix, id),
+        );
+      }
+    }
+    const unsigned = (job: GatewayReadJob): ReadQuery => ({ query: job.query, cursor: job.cursor });
+    ctx.log(`P6 floor: node:http + pg, bindings pages of ${PAGE} (req/s)`);
+    await warm(floor, unsigned(jobs.bindings), START_RPS / 4);
+    const bindings = await search(floor, unsigned(jobs.bindings));
+    ctx.log(`P6 floor: node:http + pg, callRecords pages of ${PAGE} (req/s)`);
+    await warm(floor, unsigned(jobs.callRecords), START_RPS / 4);
+    const callRecords = await search(floor, unsigned(jobs.callRecords));
+    return { bindings, callRecords };
+  } finally {
+    await floor.stop();
+  }
+}
+
+/**
+ * The floor's row of one query: what a server that reads the page from PostgreSQL with no GraphQL reaches
+ * against bare Yoga, for the gateway's "≥ 40% of bare Yoga" to be read against. Context, not a target.
+ */
+export function floorFigure(
+  id: string,
+  what: string,
+  floor: Capacity,
+  gateway: Capacity,
+  baseline: Capacity,
+): BenchFigure {
+  const capacity = (c: Capacity) => c.best?.result.throughput ?? 0;
+  const cpuPerRequest = (c: Capacity) =>
+    c.best ? ((c.best.extra["server cpu"] ?? 0) * 1000) / c.best.result.throughput : 0;
+  const offered = (r: number) => `${rate(r)} req/s`;
+  const best = floor.best
+    ? `; at ${offered(floor.best.rate)}: ${latencyText(floor.best.result.latency)}, its CPU ` +
+      `${percent(floor.best.extra["server cpu"] ?? 0)} of a core, PostgreSQL ${percent(floor.best.extra["postgres cpu"] ?? 0)}, ` +
+      `generator CPU ${percent(floor.best.result.generatorCpu)}`
+    : "";
+  const gatewayShare = capacity(floor) > 0 ? capacity(gateway) / capacity(floor) : 0;
+  return {
+    id,
+    name: `GraphQL ${what} pages of ${PAGE} answered by node:http + pg, no GraphQL server (capacity at p99 ≤ 50 ms)`,
+    value: capacity(floor),
+    unit: "req/s",
+    baseline: { name: "bare Yoga { __typename }", value: capacity(baseline) },
+    ratio: capacity(baseline) > 0 ? capacity(floor) / capacity(baseline) : 0,
+    note:
+      `Context, not a target: the same pages (checked equal to the gateway's answers before measuring) from the ` +
+      `same random keyset positions, one prepared statement each, no credential. Capacity ${edgeText(floor, offered)}${best}. ` +
+      `Server CPU per request: this server ${cpuPerRequest(floor).toFixed(2)} ms, the gateway ` +
+      `${cpuPerRequest(gateway).toFixed(2)} ms, bare Yoga ${cpuPerRequest(baseline).toFixed(2)} ms. The gateway ` +
+      `reached ${percent(gatewayShare)} of this server's capacity.`,
+  };
 }
 
 /** The row "gateway ≥ 2× PostGraphile 4" of one query: the gateway's capacity against the peer's. */
@@ -187,12 +252,12 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
   // The gateway's requests carry the run's operator key (full numbers, as the frontend reads them); the bare
   // baseline's carry none.
   const authorization = ctx.gatewayAuthorization;
-  const bindingsJob = {
+  const bindingsJob: GatewayReadJob = {
     query: BINDINGS_PAGE,
     cursor: { prefix: "b", low: PAGE + 1, high: maxBinding },
     authorization,
   };
-  const recordsJob = {
+  const recordsJob: GatewayReadJob = {
     query: CALL_RECORDS_PAGE,
     cursor: { prefix: "cr", low: PAGE + 1, high: maxRecord },
     authorization,
@@ -217,6 +282,7 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
     bindings: maxBinding,
     callRecords: maxRecord,
   });
+  const floor = await measureFloor(ctx, search, warm, { bindings: bindingsJob, callRecords: recordsJob });
 
   const baselineCapacity = baseline.best?.result.throughput ?? 0;
   const isMet = (c: Capacity) =>
@@ -302,5 +368,7 @@ export async function benchReads(ctx: BenchContext): Promise<BenchFigure[]> {
     ),
     peerFigure("P6-bindings-postgraphile", "`bindings`", bindings, peer.bindings),
     peerFigure("P6-callRecords-postgraphile", "`callRecords`", callRecords, peer.callRecords),
+    floorFigure("P6-bindings-floor", "`bindings`", floor.bindings, bindings, baseline),
+    floorFigure("P6-callRecords-floor", "`callRecords`", floor.callRecords, callRecords, baseline),
   ];
 }
