@@ -52,12 +52,14 @@ async function analyze(databaseUrl: string): Promise<void> {
   }
 }
 
+/** A server's CPU per request at its best held step, in ms (0 when it held none). */
+const cpuPerRequest = (c: Capacity) =>
+  c.best ? ((c.best.extra["server cpu"] ?? 0) * 1000) / c.best.result.throughput : 0;
+
 /** Server CPU per request at the best held step, and what one core (all a Node process's JavaScript gets) allows. */
 function coreBound(measured: Capacity, baseline: Capacity): string {
-  const perRequest = (c: Capacity) =>
-    c.best ? ((c.best.extra["server cpu"] ?? 0) * 1000) / c.best.result.throughput : 0;
-  const gateway = perRequest(measured);
-  const bare = perRequest(baseline);
+  const gateway = cpuPerRequest(measured);
+  const bare = cpuPerRequest(baseline);
   if (gateway <= 0 || bare <= 0) return "";
   return (
     `Server CPU per request: gateway ${gateway.toFixed(2)} ms, bare Yoga ${bare.toFixed(2)} ms; ` +
@@ -155,15 +157,16 @@ export function floorFigure(
   baseline: Capacity,
 ): BenchFigure {
   const capacity = (c: Capacity) => c.best?.result.throughput ?? 0;
-  const cpuPerRequest = (c: Capacity) =>
-    c.best ? ((c.best.extra["server cpu"] ?? 0) * 1000) / c.best.result.throughput : 0;
   const offered = (r: number) => `${rate(r)} req/s`;
   const best = floor.best
     ? `; at ${offered(floor.best.rate)}: ${latencyText(floor.best.result.latency)}, its CPU ` +
       `${percent(floor.best.extra["server cpu"] ?? 0)} of a core, PostgreSQL ${percent(floor.best.extra["postgres cpu"] ?? 0)}, ` +
       `generator CPU ${percent(floor.best.result.generatorCpu)}`
     : "";
-  const gatewayShare = capacity(floor) > 0 ? capacity(gateway) / capacity(floor) : 0;
+  const gatewayShare =
+    capacity(floor) > 0
+      ? ` The gateway reached ${percent(capacity(gateway) / capacity(floor))} of this server's capacity.`
+      : "";
   return {
     id,
     name: `GraphQL ${what} pages of ${PAGE} answered by node:http + pg, no GraphQL server (capacity at p99 ≤ 50 ms)`,
@@ -175,16 +178,13 @@ export function floorFigure(
       `Context, not a target: the same pages (checked equal to the gateway's answers before measuring) from the ` +
       `same random keyset positions, one prepared statement each, no credential. Capacity ${edgeText(floor, offered)}${best}. ` +
       `Server CPU per request: this server ${cpuPerRequest(floor).toFixed(2)} ms, the gateway ` +
-      `${cpuPerRequest(gateway).toFixed(2)} ms, bare Yoga ${cpuPerRequest(baseline).toFixed(2)} ms. The gateway ` +
-      `reached ${percent(gatewayShare)} of this server's capacity.`,
+      `${cpuPerRequest(gateway).toFixed(2)} ms, bare Yoga ${cpuPerRequest(baseline).toFixed(2)} ms.${gatewayShare}`,
   };
 }
 
 /** The row "gateway ≥ 2× PostGraphile 4" of one query: the gateway's capacity against the peer's. */
 export function peerFigure(id: string, what: string, gateway: Capacity, peer: Capacity): BenchFigure {
   const capacity = (c: Capacity) => c.best?.result.throughput ?? 0;
-  const cpuPerRequest = (c: Capacity) =>
-    c.best ? ((c.best.extra["server cpu"] ?? 0) * 1000) / c.best.result.throughput : 0;
   const ratio = capacity(peer) > 0 ? capacity(gateway) / capacity(peer) : 0;
   const offered = (r: number) => `${rate(r)} req/s`;
   const best = peer.best
