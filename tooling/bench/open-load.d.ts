@@ -13,8 +13,10 @@ export interface OpenLoadResult {
   scheduled: number;
   /** Requests that completed without error. */
   ok: number;
-  /** Requests that failed (threw or were rejected by `send`). */
+  /** Requests that failed (threw or were rejected by `send`), and arrivals shed (below). */
   errors: number;
+  /** Arrivals not sent because `maxInFlight` requests were already in flight (counted in `errors` too). */
+  shed: number;
   /** First few error messages, for the report. */
   errorSamples: string[];
   /** Completed requests per second over the run's wall time. */

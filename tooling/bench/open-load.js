@@ -40,6 +40,7 @@ export async function runOpenLoad({ rate, durationMs, send, maxInFlight = 10_000
   const start = performance.now();
   let ok = 0;
   let errors = 0;
+  let shed = 0;
   let inFlight = 0;
   const errorSamples = [];
   const pending = new Set();
@@ -47,6 +48,7 @@ export async function runOpenLoad({ rate, durationMs, send, maxInFlight = 10_000
   const fire = (i, scheduledAt) => {
     if (inFlight >= maxInFlight) {
       errors++;
+      shed++;
       if (errorSamples.length < 5) errorSamples.push("too many requests in flight");
       return;
     }
@@ -88,6 +90,7 @@ export async function runOpenLoad({ rate, durationMs, send, maxInFlight = 10_000
     scheduled: total,
     ok,
     errors,
+    shed,
     errorSamples,
     throughput: ok / (elapsedMs / 1000),
     latency: summary(histogram),

@@ -13,6 +13,7 @@ function result(rate: number, p99: number): OpenLoadResult {
     scheduled,
     ok: scheduled,
     errors: 0,
+    shed: 0,
     errorSamples: [],
     throughput: rate,
     latency: { p50: p99 / 4, p90: p99 / 2, p99, max: p99, count: scheduled },
@@ -140,6 +141,61 @@ describe("findCapacity", () => {
     });
     expect(calls).toBe(2);
     expect(capacity.best?.rate).toBe(100);
+  });
+
+  /** A search of two steps from 100/s: 100 holds, 150's first run is `missed`, every later run holds. */
+  async function secondStepMissedOnce(missed: (rate: number) => OpenLoadResult) {
+    const rates: number[] = [];
+    const capacity = await findCapacity({
+      startRate: 100,
+      maxSteps: 2,
+      edgeGap: 0.05,
+      maxRefineSteps: 0,
+      p99Ms: P99_MS,
+      run: async (rate) => {
+        rates.push(rate);
+        return {
+          result: rate === 150 && !rates.slice(0, -1).includes(150) ? missed(rate) : result(rate, 10),
+        };
+      },
+      log: () => {},
+    });
+    return { capacity, rates };
+  }
+
+  it("runs a step again when a stall shed arrivals at the in-flight bound while its median stayed low", async () => {
+    // A 300 ms stall: 30 arrivals shed, the rest served with a 2 ms median.
+    const { capacity, rates } = await secondStepMissedOnce((rate) => ({
+      ...result(rate, 345),
+      ok: 120,
+      errors: 30,
+      shed: 30,
+      latency: { p50: 2, p90: 4, p99: 345, max: 382, count: 120 },
+    }));
+    expect(rates).toEqual([100, 150, 150]);
+    expect(capacity.best?.rate).toBe(150);
+  });
+
+  it("does not run a step again when requests failed, however low its median", async () => {
+    const { capacity, rates } = await secondStepMissedOnce((rate) => ({
+      ...result(rate, 10),
+      ok: 145,
+      errors: 5,
+      shed: 0,
+      errorSamples: ["status 500"],
+    }));
+    expect(rates).toEqual([100, 150]);
+    expect(capacity.best?.rate).toBe(100);
+  });
+
+  it("does not run a step again when it shed arrivals with a high median (overloaded)", async () => {
+    const { rates } = await secondStepMissedOnce((rate) => ({
+      ...result(rate, 900),
+      ok: 100,
+      errors: 50,
+      shed: 50,
+    }));
+    expect(rates).toEqual([100, 150]);
   });
 
   it("runs a missed first step again even when overloaded, and keeps the repeat as the step at the start rate", async () => {

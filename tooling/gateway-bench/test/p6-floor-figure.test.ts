@@ -12,6 +12,7 @@ function step(rate: number, held: boolean, serverCpu: number): CapacityStep {
       scheduled: rate,
       ok: rate,
       errors: 0,
+      shed: 0,
       errorSamples: [],
       throughput: rate,
       latency: { p50: 2, p90: 5, p99: 9, max: 12, count: rate },

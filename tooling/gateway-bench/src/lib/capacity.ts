@@ -78,18 +78,21 @@ export async function findCapacity(options: FindCapacityOptions): Promise<Capaci
     );
     return s;
   };
-  // A run that served everything with a low median but missed the p99 bound is run once more, and the rate
-  // counts as missed only if the second run misses too: on a shared machine a burst of other work (or a
-  // checkpoint) can spoil one run's tail at a rate the server holds, and the search would then settle far
-  // below the capacity. An overloaded server (errors, arrivals left waiting, a high median) is not retried,
-  // except at the first step: that is the server's first run at load, right after a light warm-up, and it
-  // pays for what only load compiles and fills (large batches, queues, pools). A missed first step is run
-  // once more whatever its figures, and the second run is the step (and the figure at the start rate).
+  // A run that missed with a low median and no failed request is run once more, and the rate counts as
+  // missed only if the second run misses too: on a shared machine a burst of other work (or a checkpoint) can
+  // spoil one run's tail at a rate the server holds, and the search would then settle far below the capacity.
+  // Arrivals shed at the in-flight bound do not make a run overloaded when its median stayed low: a stall of a
+  // few hundred ms fills that bound while the rest of the run is served fast, whereas a server over its
+  // capacity lets its queue, and so its median, grow before it sheds. An overloaded server (failed requests, a
+  // high median) is not retried, except at the first step: that is the server's first run at load, right after
+  // a light warm-up, and it pays for what only load compiles and fills (large batches, queues, pools). A
+  // missed first step is run once more whatever its figures, and the second run is the step (and the figure
+  // at the start rate).
   const step = async (rate: number, cold = false): Promise<CapacityStep> => {
     let s = await run(rate, false);
     const r = s.result;
-    const tailOnly = r.errors === 0 && r.ok === r.scheduled && r.latency.p50 <= options.p99Ms / 2;
-    if (!s.held && (tailOnly || cold)) s = await run(rate, true);
+    const spoiled = r.errors === r.shed && r.latency.p50 <= options.p99Ms / 2;
+    if (!s.held && (spoiled || cold)) s = await run(rate, true);
     steps.push(s);
     return s;
   };
