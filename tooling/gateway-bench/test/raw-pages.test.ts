@@ -152,6 +152,9 @@ describe("the raw page server (P6's floor)", () => {
     expect(foreign.status).toBe(400);
     expect(await foreign.text()).toContain("Not a cursor of this page");
     expect((await post("{")).status).toBe(400);
+    const notARequest = await post("null");
+    expect(notARequest.status).toBe(400);
+    expect(await notARequest.text()).toContain("not a GraphQL request");
     expect((await post(" ".repeat(20_000))).status).toBe(413);
     expect((await fetch(floorUrl)).status).toBe(404);
   });

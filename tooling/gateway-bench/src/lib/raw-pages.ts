@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
 import { BINDINGS_PAGE, CALL_RECORDS_PAGE, PAGE } from "./gateway-pages.js";
+import { keysetCursor } from "./keyset-cursors.js";
 
 /** Largest request body read (a page request is about 400 bytes). */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -104,9 +105,6 @@ function cursorId(prefix: string, cursor: unknown): number | undefined {
   return match && match[1] === prefix ? Number(match[2]) : undefined;
 }
 
-const cursorOf = (prefix: string, id: unknown) =>
-  Buffer.from(`${prefix}:${String(id)}`, "utf8").toString("base64url");
-
 function answer(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
@@ -132,11 +130,14 @@ export function createRawPages(databaseUrl: string): RawPages {
   pool.on("error", () => {});
 
   async function respond(body: Buffer, response: ServerResponse): Promise<void> {
-    let request: { query?: unknown; variables?: { after?: unknown } };
+    let request: { query?: unknown; variables?: { after?: unknown } | null } | null;
     try {
       request = JSON.parse(body.toString("utf8"));
     } catch {
       return answer(response, 400, refusal("The body is not JSON."));
+    }
+    if (typeof request !== "object" || request === null) {
+      return answer(response, 400, refusal("The body is not a GraphQL request."));
     }
     const page = typeof request.query === "string" ? PAGES.get(request.query) : undefined;
     if (!page) return answer(response, 400, refusal("Not one of the pages this server answers."));
@@ -148,9 +149,10 @@ export function createRawPages(databaseUrl: string): RawPages {
       text: page.statement,
       values: [...page.parameters(now), after, PAGE + 1],
     });
-    const edges = rows
-      .slice(0, PAGE)
-      .map((row) => ({ cursor: cursorOf(page.prefix, row.id), node: page.node(row, now) }));
+    const edges = rows.slice(0, PAGE).map((row) => ({
+      cursor: keysetCursor("gateway", page.prefix, Number(row.id)),
+      node: page.node(row, now),
+    }));
     answer(response, 200, {
       data: {
         [page.field]: {
