@@ -1,41 +1,6 @@
 // P6's peer: PostGraphile 4 (library mode, lib/postgraphile-peer.ts) mounted on node:http, in its own process,
-// over the run's gateway database (the gateway's own tables and rows). Answers `start` (with the run's gateway
-// configuration, of which it reads only the database URL), `stats` and `stop` over IPC.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { GatewayConfig } from "@privnum/gateway";
-import { serveParent } from "./lib/ipc-server.js";
-import { createPostgraphilePeer, type PostgraphilePeer } from "./lib/postgraphile-peer.js";
-import { readProcessStats } from "./lib/process-stats.js";
+// over the run's gateway database (the gateway's own tables and rows).
+import { serveDatabaseHandler } from "./lib/database-handler-process.js";
+import { createPostgraphilePeer } from "./lib/postgraphile-peer.js";
 
-let peer: PostgraphilePeer | undefined;
-let server: Server | undefined;
-
-serveParent(
-  {
-    async start(payload) {
-      const { database } = payload as GatewayConfig;
-      if (database.kind !== "postgres")
-        throw new Error("the PostGraphile peer needs the gateway on PostgreSQL");
-      peer = createPostgraphilePeer(database.url);
-      await peer.ready;
-      const listening = createServer(peer.handler);
-      server = listening;
-      await new Promise<void>((resolve) => listening.listen(0, "127.0.0.1", resolve));
-      const { port } = listening.address() as AddressInfo;
-      return { url: `http://127.0.0.1:${port}`, graphqlUrl: `http://127.0.0.1:${port}/graphql` };
-    },
-    stats: (payload) => readProcessStats((payload as { gc?: boolean } | undefined)?.gc === true, 0),
-  },
-  {
-    maxLifetimeMs: 20 * 60_000,
-    onStop: async () => {
-      const listening = server;
-      if (listening) {
-        listening.closeAllConnections();
-        await new Promise<void>((resolve) => listening.close(() => resolve()));
-      }
-      await peer?.close();
-    },
-  },
-);
+serveDatabaseHandler("the PostGraphile peer", createPostgraphilePeer, 20 * 60_000);

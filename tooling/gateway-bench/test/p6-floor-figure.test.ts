@@ -1,32 +1,7 @@
 // P6's floor rows: the floor's capacity against bare Yoga's, as context (no target), and what the note says.
 import { describe, expect, it } from "vitest";
-import type { Capacity, CapacityStep } from "../src/lib/capacity.js";
 import { floorFigure } from "../src/scenarios/p6-reads.js";
-
-function step(rate: number, held: boolean, serverCpu: number): CapacityStep {
-  return {
-    rate,
-    held,
-    extra: { "server cpu": serverCpu, "postgres cpu": 0.3 },
-    result: {
-      scheduled: rate,
-      ok: rate,
-      errors: 0,
-      shed: 0,
-      errorSamples: [],
-      throughput: rate,
-      latency: { p50: 2, p90: 5, p99: 9, max: 12, count: rate },
-      generatorCpu: 0.1,
-      elapsedMs: 1000,
-    },
-  };
-}
-
-function capacity(heldAt: number | undefined, missedAt: number, serverCpu: number): Capacity {
-  const best = heldAt === undefined ? undefined : step(heldAt, true, serverCpu);
-  const missed = step(missedAt, false, serverCpu);
-  return { best, missed, converged: true, first: best ?? missed, steps: best ? [best, missed] : [missed] };
-}
+import { fakeCapacity as capacity } from "./support/fake-capacity.js";
 
 describe("P6's floor row", () => {
   it("gives the floor's capacity against bare Yoga's, with no target, and the gateway's share of the floor", () => {

@@ -1,32 +1,10 @@
 // P6's row "gateway ≥ 2× PostGraphile 4": the ratio of the two capacities, the target, and what the note says.
 import { describe, expect, it } from "vitest";
-import type { Capacity, CapacityStep } from "../src/lib/capacity.js";
 import { peerFigure } from "../src/scenarios/p6-reads.js";
+import { fakeCapacity } from "./support/fake-capacity.js";
 
-function step(rate: number, held: boolean, serverCpu: number): CapacityStep {
-  return {
-    rate,
-    held,
-    extra: { "server cpu": serverCpu, "postgres cpu": 0.3 },
-    result: {
-      scheduled: rate,
-      ok: rate,
-      errors: 0,
-      shed: 0,
-      errorSamples: [],
-      throughput: rate,
-      latency: { p50: 2, p90: 5, p99: 9, max: 12, count: rate },
-      generatorCpu: 0.1,
-      elapsedMs: 1000,
-    },
-  };
-}
-
-function capacity(heldAt: number | undefined, missedAt: number, serverCpu = 0.9): Capacity {
-  const best = heldAt === undefined ? undefined : step(heldAt, true, serverCpu);
-  const missed = step(missedAt, false, serverCpu);
-  return { best, missed, converged: true, first: best ?? missed, steps: best ? [best, missed] : [missed] };
-}
+/** The peer rows' searches all ran at 0.9 of a core. */
+const capacity = (heldAt: number | undefined, missedAt: number) => fakeCapacity(heldAt, missedAt, 0.9);
 
 describe("P6's PostGraphile row", () => {
   it("meets its target when the gateway serves at least twice PostGraphile's capacity", () => {

@@ -2,37 +2,21 @@
 // reads, and its pages start where the load generator's random cursors say.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  type BenchDatabase,
-  createBenchDatabase,
-  dropAllBenchDatabases,
-  prepareBaselineDatabase,
-  seedBindings,
-} from "../src/lib/bench-database.js";
+import { type BenchDatabase, dropAllBenchDatabases } from "../src/lib/bench-database.js";
 import {
   checkPostgraphilePage,
   postgraphileBindingsPage,
   postgraphileCallRecordsPage,
 } from "../src/lib/postgraphile-pages.js";
 import { createPostgraphilePeer, type PostgraphilePeer } from "../src/lib/postgraphile-peer.js";
-import { closeRawPools, createRawCdrInserter } from "../src/lib/raw-inserts.js";
+import { closeRawPools } from "../src/lib/raw-inserts.js";
+import { createPageDatabase, execute } from "./support/page-database.js";
 
 let database: BenchDatabase;
 let peer: PostgraphilePeer;
 let server: Server;
 let graphqlUrl: string;
-
-async function execute(sql: string): Promise<void> {
-  const client = new pg.Client(database.url);
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function ask(
   query: string,
@@ -46,19 +30,7 @@ async function ask(
 }
 
 beforeAll(async () => {
-  database = await createBenchDatabase("test");
-  const { receivedNotificationId } = await prepareBaselineDatabase(database);
-  await seedBindings(database);
-  const cdrs = await createRawCdrInserter({
-    databaseUrl: database.url,
-    poolSize: 1,
-    recordsPerPush: 50,
-    series: 1,
-    appKey: "bench-app",
-    receivedNotificationId,
-  });
-  await cdrs.send(0);
-  await cdrs.send(1);
+  database = await createPageDatabase();
   peer = createPostgraphilePeer(database.url);
   await peer.ready;
   server = createServer(peer.handler);
@@ -86,13 +58,13 @@ describe("PostGraphile peer", () => {
   });
 
   it("leaves deleted bindings out, as the gateway's list does", async () => {
-    await execute("update bindings set deleted_at = now() where id = 490");
+    await execute(database, "update bindings set deleted_at = now() where id = 490");
     try {
       const ids = await checkPostgraphilePage(graphqlUrl, postgraphileBindingsPage(20), 500, 20);
       expect(ids).not.toContain(490);
       expect(ids.at(-1)).toBe(479);
     } finally {
-      await execute("update bindings set deleted_at = null where id = 490");
+      await execute(database, "update bindings set deleted_at = null where id = 490");
     }
   });
 

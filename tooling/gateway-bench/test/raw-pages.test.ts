@@ -7,21 +7,16 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp, type GatewayApp, parseConfig } from "@privnum/gateway";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type BenchDatabase,
-  createBenchDatabase,
-  dropAllBenchDatabases,
-  prepareBaselineDatabase,
-  seedBindings,
-} from "../src/lib/bench-database.js";
+import { type BenchDatabase, dropAllBenchDatabases } from "../src/lib/bench-database.js";
+import { startChild } from "../src/lib/child-process.js";
 import { apiKeysSetting, bearerAuthorization, generateApiKey } from "../src/lib/gateway-api-keys.js";
 import { BINDINGS_PAGE, CALL_RECORDS_PAGE } from "../src/lib/gateway-pages.js";
 import { keysetCursor } from "../src/lib/keyset-cursors.js";
-import { closeRawPools, createRawCdrInserter } from "../src/lib/raw-inserts.js";
+import { closeRawPools } from "../src/lib/raw-inserts.js";
 import { checkRawPageMatches } from "../src/lib/raw-page-check.js";
 import { createRawPages, type RawPages } from "../src/lib/raw-pages.js";
+import { createPageDatabase, execute } from "./support/page-database.js";
 
 let database: BenchDatabase;
 let dataDir: string;
@@ -30,16 +25,6 @@ let gateway: { graphqlUrl: string; authorization: string };
 let pages: RawPages;
 let server: Server;
 let floorUrl: string;
-
-async function execute(statement: string): Promise<void> {
-  const client = new pg.Client(database.url);
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<[Server, string]> {
   const listening = createServer(handler);
@@ -51,19 +36,7 @@ const post = (body: string, url = floorUrl) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
 
 beforeAll(async () => {
-  database = await createBenchDatabase("test");
-  const { receivedNotificationId } = await prepareBaselineDatabase(database);
-  await seedBindings(database);
-  const cdrs = await createRawCdrInserter({
-    databaseUrl: database.url,
-    poolSize: 1,
-    recordsPerPush: 50,
-    series: 1,
-    appKey: "bench-app",
-    receivedNotificationId,
-  });
-  await cdrs.send(0);
-  await cdrs.send(1);
+  database = await createPageDatabase();
   dataDir = mkdtempSync(join(tmpdir(), "privnum-raw-pages-"));
   const key = generateApiKey();
   const parsed = parseConfig({
@@ -115,6 +88,7 @@ describe("the raw page server (P6's floor)", () => {
 
   it("leaves out what the gateway's list leaves out, and names rows as it does", async () => {
     await execute(
+      database,
       "update bindings set deleted_at = now() where id = 490; " +
         "update bindings set expires_at = now() - interval '1 minute' where id = 495; " +
         "update bindings set superseded_at = now() where id = 485; " +
@@ -135,6 +109,7 @@ describe("the raw page server (P6's floor)", () => {
       expect(Buffer.from(conflicted.id, "base64").toString()).toBe(`CallRecord:${conflicted.icid}#50`);
     } finally {
       await execute(
+        database,
         "update bindings set deleted_at = null where id = 490; " +
           "update bindings set expires_at = null where id = 495; " +
           "update bindings set superseded_at = null where id = 485; " +
@@ -172,6 +147,39 @@ describe("the raw page server (P6's floor)", () => {
     } finally {
       other.closeAllConnections();
       await new Promise((resolve) => other.close(resolve));
+    }
+  });
+});
+
+describe("the raw page server's process (serve-raw-pages.ts)", () => {
+  it("serves the pages over the database the run's configuration names, and stops when asked", async () => {
+    const child = await startChild({
+      name: "raw pages",
+      script: new URL("../src/serve-raw-pages.ts", import.meta.url),
+      logFile: join(dataDir, "raw-pages.log"),
+    });
+    try {
+      const { graphqlUrl } = await child.request<{ graphqlUrl: string }>("start", {
+        database: { kind: "postgres", url: database.url },
+      });
+      await checkRawPageMatches(gateway, graphqlUrl, CALL_RECORDS_PAGE, keysetCursor("gateway", "cr", 80));
+    } finally {
+      await child.stop();
+    }
+  });
+
+  it("refuses to start on a database that is not PostgreSQL", async () => {
+    const child = await startChild({
+      name: "raw pages",
+      script: new URL("../src/serve-raw-pages.ts", import.meta.url),
+      logFile: join(dataDir, "raw-pages.log"),
+    });
+    try {
+      await expect(
+        child.request("start", { database: { kind: "pglite", dataDir: "memory://" } }),
+      ).rejects.toThrow("the raw page server needs the gateway on PostgreSQL");
+    } finally {
+      await child.stop();
     }
   });
 });
