@@ -2,8 +2,8 @@
 // server: the request body is parsed and its document matched by text, the cursor decoded, one prepared
 // statement reads the rows the gateway's page reads (the same columns, filter, order and one row more for
 // `hasNextPage`), and the answer is the gateway's JSON for that page, the same fields with the same values, as
-// an operator sees them (full numbers). It takes no credential. What a page costs here is what reading it
-// from PostgreSQL and writing it over HTTP cost a Node process, whatever serves it.
+// an operator sees them (full numbers). It takes no credential. What a page costs here is what reading its
+// rows through pg and writing their JSON over HTTP cost a Node process, before any GraphQL server's own work.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
 import { BINDINGS_PAGE, CALL_RECORDS_PAGE, PAGE } from "./gateway-pages.js";
@@ -34,7 +34,7 @@ const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : n
 const rowNodeId = (type: string, platformId: unknown, rowId: unknown, isMain: boolean) =>
   Buffer.from(`${type}:${String(platformId)}${isMain ? "" : `#${String(rowId)}`}`, "utf8").toString("base64");
 
-/** The state of an active binding's row, as the gateway's `bindingState` gives it. */
+/** The state of a binding's row at `now`, as the gateway's `bindingState` gives it (as its enum value). */
 function bindingState(row: Row, now: Date): string {
   const expiresAt = row.expires_at as Date | null;
   if (row.platform_missing_at !== null) return "MISSING";
