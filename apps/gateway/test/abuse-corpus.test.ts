@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { getIntrospectionQuery, Lexer, Source, TokenKind } from "graphql";
 import { type Client, createClient } from "graphql-ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { createOriginPolicy } from "../src/http/origin-policy.js";
 import { createGatewayYoga } from "../src/http/yoga.js";
@@ -470,6 +470,45 @@ describe("logs that cannot flood", () => {
       expect(summary).toHaveLength(1);
       expect(written.join("").length).toBeLessThan(30_000);
     } finally {
+      await gw.stop();
+    }
+  });
+
+  it("log a client's broken WebSocket messages at debug through the gateway's logger, never to the console", async () => {
+    const { lines, logger } = captureLog("debug");
+    const gw = await startGateway({}, { logger });
+    const consoleError = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const url = gw.gateway.graphqlUrl.replace(/^http/, "ws");
+      /** Open a socket, send `message` as a text frame, and resolve with the code the gateway closes it with. */
+      const closeCodeAfter = async (message: string | Buffer) => {
+        const raw = new WebSocket(url, "graphql-transport-ws");
+        const closed = new Promise<number>((resolve) => raw.on("close", (code) => resolve(code)));
+        await new Promise((resolve) => raw.on("open", resolve));
+        raw.send(message, { binary: false });
+        return closed;
+      };
+      for (let i = 0; i < 20; i += 1) expect(await closeCodeAfter("x".repeat(70 * 1024))).toBe(1009);
+      // A text frame that is not UTF-8.
+      expect(await closeCodeAfter(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))).toBe(1007);
+
+      await until(() => gw.gateway.webSocket.openSockets === 0, "every socket closed");
+      expect(consoleError).not.toHaveBeenCalled();
+      const closedLines = lines.filter((line) => String(line.msg).startsWith("WebSocket closed: "));
+      expect(closedLines).toHaveLength(21);
+      expect(closedLines.filter((line) => line.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH")).toHaveLength(
+        20,
+      );
+      expect(closedLines[0]).toMatchObject({ level: 20, msg: "WebSocket closed: Max payload size exceeded" });
+      expect(closedLines[20]).toMatchObject({ level: 20, code: "WS_ERR_INVALID_UTF8" });
+
+      // The gateway still serves subscriptions.
+      const ws = gw.wsClient("viewer");
+      expect(await overWebSocket(ws, "{ __typename }")).toEqual({
+        results: [{ data: { __typename: "Query" } }],
+      });
+    } finally {
+      consoleError.mockRestore();
       await gw.stop();
     }
   });

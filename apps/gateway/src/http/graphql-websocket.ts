@@ -96,7 +96,8 @@ function endOperations(ctx: Context): void {
  * (`SUBSCRIPTION_LIMIT_EXCEEDED`) and the socket stays open. Every socket is pinged each `keepAliveMs`: one
  * that has not answered by the next ping is terminated, or, if the gateway kept sending to it meanwhile (its
  * client stopped reading), closed with {@link SLOW_CONSUMER_CLOSE_CODE}; either way its operations end at
- * once, so their listeners go with it.
+ * once, so their listeners go with it. A message over {@link MAX_MESSAGE_BYTES} closes its socket with 1009,
+ * logged at debug as other refusals of a client are.
  */
 export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocket {
   const { server, yoga, authenticator, origins, logger, maxSockets, maxSubscriptionsPerSocket } = options;
@@ -201,6 +202,8 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
     // Keep-alive is ours (keepSocketsAlive), to tell a slow consumer from a dead peer.
     0,
   );
+  // After useServer's own listener, so that its socket's `error` listener is there to replace.
+  wsServer.on("connection", (socket) => logProtocolErrors(socket, logger));
   let closing: Promise<void> | undefined;
   return {
     get openSockets() {
@@ -225,6 +228,22 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
       return closing;
     },
   };
+}
+
+/**
+ * Log the errors a socket emits as refusals of its client (debug), in place of graphql-ws's listener, which
+ * writes each with `console.error`, past the gateway's logger, as an internal error of the server.
+ *
+ * `ws` emits `error` on a server's socket only when its client broke the protocol (a message over
+ * {@link MAX_MESSAGE_BYTES}, a malformed frame or invalid UTF-8) or its connection failed while sending, and it
+ * has already begun closing the socket, with the code that says why (1009 for a message too big), by then. So
+ * the error is the client's, and nothing more is done about it here.
+ */
+function logProtocolErrors(socket: WebSocket, logger: Logger | undefined): void {
+  socket.removeAllListeners("error");
+  socket.on("error", (error: Error & { code?: string }) => {
+    logger?.debug({ code: error.code }, `WebSocket closed: ${error.message}`);
+  });
 }
 
 /**
