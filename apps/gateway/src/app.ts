@@ -83,7 +83,7 @@ async function startGateway(
   );
   try {
     // Both ports first, so that a taken one fails the start before the database is created or migrated.
-    const http = await listenHttp(config.host, config.port);
+    const http = await listenHttp(config.host, config.port, logger);
     open.defer(() => http.close(), "the HTTP server");
     const platform = createPlatformLink(config, options, logger);
     await platform.checkPort();

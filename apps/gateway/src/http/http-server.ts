@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isPortInUse, PortInUseError } from "../shared/errors.js";
+import type { Logger } from "../shared/logger.js";
+import { sampledLog } from "../shared/sampled-log.js";
 import { DiscardableRequest, LingeringResponse } from "./unread-body.js";
 
 /** A Node request listener, as `serve` takes it. */
@@ -141,8 +143,13 @@ export interface HttpListener {
  * Bind `host:port` at once, so that a taken port fails a start before the database is created or migrated.
  * Fails with {@link PortInUseError} naming the `PORT` setting. Requests and responses are the classes of
  * unread-body.ts: a refused body never ends in a TCP reset.
+ *
+ * Once listening, the server emits `error` only when accepting a connection failed in a way libuv does not
+ * absorb itself (out of file descriptors, it accepts and closes the connection): out of memory or buffers
+ * (ENOMEM, ENOBUFS), refused by a firewall (EPERM). It keeps listening, and the error is logged (a warning,
+ * sampled). Without a listener, Node would throw the error out of the server and stop the process.
  */
-export async function listenHttp(host: string, port: number): Promise<HttpListener> {
+export async function listenHttp(host: string, port: number, logger: Logger): Promise<HttpListener> {
   let handler: RequestHandler | undefined;
   const server = createServer(
     { IncomingMessage: DiscardableRequest, ServerResponse: LingeringResponse },
@@ -157,6 +164,14 @@ export async function listenHttp(host: string, port: number): Promise<HttpListen
     server.once("error", onError);
     server.listen(port, host, () => {
       server.off("error", onError);
+      server.on("error", (error) =>
+        sampledLog(logger).write(
+          "warn",
+          "http-accept-failed",
+          { err: error },
+          "the HTTP server could not accept a connection (it keeps listening)",
+        ),
+      );
       const address = server.address() as AddressInfo;
       const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
       resolve(`http://${shownHost}:${address.port}`);
