@@ -205,9 +205,9 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
   // After useServer's own listener, so that its socket's `error` listener is there to replace.
   wsServer.on("connection", (socket) => logProtocolErrors(socket, logger));
   // `ws` re-emits the HTTP server's errors (a connection it could not accept), which the server logs itself
-  // (see listenHttp). graphql-ws's listener would write the first to `console.error` and close
-  // every socket; and, being `once`, it would leave the next one without a listener, so that `ws` threw it
-  // out of the HTTP server and stopped the process. Ours ignores them: the sockets open stay open.
+  // (see listenHttp). graphql-ws's listener would write the first to `console.error` and close every socket;
+  // being `once`, it would leave the next one without a listener, so that `ws` threw it out of the HTTP server
+  // and stopped the process. Ours ignores them: open sockets stay open.
   wsServer.removeAllListeners("error");
   wsServer.on("error", () => {});
   let closing: Promise<void> | undefined;
