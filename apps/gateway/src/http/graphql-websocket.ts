@@ -241,9 +241,9 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
  * writes each with `console.error`, past the gateway's logger, as an internal error of the server.
  *
  * `ws` emits `error` on a server's socket only when its client broke the protocol (a message over
- * {@link MAX_MESSAGE_BYTES}, a malformed frame or invalid UTF-8) or its connection failed while sending, and it
- * has already begun closing the socket, with the code that says why (1009 for a message too big), by then. So
- * the error is the client's, and nothing more is done about it here.
+ * {@link MAX_MESSAGE_BYTES}, a malformed frame or invalid UTF-8), or when framing a message to send failed, and
+ * it has already begun closing the socket by then, with the code that says why (1009 for a message too big).
+ * So nothing more is done about it here.
  */
 function logProtocolErrors(socket: WebSocket, logger: Logger | undefined): void {
   socket.removeAllListeners("error");
