@@ -240,10 +240,10 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
  * Log the errors a socket emits as refusals of its client (debug), in place of graphql-ws's listener, which
  * writes each with `console.error`, past the gateway's logger, as an internal error of the server.
  *
- * `ws` emits `error` on a server's socket only when its client broke the protocol (a message over
- * {@link MAX_MESSAGE_BYTES}, a malformed frame or invalid UTF-8), or when framing a message to send failed, and
- * it has already begun closing the socket by then, with the code that says why (1009 for a message too big).
- * So nothing more is done about it here.
+ * `ws` emits `error` on a server's socket when its client broke the protocol (a message over
+ * {@link MAX_MESSAGE_BYTES}, a malformed frame or invalid UTF-8), having already begun closing the socket with
+ * the code that says why (1009 for a message too big); otherwise only for a Blob to send that it could not
+ * read, and graphql-ws sends text. So nothing more is done about it here.
  */
 function logProtocolErrors(socket: WebSocket, logger: Logger | undefined): void {
   socket.removeAllListeners("error");
