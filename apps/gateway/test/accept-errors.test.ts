@@ -64,6 +64,7 @@ describe("an HTTP server that could not accept a connection", () => {
         yoga: gw.gateway.yoga,
         authenticator: createAuthenticator({ apiKeys: createApiKeyVerifier(testConfig().auth.apiKeys) }),
         origins: createOriginPolicy([]),
+        logger: log.logger,
         maxSockets: 10,
         maxSubscriptionsPerSocket: 10,
       });

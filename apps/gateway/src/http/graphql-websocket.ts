@@ -1,13 +1,13 @@
 import type { Server } from "node:http";
 import { type ExecutionArgs, GraphQLError } from "graphql";
 import { CloseCode, type Context } from "graphql-ws";
-import { type Extra, useServer } from "graphql-ws/use/ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Authenticator } from "../auth/authenticator.js";
 import { AuthenticationError, type Caller } from "../auth/caller.js";
 import type { Logger } from "../shared/logger.js";
 import { type WaitUntil, waitUntil } from "../shared/wait-until.js";
 import { logRefusal } from "./authentication.js";
+import { serveGraphQLOverWebSocket, type SocketExtra as TransportExtra } from "./graphql-ws-transport.js";
 import type { OriginPolicy } from "./origin-policy.js";
 import { keepSocketsAlive } from "./socket-keepalive.js";
 import { refuseBeyondSocketLimit, refuseBeyondSubscriptionLimit } from "./socket-limits.js";
@@ -27,8 +27,8 @@ export const SLOW_CONSUMER_CLOSE_CODE = 4008;
 export const SLOW_CONSUMER_CLOSE_REASON =
   "Subscriber too slow: reconnect and resume with `after` set to the last cursor";
 
-/** What the gateway keeps on each socket, beside graphql-ws's own `Extra`. */
-interface SocketExtra extends Extra {
+/** What the gateway keeps on each socket, beside the socket and its upgrade request. */
+interface SocketExtra extends TransportExtra {
   caller?: Caller;
   /** The wait for the caller's JWT to expire, if it has one. */
   expiry?: WaitUntil;
@@ -52,7 +52,7 @@ export interface GraphQLWebSocketOptions {
   authenticator: Authenticator;
   /** Which pages may open a socket (the upgrade's `Origin`). */
   origins: OriginPolicy;
-  logger?: Logger;
+  logger: Logger;
   /** Most open sockets (`WS_MAX_SOCKETS`); beyond it an upgrade is answered 503 with `Retry-After`. */
   maxSockets: number;
   /** Most operations running on one socket (`WS_MAX_SUBSCRIPTIONS_PER_SOCKET`); beyond it `subscribe` gets an error. */
@@ -84,8 +84,9 @@ function endOperations(ctx: Context): void {
 
 /**
  * The graphql-ws adapter: every operation runs through Yoga's envelop, so its plugins (error masking,
- * parse and validate caches, the caller's role) apply exactly as over HTTP. Built on graphql-ws's own
- * `useServer` for `ws`, following the recipe of Yoga's documentation for graphql-ws.
+ * parse and validate caches, the caller's role) apply exactly as over HTTP, following the recipe of Yoga's
+ * documentation for graphql-ws. graphql-ws's protocol is carried over `ws` by `serveGraphQLOverWebSocket`,
+ * which logs every error through the gateway's logger.
  *
  * A socket is authenticated once, at `connection_init`, with the same credentials as HTTP's `Authorization`
  * (in `connectionParams.authorization`); missing or bad credentials close it with 4403, as does the expiry of
@@ -97,7 +98,7 @@ function endOperations(ctx: Context): void {
  * that has not answered by the next ping is terminated, or, if the gateway kept sending to it meanwhile (its
  * client stopped reading), closed with {@link SLOW_CONSUMER_CLOSE_CODE}; either way its operations end at
  * once, so their listeners go with it. A message over {@link MAX_MESSAGE_BYTES} closes its socket with 1009,
- * logged at debug as other refusals of a client are.
+ * logged at debug as other refusals of a client are; a hook that fails unexpectedly closes it with 4500.
  */
 export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocket {
   const { server, yoga, authenticator, origins, logger, maxSockets, maxSubscriptionsPerSocket } = options;
@@ -120,7 +121,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
   const keepAlive = keepSocketsAlive(wsServer, {
     intervalMs: options.keepAliveMs ?? 30_000,
     onSlowConsumer: (socket) => {
-      logger?.warn(
+      logger.warn(
         { openOperations: socketOperations(socket) },
         "closing a WebSocket whose client stopped reading",
       );
@@ -133,7 +134,8 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
     const ctx = contexts.get(socket);
     return ctx ? Object.keys(ctx.subscriptions).length : 0;
   };
-  const disposable = useServer(
+  serveGraphQLOverWebSocket(
+    wsServer,
     {
       onConnect: async (ctx) => {
         const extra = ctx.extra as SocketExtra;
@@ -198,18 +200,8 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
         return args;
       },
     },
-    wsServer,
-    // Keep-alive is ours (keepSocketsAlive), to tell a slow consumer from a dead peer.
-    0,
+    logger,
   );
-  // After useServer's own listener, so that its socket's `error` listener is there to replace.
-  wsServer.on("connection", (socket) => logProtocolErrors(socket, logger));
-  // `ws` re-emits the HTTP server's errors (a connection it could not accept), which the server logs itself
-  // (see listenHttp). graphql-ws's listener would write the first to `console.error` and close every socket;
-  // being `once`, it would leave the next one without a listener, so that `ws` threw it out of the HTTP server
-  // and stopped the process. Ours ignores them: open sockets stay open.
-  wsServer.removeAllListeners("error");
-  wsServer.on("error", () => {});
   let closing: Promise<void> | undefined;
   return {
     get openSockets() {
@@ -228,28 +220,11 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
       closing ??= (async () => {
         keepAlive.stop();
         for (const client of wsServer.clients) client.close(1001, "Going away");
-        await disposable.dispose();
         await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       })();
       return closing;
     },
   };
-}
-
-/**
- * Log the errors a socket emits as refusals of its client (debug), in place of graphql-ws's listener, which
- * writes each with `console.error`, past the gateway's logger, as an internal error of the server.
- *
- * `ws` emits `error` on a server's socket when its client broke the protocol (a message over
- * {@link MAX_MESSAGE_BYTES}, a malformed frame or invalid UTF-8), having already begun closing the socket with
- * the code that says why (1009 for a message too big); otherwise only for a Blob to send that it could not
- * read, and graphql-ws sends text. So nothing more is done about it here.
- */
-function logProtocolErrors(socket: WebSocket, logger: Logger | undefined): void {
-  socket.removeAllListeners("error");
-  socket.on("error", (error: Error & { code?: string }) => {
-    logger?.debug({ code: error.code }, `WebSocket closed: ${error.message}`);
-  });
 }
 
 /**
