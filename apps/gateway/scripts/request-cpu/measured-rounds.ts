@@ -102,7 +102,7 @@ export async function measureRounds(options: MeasuredRoundsOptions): Promise<voi
     statements.push((options.statementCount() - q0) / perRound);
     cpu.push((c.user + c.system) / perRound);
     console.error(
-      `round ${r + 1}: ${cpu.at(-1)!.toFixed(0)} µs CPU, ${statements.at(-1)!.toFixed(2)} statements per ${unit}`,
+      `round ${r + 1}: ${cpu.at(-1)!.toFixed(0)} µs CPU (user ${(c.user / perRound).toFixed(0)}, sys ${(c.system / perRound).toFixed(0)}), ${statements.at(-1)!.toFixed(2)} statements per ${unit}`,
     );
   }
   if (inspector) {
